@@ -1,0 +1,1 @@
+public enum PipelinesInfo { public static let name = "Pipelines" }

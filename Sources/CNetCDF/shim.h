@@ -1,0 +1,3 @@
+#pragma once
+#include <netcdf.h>
+#include <netcdf_filter.h>

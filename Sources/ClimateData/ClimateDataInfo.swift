@@ -1,0 +1,1 @@
+public enum ClimateDataInfo { public static let name = "ClimateData" }

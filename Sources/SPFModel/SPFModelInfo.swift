@@ -1,0 +1,1 @@
+public enum SPFModelInfo { public static let name = "SPFModel" }

@@ -1,0 +1,1 @@
+public enum TensorCoreInfo { public static let name = "TensorCore" }

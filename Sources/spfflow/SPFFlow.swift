@@ -1,0 +1,10 @@
+import ArgumentParser
+import SPFEngine
+
+@main
+struct SPFFlow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spfflow",
+        abstract: "Curate ESM output, train a Spatiotemporal Pyramid Flow emulator, sample ensembles.",
+        version: SPFEngineInfo.version)
+}

@@ -1,0 +1,4 @@
+import Testing
+import SPFModel
+
+@Test func moduleLinks() { #expect(!String(describing: SPFModelInfo.self).isEmpty) }
