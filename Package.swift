@@ -41,15 +41,17 @@ let package = Package(
         .target(name: "ClimateData", dependencies: ["CNetCDF"], swiftSettings: nativeFlags),
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: nativeFlags),
         .target(name: "SPFModel", dependencies: ["TensorCore"], swiftSettings: nativeFlags),
+        // Skill metrics (RMSE, CRPS, spread-skill, NRMSE), cheap baselines, report rendering.
+        .target(name: "Evaluation", swiftSettings: nativeFlags),
 
         // Node kinds: where the engine meets the libraries.
         .target(name: "Pipelines",
-                dependencies: ["SPFEngine", "ClimateData", "TensorCore", "SPFModel"],
+                dependencies: ["SPFEngine", "ClimateData", "TensorCore", "SPFModel", "Evaluation"],
                 path: "Pipelines", swiftSettings: nativeFlags),
 
         // The command.
         .executableTarget(name: "spfflow",
-                          dependencies: ["SPFEngine", "Pipelines", "ClimateData", "TensorCore", "SPFModel",
+                          dependencies: ["SPFEngine", "Pipelines", "ClimateData", "TensorCore", "SPFModel", "Evaluation",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: nativeFlags),
 
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "ClimateDataTests", dependencies: ["ClimateData"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "SPFModelTests", dependencies: ["SPFModel", "TensorCore"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "SPFEngine", "ClimateData"]),
     ]
 )

@@ -6,5 +6,8 @@ struct SPFFlow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spfflow",
         abstract: "Curate ESM output, train a Spatiotemporal Pyramid Flow emulator, sample ensembles.",
-        version: SPFEngineInfo.version)
+        version: SPFEngineInfo.version,
+        subcommands: [
+            Bench.self,
+        ])
 }

@@ -1,0 +1,1 @@
+public enum EvaluationInfo { public static let name = "Evaluation" }

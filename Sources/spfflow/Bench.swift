@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `spfflow bench <area>`: benchmarks that print `figure <name> = <value> <unit>` lines.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a benchmark; each figure is printed as `figure <name> = <value> <unit>`.",
+        subcommands: [
+        ])
+}

@@ -1,0 +1,4 @@
+import Testing
+import Evaluation
+
+@Test func moduleLinks() { #expect(!String(describing: EvaluationInfo.self).isEmpty) }
