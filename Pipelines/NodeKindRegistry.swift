@@ -8,6 +8,7 @@ public enum NodeKindRegistry {
         GenerateArray.self,
         ScaleArray.self,
         SumArrays.self,
+        CheckpointedCount.self,
     ]
 
     /// The registry the CLI and tests use.
