@@ -9,5 +9,6 @@ struct SPFFlow: ParsableCommand {
         version: SPFEngineInfo.version,
         subcommands: [
             Bench.self,
+            CacheCommand.self,
         ])
 }
