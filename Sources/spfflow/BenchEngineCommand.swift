@@ -82,7 +82,7 @@ struct BenchEngine: ParsableCommand {
     }
 
     private func figure(_ name: String, _ value: Double, _ unit: String) {
-        print("figure \(name) = \(String(format: "%.3f", value)) \(unit)")
+        print("figure \(name) = \(String(format: "%.4f", value)) \(unit)")
     }
 
     private func note(_ text: String) { print("# \(text)") }
