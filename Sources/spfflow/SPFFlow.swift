@@ -10,5 +10,10 @@ struct SPFFlow: ParsableCommand {
         subcommands: [
             Bench.self,
             CacheCommand.self,
+            RunCommand.self,
+            PlanCommand.self,
+            GraphCommand.self,
+            StatusCommand.self,
+            ExecNodeCommand.self,
         ])
 }
