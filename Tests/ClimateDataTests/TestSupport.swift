@@ -31,7 +31,7 @@ enum TestSupport {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         if p.terminationStatus != 0 {
-            throw ClimateDataError(.invalidArgument, "\(program) \(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
+            throw ClimateDataError(.invalidArgument, "\(program) \(args.joined(separator: " ")) failed: \(String(String(decoding: errData, as: UTF8.self).suffix(400)))")
         }
         return data
     }
