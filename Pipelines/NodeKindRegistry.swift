@@ -11,6 +11,12 @@ public enum NodeKindRegistry {
         CheckpointedCount.self,
         LargeOutput.self,
         FileBytes.self,
+        // Climate data curation (Pipelines/Climate/).
+        DiscoverCMIP6.self,
+        CurateCMIP6.self,
+        RegridWeightsNode.self,
+        RegridNode.self,
+        ExportCF.self,
     ]
 
     /// The registry the CLI and tests use.

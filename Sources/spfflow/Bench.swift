@@ -6,5 +6,6 @@ struct Bench: ParsableCommand {
         abstract: "Run a benchmark; each figure is printed as `figure <name> = <value> <unit>`.",
         subcommands: [
             BenchEngine.self,
+            BenchClimateCommand.self,
         ])
 }
