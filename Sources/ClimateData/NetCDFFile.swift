@@ -156,6 +156,21 @@ public final class NetCDFFile: @unchecked Sendable {
         return out
     }
 
+    /// netCDF's default fill value for a numeric type (what unwritten data read back as), or nil
+    /// for byte types, which netCDF4-python does not mask either.
+    public static func defaultFill(type: Int32) -> Double? {
+        switch type {
+        case NC_FLOAT: return Double(NC_FILL_FLOAT)
+        case NC_DOUBLE: return NC_FILL_DOUBLE
+        case NC_SHORT: return Double(NC_FILL_SHORT)
+        case NC_INT: return Double(NC_FILL_INT)
+        case NC_USHORT: return Double(NC_FILL_USHORT)
+        case NC_UINT: return Double(NC_FILL_UINT)
+        case NC_INT64: return Double(Int64(-9_223_372_036_854_775_806))
+        default: return nil
+        }
+    }
+
     static func string(_ buf: [CChar]) -> String {
         let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         return String(decoding: bytes, as: UTF8.self)

@@ -27,8 +27,8 @@ public struct TimeFrame: Sendable, Equatable {
 }
 
 /// Groups the steps of a time axis into months, years or decades with weights equal to each
-/// step's duration in the axis's own calendar (from the bounds when present; otherwise the
-/// length of the stamp's month for monthly data, or the spacing to the neighbours).
+/// step's duration in the axis's own calendar (from the bounds when they tile time; otherwise
+/// the length of the stamp's month for monthly data, or the spacing to the neighbours).
 public struct TimeAggregator: Sendable {
     /// The period to aggregate to.
     public var period: AggregationPeriod
@@ -41,7 +41,7 @@ public struct TimeAggregator: Sendable {
     public func frames(of axis: TimeAxis) throws(ClimateDataError) -> [TimeFrame] {
         let cal = axis.calendar
         let stamps = try axis.instants()
-        let bnds = try axis.boundInstants()
+        let bnds = axis.boundsAreContiguous ? try axis.boundInstants() : nil
         var durations = [Double](repeating: 1, count: axis.count)
         var keys: [CFInstant] = stamps
         if let b = bnds {

@@ -28,6 +28,19 @@ public struct TimeAxis: Sendable, Equatable {
     /// Number of time steps.
     public var count: Int { values.count }
 
+    /// Whether the bounds tile time: each step's upper bound equals the next step's lower bound
+    /// (to 1e-6 of a unit) and every lower bound is below its upper bound. Some real files
+    /// (FGOALS-f3-L Amon) carry bounds of ±10 days around the stamp instead; those are not used
+    /// for weights or gap checks.
+    public var boundsAreContiguous: Bool {
+        guard let b = bounds else { return false }
+        for i in 0..<count {
+            if !(b[2 * i + 1] > b[2 * i]) { return false }
+            if i + 1 < count && abs(b[2 * i + 1] - b[2 * i + 2]) > 1e-6 * max(1, abs(b[2 * i + 1])) { return false }
+        }
+        return true
+    }
+
     /// The reference instant of `units` in `calendar`.
     public func referenceInstant() throws(ClimateDataError) -> CFInstant { try units.referenceInstant(in: calendar) }
 
