@@ -10,6 +10,8 @@ public enum NodeKindRegistry {
         SumArrays.self,
         CheckpointedCount.self,
         LargeOutput.self,
+        GenerateSuite.self,
+        AlignForcings.self,
     ]
 
     /// The registry the CLI and tests use.

@@ -28,7 +28,8 @@ public struct RCMIPForcingData: Sendable {
     }
 
     /// Finds the committed extract: `explicit` if given, else `Manifests/data/forcings` under the
-    /// current directory or any parent of it, or of `near` (e.g. the manifest's directory).
+    /// current directory, `near` (e.g. the manifest's directory) or the running executable's
+    /// directory (e.g. `.build/release/spfflow`), or any parent of these.
     public static func locateExtract(explicit: String? = nil, near: URL? = nil) throws(ForcingError) -> URL {
         if let path = explicit, !path.isEmpty {
             let url = URL(fileURLWithPath: path)
@@ -39,6 +40,7 @@ public struct RCMIPForcingData: Sendable {
         }
         var starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         if let n = near { starts.insert(n, at: 0) }
+        if let exe = Bundle.main.executableURL { starts.append(exe.deletingLastPathComponent()) }
         for start in starts {
             var dir = start.standardizedFileURL
             for _ in 0..<12 {
