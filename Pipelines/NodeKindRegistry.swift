@@ -17,6 +17,8 @@ public enum NodeKindRegistry {
         RegridWeightsNode.self,
         RegridNode.self,
         ExportCF.self,
+        GenerateSuite.self,
+        AlignForcings.self,
     ]
 
     /// The registry the CLI and tests use.
