@@ -7,5 +7,6 @@ struct Bench: ParsableCommand {
         subcommands: [
             BenchEngine.self,
             BenchClimateCommand.self,
+            BenchTensorCommand.self,
         ])
 }
