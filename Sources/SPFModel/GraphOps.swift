@@ -76,13 +76,17 @@ extension Graph {
         record(out.requiresGrad) {
             guard !out.grad.isEmpty else { return }
             x.ensureGrad()
-            for i in 0..<r {
-                var mdy: Float = 0, mdyy: Float = 0
-                for j in 0..<d { let g = out.grad[i * d + j]; mdy += g; mdyy += g * out.value[i * d + j] }
-                mdy /= Float(d)
-                mdyy /= Float(d)
-                for j in 0..<d {
-                    x.grad[i * d + j] += rstd[i] * (out.grad[i * d + j] - mdy - out.value[i * d + j] * mdyy)
+            out.grad.withUnsafeBufferPointer { gp in
+                out.value.withUnsafeBufferPointer { yp in
+                    x.grad.withUnsafeMutableBufferPointer { dx in
+                        for i in 0..<r {
+                            var mdy: Float = 0, mdyy: Float = 0
+                            for j in 0..<d { let g = gp[i * d + j]; mdy += g; mdyy += g * yp[i * d + j] }
+                            mdy /= Float(d)
+                            mdyy /= Float(d)
+                            for j in 0..<d { dx[i * d + j] += rstd[i] * (gp[i * d + j] - mdy - yp[i * d + j] * mdyy) }
+                        }
+                    }
                 }
             }
         }
@@ -126,25 +130,41 @@ extension Graph {
     public func modulate(_ x: Variable, _ mod: Variable, shiftChunk: Int, scaleChunk: Int, rowsPerGroup: Int) -> Variable {
         let r = x.rows, d = x.cols, mc = mod.cols
         var y = [Float](repeating: 0, count: r * d)
-        for i in 0..<r {
-            let g = i / rowsPerGroup
-            let sh = g * mc + shiftChunk * d, sc = g * mc + scaleChunk * d
-            for j in 0..<d { y[i * d + j] = x.value[i * d + j] * (1 + mod.value[sc + j]) + mod.value[sh + j] }
+        y.withUnsafeMutableBufferPointer { yp in
+            x.value.withUnsafeBufferPointer { xp in
+                mod.value.withUnsafeBufferPointer { mp in
+                    for i in 0..<r {
+                        let g = i / rowsPerGroup
+                        let sh = mp.baseAddress! + g * mc + shiftChunk * d, sc = mp.baseAddress! + g * mc + scaleChunk * d
+                        let xr = xp.baseAddress! + i * d, yr = yp.baseAddress! + i * d
+                        for j in 0..<d { yr[j] = xr[j] * (1 + sc[j]) + sh[j] }
+                    }
+                }
+            }
         }
         let out = Variable(y, rows: r, cols: d, requiresGrad: x.requiresGrad || mod.requiresGrad)
         record(out.requiresGrad) {
             guard !out.grad.isEmpty else { return }
-            if x.requiresGrad { x.ensureGrad() }
-            if mod.requiresGrad { mod.ensureGrad() }
-            for i in 0..<r {
-                let g = i / rowsPerGroup
-                let sh = g * mc + shiftChunk * d, sc = g * mc + scaleChunk * d
-                for j in 0..<d {
-                    let dy = out.grad[i * d + j]
-                    if x.requiresGrad { x.grad[i * d + j] += dy * (1 + mod.value[sc + j]) }
-                    if mod.requiresGrad {
-                        mod.grad[sc + j] += dy * x.value[i * d + j]
-                        mod.grad[sh + j] += dy
+            x.ensureGrad()
+            mod.ensureGrad()
+            out.grad.withUnsafeBufferPointer { gp in
+                x.value.withUnsafeBufferPointer { xp in
+                    mod.value.withUnsafeBufferPointer { mp in
+                        x.grad.withUnsafeMutableBufferPointer { dxp in
+                            mod.grad.withUnsafeMutableBufferPointer { dmp in
+                                for i in 0..<r {
+                                    let g = i / rowsPerGroup
+                                    let sh = g * mc + shiftChunk * d, sc = g * mc + scaleChunk * d
+                                    let gr = gp.baseAddress! + i * d, xr = xp.baseAddress! + i * d, dxr = dxp.baseAddress! + i * d
+                                    for j in 0..<d {
+                                        let dy = gr[j]
+                                        dxr[j] += dy * (1 + mp[sc + j])
+                                        dmp[sc + j] += dy * xr[j]
+                                        dmp[sh + j] += dy
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -156,22 +176,38 @@ extension Graph {
     public func gatedAdd(_ h: Variable, _ mod: Variable, gateChunk: Int, _ y: Variable, rowsPerGroup: Int) -> Variable {
         let r = h.rows, d = h.cols, mc = mod.cols
         var o = h.value
-        for i in 0..<r {
-            let gb = (i / rowsPerGroup) * mc + gateChunk * d
-            for j in 0..<d { o[i * d + j] += mod.value[gb + j] * y.value[i * d + j] }
+        o.withUnsafeMutableBufferPointer { op in
+            y.value.withUnsafeBufferPointer { yp in
+                mod.value.withUnsafeBufferPointer { mp in
+                    for i in 0..<r {
+                        let gate = mp.baseAddress! + (i / rowsPerGroup) * mc + gateChunk * d
+                        let orow = op.baseAddress! + i * d, yr = yp.baseAddress! + i * d
+                        for j in 0..<d { orow[j] += gate[j] * yr[j] }
+                    }
+                }
+            }
         }
         let out = Variable(o, rows: r, cols: d, requiresGrad: h.requiresGrad || mod.requiresGrad || y.requiresGrad)
         record(out.requiresGrad) {
             guard !out.grad.isEmpty else { return }
-            if h.requiresGrad { h.ensureGrad(); for k in 0..<out.grad.count { h.grad[k] += out.grad[k] } }
-            if y.requiresGrad { y.ensureGrad() }
-            if mod.requiresGrad { mod.ensureGrad() }
-            for i in 0..<r {
-                let gb = (i / rowsPerGroup) * mc + gateChunk * d
-                for j in 0..<d {
-                    let dy = out.grad[i * d + j]
-                    if y.requiresGrad { y.grad[i * d + j] += dy * mod.value[gb + j] }
-                    if mod.requiresGrad { mod.grad[gb + j] += dy * y.value[i * d + j] }
+            h.ensureGrad(); y.ensureGrad(); mod.ensureGrad()
+            out.grad.withUnsafeBufferPointer { gp in
+                h.grad.withUnsafeMutableBufferPointer { dh in for k in 0..<gp.count { dh[k] += gp[k] } }
+                y.value.withUnsafeBufferPointer { yp in
+                    mod.value.withUnsafeBufferPointer { mp in
+                        y.grad.withUnsafeMutableBufferPointer { dy in
+                            mod.grad.withUnsafeMutableBufferPointer { dm in
+                                for i in 0..<r {
+                                    let gb = (i / rowsPerGroup) * mc + gateChunk * d
+                                    for j in 0..<d {
+                                        let g = gp[i * d + j]
+                                        dy[i * d + j] += g * mp[gb + j]
+                                        dm[gb + j] += g * yp[i * d + j]
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -182,14 +218,20 @@ extension Graph {
     public func addBroadcast(_ x: Variable, _ v: Variable, rowsPerGroup: Int) -> Variable {
         let r = x.rows, d = x.cols
         var o = x.value
-        for i in 0..<r { let g = i / rowsPerGroup; for j in 0..<d { o[i * d + j] += v.value[g * d + j] } }
+        o.withUnsafeMutableBufferPointer { op in
+            v.value.withUnsafeBufferPointer { vp in
+                for i in 0..<r { let g = i / rowsPerGroup; for j in 0..<d { op[i * d + j] += vp[g * d + j] } }
+            }
+        }
         let out = Variable(o, rows: r, cols: d, requiresGrad: x.requiresGrad || v.requiresGrad)
         record(out.requiresGrad) {
             guard !out.grad.isEmpty else { return }
-            if x.requiresGrad { x.ensureGrad(); for k in 0..<out.grad.count { x.grad[k] += out.grad[k] } }
-            if v.requiresGrad {
-                v.ensureGrad()
-                for i in 0..<r { let g = i / rowsPerGroup; for j in 0..<d { v.grad[g * d + j] += out.grad[i * d + j] } }
+            x.ensureGrad(); v.ensureGrad()
+            out.grad.withUnsafeBufferPointer { gp in
+                x.grad.withUnsafeMutableBufferPointer { dx in for k in 0..<gp.count { dx[k] += gp[k] } }
+                v.grad.withUnsafeMutableBufferPointer { dv in
+                    for i in 0..<r { let g = i / rowsPerGroup; for j in 0..<d { dv[g * d + j] += gp[i * d + j] } }
+                }
             }
         }
         return out
@@ -238,15 +280,14 @@ extension Graph {
         return out
     }
 
-    /// GELU, tanh approximation.
+    /// GELU, tanh approximation (tanh through expf).
     public func gelu(_ x: Variable) -> Variable {
-        let c: Float = 0.7978845608, a: Float = 0.044715
         var o = x.value
         o.withUnsafeMutableBufferPointer { op in
             x.value.withUnsafeBufferPointer { xp in
                 for k in 0..<xp.count {
                     let v = xp[k]
-                    op[k] = 0.5 * v * (1 + Foundation.tanh(c * (v + a * v * v * v)))
+                    op[k] = 0.5 * v * (1 + fastTanh(geluInner(v)))
                 }
             }
         }
@@ -254,11 +295,17 @@ extension Graph {
         record(out.requiresGrad) {
             guard !out.grad.isEmpty else { return }
             x.ensureGrad()
-            for k in 0..<o.count {
-                let v = x.value[k]
-                let t = Foundation.tanh(c * (v + a * v * v * v))
-                let dt = (1 - t * t) * c * (1 + 3 * a * v * v)
-                x.grad[k] += out.grad[k] * (0.5 * (1 + t) + 0.5 * v * dt)
+            out.grad.withUnsafeBufferPointer { gp in
+                x.value.withUnsafeBufferPointer { xp in
+                    x.grad.withUnsafeMutableBufferPointer { dx in
+                        for k in 0..<xp.count {
+                            let v = xp[k]
+                            let t = fastTanh(geluInner(v))
+                            let dt = (1 - t * t) * 0.7978845608 * (1 + 3 * 0.044715 * v * v)
+                            dx[k] += gp[k] * (0.5 * (1 + t) + 0.5 * v * dt)
+                        }
+                    }
+                }
             }
         }
         return out
@@ -326,32 +373,31 @@ extension Graph {
     public func rope(_ x: Variable, heads: Int, cos: [Float], sin: [Float]) -> Variable {
         let r = x.rows, d = x.cols, dh = d / heads, half = dh / 2
         var o = x.value
-        for i in 0..<r {
-            for h in 0..<heads {
-                for p in 0..<half {
-                    let k = i * d + h * dh + 2 * p
-                    let c = cos[i * half + p], s = sin[i * half + p]
-                    let x0 = x.value[k], x1 = x.value[k + 1]
-                    o[k] = x0 * c - x1 * s
-                    o[k + 1] = x0 * s + x1 * c
+        func rotate(_ src: UnsafeBufferPointer<Float>, _ dst: UnsafeMutableBufferPointer<Float>, sign: Float) {
+            cos.withUnsafeBufferPointer { cp in
+                sin.withUnsafeBufferPointer { sp in
+                    for i in 0..<r {
+                        for h in 0..<heads {
+                            for p in 0..<half {
+                                let k = i * d + h * dh + 2 * p
+                                let c = cp[i * half + p], s = sign * sp[i * half + p]
+                                let x0 = src[k], x1 = src[k + 1]
+                                dst[k] = x0 * c - x1 * s
+                                dst[k + 1] = x0 * s + x1 * c
+                            }
+                        }
+                    }
                 }
             }
         }
+        x.value.withUnsafeBufferPointer { xp in o.withUnsafeMutableBufferPointer { op in rotate(xp, op, sign: 1) } }
         let out = Variable(o, rows: r, cols: d, requiresGrad: x.requiresGrad)
         record(out.requiresGrad) {
             guard !out.grad.isEmpty else { return }
             x.ensureGrad()
-            for i in 0..<r {
-                for h in 0..<heads {
-                    for p in 0..<half {
-                        let k = i * d + h * dh + 2 * p
-                        let c = cos[i * half + p], s = sin[i * half + p]
-                        let g0 = out.grad[k], g1 = out.grad[k + 1]
-                        x.grad[k] += g0 * c + g1 * s
-                        x.grad[k + 1] += -g0 * s + g1 * c
-                    }
-                }
-            }
+            var back = [Float](repeating: 0, count: out.grad.count)
+            out.grad.withUnsafeBufferPointer { gp in back.withUnsafeMutableBufferPointer { bp in rotate(gp, bp, sign: -1) } }
+            x.grad.withUnsafeMutableBufferPointer { dx in for k in 0..<back.count { dx[k] += back[k] } }
         }
         return out
     }
@@ -421,4 +467,14 @@ extension Graph {
         }
         return out
     }
+}
+
+@inline(__always) func geluInner(_ v: Float) -> Float { 0.7978845608 * (v + 0.044715 * v * v * v) }
+
+/// tanh(x) = 1 − 2 / (exp(2x) + 1), clamped for large |x| (exact to float rounding).
+@inline(__always) func fastTanh(_ x: Float) -> Float {
+    if x > 15 { return 1 }
+    if x < -15 { return -1 }
+    let e = Foundation.exp(2 * x)
+    return 1 - 2 / (e + 1)
 }

@@ -53,6 +53,7 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         normal("source_embed", config.sources, d, std: 0.02)
         xavier("global_forcing_proj", max(config.globalForcingChannels, 1), d)
         if config.conditionEveryToken { xavier("token_cond", d, d) }
+        if config.historyStream { xavier("history_embed", config.channels * p * p, d) }
         for l in 0..<config.depth {
             for s in ["x", "c"] {
                 zeros("block\(l).\(s).mod", d, 6 * d)
@@ -90,6 +91,9 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         var meanFieldWeight: [Float]
         var frames: Int
         var forcingTokensPerFrame: Int
+        var historyTokensPerItem: Int
+        var historyPatches: [Float]
+        var historyPos: [Float]
     }
 
     func prepare(tau: [Double], context: StageContext) throws -> Prepared {
@@ -108,6 +112,14 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         let nh = s.height / p, nw = s.width / p, perFrame = nh * nw
         let fnh = c.height / pf, fnw = c.width2D / pf, fPerFrame = fnh * fnw
         let nf = s.frames * perFrame, nc = s.frames * fPerFrame
+        guard (context.historyFrames > 0) == c.historyStream else {
+            throw SPFModelError(.invalidConfiguration, "history frames \(context.historyFrames) given to a model with historyStream \(c.historyStream)")
+        }
+        let hFrames = context.historyFrames, nhist = hFrames * perFrame
+        let hShape = FieldShape(items: s.items, frames: hFrames, channels: s.channels, height: s.height, width: s.width)
+        guard context.history.count == hShape.count else {
+            throw SPFModelError(.shapeMismatch, "history has \(context.history.count) values, expected \(hShape.dims)")
+        }
         let posFrame = FieldTokenizer.sinCos2D(rows: nh, cols: nw, d: d, rowStep: Double(fh), colStep: Double(fw), amplitude: c.positionScale)
         let fposFrame = FieldTokenizer.sinCos2D(rows: fnh, cols: fnw, d: d, rowStep: Double(pf) / Double(p),
                                                 colStep: Double(pf) / Double(p), amplitude: c.positionScale)
@@ -115,6 +127,8 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         fieldPos.reserveCapacity(s.items * nf * d)
         for _ in 0..<(s.items * s.frames) { fieldPos.append(contentsOf: posFrame) }
         for _ in 0..<(s.items * s.frames) { forcingPos.append(contentsOf: fposFrame) }
+        var historyPos = [Float]()
+        for _ in 0..<(s.items * hFrames) { historyPos.append(contentsOf: posFrame) }
         // Forcing patches: gridded channels, broadcast global channels, month phase.
         let pc = c.forcingPixelChannels, vec = pc * pf * pf
         let plane = c.height * c.width2D
@@ -155,10 +169,11 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         rs.reserveCapacity(s.items * (nc + nf) * half)
         let freqs = (0..<half).map { 1 / pow(10_000.0, Double(2 * $0) / Double(dh)) }
         for _ in 0..<s.items {
-            for stream in 0..<2 {
+            for stream in 0..<3 {
                 let per = stream == 0 ? fPerFrame : perFrame
-                for t in 0..<s.frames {
-                    let pos = (Double(t) + 0.5) * Double(months)
+                let frames = stream == 1 ? hFrames : s.frames
+                for t in 0..<frames {
+                    let pos = (Double(t) + 0.5 - (stream == 1 ? Double(hFrames) : 0)) * Double(months)
                     let cs = freqs.map { Float(cos(pos * $0)) }, sn = freqs.map { Float(sin(pos * $0)) }
                     for _ in 0..<per {
                         rc.append(contentsOf: cs)
@@ -211,19 +226,27 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
                         forcingPatches: fp, ropeCos: rc, ropeSin: rs, timeIn: timeIn, globalMean: gm, stage: context.stage,
                         timescale: context.timescale.embeddingIndex, sources: context.source, meanFieldMap: map,
                         meanFieldGroup: group, meanFieldWeight: tau.map { Float(1 - $0) },
-                        frames: s.frames, forcingTokensPerFrame: fPerFrame)
+                        frames: s.frames, forcingTokensPerFrame: fPerFrame, historyTokensPerItem: nhist,
+                        historyPatches: hFrames > 0 ? FieldTokenizer.patchify(context.history, hShape, patch: p) : [],
+                        historyPos: historyPos)
     }
 
     func lin(_ g: Graph, _ x: Variable, _ name: String) -> Variable { g.linear(x, params[name + ".w"], params[name + ".b"]) }
 
     /// Forward pass on field tokens [I·Nf, C·p·p] → velocity tokens [I·Nf, C·p·p].
     func forward(_ g: Graph, fieldTokens: [Float], _ pr: Prepared) -> Variable {
-        let c = config, d = c.width, items = pr.items, nf = pr.fieldTokensPerItem, nc = pr.forcingTokensPerItem
+        let c = config, d = c.width, items = pr.items, nf = pr.fieldTokensPerItem
+        let nc = pr.forcingTokensPerItem + pr.historyTokensPerItem
         let xin = g.constant(fieldTokens, rows: items * nf, cols: c.channels * c.patchSize * c.patchSize)
-        let fin = g.constant(pr.forcingPatches, rows: items * nc, cols: c.forcingPixelChannels * c.forcingPatchSize * c.forcingPatchSize)
+        let fin = g.constant(pr.forcingPatches, rows: items * pr.forcingTokensPerItem, cols: c.forcingPixelChannels * c.forcingPatchSize * c.forcingPatchSize)
         var h = g.add(lin(g, xin, "field_embed"), g.constant(pr.fieldPos, rows: items * nf, cols: d))
-        let forcingEmbedded = g.add(lin(g, fin, "forcing_embed"), g.constant(pr.forcingPos, rows: items * nc, cols: d))
+        let forcingEmbedded = g.add(lin(g, fin, "forcing_embed"), g.constant(pr.forcingPos, rows: items * pr.forcingTokensPerItem, cols: d))
         var cs = forcingEmbedded
+        if pr.historyTokensPerItem > 0 {
+            let hin = g.constant(pr.historyPatches, rows: items * pr.historyTokensPerItem, cols: c.channels * c.patchSize * c.patchSize)
+            let he = g.add(lin(g, hin, "history_embed"), g.constant(pr.historyPos, rows: items * pr.historyTokensPerItem, cols: d))
+            cs = g.concatGroups(forcingEmbedded, he, groups: items)
+        }
         // Conditioning vector e [I, d].
         let tin = g.constant(pr.timeIn, rows: items, cols: Self.timeDim)
         var e = lin(g, g.silu(lin(g, tin, "time_mlp1")), "time_mlp2")

@@ -32,6 +32,8 @@ public struct MMDiTConfig: Codable, Sendable, Equatable {
     public var meanFieldHead: Bool
     /// Amplitude of the fixed 2-D sin-cos spatial embedding (prototype fix 2: a strong positional signal).
     public var positionScale: Float
+    /// Autoregressive baseline: clean history frames enter the context stream as extra tokens.
+    public var historyStream: Bool = false
 
     /// Creates a configuration.
     public init(width: Int, depth: Int, heads: Int, mlpRatio: Int = 4, patchSize: Int, forcingPatchSize: Int, channels: Int,

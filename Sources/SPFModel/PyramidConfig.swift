@@ -19,13 +19,17 @@ public struct PyramidConfig: Codable, Sendable, Equatable {
     public var stageEnds: [Double]
     /// Euler steps per stage when sampling.
     public var stepsPerStage: [Int]
+    /// Frames of one stage-0 item (training window and sampling chunk), e.g. 1 decade, or 12 months for a flat monthly flow.
+    public var stage0Frames: Int
+    /// Autoregressive baseline: every item is conditioned on the previous item-window (clean history tokens).
+    public var autoregressive: Bool
 
     /// Creates a configuration; `validate()` checks it.
     public init(height: Int, width: Int, variables: [String],
                 timescales: [Timescale] = [.decadal, .yearly, .monthly],
                 spatialFactors: [[Int]] = [[2, 2], [2, 2]],
                 stageEnds: [Double] = [1.0 / 3.0, 2.0 / 3.0, 1.0],
-                stepsPerStage: [Int] = [10, 10, 10]) {
+                stepsPerStage: [Int] = [10, 10, 10], stage0Frames: Int = 1, autoregressive: Bool = false) {
         self.height = height
         self.width = width
         self.variables = variables
@@ -33,7 +37,28 @@ public struct PyramidConfig: Codable, Sendable, Equatable {
         self.spatialFactors = spatialFactors
         self.stageEnds = stageEnds
         self.stepsPerStage = stepsPerStage
+        self.stage0Frames = stage0Frames
+        self.autoregressive = autoregressive
     }
+
+    /// The flat baseline: one full-resolution stage at a native timescale, items of `frames` frames.
+    public static func flat(height: Int, width: Int, variables: [String], timescale: Timescale, frames: Int, steps: Int) -> PyramidConfig {
+        PyramidConfig(height: height, width: width, variables: variables, timescales: [timescale], spatialFactors: [],
+                      stageEnds: [1], stepsPerStage: [steps], stage0Frames: frames)
+    }
+
+    /// The autoregressive pyramidal baseline: a spatial-only pyramid at a native timescale generating one window of
+    /// `frames` frames (a year) at a time, conditioned on the previous window.
+    public static func autoregressivePyramid(height: Int, width: Int, variables: [String], timescale: Timescale, frames: Int,
+                                             spatialFactors: [[Int]] = [[2, 2], [2, 2]], steps: [Int] = [10, 10, 10]) -> PyramidConfig {
+        let k = spatialFactors.count + 1
+        return PyramidConfig(height: height, width: width, variables: variables, timescales: [timescale], spatialFactors: spatialFactors,
+                             stageEnds: (1...k).map { Double($0) / Double(k) }, stepsPerStage: steps, stage0Frames: frames,
+                             autoregressive: true)
+    }
+
+    /// Months spanned by one stage-0 item.
+    public var stage0SpanMonths: Int { stage0Frames * (timescales.first?.months ?? 1) }
 
     /// The paper's default D→Y→M pyramid (×2×2 per jump, ×10 and ×12 in time) on an H×W grid.
     public static func decadalYearlyMonthly(height: Int, width: Int, variables: [String]) -> PyramidConfig {
@@ -54,6 +79,10 @@ public struct PyramidConfig: Codable, Sendable, Equatable {
         }
         guard stepsPerStage.count == k, stepsPerStage.allSatisfy({ $0 >= 1 }) else {
             throw SPFModelError(.invalidConfiguration, "stepsPerStage must have K = \(k) positive entries, got \(stepsPerStage)")
+        }
+        guard stage0Frames >= 1 else { throw SPFModelError(.invalidConfiguration, "stage0Frames must be ≥ 1") }
+        if autoregressive && timescales.count != 1 {
+            throw SPFModelError(.invalidConfiguration, "the autoregressive baseline uses one native timescale, got \(timescales)")
         }
         guard !variables.isEmpty else { throw SPFModelError(.invalidConfiguration, "no output variables") }
         guard !timescales.isEmpty else { throw SPFModelError(.invalidConfiguration, "no timescales") }

@@ -18,20 +18,27 @@ public struct PyramidSampler: Sendable {
         PhiloxRandom.streamID([member, stage, frameStart, 0x5F5F])
     }
 
-    /// The state before stage 0: metadata only (stage-0 frames are the decades covering the period).
+    /// The state before stage 0: metadata only. Stage-0 items are the aligned windows of `config.stage0Frames`
+    /// frames (e.g. one decade) that overlap the period, member-major.
     public func initialState(_ request: SamplingRequest) throws -> SamplerState {
         try request.validate()
         let path = try config.path(for: request.target)
-        let m0 = config.timescales[path.levels[0]].months
+        let span = config.stage0SpanMonths
         let origin = request.decadeOriginYear * 12
         let range = request.monthRange
-        let first = origin + Int((Double(range.lowerBound - origin) / Double(m0)).rounded(.down)) * m0
-        let frames = (range.upperBound - first + m0 - 1) / m0
+        let first = origin + Int((Double(range.lowerBound - origin) / Double(span)).rounded(.down)) * span
+        var windowStarts: [Int] = []
+        var s = first
+        while s < range.upperBound {
+            windowStarts.append(s)
+            s += span
+        }
         let (h, w) = config.grid(stage: 0)
-        let shape = FieldShape(items: request.members.count, frames: frames, channels: config.channels, height: h, width: w)
+        let shape = FieldShape(items: request.members.count * windowStarts.count, frames: config.stage0Frames, channels: config.channels,
+                               height: h, width: w)
         let info = SamplerStateInfo(config: config, path: path, request: request, completedStage: -1, shape: shape,
-                                    itemMember: request.members, itemFrameStart: Array(repeating: first, count: request.members.count),
-                                    rngStreamPositions: [])
+                                    itemMember: request.members.flatMap { m in windowStarts.map { _ in m } },
+                                    itemFrameStart: request.members.flatMap { _ in windowStarts }, rngStreamPositions: [])
         return SamplerState(info: info, latent: [])
     }
 
@@ -65,8 +72,11 @@ public struct PyramidSampler: Sendable {
 
     /// Runs stage `stage` from a state whose last completed stage is `stage − 1`: jump (funnel + renoise)
     /// if stage > 0, then Euler integration over the stage window with `velocity`.
+    ///
+    /// `history` (autoregressive baseline only): the previous window of every item at full resolution,
+    /// normalised, [I, stage0Frames, C, H, W]; it is block-averaged to each stage's grid.
     public func runStage(_ stage: Int, from state: SamplerState, forcing: ForcingSeries,
-                         velocity: any VelocityField) throws -> SamplerState {
+                         velocity: any VelocityField, history: [Float]? = nil) throws -> SamplerState {
         let info = state.info
         guard info.config == config else { throw SPFModelError(.invalidState, "state belongs to another pyramid") }
         guard stage >= 0, stage < config.stageCount else {
@@ -100,25 +110,23 @@ public struct PyramidSampler: Sendable {
                 // Temporal funneling: keep only parent frames overlapping the request, one item per kept frame.
                 let pm = config.timescales[info.path.levels[stage - 1]].months
                 let period = info.request.monthRange
-                var keepPerItem: [[Int]] = []
+                var nm: [Int] = [], ns: [Int] = [], kept: [Float] = []
+                let per = cs.channels * cs.height * cs.width
                 for i in 0..<cs.items {
-                    keepPerItem.append((0..<cs.frames).filter { fr in
+                    for fr in 0..<cs.frames {
                         let lo = starts[i] + fr * pm
-                        return lo < period.upperBound && lo + pm > period.lowerBound
-                    })
-                }
-                let keep = keepPerItem.first ?? []
-                guard !keep.isEmpty, keepPerItem.allSatisfy({ $0 == keep }) else {
-                    throw SPFModelError(.invalidState, "no frame of stage \(stage - 1) overlaps the requested period")
-                }
-                (cur, cs) = try PyramidOps.funnel(cur, cs, frames: keep)
-                var nm: [Int] = [], ns: [Int] = []
-                for i in 0..<info.shape.items {
-                    for fr in keep {
+                        guard lo < period.upperBound && lo + pm > period.lowerBound else { continue }
                         nm.append(members[i])
-                        ns.append(starts[i] + fr * pm)
+                        ns.append(lo)
+                        let base = (i * cs.frames + fr) * per
+                        kept.append(contentsOf: cur[base..<(base + per)])
                     }
                 }
+                guard !nm.isEmpty else {
+                    throw SPFModelError(.invalidState, "no frame of stage \(stage - 1) overlaps the requested period")
+                }
+                cur = kept
+                cs = FieldShape(items: nm.count, frames: 1, channels: cs.channels, height: cs.height, width: cs.width)
                 members = nm
                 starts = ns
             }
@@ -137,9 +145,20 @@ public struct PyramidSampler: Sendable {
                                                 scale: a, noiseScale: win.renoiseNoiseScale, normals: z)
         }
         let timescale = info.path.timescale(stage: stage, in: config)
-        let context = StageContext.build(stage: stage, timescale: timescale, path: info.path, shape: shape,
+        var context = StageContext.build(stage: stage, timescale: timescale, path: info.path, shape: shape,
                                          frameStart: starts, source: Array(repeating: info.request.source, count: shape.items),
                                          forcing: forcing)
+        if config.autoregressive {
+            let full = FieldShape(items: shape.items, frames: shape.frames, channels: shape.channels, height: config.height, width: config.width)
+            let hist = history ?? [Float](repeating: 0, count: full.count)
+            guard hist.count == full.count else {
+                throw SPFModelError(.shapeMismatch, "history has \(hist.count) values, expected \(full.dims)")
+            }
+            let (fh, fw) = config.cumulativeSpatialFactor(stage: stage)
+            let (hs, hsh) = try PyramidOps.down(hist, full, rt: 1, rh: fh, rw: fw)
+            context.history = hs
+            context.historyFrames = hsh.frames
+        }
         x = try Self.integrate(x, window: windows[stage], steps: config.stepsPerStage[stage], context: context, velocity: velocity)
         var out = info
         out.completedStage = stage
@@ -168,10 +187,11 @@ public struct PyramidSampler: Sendable {
     }
 
     /// Runs all stages of a request.
-    public func sample(_ request: SamplingRequest, forcing: ForcingSeries, velocity: any VelocityField) throws -> SamplerState {
+    public func sample(_ request: SamplingRequest, forcing: ForcingSeries, velocity: any VelocityField,
+                       history: [Float]? = nil) throws -> SamplerState {
         var state = try initialState(request)
         for k in 0..<config.stageCount {
-            state = try runStage(k, from: state, forcing: forcing, velocity: velocity)
+            state = try runStage(k, from: state, forcing: forcing, velocity: velocity, history: history)
         }
         return state
     }

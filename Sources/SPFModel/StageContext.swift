@@ -20,6 +20,10 @@ public struct StageContext: Sendable {
     public var forcingGlobal: [Float]
     /// Global forcing channels G.
     public var forcingGlobalChannels: Int
+    /// Autoregressive baseline only: the previous window at this stage's grid and timescale, [I, historyFrames, C, h, w].
+    public var history: [Float] = []
+    /// Frames of `history` per item (0: no history).
+    public var historyFrames: Int = 0
 
     /// Creates a context.
     public init(stage: Int, timescale: Timescale, path: PyramidPath, shape: FieldShape, frameStart: [Int], source: [Int],
@@ -65,6 +69,10 @@ public struct StageContext: Sendable {
         sub.source = Array(source[range])
         sub.forcingGridded = Array(forcingGridded[(range.lowerBound * gPerItem)..<(range.upperBound * gPerItem)])
         sub.forcingGlobal = Array(forcingGlobal[(range.lowerBound * sPerItem)..<(range.upperBound * sPerItem)])
+        if historyFrames > 0 {
+            let hPerItem = history.count / max(shape.items, 1)
+            sub.history = Array(history[(range.lowerBound * hPerItem)..<(range.upperBound * hPerItem)])
+        }
         return sub
     }
 }

@@ -66,7 +66,7 @@ public final class Trainer: @unchecked Sendable {
         let plane = pyramid.height * pyramid.width
         fields = runs.map { norm.normalizeFields($0.fields, plane: plane) }
         forcings = try runs.map { try norm.normalize($0.forcing) }
-        let b = TrainingExampleBuilder(pyramid: pyramid, stage0Frames: training.stage0Frames, decadeOriginYear: training.decadeOriginYear)
+        let b = TrainingExampleBuilder(pyramid: pyramid, decadeOriginYear: training.decadeOriginYear)
         builder = b
         paths = pyramid.paths
         for p in pyramid.paths {
@@ -120,7 +120,7 @@ public final class Trainer: @unchecked Sendable {
             guard let idx = groups[key], let first = idx.first else { continue }
             var ctx = exs[first].example.context
             var x: [Float] = [], target: [Float] = [], tau: [Double] = []
-            var starts: [Int] = [], sources: [Int] = [], fg: [Float] = [], fs: [Float] = []
+            var starts: [Int] = [], sources: [Int] = [], fg: [Float] = [], fs: [Float] = [], hist: [Float] = []
             for i in idx {
                 let e = exs[i].example
                 x += e.x
@@ -130,7 +130,9 @@ public final class Trainer: @unchecked Sendable {
                 sources += e.context.source
                 fg += e.context.forcingGridded
                 fs += e.context.forcingGlobal
+                hist += e.context.history
             }
+            ctx.history = hist
             ctx.shape.items = idx.count
             ctx.frameStart = starts
             ctx.source = sources

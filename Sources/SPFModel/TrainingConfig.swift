@@ -24,15 +24,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var emaDecay: Double
     /// Seed of parameter initialisation and of every example draw.
     public var seed: UInt64
-    /// Decadal frames per stage-0 training window.
-    public var stage0Frames: Int
     /// Decades are aligned to this year.
     public var decadeOriginYear: Int
 
     /// Creates a configuration (defaults follow prototype-notes.md: lr 1e-3, warm-up, cosine, EMA 0.999, clip 1).
     public init(steps: Int, batchSize: Int = 16, learningRate: Double = 1e-3, warmupSteps: Int = 50, cosineDecay: Bool = true,
                 finalLearningRateFraction: Double = 0.1, beta1: Double = 0.9, beta2: Double = 0.95, weightDecay: Double = 1e-4,
-                gradientClip: Double = 1, emaDecay: Double = 0.999, seed: UInt64 = 0, stage0Frames: Int = 1, decadeOriginYear: Int = 2015) {
+                gradientClip: Double = 1, emaDecay: Double = 0.999, seed: UInt64 = 0, decadeOriginYear: Int = 2015) {
         self.steps = steps
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -45,7 +43,6 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         self.gradientClip = gradientClip
         self.emaDecay = emaDecay
         self.seed = seed
-        self.stage0Frames = stage0Frames
         self.decadeOriginYear = decadeOriginYear
     }
 
@@ -60,8 +57,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     /// Checks the values.
     public func validate() throws {
-        guard steps >= 0, batchSize >= 1, learningRate > 0, warmupSteps >= 0, stage0Frames >= 1 else {
-            throw SPFModelError(.invalidConfiguration, "training config needs steps ≥ 0, batch ≥ 1, lr > 0, stage0Frames ≥ 1")
+        guard steps >= 0, batchSize >= 1, learningRate > 0, warmupSteps >= 0 else {
+            throw SPFModelError(.invalidConfiguration, "training config needs steps ≥ 0, batch ≥ 1, lr > 0")
         }
         guard (0..<1).contains(beta1), (0..<1).contains(beta2), (0...1).contains(emaDecay) else {
             throw SPFModelError(.invalidConfiguration, "betas must lie in [0, 1) and EMA decay in [0, 1]")

@@ -14,22 +14,19 @@ public struct TrainingExample: Sendable {
 public struct TrainingExampleBuilder: Sendable {
     /// The pyramid.
     public let pyramid: PyramidConfig
-    /// Decadal frames of a stage-0 window.
-    public let stage0Frames: Int
     /// Decade alignment year.
     public let decadeOriginYear: Int
 
     /// Creates a builder.
-    public init(pyramid: PyramidConfig, stage0Frames: Int, decadeOriginYear: Int) {
+    public init(pyramid: PyramidConfig, decadeOriginYear: Int) {
         self.pyramid = pyramid
-        self.stage0Frames = stage0Frames
         self.decadeOriginYear = decadeOriginYear
     }
 
     /// (frames, months per frame, alignment in months) of a stage's training window on a path (funnel T' = 1, guess 5).
     public func window(stage: Int, path: PyramidPath) -> (frames: Int, monthsPerFrame: Int, alignment: Int) {
         let m0 = pyramid.timescales[path.levels[0]].months
-        var frames = stage0Frames, align = m0
+        var frames = pyramid.stage0Frames, align = m0 * pyramid.stage0Frames
         if stage > 0 {
             for j in 1...stage {
                 let f = path.jumpFactors(into: j, in: pyramid)
@@ -88,8 +85,20 @@ public struct TrainingExampleBuilder: Sendable {
             x[k] = fu * ze + (1 - fu) * zs
             target[k] = ze - zs
         }
-        let ctx = StageContext.build(stage: stage, timescale: path.timescale(stage: stage, in: pyramid), path: path, shape: es,
+        var ctx = StageContext.build(stage: stage, timescale: path.timescale(stage: stage, in: pyramid), path: path, shape: es,
                                      frameStart: [start], source: [run.source], forcing: forcing)
+        if pyramid.autoregressive {
+            // Teacher forcing: the previous window of the same run (zeros before the run starts), at this stage's grid.
+            let hs = start - span
+            var prev = [Float](repeating: 0, count: span * c * plane)
+            if hs >= run.firstMonth {
+                let ho = (hs - run.firstMonth) * c * plane
+                prev = Array(fields[ho..<(ho + span * c * plane)])
+            }
+            let (hist, hshape) = try PyramidOps.down(prev, rawShape, rt: w.monthsPerFrame, rh: fh, rw: fw)
+            ctx.history = hist
+            ctx.historyFrames = hshape.frames
+        }
         return TrainingExample(x: x, target: target, tau: win.tau(local: u), context: ctx)
     }
 }

@@ -14,7 +14,7 @@ import SPFModel
             for k in 0..<v.value.count { v.value[k] += 0.1 * z[k] }
         }
         let run = try TestFixtures.run(source: 1, startYear: 2015, years: 10, slope: 1, seed: 1)
-        let builder = TrainingExampleBuilder(pyramid: p, stage0Frames: 1, decadeOriginYear: 2015)
+        let builder = TrainingExampleBuilder(pyramid: p, decadeOriginYear: 2015)
         let path = try p.path(for: .yearly)
         let w = builder.window(stage: 1, path: path)
         let noise = rng.normals(stream: 9, count: w.frames * 2 * 8 * 8)
