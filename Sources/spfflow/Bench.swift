@@ -8,5 +8,6 @@ struct Bench: ParsableCommand {
             BenchEngine.self,
             BenchClimateCommand.self,
             BenchTensorCommand.self,
+            BenchSamplingCommand.self,
         ])
 }
