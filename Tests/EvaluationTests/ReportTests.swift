@@ -90,7 +90,16 @@ import Testing
         let dag = [DAGNodeStatus(name: "curate.ESM-A", kind: "climate.curate", status: .cached, seconds: 0),
                    DAGNodeStatus(name: "train.sps.ESM-A", kind: "baseline.stochastic_ps", status: .ran, seconds: 3.2,
                                  inputs: ["curate.ESM-A"]),
-                   DAGNodeStatus(name: "evaluate", kind: "evaluate", status: .ran, seconds: 12.5, inputs: ["train.sps.ESM-A"])]
+                   DAGNodeStatus(name: "train.ps.ESM-A", kind: "baseline.pattern_scaling", status: .cached, seconds: 0,
+                                 inputs: ["curate.ESM-A"]),
+                   DAGNodeStatus(name: "sample.decadal.b0", kind: "spf.sample_decadal", status: .cached, seconds: 0,
+                                 inputs: ["curate.ESM-A"]),
+                   DAGNodeStatus(name: "sample.yearly.b0.d0", kind: "spf.sample_yearly", status: .ran, seconds: 4,
+                                 inputs: ["sample.decadal.b0"]),
+                   DAGNodeStatus(name: "sample.yearly.b0.d1", kind: "spf.sample_yearly", status: .ran, seconds: 4.5,
+                                 inputs: ["sample.decadal.b0"]),
+                   DAGNodeStatus(name: "evaluate", kind: "evaluate", status: .ran, seconds: 12.5,
+                                 inputs: ["train.sps.ESM-A", "train.ps.ESM-A", "sample.yearly.b0.d0", "sample.yearly.b0.d1"])]
         let content = ReportContent(title: "spfflow report: sample", summary: "Two synthetic ESMs, ssp245 held out.",
                                     skill: table, headlinePeriod: "2015-2100", sections: sections, curation: curation,
                                     dag: dag, timings: [TimingEntry(label: "total", seconds: 200)],
@@ -98,7 +107,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = try ReportWriter.write(content, to: dir)
-        #expect(files.count == 6)
+        #expect(files.count == 7)
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         let md = try String(contentsOf: dir.appendingPathComponent("index.md"), encoding: .utf8)
         for text in [html, md] {

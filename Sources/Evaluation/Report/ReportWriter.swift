@@ -17,6 +17,11 @@ public enum ReportWriter {
                     written.append(url)
                 }
             }
+            if !content.dag.isEmpty {
+                let url = directory.appendingPathComponent("dag.png")
+                try Data(DAGDiagram.render(content.dag).pngData()).write(to: url, options: .atomic)
+                written.append(url)
+            }
             let md = directory.appendingPathComponent("index.md")
             try Data(markdown(content, skill: skill).utf8).write(to: md, options: .atomic)
             let html = directory.appendingPathComponent("index.html")
@@ -98,6 +103,7 @@ public enum ReportWriter {
             o += "## DAG\n\n\(c.dag.count) nodes: \(ran) ran, \(cached) cached"
             let failed = c.dag.filter { $0.status == .failed }.count
             o += failed > 0 ? ", \(failed) failed.\n\n" : ".\n\n"
+            o += "![DAG by node kind](dag.png)\n\n"
             o += "| kind | nodes | ran | cached | failed | wall time |\n|---|---:|---:|---:|---:|---:|\n"
             for k in kindSummaries(c.dag) {
                 o += "| \(k.kind) | \(k.nodes) | \(k.ran) | \(k.cached) | \(k.failed) | \(seconds(k.seconds)) |\n"
@@ -196,6 +202,7 @@ public enum ReportWriter {
             o += "<h2>DAG</h2>\n<p>\(c.dag.count) nodes: <span class=\"badge ran\">\(ran) ran</span> "
             o += "<span class=\"badge cached\">\(cached) cached</span>"
             o += failed > 0 ? " <span class=\"badge failed\">\(failed) failed</span></p>\n" : "</p>\n"
+            o += "<figure><img src=\"dag.png\" alt=\"DAG by node kind\"></figure>\n"
             o += "<table><thead><tr><th>kind</th><th>nodes</th><th>ran</th><th>cached</th><th>failed</th>"
             o += "<th>wall time</th></tr></thead><tbody>\n"
             for k in kindSummaries(c.dag) {
