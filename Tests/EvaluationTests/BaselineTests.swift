@@ -79,6 +79,14 @@ import Testing
         #expect(a == b)
         #expect(a != c)
         #expect(Array(a.values.prefix(fewer.values.count)) == fewer.values)
+        // A model restored from its stored arrays samples the same ensemble.
+        let r = model.regression
+        let restored = try StochasticPatternScaling(
+            regression: try PatternScaling(slotCount: r.slotCount, featureCount: r.featureCount, cells: r.cells,
+                                           featureMean: r.featureMean, featureScale: r.featureScale,
+                                           coefficients: r.coefficients),
+            segmentFrames: model.segmentFrames, segments: model.segments)
+        #expect(try restored.sample(forcings: test.forcings, axis: test.axis, members: 12, seed: 2024) == a)
         // Members scatter around the forced pattern with the training noise level (σ = 0.4).
         let spread = a.ensembleSpread()
         let meanSpread = spread.reduce(0.0) { $0 + Double($1) } / Double(spread.count)

@@ -17,6 +17,18 @@ public struct StochasticPatternScaling: Sendable {
     /// Residual segments, each `[segmentFrames, lat, lon]`.
     public let segments: [[Float]]
 
+    /// Restores a fitted model from its regression and residual segments (`[segment][segmentFrames, lat, lon]`).
+    public init(regression: PatternScaling, segmentFrames: Int, segments: [[Float]]) throws(EvaluationError) {
+        guard segmentFrames >= 1, segmentFrames % regression.slotCount == 0, !segments.isEmpty,
+              segments.allSatisfy({ $0.count == segmentFrames * regression.cells }) else {
+            throw EvaluationError(.shapeMismatch, "residual segments must be non-empty, whole years and "
+                                  + "\(segmentFrames) × \(regression.cells) values each")
+        }
+        self.regression = regression
+        self.segmentFrames = segmentFrames
+        self.segments = segments
+    }
+
     /// Fits the regression and collects the residual pool.
     /// - Parameters:
     ///   - blockYears: years per resampled residual segment (1 = independent years).
@@ -55,7 +67,7 @@ public struct StochasticPatternScaling: Sendable {
             }
             segments.append(segment)
         }
-        return StochasticPatternScaling(regression: regression, segmentFrames: frames, segments: segments)
+        return try StochasticPatternScaling(regression: regression, segmentFrames: frames, segments: segments)
     }
 
     /// An `members`-member ensemble `[M, time, lat, lon]` for `forcings` (`[time][feature]`) on `axis`.
