@@ -25,7 +25,9 @@ public final class StoredObject: @unchecked Sendable {
     public init(url: URL, key: String? = nil, filesDirectory: URL? = nil,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         try HDF5Library.ensureReady()
-        let file = H5Fopen(url.path, spf_h5f_acc_rdonly(), hdf5Default)
+        let fapl = HDF5Library.fileAccessWithoutLocking()
+        defer { H5Pclose(fapl) }
+        let file = H5Fopen(url.path, spf_h5f_acc_rdonly(), fapl)
         guard file >= 0 else { throw StoreError(.corrupt, "cannot open HDF5 file", path: url.path) }
         self.file = file
         self.url = url

@@ -13,7 +13,7 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
     /// Rows of axis 0 per stored chunk.
     public let chunkRows: Int
 
-    private unowned let owner: ObjectWriter
+    private let owner: ObjectWriter
     private let dataset: hid_t
     private let rowElements: Int
     private let totalRows: Int
