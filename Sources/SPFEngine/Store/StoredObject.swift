@@ -217,7 +217,7 @@ public final class StoredObject: @unchecked Sendable {
         let elementSize = type.byteSize
         let chunkElements = layout.chunkRows * layout.rowElements
         let chunkBytes = chunkElements * elementSize
-        let batch = max(2, 2 * threads)
+        let batch = ParallelChunks.batchSize(workers: threads, chunkBytes: chunkBytes)
         let rawBuffers = (0..<batch).map { _ in UnsafeMutableRawPointer.allocate(byteCount: max(64, spf_zstd_bound(chunkBytes)), alignment: 64) }
         let stage = UnsafeMutableRawPointer.allocate(byteCount: max(64, batch * chunkBytes), alignment: 64)
         let out = UnsafeMutableRawPointer.allocate(byteCount: max(64, batch * chunkBytes), alignment: 64)
