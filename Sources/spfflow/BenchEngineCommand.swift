@@ -54,9 +54,7 @@ struct BenchEngine: ParsableCommand {
 
         figure("write_peak_rss_ratio", Double(large) / Double(small), "x")
         note("peak RSS streaming \(largeMegabytes) MB: \(formatBytes(large)); \(megabytes) MB: \(formatBytes(small))")
-
-        // The engine's scheduling figures (cached_rerun_1000_s, plan_10000_s).
-        try EngineBenchFigures.run(work: directory.appendingPathComponent("engine"))
+        try EngineBenchFigures.run(work: directory.appendingPathComponent("engine-figures"))
     }
 
     private func childPeakRSS(bytes: Int, directory: URL) throws -> Int64 {

@@ -31,9 +31,6 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a count instead of one line per cached node.")
     var quietCached = false
 
-    @Option(name: .long, help: "Executor: \(availableExecutors.map(\.name).joined(separator: ", ")).")
-    var executor: String = "local"
-
     func run() throws {
         let summary = try reportingEngineErrors { () throws -> RunSummary in
             guard let mode = ProgressMode(rawValue: progress) else {
@@ -44,12 +41,7 @@ struct RunCommand: ParsableCommand {
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
                                      until: until, force: force, progress: mode, progressInterval: progressInterval,
                                      showCached: !quietCached)
-            guard let factory = availableExecutors.first(where: { $0.name == executor }) else {
-                throw EngineError(.usage, "--executor must be one of \(availableExecutors.map(\.name).joined(separator: ", "))")
-            }
-            let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-            let chosen = try factory.make(ExecutorSetup(session: session, jobs: options.jobs, binary: binary))
-            return try session.run(options: options, executor: chosen)
+            return try session.run(options: options)
         }
         if !summary.succeeded {
             for f in summary.failures {

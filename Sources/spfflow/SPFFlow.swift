@@ -9,11 +9,11 @@ struct SPFFlow: ParsableCommand {
         version: SPFEngineInfo.version,
         subcommands: [
             Bench.self,
-            CacheCommand.self,
             RunCommand.self,
             PlanCommand.self,
             GraphCommand.self,
             StatusCommand.self,
             ExecNodeCommand.self,
+            CacheCommand.self,
         ])
 }

@@ -1,6 +1,0 @@
-import SPFEngine
-
-/// The executors `spfflow run --executor NAME` can use (add one line per executor).
-let availableExecutors: [ExecutorFactory] = [
-    .local,
-]
