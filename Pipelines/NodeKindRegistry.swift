@@ -10,6 +10,12 @@ public enum NodeKindRegistry {
         SumArrays.self,
         CheckpointedCount.self,
         LargeOutput.self,
+        // Climate data curation (Pipelines/Climate/).
+        DiscoverCMIP6.self,
+        CurateCMIP6.self,
+        RegridWeightsNode.self,
+        RegridNode.self,
+        ExportCF.self,
         GenerateSuite.self,
         AlignForcings.self,
     ]

@@ -111,6 +111,8 @@ public struct CFFileSpec: Sendable {
     public var timeStepsPerChunk: Int
     /// On-disk order of the member and time dimensions.
     public var memberLayout: MemberLayout
+    /// Whether to write `lat_bnds`/`lon_bnds` (true unless imitating files that lack them).
+    public var writeGridBounds: Bool = true
 
     /// Creates a file description.
     public init(variable: CFVariableSpec, grid: LatLonGrid, time: TimeAxis, members: [String]? = nil,

@@ -102,15 +102,20 @@ public final class CFWriter {
             try putText(vLat, "long_name", "latitude", "lat")
             try putText(vLat, "units", "degrees_north", "lat")
             try putText(vLat, "axis", "Y", "lat")
-            try putText(vLat, "bounds", "lat_bnds", "lat")
-            let vLatB = try defVar("lat_bnds", NC_DOUBLE, [dLat, dB])
+            var vLatB: Int32 = -1, vLonB: Int32 = -1
+            if s.writeGridBounds {
+                try putText(vLat, "bounds", "lat_bnds", "lat")
+                vLatB = try defVar("lat_bnds", NC_DOUBLE, [dLat, dB])
+            }
             let vLon = try defVar("lon", NC_DOUBLE, [dLon])
             try putText(vLon, "standard_name", "longitude", "lon")
             try putText(vLon, "long_name", "longitude", "lon")
             try putText(vLon, "units", "degrees_east", "lon")
             try putText(vLon, "axis", "X", "lon")
-            try putText(vLon, "bounds", "lon_bnds", "lon")
-            let vLonB = try defVar("lon_bnds", NC_DOUBLE, [dLon, dB])
+            if s.writeGridBounds {
+                try putText(vLon, "bounds", "lon_bnds", "lon")
+                vLonB = try defVar("lon_bnds", NC_DOUBLE, [dLon, dB])
+            }
             var vMember: Int32 = -1, vMemberId: Int32 = -1
             var labelLength = 1
             if let m = s.members {
@@ -170,9 +175,9 @@ public final class CFWriter {
             try check(nc_put_var_double(ncid, vTime, s.time.values), "nc_put_var time", "time")
             if let b = s.time.bounds { try check(nc_put_var_double(ncid, vTimeB, b), "nc_put_var time_bnds", "time_bnds") }
             try check(nc_put_var_double(ncid, vLat, g.lat), "nc_put_var lat", "lat")
-            try check(nc_put_var_double(ncid, vLatB, g.latBounds), "nc_put_var lat_bnds", "lat_bnds")
+            if s.writeGridBounds { try check(nc_put_var_double(ncid, vLatB, g.latBounds), "nc_put_var lat_bnds", "lat_bnds") }
             try check(nc_put_var_double(ncid, vLon, g.lon), "nc_put_var lon", "lon")
-            try check(nc_put_var_double(ncid, vLonB, g.lonBounds), "nc_put_var lon_bnds", "lon_bnds")
+            if s.writeGridBounds { try check(nc_put_var_double(ncid, vLonB, g.lonBounds), "nc_put_var lon_bnds", "lon_bnds") }
             if let m = s.members {
                 let numbers = (1...max(1, m.count)).map { Int32($0) }.prefix(m.count)
                 try check(nc_put_var_int(ncid, vMember, Array(numbers)), "nc_put_var member", "member")

@@ -8,6 +8,11 @@ public struct CMIP6File: Sendable, Hashable {
     public var name: CMIP6FileName
     /// Version directory (`v20190308`), or "" when the file is not under one.
     public var version: String
+
+    /// Creates a file entry.
+    public init(path: String, name: CMIP6FileName, version: String) {
+        self.path = path; self.name = name; self.version = version
+    }
 }
 
 /// Something noteworthy (not fatal) found while cataloguing or joining a dataset.
@@ -45,6 +50,11 @@ public struct CMIP6Dataset: Sendable, Hashable {
     public var files: [CMIP6File]
     /// Versions that were present but not chosen.
     public var ignoredVersions: [String]
+
+    /// Creates a dataset from its files (non-empty, in time order).
+    public init(id: String, version: String, files: [CMIP6File], ignoredVersions: [String]) {
+        self.id = id; self.version = version; self.files = files; self.ignoredVersions = ignoredVersions
+    }
 
     /// Facets.
     public var sourceID: String { files[0].name.sourceID }

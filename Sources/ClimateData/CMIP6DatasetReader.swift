@@ -28,6 +28,8 @@ public struct CMIP6DatasetSummary: Sendable, Codable, Equatable {
     public var declaredMissing: Int
     /// Values found missing through the attribute-less 1e20 rule.
     public var hugeValueMissing: Int
+    /// Values equal to netCDF's default fill in variables without `_FillValue` (never-written data).
+    public var defaultFillMissing: Int
     /// Issues (gaps, overlaps, duplicate versions), as text.
     public var issues: [String]
 }
@@ -115,7 +117,7 @@ extension CMIP6Dataset {
             dataset: id, sourceID: sourceID, files: files.count, firstYear: dates.first?.year ?? 0, lastYear: dates.last?.year ?? 0,
             timeSteps: time.count, calendar: time.calendar.cfName, timeUnits: unitsSeen, grid: field.grid.description,
             boundsInFile: boundsInFile, declaredFillValues: field.missing.declared, declaredMissing: field.missing.declaredCount,
-            hugeValueMissing: field.missing.thresholdCount, issues: issues.map(\.description))
+            hugeValueMissing: field.missing.thresholdCount, defaultFillMissing: field.missing.defaultFillCount, issues: issues.map(\.description))
         return (field, issues, summary)
     }
 }

@@ -122,25 +122,13 @@ public struct LatLonGrid: Sendable, Hashable, CustomStringConvertible {
 
     static func deriveLatBounds(_ lat: [Double], gaussian: Bool) -> [Double] {
         let n = lat.count
-        if gaussian {
-            // Edges where the cumulative Gaussian weight from the south pole reaches each cell (as CDO does).
-            let w = GaussianLatitudes.compute(n).weights
-            var edges = [-1.0]
-            for k in 0..<n { edges.append(edges[k] + w[k]) }
-            var out: [Double] = []
-            for k in 0..<n {
-                let lo: Double = asin(max(-1, min(1, edges[k]))) * 180 / Double.pi
-                let hi: Double = asin(max(-1, min(1, edges[k + 1]))) * 180 / Double.pi
-                out.append(lo); out.append(hi)
-            }
-            out[0] = -90; out[2 * n - 1] = 90
-            return out
-        }
         if n == 1 { return [max(-90, lat[0] - 0.5), min(90, lat[0] + 0.5)] }
         var edges = [Double](repeating: 0, count: n + 1)
         for k in 1..<n { edges[k] = (lat[k - 1] + lat[k]) / 2 }
         edges[0] = lat[0] - (lat[1] - lat[0]) / 2
         edges[n] = lat[n - 1] + (lat[n - 1] - lat[n - 2]) / 2
+        // A Gaussian grid covers the sphere: its outer edges are the poles (as CDO derives them).
+        if gaussian { edges[0] = -90; edges[n] = 90 }
         var out: [Double] = []
         for k in 0..<n { out.append(min(90, max(-90, edges[k]))); out.append(min(90, max(-90, edges[k + 1]))) }
         return out

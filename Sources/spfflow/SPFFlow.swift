@@ -14,5 +14,7 @@ struct SPFFlow: ParsableCommand {
             GraphCommand.self,
             StatusCommand.self,
             ExecNodeCommand.self,
+            InspectCommand.self,
+            RegridCommand.self,
         ])
 }
