@@ -28,6 +28,8 @@ public struct GenerateSuite: NodeKind {
         ParamSpec("last_year", .int, default: .int(2100), doc: "last scenario year"),
         ParamSpec("rcmip_dir", .string, default: .string(""),
                   doc: "directory with the RCMIP extract (default: Manifests/data/forcings found from the working directory)"),
+        ParamSpec("deflate_level", .int, default: .int(ClimateSuiteWriter.defaultDeflateLevel),
+                  doc: "netCDF deflate level of the files (0 = uncompressed, fastest; 1 = CMOR's default)"),
     ]
     /// Uses both cores (members and models run in parallel; output does not depend on it).
     public static let threads = 2
@@ -44,7 +46,11 @@ public struct GenerateSuite: NodeKind {
         let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
         let simulator = try ClimateSuiteSimulator(configuration: config, forcing: forcing)
         let out = try context.output("out")
-        let writer = ClimateSuiteWriter(root: out.filesDirectory, softwareVersion: SPFEngineInfo.version)
+        let deflate = try context.params.int("deflate_level")
+        guard (0...9).contains(deflate) else {
+            throw EngineError(.nodeFailed, "deflate_level \(deflate) not in 0...9", node: context.nodeID)
+        }
+        let writer = ClimateSuiteWriter(root: out.filesDirectory, softwareVersion: SPFEngineInfo.version, deflateLevel: deflate)
         let total = config.models.reduce(0) { $0 + config.experiments(for: $1).count } * config.members
         let log = GeneratedRunLog()
         context.log("generating \(config.modelYears) model-years: \(config.models.count) models, \(config.experiments.joined(separator: ", ")), \(config.members) members, grid scale \(config.gridScale)")

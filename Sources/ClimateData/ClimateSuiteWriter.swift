@@ -9,7 +9,7 @@ import CNetCDF
 ///
 /// Each file holds `tas` or `pr` (float32, time × lat × lon) with CF attributes, the model's own
 /// calendar and time units with month bounds (stamps mid-month, as CMOR writes them), lat/lon
-/// bounds, shuffle + deflate level 1 (CMOR's default), the CMIP6 global attributes, and the
+/// bounds, optional shuffle + deflate, the CMIP6 global attributes, and the
 /// model's file chunking (e.g. CESM2 historical in 50-year files). Attributes say plainly that
 /// the data are synthetic. No timestamps are written, so the same run gives identical files.
 public struct ClimateSuiteWriter: Sendable {
@@ -17,11 +17,16 @@ public struct ClimateSuiteWriter: Sendable {
     public var root: URL
     /// spfflow version recorded in the files.
     public var softwareVersion: String
-    /// Deflate level (1 = CMOR's default).
+    /// Deflate level (0 = uncompressed; 1 = CMOR's default).
     public var deflateLevel: Int
 
+    /// The default deflate level: 0. Simulated noise compresses poorly (level 1 saves about 20 %
+    /// of the bytes) while zlib makes writing about 5× slower than generating; uncompressed
+    /// netCDF-4 is as valid a CMIP6 file (the esmvaltool sample files are uncompressed too).
+    public static let defaultDeflateLevel = 0
+
     /// Creates a writer.
-    public init(root: URL, softwareVersion: String, deflateLevel: Int = 1) {
+    public init(root: URL, softwareVersion: String, deflateLevel: Int = ClimateSuiteWriter.defaultDeflateLevel) {
         self.root = root
         self.softwareVersion = softwareVersion
         self.deflateLevel = deflateLevel
