@@ -285,9 +285,21 @@ extension Graph {
         var o = x.value
         o.withUnsafeMutableBufferPointer { op in
             x.value.withUnsafeBufferPointer { xp in
-                for k in 0..<xp.count {
+                var k = 0
+                let n = xp.count
+                while k + 8 <= n {
+                    let v = UnsafeRawPointer(xp.baseAddress! + k).loadUnaligned(as: SIMD8<Float>.self)
+                    var u = 0.7978845608 * (v + 0.044715 * v * v * v)
+                    u.replace(with: SIMD8(repeating: 15), where: u .> SIMD8(repeating: 15))
+                    u.replace(with: SIMD8(repeating: -15), where: u .< SIMD8(repeating: -15))
+                    let t = 1 - 2 / (VectorMath.exp8(2 * u) + 1)
+                    UnsafeMutableRawPointer(op.baseAddress! + k).storeBytes(of: 0.5 * v * (1 + t), as: SIMD8<Float>.self)
+                    k += 8
+                }
+                while k < n {
                     let v = xp[k]
                     op[k] = 0.5 * v * (1 + fastTanh(geluInner(v)))
+                    k += 1
                 }
             }
         }

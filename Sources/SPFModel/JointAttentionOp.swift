@@ -21,15 +21,7 @@ extension Graph {
                                     let off = g * n * d + h * dh
                                     GEMM.multiply(.none, .transposed, m: n, n: n, k: dh, alpha: scale, a: qp.baseAddress! + off, lda: d,
                                                   b: kp.baseAddress! + off, ldb: d, c: pp.baseAddress!, ldc: n)
-                                    for i in 0..<n {
-                                        let row = pp.baseAddress! + i * n
-                                        var m = -Float.infinity
-                                        for j in 0..<n { m = max(m, row[j]) }
-                                        var s: Float = 0
-                                        for j in 0..<n { let e = Foundation.exp(row[j] - m); row[j] = e; s += e }
-                                        let inv = 1 / s
-                                        for j in 0..<n { row[j] *= inv }
-                                    }
+                                    for i in 0..<n { VectorMath.softmaxRow(pp.baseAddress! + i * n, n) }
                                     GEMM.multiply(.none, .none, m: n, n: dh, k: n, a: pp.baseAddress!, lda: n, b: vp.baseAddress! + off,
                                                   ldb: d, c: op.baseAddress! + off, ldc: d)
                                     if saveP {
