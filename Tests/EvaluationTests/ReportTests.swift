@@ -107,7 +107,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = try ReportWriter.write(content, to: dir)
-        #expect(files.count == 7)
+        #expect(files.count == 8)
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         let md = try String(contentsOf: dir.appendingPathComponent("index.md"), encoding: .utf8)
         for text in [html, md] {
