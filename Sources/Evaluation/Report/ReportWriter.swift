@@ -102,15 +102,15 @@ public enum ReportWriter {
         if hasChart { o += "![CRPS as a multiple of the floor](crps_x_floor.png)\n\n" }
         o += skill.markdown()
         for variable in skill.variables {
-            for timescale in skill.timescales {
-                let table = skill.perESM(metric: .crps, variable: variable, timescale: timescale, period: c.headlinePeriod)
+            for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
+                let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
                 guard table.rows.count > 1 else { continue }
-                o += "#### CRPS per ESM, \(variable), \(timescale.rawValue), \(c.headlinePeriod)\n\n"
+                o += "#### \(metric.heading) per ESM, \(variable), \(timescale.rawValue), \(c.headlinePeriod)\n\n"
                 o += "| ESM | " + table.columns.map(skill.label).joined(separator: " | ") + " |\n"
                 o += "|---|" + table.columns.map { _ in "---:|" }.joined() + "\n"
                 for row in table.rows { o += "| \(row.esm) | " + row.cells.joined(separator: " | ") + " |\n" }
                 o += "\n"
-            }
+            } }
         }
         for section in c.sections {
             o += "## \(section.title)\n\n"
@@ -196,17 +196,17 @@ public enum ReportWriter {
         }
         o += skill.html()
         for variable in skill.variables {
-            for timescale in skill.timescales {
-                let table = skill.perESM(metric: .crps, variable: variable, timescale: timescale, period: c.headlinePeriod)
+            for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
+                let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
                 guard table.rows.count > 1 else { continue }
-                o += "<h4>CRPS per ESM, \(e(variable)), \(timescale.rawValue), \(e(c.headlinePeriod))</h4>\n"
+                o += "<h4>\(metric.heading) per ESM, \(e(variable)), \(timescale.rawValue), \(e(c.headlinePeriod))</h4>\n"
                 o += "<table><thead><tr><th>ESM</th>" + table.columns.map { "<th>\(e(skill.label($0)))</th>" }.joined()
                 o += "</tr></thead><tbody>\n"
                 for row in table.rows {
                     o += "<tr><td>\(e(row.esm))</td>" + row.cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
                 }
                 o += "</tbody></table>\n"
-            }
+            } }
         }
         for section in c.sections {
             o += "<h2>\(e(section.title))</h2>\n"
