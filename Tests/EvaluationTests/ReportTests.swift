@@ -107,7 +107,7 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = try ReportWriter.write(content, to: dir)
-        #expect(files.count == 7)
+        #expect(files.count == 8)
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         let md = try String(contentsOf: dir.appendingPathComponent("index.md"), encoding: .utf8)
         for text in [html, md] {
@@ -118,6 +118,25 @@ import Testing
             #expect(text.contains("train.sps.ESM-A"))
         }
         #expect(html.contains("<table class=\"skill\">") && html.contains("badge cached"))
+        // Every element is closed in order (checked by Python's HTML parser).
+        let py = try PythonReference()
+        defer { py.cleanup() }
+        let check = """
+        import sys
+        from html.parser import HTMLParser
+        void = {'meta', 'img', 'br', 'hr', 'link', 'input'}
+        class P(HTMLParser):
+            def __init__(self):
+                super().__init__(); self.stack = []; self.bad = 0
+            def handle_starttag(self, tag, attrs):
+                if tag not in void: self.stack.append(tag)
+            def handle_endtag(self, tag):
+                if self.stack and self.stack[-1] == tag: self.stack.pop()
+                else: self.bad += 1
+        p = P(); p.feed(open(sys.argv[1], encoding='utf-8').read())
+        print(len(p.stack), p.bad)
+        """
+        #expect(try py.run(check, [dir.appendingPathComponent("index.html").path]) == [0, 0])
         for url in files where url.pathExtension == "png" {
             let bytes = try Data(contentsOf: url)
             #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])

@@ -17,15 +17,20 @@ public enum ReportWriter {
                     written.append(url)
                 }
             }
+            let chart = floorChart(skill, period: content.headlinePeriod)
+            if let chart {
+                try Data(chart.pngData()).write(to: directory.appendingPathComponent("crps_x_floor.png"), options: .atomic)
+                written.append(directory.appendingPathComponent("crps_x_floor.png"))
+            }
             if !content.dag.isEmpty {
                 let url = directory.appendingPathComponent("dag.png")
                 try Data(DAGDiagram.render(content.dag).pngData()).write(to: url, options: .atomic)
                 written.append(url)
             }
             let md = directory.appendingPathComponent("index.md")
-            try Data(markdown(content, skill: skill).utf8).write(to: md, options: .atomic)
+            try Data(markdown(content, skill: skill, hasChart: chart != nil).utf8).write(to: md, options: .atomic)
             let html = directory.appendingPathComponent("index.html")
-            try Data(self.html(content, skill: skill).utf8).write(to: html, options: .atomic)
+            try Data(self.html(content, skill: skill, hasChart: chart != nil).utf8).write(to: html, options: .atomic)
             written += [md, html]
         } catch let error as EvaluationError {
             throw error
@@ -33,6 +38,29 @@ public enum ReportWriter {
             throw EvaluationError(.io, "writing the report into \(directory.path) failed: \(error)")
         }
         return written
+    }
+
+    /// Bar chart of every model's CRPS as a multiple of the floor (mean over ESMs), per variable and timescale.
+    static func floorChart(_ skill: SkillTable, period: String) -> RGBImage? {
+        var groups: [(String, String, Timescale)] = []
+        for v in skill.variables {
+            for t in skill.timescales where skill.models.contains(where: {
+                skill.value(model: $0, variable: v, timescale: t, period: period, metric: .crpsOverFloor) != nil
+            }) { groups.append(("\(v) \(t.rawValue)", v, t)) }
+        }
+        let models = skill.models.filter { $0 != skill.floorModel }
+        guard !groups.isEmpty, !models.isEmpty else { return nil }
+        var chart = BarChart(
+            title: "CRPS as a multiple of the floor, \(period) (lower is better)", yLabel: "CRPS / floor",
+            groups: groups.map(\.0),
+            series: models.enumerated().map { (i, m) in
+                (label: skill.label(m), color: ReportFigures.palette[i % ReportFigures.palette.count],
+                 values: groups.map { g in
+                     skill.value(model: m, variable: g.1, timescale: g.2, period: period, metric: .crpsOverFloor) ?? .nan
+                 })
+            })
+        chart.reference = (1, "floor")
+        return chart.render()
     }
 
     static func seconds(_ s: Double) -> String {
@@ -59,7 +87,7 @@ public enum ReportWriter {
 
     // MARK: Markdown
 
-    static func markdown(_ c: ReportContent, skill: SkillTable) -> String {
+    static func markdown(_ c: ReportContent, skill: SkillTable, hasChart: Bool) -> String {
         var o = "# \(c.title)\n\n\(c.summary)\n\n"
         let figures = skill.headlineFigures(period: c.headlinePeriod)
         if !figures.isEmpty {
@@ -71,17 +99,18 @@ public enum ReportWriter {
         o += "averaged over the held-out simulator members. CRPS ×floor divides by the CRPS of the simulator's own "
         o += "members scored leave-one-out. Spread/skill includes the factor sqrt((M+1)/M). NRMSE total is "
         o += "ClimateBench's NRMSE_spatial + 5·NRMSE_global. Best value per column in bold.\n\n"
+        if hasChart { o += "![CRPS as a multiple of the floor](crps_x_floor.png)\n\n" }
         o += skill.markdown()
         for variable in skill.variables {
-            for timescale in skill.timescales {
-                let table = skill.perESM(metric: .crps, variable: variable, timescale: timescale, period: c.headlinePeriod)
+            for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
+                let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
                 guard table.rows.count > 1 else { continue }
-                o += "#### CRPS per ESM, \(variable), \(timescale.rawValue), \(c.headlinePeriod)\n\n"
+                o += "#### \(metric.heading) per ESM, \(variable), \(timescale.rawValue), \(c.headlinePeriod)\n\n"
                 o += "| ESM | " + table.columns.map(skill.label).joined(separator: " | ") + " |\n"
                 o += "|---|" + table.columns.map { _ in "---:|" }.joined() + "\n"
                 for row in table.rows { o += "| \(row.esm) | " + row.cells.joined(separator: " | ") + " |\n" }
                 o += "\n"
-            }
+            } }
         }
         for section in c.sections {
             o += "## \(section.title)\n\n"
@@ -146,7 +175,7 @@ public enum ReportWriter {
     .note{color:#555}
     """
 
-    static func html(_ c: ReportContent, skill: SkillTable) -> String {
+    static func html(_ c: ReportContent, skill: SkillTable, hasChart: Bool) -> String {
         let e = HTML.escape
         var o = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         o += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -162,19 +191,22 @@ public enum ReportWriter {
         o += "CRPS ×floor divides by the CRPS of the simulator's own members scored leave-one-out. Spread/skill "
         o += "includes the factor sqrt((M+1)/M). NRMSE total is ClimateBench's NRMSE<sub>spatial</sub> + "
         o += "5·NRMSE<sub>global</sub>. Best value per column in bold; the floor row is the reference.</p>\n"
+        if hasChart {
+            o += "<figure><img src=\"crps_x_floor.png\" alt=\"CRPS as a multiple of the floor\"></figure>\n"
+        }
         o += skill.html()
         for variable in skill.variables {
-            for timescale in skill.timescales {
-                let table = skill.perESM(metric: .crps, variable: variable, timescale: timescale, period: c.headlinePeriod)
+            for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
+                let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
                 guard table.rows.count > 1 else { continue }
-                o += "<h4>CRPS per ESM, \(e(variable)), \(timescale.rawValue), \(e(c.headlinePeriod))</h4>\n"
+                o += "<h4>\(metric.heading) per ESM, \(e(variable)), \(timescale.rawValue), \(e(c.headlinePeriod))</h4>\n"
                 o += "<table><thead><tr><th>ESM</th>" + table.columns.map { "<th>\(e(skill.label($0)))</th>" }.joined()
                 o += "</tr></thead><tbody>\n"
                 for row in table.rows {
                     o += "<tr><td>\(e(row.esm))</td>" + row.cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
                 }
                 o += "</tbody></table>\n"
-            }
+            } }
         }
         for section in c.sections {
             o += "<h2>\(e(section.title))</h2>\n"
