@@ -57,7 +57,6 @@ struct BenchEngine: ParsableCommand {
 
         // The engine's scheduling figures (cached_rerun_1000_s, plan_10000_s).
         try EngineBenchFigures.run(work: directory.appendingPathComponent("engine"))
-        try EngineBenchFigures.run(work: directory.appendingPathComponent("engine-figures"))
     }
 
     private func childPeakRSS(bytes: Int, directory: URL) throws -> Int64 {
