@@ -9,5 +9,6 @@ struct Bench: ParsableCommand {
             BenchClimateCommand.self,
             BenchTensorCommand.self,
             BenchSamplingCommand.self,
+            BenchEval.self,
         ])
 }

@@ -54,7 +54,7 @@ public enum SkillEvaluator {
     /// The floor records (model `floor`): the truth members scored leave-one-out against each other.
     public static func evaluateFloor(esm: String, variable: String, truth: EnsembleField, axis: TimeAxis,
                                      grid: LatLonGrid, plan: EvaluationPlan,
-                                     model: String = "floor") throws(EvaluationError) -> [SkillRecord] {
+                                     model: String = ModelID.floor) throws(EvaluationError) -> [SkillRecord] {
         do {
             return try run(model: model, esm: esm, variable: variable, axis: axis, grid: grid, plan: plan,
                            fields: [truth]) { (fields: [EnsembleField]) throws(EvaluationError) in

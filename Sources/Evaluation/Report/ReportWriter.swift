@@ -98,7 +98,8 @@ public enum ReportWriter {
         o += "CRPS is the fair ensemble CRPS; RMSE and bias are of the ensemble mean; all cos(latitude)-weighted and "
         o += "averaged over the held-out simulator members. CRPS ×floor divides by the CRPS of the simulator's own "
         o += "members scored leave-one-out. Spread/skill includes the factor sqrt((M+1)/M). NRMSE total is "
-        o += "ClimateBench's NRMSE_spatial + 5·NRMSE_global. Best value per column in bold.\n\n"
+        o += "ClimateBench's NRMSE_spatial + 5·NRMSE_global. Best value per column in bold. The floor row scores "
+        o += "K − 1 simulator members against the K-th, so its RMSE is that of a small ensemble's mean.\n\n"
         if hasChart { o += "![CRPS as a multiple of the floor](crps_x_floor.png)\n\n" }
         o += skill.markdown()
         for variable in skill.variables {
@@ -190,7 +191,8 @@ public enum ReportWriter {
         o += "the ensemble mean; all cos(latitude)-weighted and averaged over the held-out simulator members. "
         o += "CRPS ×floor divides by the CRPS of the simulator's own members scored leave-one-out. Spread/skill "
         o += "includes the factor sqrt((M+1)/M). NRMSE total is ClimateBench's NRMSE<sub>spatial</sub> + "
-        o += "5·NRMSE<sub>global</sub>. Best value per column in bold; the floor row is the reference.</p>\n"
+        o += "5·NRMSE<sub>global</sub>. Best value per column in bold; the floor row is the reference: K − 1 "
+        o += "simulator members scored against the K-th, so its RMSE is that of a small ensemble's mean.</p>\n"
         if hasChart {
             o += "<figure><img src=\"crps_x_floor.png\" alt=\"CRPS as a multiple of the floor\"></figure>\n"
         }

@@ -10,12 +10,12 @@ public struct SkillTable: Sendable {
     /// Display names per model id, e.g. `["spf": "SPF", "stochastic_ps": "Stochastic PS"]`.
     public var modelLabels: [String: String]
     /// The model id of the floor.
-    public var floorModel: String = "floor"
+    public var floorModel: String = ModelID.floor
 
     private var index: [String: Int] = [:]
 
     /// Creates a table from records.
-    public init(records: [SkillRecord] = [], units: [String: String] = [:], modelLabels: [String: String] = [:]) {
+    public init(records: [SkillRecord] = [], units: [String: String] = [:], modelLabels: [String: String] = ModelID.labels) {
         self.units = units
         self.modelLabels = modelLabels
         append(contentsOf: records)
