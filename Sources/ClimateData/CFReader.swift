@@ -1,4 +1,8 @@
+import CNetCDF
 import Foundation
+
+/// netCDF type id of float32 (NC_FLOAT).
+let NC_FLOAT_TYPE: Int32 = NC_FLOAT
 
 /// The role of one dimension of a data variable, found from its coordinate variable.
 public enum CFAxisRole: String, Sendable {
@@ -311,11 +315,42 @@ public struct CFReader: Sendable {
         // Read in slabs of time steps to bound memory.
         var out = [Float](repeating: .nan, count: nt * plane)
         let stepsPerSlab = max(1, min(nt, (8 << 20) / max(1, plane)))
+        // Float variables without packing are read as Float and decoded in a tight loop.
+        let floatPath = v.type == NC_FLOAT_TYPE && scale == 1 && offset == 0 && validMin == nil && validMax == nil
+        let declaredF = declared.map { Float($0) }
+        let thresholdF = options.hugeValueThreshold.map { Float($0) } ?? Float.infinity
+        let defaultF = defaultFill.map { Float($0) }
         var t0 = 0
         while t0 < nt {
             let tn = min(stepsPerSlab, nt - t0)
             var s = start, c = count
             if let tp = timePos { s[tp] = start[tp] + t0; c[tp] = tn }
+            if floatPath {
+                let raw = try file.readFloats(v, start: s, count: c)
+                var nanCount = 0, declaredCount = 0, defaultCount = 0, hugeCount = 0
+                raw.withUnsafeBufferPointer { rp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        for t in 0..<tn {
+                            for j in 0..<g.nlat {
+                                let rowBase = t * tStride + layout.latSource[j] * latStride
+                                let outBase = (t0 + t) * plane + j * g.nlon
+                                for i in 0..<g.nlon {
+                                    let x = rp[rowBase + layout.lonSource[i] * lonStride]
+                                    if x.isNaN { nanCount += 1; continue }
+                                    if !declaredF.isEmpty && declaredF.contains(x) { declaredCount += 1; continue }
+                                    if let d = defaultF, x == d { defaultCount += 1; continue }
+                                    if abs(x) >= thresholdF { hugeCount += 1; continue }
+                                    op[outBase + i] = x
+                                }
+                            }
+                        }
+                    }
+                }
+                report.nanCount += nanCount; report.declaredCount += declaredCount
+                report.defaultFillCount += defaultCount; report.thresholdCount += hugeCount
+                t0 += tn
+                continue
+            }
             let raw = try file.readDoubles(v, start: s, count: c)
             for t in 0..<tn {
                 for j in 0..<g.nlat {
