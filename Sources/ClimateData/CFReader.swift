@@ -168,7 +168,20 @@ public struct CFReader: Sendable {
             latB = stride(from: 0, to: b.count, by: 2).flatMap { [min(b[$0], b[$0 + 1]), max(b[$0], b[$0 + 1])] }
         }
         // Longitude: shift each centre into the convention, then roll so they increase.
-        let base = longitudes == .zeroTo360 ? 0.0 : -180.0
+        // A regional grid that crosses the convention's seam (e.g. -10…30 in 0…360) would split in
+        // two after rolling: keep it contiguous by using the other convention for it.
+        func seamSplits(_ base: Double) -> Bool {
+            guard lon.count > 2 else { return false }
+            let sh = lon.map { x -> Double in var y = (x - base).truncatingRemainder(dividingBy: 360); if y < 0 { y += 360 }; return y + base }.sorted()
+            var gaps: [Double] = []
+            for k in 1..<sh.count { gaps.append(sh[k] - sh[k - 1]) }
+            let typical = gaps.sorted()[gaps.count / 2]
+            let span = Double(sh.count) * typical
+            return span < 360 - 1e-6 && (gaps.max() ?? 0) > 1.5 * typical
+        }
+        var base = longitudes == .zeroTo360 ? 0.0 : -180.0
+        let otherBase = longitudes == .zeroTo360 ? -180.0 : 0.0
+        if seamSplits(base) && !seamSplits(otherBase) { base = otherBase }
         var shifted = lon.map { x -> Double in var y = (x - base).truncatingRemainder(dividingBy: 360); if y < 0 { y += 360 }; return y + base }
         var shifts = zip(shifted, lon).map { $0 - $1 }
         var lonSource = Array(0..<lon.count)
