@@ -66,6 +66,29 @@ import ClimateData
         #expect(try reader.gridLayout(of: "tas").grid.boundsDerived)
     }
 
+    @Test func regionalGridAcrossGreenwichStaysContiguous() throws {
+        guard TestSupport.has("ncgen") else { print("skipped: ncgen (netcdf-bin) not installed"); return }
+        let dir = try TestSupport.scratch("odd-regional")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cdl = """
+        netcdf europe {
+        dimensions: time = 1 ; lat = 2 ; lon = 4 ;
+        variables:
+            double time(time) ; time:units = "days since 2000-01-01" ;
+            double lat(lat) ; lat:units = "degrees_north" ;
+            double lon(lon) ; lon:units = "degrees_east" ;
+            float tas(time, lat, lon) ; tas:units = "K" ;
+        data: time = 0 ; lat = 40, 50 ; lon = 340, 350, 0, 10 ; tas = 1, 2, 3, 4, 5, 6, 7, 8 ;
+        }
+        """
+        let path = try Self.make(cdl, kind: "nc4", in: dir, name: "europe")
+        let field = try CFReader(path: path).read("tas")
+        #expect(field.grid.lon == [-20, -10, 0, 10])
+        #expect(field.values == [1, 2, 3, 4, 5, 6, 7, 8])
+        let global = try CFReader(path: path).read("tas", options: CFReadOptions(longitudes: .minus180To180))
+        #expect(global.grid.lon == [-20, -10, 0, 10])
+    }
+
     @Test func refusesUnsupportedGridsNamingThem() throws {
         guard TestSupport.has("ncgen") else { print("skipped: ncgen (netcdf-bin) not installed"); return }
         let dir = try TestSupport.scratch("odd-grids")
