@@ -7,7 +7,7 @@ import SPFEngine
 ///
 /// Input `data` (optional): a curated dataset object carrying dataset `time` (float64 [T]),
 /// optionally `time_bnds` (float64 [T, 2]), and attributes `calendar`, `time_units` and
-/// `experiment_id`. Without it, a monthly axis is built from params `calendar`, `time_units`,
+/// `experiment` (or `experiment_id`) — the form `climate.curate` and `climate.regrid` store. Without it, a monthly axis is built from params `calendar`, `time_units`,
 /// `first_year` and `last_year`. Input `maps` (optional): gridded annual forcing maps on the field
 /// grid, one float32 dataset [years, nlat, nlon] per map with attribute `first_year`.
 ///
@@ -35,7 +35,7 @@ public struct AlignForcings: NodeKind {
     ]
     /// Inputs.
     public static let inputs = [
-        InputSpec("data", optional: true, doc: "curated dataset with time, time_bnds, calendar, time_units, experiment_id"),
+        InputSpec("data", optional: true, doc: "curated dataset with time, time_bnds, calendar, time_units, experiment"),
         InputSpec("maps", optional: true, doc: "gridded annual forcing maps [years, nlat, nlon] with attribute first_year"),
     ]
     /// Makes the kind.
@@ -45,9 +45,9 @@ public struct AlignForcings: NodeKind {
     public func run(_ context: NodeContext) throws {
         let data = try context.optionalInput("data")
         var experiment = try context.params.string("experiment")
-        if experiment.isEmpty { experiment = data?.attribute("experiment_id") ?? "" }
+        if experiment.isEmpty { experiment = data?.attribute("experiment") ?? data?.attribute("experiment_id") ?? "" }
         guard !experiment.isEmpty else {
-            throw EngineError(.nodeFailed, "no experiment: set param 'experiment' or give an input with attribute experiment_id", node: context.nodeID)
+            throw EngineError(.nodeFailed, "no experiment: set param 'experiment' or give an input with attribute experiment", node: context.nodeID)
         }
         let axis = try timeAxis(context, data: data, experiment: experiment)
         let set = try ForcingSet(names: try context.params.strings("forcings"))

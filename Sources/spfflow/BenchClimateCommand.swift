@@ -16,7 +16,7 @@ struct BenchClimateCommand: ParsableCommand {
 
     func run() throws {
         try regridVersusCDO()
-        // generator_model_years_per_s (ClimateSuite simulator) is added below by its owner.
+        try BenchGeneratorFigure.run()
     }
 
     private func regridVersusCDO() throws {

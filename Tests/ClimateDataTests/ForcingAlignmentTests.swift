@@ -31,7 +31,7 @@ private func axis(_ calendar: String, _ first: Int, _ last: Int, units: String =
     }
     // In 360_day every month weighs the same: the January value of cumulative CO2 sits 5.5/12 of
     // the year's increment below the annual mean; in noleap January is 31/365 of the year.
-    let inc = try annual.increments[annual.names.firstIndex(of: "co2_cumulative")!] // 2013
+    let inc = annual.increments[try #require(annual.names.firstIndex(of: "co2_cumulative"))] // 2013
     let mean = try annual.value("co2_cumulative", year: 2013)
     let jan360 = try ForcingAlignment.monthly(annual, axis: axis("360_day", 2013, 2016)).series("co2_cumulative")[0]
     let jan365 = try ForcingAlignment.monthly(annual, axis: axis("noleap", 2013, 2016)).series("co2_cumulative")[0]
