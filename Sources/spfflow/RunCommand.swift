@@ -31,6 +31,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a count instead of one line per cached node.")
     var quietCached = false
 
+    @Option(name: .long, help: "Executor: \(availableExecutors.map(\.name).joined(separator: ", ")).")
+    var executor: String = "local"
+
     func run() throws {
         let summary = try reportingEngineErrors { () throws -> RunSummary in
             guard let mode = ProgressMode(rawValue: progress) else {
@@ -41,7 +44,12 @@ struct RunCommand: ParsableCommand {
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
                                      until: until, force: force, progress: mode, progressInterval: progressInterval,
                                      showCached: !quietCached)
-            return try session.run(options: options)
+            guard let factory = availableExecutors.first(where: { $0.name == executor }) else {
+                throw EngineError(.usage, "--executor must be one of \(availableExecutors.map(\.name).joined(separator: ", "))")
+            }
+            let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let chosen = try factory.make(ExecutorSetup(session: session, jobs: options.jobs, binary: binary))
+            return try session.run(options: options, executor: chosen)
         }
         if !summary.succeeded {
             for f in summary.failures {

@@ -92,3 +92,24 @@ import Testing
         #expect(status.stdout.contains("1 ran, 1 cached"))
     }
 }
+
+@Suite struct ProgressOutputTests {
+    /// Without a terminal, a long node's progress is printed as periodic plain lines.
+    @Test func plainProgressLinesForLongNodes() throws {
+        let dir = try makeTemporaryDirectory("cli-progress")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try writeManifest("""
+            nodes:
+              - id: long
+                kind: test.checkpointed-count
+                params: {steps: 30, stepMillis: 30}
+            """, in: dir)
+        let r = try spfflow(["run", path, "--progress", "plain", "--progress-interval", "0.2"], in: dir)
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n").filter { $0.hasPrefix("progress  long") }
+        #expect(lines.count >= 2, "stdout: \(r.stdout)")
+        #expect(lines.last?.contains("step") == true)
+        #expect(r.stdout.contains("ran       long"))
+        #expect(!r.stdout.contains("\u{1B}["))
+    }
+}
