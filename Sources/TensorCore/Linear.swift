@@ -73,9 +73,9 @@ public struct Linear: Sendable {
 }
 
 /// Column sums of a row-major matrix added into a vector, in row order (deterministic).
-enum ColumnSum {
+package enum ColumnSum {
     /// `out[j] += Σ_r m[r, j]`, rows in order; columns split in fixed blocks over threads.
-    static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
+    package static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
                            context: ComputeContext) {
         let blocks = (columns + 127) / 128
         context.parallelFor(blocks, minimumItemsPerThread: rows * 128 >= 65536 ? 1 : blocks) { range in

@@ -216,6 +216,12 @@ enum KernelTimings {
         // fc1-shaped GEMM: OpenBLAS threads vs rows split over workers with one BLAS thread each.
         let xin = a.modulated2, w = store.valuePointer(block.latent.fc1.weight), out = a.hidden
         let n = xin.count / 256, oc = 1024
+        if let bias = block.latent.fc1.bias {
+            let gb = store.gradientPointer(bias)
+            lines.append(("fc1 bias gradient (column sums)", best(9) {
+                ColumnSum.accumulate(s.hidden.data, rows: n, columns: oc, into: gb, context: ctx)
+            }))
+        }
         for mode in [ComputeContext.GEMMThreading.blasThreads, .splitRows] {
             let mctx = ComputeContext(threads: ctx.threads, gemmThreading: mode)
             lines.append(("fc1 gemm, \(mode.rawValue)", best(9) {
