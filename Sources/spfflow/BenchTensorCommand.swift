@@ -22,10 +22,15 @@ struct BenchTensorCommand: ParsableCommand {
     @Option(help: "Batch size.") var batch = 8
     @Option(help: "Timed steps (the median is reported).") var steps = 12
     @Option(help: "Untimed warm-up steps.") var warmup = 3
+    @Option(help: "How single GEMMs use the threads: splitRows (rows over workers, 1 BLAS thread each) or blasThreads.")
+    var gemmThreading: String = "splitRows"
     @Flag(help: "Also time the step on one thread (a quiet reference for the multi-thread figure).") var singleThreadFigure = false
     @Flag(help: "Print per-phase and per-kernel timings (diagnostics, not figures).") var details = false
 
     func validate() throws {
+        guard ComputeContext.GEMMThreading(rawValue: gemmThreading) != nil else {
+            throw ValidationError("--gemm-threading must be splitRows or blasThreads, got '\(gemmThreading)'")
+        }
         guard threads >= 1, depth >= 1, steps >= 1, warmup >= 0, batch >= 1, tokens >= 1 else {
             throw ValidationError("threads, depth, steps, batch and tokens must be ≥ 1 (warm-up ≥ 0)")
         }
@@ -62,89 +67,109 @@ struct BenchTensorCommand: ParsableCommand {
             optimizer.update(store, learningRate: 1e-4, context: ctx)
             return loss
         }
-        func timeSteps(_ ctx: ComputeContext) -> Double {
-            for _ in 0..<warmup { _ = step(ctx) }
-            var times: [Double] = []
-            for _ in 0..<steps {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                _ = step(ctx)
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-            }
-            times.sort()
-            return times[times.count / 2]
+        func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+        func timeStep(_ ctx: ComputeContext) -> Double {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = step(ctx)
+            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
         }
 
-        let ctx = ComputeContext(threads: threads)
+        let ctx = ComputeContext(threads: threads, gemmThreading: ComputeContext.GEMMThreading(rawValue: gemmThreading) ?? .splitRows)
         if details {
             KernelTimings.report(stack: stack, buffers: buffers, store: store, optimizer: optimizer, x: x, target: target,
                                  condition: condition, dCondition: dCondition, gradient: gradient, context: ctx)
         }
-        let stepMs = timeSteps(ctx)
         let shapes = stack.trainingStepGEMMs(batch: batch, latentTokens: tokens, contextTokens: 0)
         let flops = shapes.reduce(0) { $0 + $1.flops }
-        let sgemmMs = SGEMMReference.milliseconds(for: shapes, context: ctx)
+        let replay = SGEMMReplay(shapes: shapes, context: ctx)
+        for _ in 0..<warmup { _ = step(ctx); _ = replay.replay() }
+        var stepTimes: [Double] = [], sgemmTimes: [Double] = []
+        for _ in 0..<steps {
+            stepTimes.append(timeStep(ctx))
+            sgemmTimes.append(replay.replay())
+        }
+        let stepMs = median(stepTimes), sgemmMs = median(sgemmTimes)
         let stepGflops = flops / (stepMs * 1e6)
         let sgemmGflops = flops / (sgemmMs * 1e6)
         print("config: \(depth) blocks, D \(width), \(heads) heads, MLP ×\(mlpRatio), T \(tokens), B \(batch), float32, \(threads) threads, \(layout.parameterCount) parameters")
-        print(String(format: "matrix FLOPs per step: %.2f G; cblas_sgemm alone on the step's shapes: %.1f ms (%.1f GFLOP/s)",
-                     flops / 1e9, sgemmMs, sgemmGflops))
+        print(String(format: "matrix FLOPs per step: %.2f G; cblas_sgemm alone on the step's GEMMs (median of %d replays): %.1f ms (%.1f GFLOP/s)",
+                     flops / 1e9, steps, sgemmMs, sgemmGflops))
         print(String(format: "figure train_step_ms = %.1f ms", stepMs))
         print(String(format: "figure step_gflops = %.1f GFLOP/s", stepGflops))
         print(String(format: "figure gemm_share_of_sgemm = %.3f ratio", stepGflops / sgemmGflops))
         print(String(format: "figure non_gemm_ms = %.1f ms", stepMs - sgemmMs))
         if singleThreadFigure {
-            print(String(format: "figure train_step_ms_1thread = %.1f ms", timeSteps(.serial)))
+            for _ in 0..<warmup { _ = step(.serial) }
+            print(String(format: "figure train_step_ms_1thread = %.1f ms", median((0..<steps).map { _ in timeStep(.serial) })))
         }
     }
 }
 
-/// Times cblas_sgemm alone on a list of GEMM shapes, the way the step runs them: single products
-/// on `context.threads` BLAS threads, batched products split over workers with one BLAS thread each.
-enum SGEMMReference {
-    static func milliseconds(for shapes: [GEMMShape], context: ComputeContext) -> Double {
+/// cblas_sgemm alone on exactly the GEMM calls of one step, replayed in order.
+///
+/// Single products use whichever is faster for that shape (chosen once, best of 3): OpenBLAS's own
+/// `context.threads` threads, or rows split over workers with one BLAS thread each; batched
+/// products (attention heads) are split over workers with one BLAS thread each. A replay is timed
+/// like a step, interleaved with the steps, so both see the same machine conditions.
+struct SGEMMReplay {
+    let shapes: [GEMMShape]
+    let modes: [ComputeContext.GEMMThreading]
+    let context: ComputeContext
+    let a: Tensor, b: Tensor, c: Tensor
+
+    init(shapes: [GEMMShape], context: ComputeContext) {
+        self.shapes = shapes
+        self.context = context
         let maxA = shapes.map { $0.m * $0.k * $0.count }.max() ?? 1
         let maxB = shapes.map { $0.k * $0.n * $0.count }.max() ?? 1
         let maxC = shapes.map { $0.m * $0.n * $0.count }.max() ?? 1
         let a = Tensor(zeros: [maxA]), b = Tensor(zeros: [maxB]), c = Tensor(zeros: [maxC])
+        self.a = a; self.b = b; self.c = c
         var rng = RandomStream(seed: 3)
         rng.fillUniform(a, low: -1, high: 1)
         rng.fillUniform(b, low: -1, high: 1)
-        // Distinct shapes, each timed best-of-5 and weighted by how often the step runs it.
-        var counts: [String: (GEMMShape, Int)] = [:]
+        var chosen: [String: ComputeContext.GEMMThreading] = [:]
+        var modes: [ComputeContext.GEMMThreading] = []
         for s in shapes {
             let key = "\(s.m)x\(s.n)x\(s.k)x\(s.count)\(s.transposeA)\(s.transposeB)"
-            counts[key, default: (s, 0)].1 += 1
-        }
-        var total = 0.0
-        for (_, (s, times)) in counts.sorted(by: { $0.key < $1.key }) {
-            func once() {
-                let ta: Transpose = s.transposeA ? .transposed : .none, tb: Transpose = s.transposeB ? .transposed : .none
-                let lda = s.transposeA ? s.m : s.k, ldb = s.transposeB ? s.k : s.n
-                if s.count == 1 {
-                    context.setBLASThreads()
-                    GEMM.multiply(ta, tb, m: s.m, n: s.n, k: s.k, a: a.data, lda: lda, b: b.data, ldb: ldb, c: c.data, ldc: s.n)
-                } else {
-                    context.setSingleThreadedBLAS()
-                    let pa = a.data, pb = b.data, pc = c.data
-                    context.parallelFor(s.count) { range in
-                        for i in range {
-                            GEMM.multiply(ta, tb, m: s.m, n: s.n, k: s.k, a: pa + i * s.m * s.k, lda: lda,
-                                          b: pb + i * s.k * s.n, ldb: ldb, c: pc + i * s.m * s.n, ldc: s.n)
-                        }
+            if chosen[key] == nil {
+                if s.count > 1 { chosen[key] = .splitRows } else {
+                    var best = (Double.infinity, ComputeContext.GEMMThreading.blasThreads)
+                    for mode in [ComputeContext.GEMMThreading.blasThreads, .splitRows] {
+                        let t = KernelTimings.best(3) { SGEMMReplay.run(s, mode: mode, context: context, a: a, b: b, c: c) }
+                        if t < best.0 { best = (t, mode) }
                     }
+                    chosen[key] = best.1
                 }
             }
-            once()
-            var best = Double.infinity
-            for _ in 0..<5 {
-                let reps = 4
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<reps { once() }
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 / Double(reps))
-            }
-            total += best * Double(times)
+            modes.append(chosen[key] ?? .blasThreads)
         }
-        return total
+        self.modes = modes
+    }
+
+    /// Runs every call once; returns milliseconds.
+    func replay() -> Double {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        for (s, mode) in zip(shapes, modes) { SGEMMReplay.run(s, mode: mode, context: context, a: a, b: b, c: c) }
+        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+    }
+
+    static func run(_ s: GEMMShape, mode: ComputeContext.GEMMThreading, context: ComputeContext, a: Tensor, b: Tensor, c: Tensor) {
+        let ta: Transpose = s.transposeA ? .transposed : .none, tb: Transpose = s.transposeB ? .transposed : .none
+        let lda = s.transposeA ? s.m : s.k, ldb = s.transposeB ? s.k : s.n
+        if s.count == 1 {
+            GEMM.multiply(ta, tb, m: s.m, n: s.n, k: s.k, a: a.data, lda: lda, b: b.data, ldb: ldb, c: c.data, ldc: s.n,
+                          context: ComputeContext(threads: context.threads, gemmThreading: mode))
+        } else {
+            context.setSingleThreadedBLAS()
+            let pa = a.data, pb = b.data, pc = c.data
+            context.parallelFor(s.count) { range in
+                for i in range {
+                    GEMM.multiply(ta, tb, m: s.m, n: s.n, k: s.k, a: pa + i * s.m * s.k, lda: lda,
+                                  b: pb + i * s.k * s.n, ldb: ldb, c: pc + i * s.m * s.n, ldc: s.n)
+                }
+            }
+        }
     }
 }
 
@@ -188,6 +213,22 @@ enum KernelTimings {
         lines.append(("attention backward", best { block.attention.backward(latentDOut: s.attention, contextDOut: nil, latentQKV: a.qkv, contextQKV: nil, rotary: nil, saved: att, scratch: buffers.scratch.attention, latentDQKV: s.qkv, contextDQKV: nil, parameters: store, context: ctx) }))
         lines.append(("fc1 forward", best { block.latent.fc1.forward(a.modulated2, into: a.hidden, parameters: store, context: ctx) }))
         lines.append(("fc1 backward", best { block.latent.fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, parameters: store, context: ctx) }))
+        // fc1-shaped GEMM: OpenBLAS threads vs rows split over workers with one BLAS thread each.
+        let xin = a.modulated2, w = store.valuePointer(block.latent.fc1.weight), out = a.hidden
+        let n = xin.count / 256, oc = 1024
+        if let bias = block.latent.fc1.bias {
+            let gb = store.gradientPointer(bias)
+            lines.append(("fc1 bias gradient (column sums)", best(9) {
+                ColumnSum.accumulate(s.hidden.data, rows: n, columns: oc, into: gb, context: ctx)
+            }))
+        }
+        for mode in [ComputeContext.GEMMThreading.blasThreads, .splitRows] {
+            let mctx = ComputeContext(threads: ctx.threads, gemmThreading: mode)
+            lines.append(("fc1 gemm, \(mode.rawValue)", best(9) {
+                GEMM.multiply(.none, .transposed, m: n, n: oc, k: 256, a: xin.data, lda: 256, b: w, ldb: 256, c: out.data,
+                              ldc: oc, context: mctx)
+            }))
+        }
         for (name, ms) in lines { print(String(format: "kernel %@ %.3f ms", name, ms)) }
     }
 }
