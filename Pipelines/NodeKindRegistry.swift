@@ -19,6 +19,16 @@ public enum NodeKindRegistry {
         ExportCF.self,
         GenerateSuite.self,
         AlignForcings.self,
+        // The emulator: shards, training, pyramid stages, products (Pipelines/Emulator/).
+        TrainingShards.self,
+        NormalizationStats.self,
+        TrainEmulator.self,
+        SampleStage.self,
+        MergeEnsemble.self,
+        SampleBaseline.self,
+        ExportEnsemble.self,
+        // Evaluation and report (Pipelines/Evaluate/).
+        EvaluateSkill.self,
     ]
 
     /// The registry the CLI and tests use.

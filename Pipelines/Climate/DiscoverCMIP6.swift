@@ -13,7 +13,7 @@ public struct DiscoverCMIP6: NodeKind {
     public static let summary = "Find CMIP6 datasets in a DRS directory tree (selection by source_id, experiment, member, table, variable, grid)."
     /// Params.
     public static let params = [
-        ParamSpec("root", .path, doc: "root of the CMIP6 tree (its content digest is part of the key)"),
+        ParamSpec("root", .path, default: "", doc: "root of the CMIP6 tree (its content digest is part of the key); empty: the `tree` input's files"),
         ParamSpec("source_ids", .stringList, default: .list([]), doc: "source_id values to keep (empty: all)"),
         ParamSpec("experiments", .stringList, default: .list([]), doc: "experiment_id values (empty: all)"),
         ParamSpec("members", .stringList, default: .list([]), doc: "member_id values (empty: all)"),
@@ -21,6 +21,8 @@ public struct DiscoverCMIP6: NodeKind {
         ParamSpec("variables", .stringList, default: .list([]), doc: "variable_id values (empty: all)"),
         ParamSpec("grids", .stringList, default: .list([]), doc: "grid_label values (empty: all)"),
     ]
+    /// Inputs: optionally a node whose files directory holds the tree (e.g. climate.generate-suite).
+    public static let inputs = [InputSpec("tree", optional: true, doc: "a node output whose files directory is a CMIP6 DRS tree")]
     /// Makes the kind.
     public init() {}
 
@@ -31,9 +33,17 @@ public struct DiscoverCMIP6: NodeKind {
         let selection = CMIP6Selection(sourceIDs: try p.strings("source_ids"), experiments: try p.strings("experiments"),
                                        members: try p.strings("members"), tables: try p.strings("tables"),
                                        variables: try p.strings("variables"), grids: try p.strings("grids"))
-        let catalog = try CMIP6Catalog(root: try p.string("root"), selection: selection)
+        var root = try p.string("root")
+        if let tree = try context.optionalInput("tree") {
+            guard root.isEmpty, let files = tree.filesDirectory else {
+                throw EngineError(.nodeFailed, "give either param `root` or an input `tree` with files, not both", node: context.nodeID)
+            }
+            root = files.path
+        }
+        guard !root.isEmpty else { throw EngineError(.nodeFailed, "no CMIP6 tree: set param `root` or input `tree`", node: context.nodeID) }
+        let catalog = try CMIP6Catalog(root: root, selection: selection)
         guard !catalog.datasets.isEmpty else {
-            throw ClimateDataError(.dataset, "no CMIP6 dataset under \(try p.string("root")) matches the selection")
+            throw ClimateDataError(.dataset, "no CMIP6 dataset under \(root) matches the selection")
         }
         let entries = catalog.datasets.map(DiscoveredDataset.init)
         let out = try context.output("out")

@@ -17,6 +17,15 @@ enum EmulatorObjects {
         }
     }
 
+    /// Store dataset name of a training array (`ema/block0.fc1.w` → `ema:block0.fc1.w`).
+    static func datasetName(_ arrayName: String) -> String { arrayName.replacingOccurrences(of: "/", with: ":") }
+
+    /// Training array name of a store dataset (the inverse of `datasetName`).
+    static func arrayName(_ datasetName: String) -> String {
+        guard let i = datasetName.firstIndex(of: ":") else { return datasetName }
+        return datasetName.replacingCharacters(in: i...i, with: "/")
+    }
+
     // MARK: Training shards
 
     /// One run of a shard: experiment, member and the months it covers (January of `startYear` on).
@@ -89,7 +98,7 @@ enum EmulatorObjects {
     static func loadModel(_ object: StoredObject, node: String) throws -> SamplingModel {
         let info = try decode(TrainerStateInfo.self, object.attribute("trainer"), what: "trainer", node: node)
         var arrays: [String: (shape: [Int], values: [Float])] = [:]
-        for name in object.datasetNames where name.hasPrefix("ema/") { arrays[name] = try object.readFloats(name) }
+        for name in object.datasetNames where name.hasPrefix("ema:") { arrays[arrayName(name)] = try object.readFloats(name) }
         let net = try MMDiT(config: info.model, pyramid: info.pyramid, seed: info.training.seed)
         try net.params.load(arrays, prefix: "ema/")
         return SamplingModel(network: net, info: info,

@@ -9,7 +9,7 @@ import SPFModel
 /// `variant`: `spf` (decadal → yearly → monthly pyramid with the multi-timescale paths), `flat`
 /// (single full-resolution stage at the monthly timescale, 12-month items) or `ar` (autoregressive
 /// spatial pyramid at the yearly timescale, each year conditioned on the previous one).
-/// Output: every training array (`param/…`, `adam_m/…`, `adam_v/…`, `ema/…`), `lat`, `lon`; attributes
+/// Output: every training array (`param:…`, `adam_m:…`, `adam_v:…`, `ema:…`; `/` is not allowed in dataset names), `lat`, `lon`; attributes
 /// `trainer` (JSON: step, model/pyramid/training configs, normaliser), `variant`, `sources`,
 /// `forcing_names`, `variables`, `loss_history` (JSON), `train_seconds`.
 public struct TrainEmulator: NodeKind {
@@ -85,7 +85,7 @@ public struct TrainEmulator: NodeKind {
         var history: [[Double?]] = []
         if let saved = try context.checkpoint.load() {
             var arrays: [String: (shape: [Int], values: [Float])] = [:]
-            for name in saved.datasetNames { arrays[name] = try saved.readFloats(name) }
+            for name in saved.datasetNames { arrays[EmulatorObjects.arrayName(name)] = try saved.readFloats(name) }
             try trainer.importState(metadataJSON: saved.attribute("trainer") ?? "", arrays: arrays)
             history = (try? JSONDecoder().decode([[Double?]].self, from: Data((saved.attribute("loss_history") ?? "[]").utf8))) ?? []
             context.log("resumed from checkpoint at step \(trainer.step)")
@@ -105,14 +105,16 @@ public struct TrainEmulator: NodeKind {
             if trainer.step < total {
                 let arrays = trainer.exportArrays(), meta = try trainer.exportMetadataJSON(), hist = try EmulatorObjects.json(history)
                 try context.checkpoint.save { w in
-                    for (name, a) in arrays.sorted(by: { $0.key < $1.key }) { try w.write(name, shape: a.shape, values: a.values) }
+                    for (name, a) in arrays.sorted(by: { $0.key < $1.key }) { try w.write(EmulatorObjects.datasetName(name), shape: a.shape, values: a.values) }
                     try w.setAttribute("trainer", meta)
                     try w.setAttribute("loss_history", hist)
                 }
             }
         }
         let out = try context.output()
-        for (name, a) in trainer.exportArrays().sorted(by: { $0.key < $1.key }) { try out.write(name, shape: a.shape, values: a.values) }
+        for (name, a) in trainer.exportArrays().sorted(by: { $0.key < $1.key }) {
+            try out.write(EmulatorObjects.datasetName(name), shape: a.shape, values: a.values)
+        }
         try out.write("lat", shape: [first.lat.count], values: first.lat)
         try out.write("lon", shape: [first.lon.count], values: first.lon)
         try out.setAttribute("trainer", try trainer.exportMetadataJSON())

@@ -58,9 +58,12 @@ public struct PyramidSampler: Sendable {
         req.years = years
         try req.validate()
         let months = config.timescales[state.info.path.levels[max(done, 0)]].months
-        for i in 0..<state.info.shape.items {
-            let lo = state.info.itemFrameStart[i], hi = lo + state.info.shape.frames * months
-            guard req.monthRange.lowerBound >= lo || done < 0, req.monthRange.upperBound <= hi || done < 0 else {
+        // The new period must lie inside the frames the state covers (the union of its items' frames):
+        // funneling then keeps only the items and frames of that period.
+        if done >= 0, state.info.shape.items > 0 {
+            let span = state.info.shape.frames * months
+            let lo = state.info.itemFrameStart.min() ?? 0, hi = (state.info.itemFrameStart.max() ?? 0) + span
+            guard req.monthRange.lowerBound >= lo, req.monthRange.upperBound <= hi else {
                 throw SPFModelError(.invalidState, "branch period \(startYear)+\(years)y outside the state's frames")
             }
         }
