@@ -274,7 +274,7 @@ public final class StoredObject: @unchecked Sendable {
                             }
                             guard length == chunkBytes else { failed[i] = true; return }
                             if unshuffle {
-                                spf_unshuffle(source, decoded, chunkElements, elementSize)
+                                ChunkShuffle.unshuffle(source, decoded, count: chunkElements, elementSize: elementSize)
                                 source = UnsafeRawPointer(decoded)
                             }
                             if let target {

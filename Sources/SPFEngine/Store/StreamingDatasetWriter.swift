@@ -155,10 +155,10 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
             if shuffle {
                 if validBytes < chunkBytes {
                     let padded = compressed + index * bound
-                    spf_shuffle(slot, padded, chunkElements, elementSize)
+                    ChunkShuffle.shuffle(slot, padded, count: chunkElements, elementSize: elementSize)
                     slot.copyMemory(from: padded, byteCount: chunkBytes)
                 } else {
-                    spf_shuffle(source, slot, chunkElements, elementSize)
+                    ChunkShuffle.shuffle(source, slot, count: chunkElements, elementSize: elementSize)
                 }
                 source = UnsafeRawPointer(slot)
             }
