@@ -37,7 +37,8 @@ public struct VerticalSelection: Sendable, Hashable {
     }
 }
 
-/// Longitude convention of fields returned by the reader.
+/// Longitude convention of fields returned by the reader. A regional grid that the requested
+/// convention would split at its seam (e.g. Europe, -10…30, in 0…360) keeps the other convention.
 public enum LongitudeConvention: String, Sendable {
     /// Longitudes in [0, 360), rolled so they increase (CMIP's convention).
     case zeroTo360

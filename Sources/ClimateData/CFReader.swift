@@ -1,4 +1,8 @@
+import CNetCDF
 import Foundation
+
+/// netCDF type id of float32 (NC_FLOAT).
+let NC_FLOAT_TYPE: Int32 = NC_FLOAT
 
 /// The role of one dimension of a data variable, found from its coordinate variable.
 public enum CFAxisRole: String, Sendable {
@@ -164,7 +168,20 @@ public struct CFReader: Sendable {
             latB = stride(from: 0, to: b.count, by: 2).flatMap { [min(b[$0], b[$0 + 1]), max(b[$0], b[$0 + 1])] }
         }
         // Longitude: shift each centre into the convention, then roll so they increase.
-        let base = longitudes == .zeroTo360 ? 0.0 : -180.0
+        // A regional grid that crosses the convention's seam (e.g. -10…30 in 0…360) would split in
+        // two after rolling: keep it contiguous by using the other convention for it.
+        func seamSplits(_ base: Double) -> Bool {
+            guard lon.count > 2 else { return false }
+            let sh = lon.map { x -> Double in var y = (x - base).truncatingRemainder(dividingBy: 360); if y < 0 { y += 360 }; return y + base }.sorted()
+            var gaps: [Double] = []
+            for k in 1..<sh.count { gaps.append(sh[k] - sh[k - 1]) }
+            let typical = gaps.sorted()[gaps.count / 2]
+            let span = Double(sh.count) * typical
+            return span < 360 - 1e-6 && (gaps.max() ?? 0) > 1.5 * typical
+        }
+        var base = longitudes == .zeroTo360 ? 0.0 : -180.0
+        let otherBase = longitudes == .zeroTo360 ? -180.0 : 0.0
+        if seamSplits(base) && !seamSplits(otherBase) { base = otherBase }
         var shifted = lon.map { x -> Double in var y = (x - base).truncatingRemainder(dividingBy: 360); if y < 0 { y += 360 }; return y + base }
         var shifts = zip(shifted, lon).map { $0 - $1 }
         var lonSource = Array(0..<lon.count)
@@ -281,6 +298,20 @@ public struct CFReader: Sendable {
                 }
             }
         }
+        // A scalar vertical coordinate (CF §5.7, e.g. `plev = 85000 Pa` named in `coordinates`).
+        if level == nil, let coords = v.text("coordinates") {
+            for name in coords.split(separator: " ").map(String.init) {
+                guard let c = file.variables.first(where: { $0.name == name }), c.shape.isEmpty else { continue }
+                let sn = c.text("standard_name") ?? ""
+                let units = c.text("units") ?? ""
+                guard c.text("positive") != nil || c.text("axis") == "Z" || ["air_pressure", "height", "depth"].contains(sn)
+                        || VerticalSelection.siFactor(units) != nil else { continue }
+                if let value = try file.readDoubles(c).first {
+                    level = CFScalarCoordinate(name: name, value: value, units: units, standardName: c.text("standard_name"), positive: c.text("positive"))
+                }
+                break
+            }
+        }
         if let r = options.timeRange, var t = time {
             t.values = Array(t.values[r])
             if let b = t.bounds { t.bounds = Array(b[(2 * r.lowerBound)..<(2 * r.upperBound)]) }
@@ -311,11 +342,42 @@ public struct CFReader: Sendable {
         // Read in slabs of time steps to bound memory.
         var out = [Float](repeating: .nan, count: nt * plane)
         let stepsPerSlab = max(1, min(nt, (8 << 20) / max(1, plane)))
+        // Float variables without packing are read as Float and decoded in a tight loop.
+        let floatPath = v.type == NC_FLOAT_TYPE && scale == 1 && offset == 0 && validMin == nil && validMax == nil
+        let declaredF = declared.map { Float($0) }
+        let thresholdF = options.hugeValueThreshold.map { Float($0) } ?? Float.infinity
+        let defaultF = defaultFill.map { Float($0) }
         var t0 = 0
         while t0 < nt {
             let tn = min(stepsPerSlab, nt - t0)
             var s = start, c = count
             if let tp = timePos { s[tp] = start[tp] + t0; c[tp] = tn }
+            if floatPath {
+                let raw = try file.readFloats(v, start: s, count: c)
+                var nanCount = 0, declaredCount = 0, defaultCount = 0, hugeCount = 0
+                raw.withUnsafeBufferPointer { rp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        for t in 0..<tn {
+                            for j in 0..<g.nlat {
+                                let rowBase = t * tStride + layout.latSource[j] * latStride
+                                let outBase = (t0 + t) * plane + j * g.nlon
+                                for i in 0..<g.nlon {
+                                    let x = rp[rowBase + layout.lonSource[i] * lonStride]
+                                    if x.isNaN { nanCount += 1; continue }
+                                    if !declaredF.isEmpty && declaredF.contains(x) { declaredCount += 1; continue }
+                                    if let d = defaultF, x == d { defaultCount += 1; continue }
+                                    if abs(x) >= thresholdF { hugeCount += 1; continue }
+                                    op[outBase + i] = x
+                                }
+                            }
+                        }
+                    }
+                }
+                report.nanCount += nanCount; report.declaredCount += declaredCount
+                report.defaultFillCount += defaultCount; report.thresholdCount += hugeCount
+                t0 += tn
+                continue
+            }
             let raw = try file.readDoubles(v, start: s, count: c)
             for t in 0..<tn {
                 for j in 0..<g.nlat {

@@ -156,6 +156,26 @@ public final class NetCDFFile: @unchecked Sendable {
         return out
     }
 
+    /// Reads a hyperslab of a float variable as Float (no conversion cost); same contract as `readDoubles`.
+    public func readFloats(_ variable: NetCDFVariableInfo, start: [Int], count: [Int]) throws(ClimateDataError) -> [Float] {
+        guard start.count == variable.shape.count, count.count == variable.shape.count else {
+            throw ClimateDataError(.invalidArgument, "slab rank does not match variable rank \(variable.shape.count)", file: path, variable: variable.name)
+        }
+        for k in 0..<start.count where start[k] < 0 || count[k] < 0 || start[k] + count[k] > variable.shape[k] {
+            throw ClimateDataError(.invalidArgument, "slab \(start)+\(count) outside shape \(variable.shape)", file: path, variable: variable.name)
+        }
+        let n = count.reduce(1, *)
+        var out = [Float](repeating: 0, count: n)
+        if n == 0 { return out }
+        try NetCDFLibrary.locked { () throws(ClimateDataError) in
+            let status = out.withUnsafeMutableBufferPointer { buf in
+                nc_get_vara_float(ncid, variable.id, start, count, buf.baseAddress)
+            }
+            try NetCDFLibrary.check(status, "nc_get_vara_float", file: path, variable: variable.name)
+        }
+        return out
+    }
+
     /// netCDF's default fill value for a numeric type (what unwritten data read back as), or nil
     /// for byte types, which netCDF4-python does not mask either.
     public static func defaultFill(type: Int32) -> Double? {

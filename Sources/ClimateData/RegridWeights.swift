@@ -111,8 +111,13 @@ public struct RegridWeights: Sendable, Equatable {
         for j in 0..<dst.nlat {
             let phi = dst.lat[j]
             // Poleward of the outermost source row there is no surrounding quadrilateral: like CDO,
-            // use the inverse-distance-weighted average of the 4 nearest source points.
+            // use the inverse-distance-weighted average of the 4 nearest source points on a global
+            // grid, and leave the point missing on a regional one.
             if phi < src.lat[0] || phi > src.lat[src.nlat - 1] {
+                guard periodic else {
+                    for _ in 0..<dst.nlon { rowStart.append(cols.count) }
+                    continue
+                }
                 let rows = phi < src.lat[0] ? [0, 1] : [src.nlat - 1, src.nlat - 2]
                 for i in 0..<dst.nlon {
                     let links = nearestFour(src, rows: rows, lat: phi, lon: dst.lon[i])

@@ -79,7 +79,7 @@ public struct TimeAggregator: Sendable {
         for i in 0..<axis.count {
             let d = cal.dateTime(keys[i])
             let p = periodOf(d, calendar: cal)
-            if current == nil || current!.start != p.start {
+            if current?.start != p.start {
                 if let c = current, p.start < c.start {
                     throw ClimateDataError(.malformed, "time steps are not in increasing order at step \(i)")
                 }

@@ -66,6 +66,29 @@ import ClimateData
         #expect(try reader.gridLayout(of: "tas").grid.boundsDerived)
     }
 
+    @Test func regionalGridAcrossGreenwichStaysContiguous() throws {
+        guard TestSupport.has("ncgen") else { print("skipped: ncgen (netcdf-bin) not installed"); return }
+        let dir = try TestSupport.scratch("odd-regional")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cdl = """
+        netcdf europe {
+        dimensions: time = 1 ; lat = 2 ; lon = 4 ;
+        variables:
+            double time(time) ; time:units = "days since 2000-01-01" ;
+            double lat(lat) ; lat:units = "degrees_north" ;
+            double lon(lon) ; lon:units = "degrees_east" ;
+            float tas(time, lat, lon) ; tas:units = "K" ;
+        data: time = 0 ; lat = 40, 50 ; lon = 340, 350, 0, 10 ; tas = 1, 2, 3, 4, 5, 6, 7, 8 ;
+        }
+        """
+        let path = try Self.make(cdl, kind: "nc4", in: dir, name: "europe")
+        let field = try CFReader(path: path).read("tas")
+        #expect(field.grid.lon == [-20, -10, 0, 10])
+        #expect(field.values == [1, 2, 3, 4, 5, 6, 7, 8])
+        let global = try CFReader(path: path).read("tas", options: CFReadOptions(longitudes: .minus180To180))
+        #expect(global.grid.lon == [-20, -10, 0, 10])
+    }
+
     @Test func refusesUnsupportedGridsNamingThem() throws {
         guard TestSupport.has("ncgen") else { print("skipped: ncgen (netcdf-bin) not installed"); return }
         let dir = try TestSupport.scratch("odd-grids")
@@ -160,5 +183,19 @@ import ClimateData
         let out = try CFReader(path: output).read("tas")
         #expect(out.grid.nlat == 36 && out.grid.nlon == 72 && out.timeSteps == 3 && !out.values.contains { $0.isNaN })
         #expect(throws: (any Error).self) { try TestSupport.run(bin, ["regrid", input, output, "--to", "r72x36", "--method", "cubic"]) }
+        // --to a grid file: the grid of that file's data variable.
+        let again = dir.appendingPathComponent("again.nc").path
+        _ = try TestSupport.run(bin, ["regrid", input, again, "--to", output, "--method", "conservative", "--deflate", "0"])
+        let g = try CFReader(path: again).read("tas").grid
+        #expect(g.lat == out.grid.lat && g.lon == out.grid.lon)
+        // A multi-level variable needs --level; the error names file and variable.
+        do {
+            _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, again, "--to", "r72x36"])
+            Issue.record("regrid of a 4-D variable without --level should fail")
+        } catch {
+            #expect("\(error)".contains("choose one with a level selection") && "\(error)".contains("variable 'ta'"))
+        }
+        _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, again, "--to", "r72x36", "--level", "925 hPa"])
+        #expect(try CFReader(path: again).read("ta").level?.value == 92500)
     }
 }

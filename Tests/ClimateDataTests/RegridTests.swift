@@ -97,3 +97,47 @@ import ClimateData
         #expect(throws: ClimateDataError.self) { try LatLonGrid.named("t42x") }
     }
 }
+
+/// Parity with CDO on real CMIP6 sample files (regional 2-3 point subsets near the pole, with and
+/// without bounds, Gaussian and regular), where CDO and spfflow both have a value.
+@Suite struct RealFileRegridTests {
+    @Test func matchesCdoOnRealFiles() throws {
+        guard RealCMIP6Tests.available else { print("skipped: CMIP6 sample data not found (run make test-deps)"); return }
+        guard TestSupport.has("cdo") else { print("skipped: cdo not installed (make test-deps installs it)"); return }
+        let dir = try TestSupport.scratch("real-regrid")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let catalog = try RealCMIP6Tests.amonCatalog()
+        var compared = 0
+        for model in ["IPSL-CM6A-LR", "NorESM2-LM", "CanESM5", "MPI-ESM1-2-LR"] {
+            let ds = try #require(catalog.datasets.first { $0.sourceID == model })
+            let file = ds.files[0].path
+            let level = dir.appendingPathComponent("\(model)-level.nc").path
+            _ = try TestSupport.run("cdo", ["-s", "sellevel,100000", file, level])
+            for (method, op) in [(RegridMethod.conservative, "remapcon"), (.bilinear, "remapbil")] {
+                let theirsPath = dir.appendingPathComponent("\(model)-\(op).nc").path
+                _ = try TestSupport.run("cdo", ["-s", "\(op),r72x36", level, theirsPath])
+                let field = try CFReader(path: file).read("ta", options: CFReadOptions(level: VerticalSelection(value: 1000, units: "hPa")))
+                let w = try RegridWeights.compute(from: field.grid, to: LatLonGrid.named("r72x36"), method: method)
+                let ours = try w.apply(field.values, steps: field.timeSteps)
+                // CDO output has no fill attribute here; its missing cells read as NaN or as the float default fill.
+                let theirs = try CFReader(path: theirsPath).read("ta", options: CFReadOptions(level: VerticalSelection(value: 1000, units: "hPa")))
+                #expect(theirs.values.count == ours.count)
+                var both = 0, onlyOurs = 0, onlyTheirs = 0
+                var maxDiff: Float = 0
+                for (a, b) in zip(ours, theirs.values) {
+                    switch (a.isNaN, b.isNaN) {
+                    case (false, false): both += 1; maxDiff = max(maxDiff, abs(a - b))
+                    case (false, true): onlyOurs += 1
+                    case (true, false): onlyTheirs += 1
+                    default: break
+                    }
+                }
+                #expect(maxDiff <= 1e-4, "\(model) \(op): max diff \(maxDiff)")
+                #expect(onlyTheirs == 0, "\(model) \(op): \(onlyTheirs) cells only CDO fills")
+                #expect(onlyOurs == 0, "\(model) \(op): \(onlyOurs) cells only spfflow fills")
+                compared += both
+            }
+        }
+        #expect(compared > 1000)
+    }
+}
