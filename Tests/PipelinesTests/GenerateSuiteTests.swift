@@ -33,6 +33,29 @@ import Testing
               first_year: 2015
               last_year: 2024
               rcmip_dir: \(rcmip)
+          - id: found
+            kind: climate.discover
+            inputs:
+              tree: suite
+            params:
+              source_ids: [CESM2]
+              variables: [pr]
+          - id: pr-cesm2-hist
+            kind: climate.curate
+            inputs:
+              catalog: found
+            params:
+              source_id: CESM2
+              experiment: historical
+              member: r2i1p1f1
+              variable: pr
+              period: month
+          - id: forcing-cesm2-hist
+            kind: climate.align-forcings
+            inputs:
+              data: pr-cesm2-hist
+            params:
+              rcmip_dir: \(rcmip)
         """
     }
 
@@ -74,6 +97,17 @@ import Testing
         let data = try RCMIPForcingData(directory: URL(fileURLWithPath: Self.rcmip))
         let so2 = try data.annual(.climateBench, experiment: "ssp245", from: 2015, through: 2024).series("so2")
         for y in 0..<10 { #expect(abs(Double(yearly.values[y * 5 + 2]) - so2[y]) < 1e-3 * so2[y]) }
+
+        // The generated tree flows through climate.discover (input tree) and climate.curate like
+        // downloaded files, and the forcing aligns to the curated frames in CESM2's 365-day calendar.
+        let curated = try object("pr-cesm2-hist")
+        #expect(curated.attribute("calendar") == "noleap" && curated.attribute("source_id") == "CESM2")
+        let pr = try curated.readFloats("values")
+        #expect(pr.shape[0] == 15 * 12 && pr.values.allSatisfy { $0 >= 0 })
+        let cesmForcing = try object("forcing-cesm2-hist")
+        #expect(cesmForcing.attribute("experiment_id") == "historical")
+        #expect(try cesmForcing.readFloats("forcing_monthly").shape == [15 * 12, 5])
+        #expect(try cesmForcing.readDoubles("time_monthly").values == curated.readDoubles("time").values)
 
         // Same manifest and seed: the second run is served from the cache.
         let again = try session.run(options: RunOptions(jobs: 2, progress: .none, showCached: false))
