@@ -3,17 +3,21 @@ import Foundation
 import SPFEngine
 
 /// `climate.discover`: walks a CMIP6 DRS tree and records the selected datasets (latest version
-/// each, files in time order) and any issues (duplicate versions, unparsable names).
+/// each, files in time order) and any issues (duplicate versions, unparsable names). The tree is
+/// either a directory on disk (`root`, whose content digest is part of the key) or the files
+/// directory of an upstream node (input `tree`, e.g. `climate.generate-suite`).
 public struct DiscoverCMIP6: NodeKind {
     /// Kind name.
     public static let name = "climate.discover"
     /// Implementation version.
-    public static let version = 1
+    public static let version = 2
     /// Summary.
     public static let summary = "Find CMIP6 datasets in a DRS directory tree (selection by source_id, experiment, member, table, variable, grid)."
     /// Params.
     public static let params = [
         ParamSpec("root", .path, default: "", doc: "root of the CMIP6 tree (its content digest is part of the key); empty: the `tree` input's files"),
+        ParamSpec("root", .path, default: .null, doc: "root of a CMIP6 tree on disk (its content digest is part of the key); omit when `tree` is wired"),
+        ParamSpec("subdirectory", .string, default: "", doc: "with `tree`: the folder inside the upstream files directory to walk (e.g. CMIP6)"),
         ParamSpec("source_ids", .stringList, default: .list([]), doc: "source_id values to keep (empty: all)"),
         ParamSpec("experiments", .stringList, default: .list([]), doc: "experiment_id values (empty: all)"),
         ParamSpec("members", .stringList, default: .list([]), doc: "member_id values (empty: all)"),
@@ -23,6 +27,8 @@ public struct DiscoverCMIP6: NodeKind {
     ]
     /// Inputs: optionally a node whose files directory holds the tree (e.g. climate.generate-suite).
     public static let inputs = [InputSpec("tree", optional: true, doc: "a node output whose files directory is a CMIP6 DRS tree")]
+    /// Inputs.
+    public static let inputs = [InputSpec("tree", optional: true, doc: "an upstream object whose files directory holds a DRS tree")]
     /// Makes the kind.
     public init() {}
 
@@ -39,8 +45,18 @@ public struct DiscoverCMIP6: NodeKind {
                 throw EngineError(.nodeFailed, "give either param `root` or an input `tree` with files, not both", node: context.nodeID)
             }
             root = files.path
-        }
         guard !root.isEmpty else { throw EngineError(.nodeFailed, "no CMIP6 tree: set param `root` or input `tree`", node: context.nodeID) }
+        let root: String
+        let tree = try context.optionalInput("tree")
+        switch (try p.value("root"), tree) {
+        case (.string(let path), nil): root = path
+        case (.null, let t?):
+            guard let dir = t.filesDirectory else {
+                throw ClimateDataError(.notFound, "input `tree` (\(t.key)) has no files directory holding a CMIP6 tree")
+            let sub = try p.string("subdirectory")
+            root = sub.isEmpty ? dir.path : dir.appendingPathComponent(sub).path
+        case (.null, nil): throw ClimateDataError(.invalidArgument, "climate.discover needs `root` (a directory) or an input `tree`")
+        default: throw ClimateDataError(.invalidArgument, "climate.discover takes either `root` or an input `tree`, not both")
         let catalog = try CMIP6Catalog(root: root, selection: selection)
         guard !catalog.datasets.isEmpty else {
             throw ClimateDataError(.dataset, "no CMIP6 dataset under \(root) matches the selection")

@@ -183,5 +183,19 @@ import ClimateData
         let out = try CFReader(path: output).read("tas")
         #expect(out.grid.nlat == 36 && out.grid.nlon == 72 && out.timeSteps == 3 && !out.values.contains { $0.isNaN })
         #expect(throws: (any Error).self) { try TestSupport.run(bin, ["regrid", input, output, "--to", "r72x36", "--method", "cubic"]) }
+        // --to a grid file: the grid of that file's data variable.
+        let again = dir.appendingPathComponent("again.nc").path
+        _ = try TestSupport.run(bin, ["regrid", input, again, "--to", output, "--method", "conservative", "--deflate", "0"])
+        let g = try CFReader(path: again).read("tas").grid
+        #expect(g.lat == out.grid.lat && g.lon == out.grid.lon)
+        // A multi-level variable needs --level; the error names file and variable.
+        do {
+            _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, again, "--to", "r72x36"])
+            Issue.record("regrid of a 4-D variable without --level should fail")
+        } catch {
+            #expect("\(error)".contains("choose one with a level selection") && "\(error)".contains("variable 'ta'"))
+        }
+        _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, again, "--to", "r72x36", "--level", "925 hPa"])
+        #expect(try CFReader(path: again).read("ta").level?.value == 92500)
     }
 }
