@@ -10,6 +10,7 @@ public enum NodeKindRegistry {
         SumArrays.self,
         CheckpointedCount.self,
         LargeOutput.self,
+        FileBytes.self,
         // Climate data curation (Pipelines/Climate/).
         DiscoverCMIP6.self,
         CurateCMIP6.self,

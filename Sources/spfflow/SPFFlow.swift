@@ -14,6 +14,7 @@ struct SPFFlow: ParsableCommand {
             GraphCommand.self,
             StatusCommand.self,
             ExecNodeCommand.self,
+            CacheCommand.self,
             InspectCommand.self,
             RegridCommand.self,
         ])

@@ -126,3 +126,23 @@ func storeTestField(t: Int, lat: Int, lon: Int, seed: UInt64 = 1) -> [Float] {
         #expect(throws: StoreError.self) { try writer.write("y", shape: [3], values: [1.0]) }  // count mismatch
     }
 }
+
+@Suite struct StoreShuffleTests {
+    /// The SIMD shuffle/unshuffle paths agree with the byte-plane definition for every size and tail.
+    @Test(arguments: [4, 8])
+    func shuffleMatchesDefinition(elementSize: Int) throws {
+        for count in [0, 1, 15, 16, 17, 63, 64, 1000, 4099] {
+            let bytes = (0..<(count * elementSize)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 7) }
+            var expected = [UInt8](repeating: 0, count: bytes.count)
+            for i in 0..<count { for b in 0..<elementSize { expected[b * count + i] = bytes[i * elementSize + b] } }
+            var shuffled = [UInt8](repeating: 0, count: bytes.count)
+            var back = [UInt8](repeating: 0, count: bytes.count)
+            bytes.withUnsafeBytes { s in shuffled.withUnsafeMutableBytes { d in
+                ChunkShuffle.shuffle(s.baseAddress, d.baseAddress, count: count, elementSize: elementSize) } }
+            #expect(shuffled == expected)
+            shuffled.withUnsafeBytes { s in back.withUnsafeMutableBytes { d in
+                ChunkShuffle.unshuffle(s.baseAddress, d.baseAddress, count: count, elementSize: elementSize) } }
+            #expect(back == bytes)
+        }
+    }
+}
