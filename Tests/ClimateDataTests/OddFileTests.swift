@@ -188,14 +188,15 @@ import ClimateData
         _ = try TestSupport.run(bin, ["regrid", input, again, "--to", output, "--method", "conservative", "--deflate", "0"])
         let g = try CFReader(path: again).read("tas").grid
         #expect(g.lat == out.grid.lat && g.lon == out.grid.lon)
-        // A multi-level variable needs --level; the error names file and variable.
-        do {
-            _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, again, "--to", "r72x36"])
-            Issue.record("regrid of a 4-D variable without --level should fail")
-        } catch {
-            #expect("\(error)".contains("choose one with a level selection") && "\(error)".contains("variable 'ta'"))
-        }
+        // One level, or every level (then plev stays a dimension), as with CDO.
         _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, again, "--to", "r72x36", "--level", "925 hPa"])
-        #expect(try CFReader(path: again).read("ta").level?.value == 92500)
+        let one = try CFReader(path: again).read("ta")
+        #expect(one.level?.value == 92500)
+        let all = dir.appendingPathComponent("all.nc").path
+        _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, all, "--to", "r72x36"])
+        let reader = try CFReader(path: all)
+        #expect(try reader.verticalAxis(of: "ta")?.values == [100000, 92500])
+        let level925 = try reader.read("ta", options: CFReadOptions(level: VerticalSelection(value: 925, units: "hPa")))
+        #expect(level925.values.elementsEqual(one.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
     }
 }
