@@ -285,21 +285,9 @@ extension Graph {
         var o = x.value
         o.withUnsafeMutableBufferPointer { op in
             x.value.withUnsafeBufferPointer { xp in
-                var k = 0
-                let n = xp.count
-                while k + 8 <= n {
-                    let v = UnsafeRawPointer(xp.baseAddress! + k).loadUnaligned(as: SIMD8<Float>.self)
-                    var u = 0.7978845608 * (v + 0.044715 * v * v * v)
-                    u.replace(with: SIMD8(repeating: 15), where: u .> SIMD8(repeating: 15))
-                    u.replace(with: SIMD8(repeating: -15), where: u .< SIMD8(repeating: -15))
-                    let t = 1 - 2 / (VectorMath.exp8(2 * u) + 1)
-                    UnsafeMutableRawPointer(op.baseAddress! + k).storeBytes(of: 0.5 * v * (1 + t), as: SIMD8<Float>.self)
-                    k += 8
-                }
-                while k < n {
+                for k in 0..<xp.count {
                     let v = xp[k]
                     op[k] = 0.5 * v * (1 + fastTanh(geluInner(v)))
-                    k += 1
                 }
             }
         }
@@ -485,8 +473,6 @@ extension Graph {
 
 /// tanh(x) = 1 − 2 / (exp(2x) + 1), clamped for large |x| (exact to float rounding).
 @inline(__always) func fastTanh(_ x: Float) -> Float {
-    if x > 15 { return 1 }
-    if x < -15 { return -1 }
-    let e = Foundation.exp(2 * x)
-    return 1 - 2 / (e + 1)
+    let c = x > 15 ? 15 : (x < -15 ? -15 : x)
+    return 1 - 2 / (VectorMath.exp(2 * c) + 1)
 }
