@@ -102,7 +102,8 @@ EOF
 }
 
 start() {
-    case "$(node_state)" in
+    # sinfo retries for seconds when no controller answers: ask it only when one runs.
+    alive "$CTLD_PID" && case "$(node_state)" in
         idle|mix|mixed|alloc|allocated) say "already running (node $(node_state))"; exit 0 ;;
     esac
     install_packages
@@ -153,8 +154,8 @@ stop() {
 }
 
 status() {
-    local state
-    state=$(node_state)
+    local state=""
+    alive "$CTLD_PID" && state=$(node_state)
     case "$state" in
         idle|mix|mixed|alloc|allocated) say "node localhost is $state"; exit 0 ;;
         *) fail "node localhost is ${state:-not reachable}" ;;
