@@ -1,0 +1,24 @@
+import SPFEngine
+
+/// `test.scale`: multiplies the input's `values` dataset by `factor`.
+public struct ScaleArray: NodeKind {
+    /// Kind name.
+    public static let name = "test.scale"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Multiplies every value of the input by a factor."
+    /// Params.
+    public static let params = [ParamSpec("factor", .double, default: 2.0, doc: "multiplier")]
+    /// Inputs.
+    public static let inputs = [InputSpec("data", doc: "an object with a float32 dataset `values`")]
+    /// Makes the kind.
+    public init() {}
+
+    /// Writes `values` = input `values` × factor, same shape.
+    public func run(_ context: NodeContext) throws {
+        let (shape, values) = try context.input("data").readFloats("values")
+        let factor = Float(try context.params.double("factor"))
+        try context.output().write("values", shape: shape, values: values.map { $0 * factor })
+    }
+}

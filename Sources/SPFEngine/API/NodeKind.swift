@@ -1,0 +1,61 @@
+import Foundation
+
+/// A kind of node a manifest can name (`kind: climate.regrid`): declared params, inputs and outputs,
+/// and a `run` that reads inputs and writes outputs through its `NodeContext`.
+///
+/// Adding a kind = one new file in `Pipelines/` with a type conforming to this protocol, and one
+/// line in `Pipelines/NodeKindRegistry.swift`. The engine never imports `Pipelines`.
+///
+/// ```swift
+/// struct Scale: NodeKind {
+///     static let name = "test.scale"
+///     static let version = 1
+///     static let summary = "Multiplies every value of the input by a factor."
+///     static let params = [ParamSpec("factor", .double, default: 2.0)]
+///     static let inputs = [InputSpec("data")]
+///     func run(_ context: NodeContext) throws {
+///         let (shape, values) = try context.input("data").readFloats("values")
+///         let factor = Float(try context.params.double("factor"))
+///         try context.output("out").write("values", shape: shape, values: values.map { $0 * factor })
+///     }
+/// }
+/// ```
+///
+/// Contract for implementers:
+/// - `run` must be deterministic given params, inputs and `context.seed`, whatever `context.threads` is.
+/// - Everything a node produces goes through `context.output(...)` (or its `filesDirectory`); the engine
+///   commits all outputs atomically after `run` returns, and discards them if it throws.
+/// - Bump `version` whenever a code change alters results: it is part of the cache key.
+public protocol NodeKind: Sendable {
+    /// The `kind:` manifests use, e.g. "climate.regrid".
+    static var name: String { get }
+    /// Implementation version; part of the cache key.
+    static var version: Int { get }
+    /// One line describing what the kind does (shown in error messages listing known kinds).
+    static var summary: String { get }
+    /// Declared params (types, defaults, key / non-key).
+    static var params: [ParamSpec] { get }
+    /// Declared inputs.
+    static var inputs: [InputSpec] { get }
+    /// Named outputs, one HDF5 object each; default `["out"]`.
+    static var outputs: [String] { get }
+    /// Threads the node would like (the executor gives at most `--jobs`); default 1.
+    static var threads: Int { get }
+    /// Makes an instance to run.
+    init()
+    /// Computes the node's outputs.
+    func run(_ context: NodeContext) throws
+}
+
+extension NodeKind {
+    /// Default: one output named "out".
+    public static var outputs: [String] { ["out"] }
+    /// Default: no inputs.
+    public static var inputs: [InputSpec] { [] }
+    /// Default: no params.
+    public static var params: [ParamSpec] { [] }
+    /// Default: one thread.
+    public static var threads: Int { 1 }
+    /// Default: empty summary.
+    public static var summary: String { "" }
+}

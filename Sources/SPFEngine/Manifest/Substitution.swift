@@ -1,0 +1,55 @@
+import Foundation
+
+/// `${name}` substitution in manifest strings: matrix bindings first, then top-level `vars:`, then `${env:NAME}`.
+struct Substitution {
+    /// Matrix values of the current expansion.
+    var bindings: [String: String]
+    /// Top-level `vars:`.
+    var vars: [String: String]
+    /// The process environment (for `${env:NAME}`).
+    var environment: [String: String]
+
+    /// Result of substituting: the text, and the names left unresolved (kept as `${name}`).
+    struct Result {
+        var text: String
+        var unresolved: [String]
+    }
+
+    /// Replaces every resolvable `${name}`; unresolvable ones stay as written and are listed.
+    func apply(_ text: String, keepUnresolved: Bool = true) -> Result {
+        guard text.contains("${") else { return Result(text: text, unresolved: []) }
+        var out = ""
+        var unresolved: [String] = []
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                out += rest[start.lowerBound...]
+                rest = ""
+                break
+            }
+            let name = String(rest[start.upperBound..<end])
+            if let v = lookup(name) {
+                out += v
+            } else {
+                unresolved.append(name)
+                out += "${\(name)}"
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        out += rest
+        return Result(text: out, unresolved: unresolved)
+    }
+
+    private func lookup(_ name: String) -> String? {
+        if let v = bindings[name] { return v }
+        if let v = vars[name] { return v }
+        if name.hasPrefix("env:") { return environment[String(name.dropFirst(4))] }
+        return nil
+    }
+
+    /// The variable names a text mentions.
+    static func names(in text: String) -> [String] {
+        Substitution(bindings: [:], vars: [:], environment: [:]).apply(text).unresolved
+    }
+}

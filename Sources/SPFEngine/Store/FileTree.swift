@@ -1,0 +1,112 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// File-system helpers of the store: durable writes, directory syncs, tree listings and sizes.
+package enum FileTree {
+    /// fsyncs a file or directory by path.
+    package static func fsync(path: String) throws {
+        let fd = open(path, O_RDONLY)
+        if fd < 0 { throw StoreError(.io, "cannot open for fsync: \(String(cString: strerror(errno)))", path: path) }
+        defer { close(fd) }
+        if Glibc.fsync(fd) != 0 { throw StoreError(.io, "fsync failed: \(String(cString: strerror(errno)))", path: path) }
+    }
+
+    /// fsyncs every regular file and directory under `directory`, then the directory itself.
+    package static func fsyncTree(_ directory: URL) throws {
+        for file in try regularFiles(under: directory) {
+            try fsync(path: directory.appendingPathComponent(file).path)
+        }
+        try fsync(path: directory.path)
+    }
+
+    /// Creates a directory and its parents.
+    package static func makeDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.io, "cannot create directory: \(error.localizedDescription)", path: url.path)
+        }
+    }
+
+    /// rename(2), replacing the target.
+    package static func rename(_ from: URL, to: URL) throws {
+        if Glibc.rename(from.path, to.path) != 0 {
+            throw StoreError(.io, "rename to \(to.path) failed: \(String(cString: strerror(errno)))", path: from.path)
+        }
+    }
+
+    /// Removes a file or directory tree if it exists.
+    package static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Whether a path exists (file or directory).
+    package static func exists(_ url: URL) -> Bool {
+        var st = stat()
+        return lstat(url.path, &st) == 0
+    }
+
+    /// Whether a path is a directory.
+    package static func isDirectory(_ url: URL) -> Bool {
+        var st = stat()
+        return stat(url.path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Relative paths of regular files under `directory`, sorted; empty when it does not exist.
+    package static func regularFiles(under directory: URL) throws -> [String] {
+        guard isDirectory(directory) else { return [] }
+        var result: [String] = []
+        func walk(_ relative: String) throws {
+            let url = relative.isEmpty ? directory : directory.appendingPathComponent(relative)
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: url.path) } catch {
+                throw StoreError(.io, "cannot list directory: \(error.localizedDescription)", path: url.path)
+            }
+            for name in names.sorted() {
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                var st = stat()
+                guard lstat(directory.appendingPathComponent(rel).path, &st) == 0 else { continue }
+                let type = st.st_mode & S_IFMT
+                if type == S_IFDIR { try walk(rel) } else if type == S_IFREG { result.append(rel) }
+            }
+        }
+        try walk("")
+        return result.sorted()
+    }
+
+    /// Size and SHA-256 of a file, read in 4 MiB blocks.
+    package static func sha256(of url: URL) throws -> (Int64, [UInt8]) {
+        let fd = open(url.path, O_RDONLY)
+        if fd < 0 { throw StoreError(.io, "cannot open: \(String(cString: strerror(errno)))", path: url.path) }
+        defer { close(fd) }
+        let hasher = SHA256Hasher()
+        let blockSize = 4 << 20
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 64)
+        defer { buffer.deallocate() }
+        var total: Int64 = 0
+        while true {
+            let n = read(fd, buffer, blockSize)
+            if n < 0 { throw StoreError(.io, "read failed: \(String(cString: strerror(errno)))", path: url.path) }
+            if n == 0 { break }
+            hasher.update(buffer, count: n)
+            total += Int64(n)
+        }
+        return (total, hasher.finish())
+    }
+
+    /// Total bytes of regular files under a path (a file or a directory tree).
+    package static func byteSize(_ url: URL) -> Int64 {
+        var st = stat()
+        guard lstat(url.path, &st) == 0 else { return 0 }
+        if (st.st_mode & S_IFMT) == S_IFREG { return Int64(st.st_size) }
+        guard (st.st_mode & S_IFMT) == S_IFDIR, let files = try? regularFiles(under: url) else { return 0 }
+        var total: Int64 = 0
+        for file in files {
+            var fs = stat()
+            if lstat(url.appendingPathComponent(file).path, &fs) == 0 { total += Int64(fs.st_size) }
+        }
+        return total
+    }
+}

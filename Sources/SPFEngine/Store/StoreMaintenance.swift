@@ -1,0 +1,212 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `cleanLeftovers` removed.
+public struct CleanupReport: Sendable, Equatable {
+    /// Temporary files and directories of dead writers removed from `tmp/`.
+    public var temporaries: [String] = []
+    /// Files in `objects/` without a commit record removed.
+    public var orphans: [String] = []
+}
+
+/// The result of verifying one object.
+public struct VerifyReport: Sendable, Equatable {
+    /// Status of one object.
+    public enum Status: String, Sendable {
+        /// Data and files match their digests.
+        case ok
+        /// The object file is gone.
+        case missing
+        /// Data or files do not match, or do not decode.
+        case corrupt
+    }
+    /// Object key.
+    public var key: String
+    /// Node that produced it.
+    public var node: String?
+    /// Outcome.
+    public var status: Status
+    /// Details for missing or corrupt objects.
+    public var message: String
+}
+
+/// The object keys a run used, read from any JSON file in `runs/` with a top-level `objectKeys` array.
+public struct RunObjects: Codable, Sendable, Equatable {
+    /// Run id.
+    public var runId: String
+    /// Keys of every object the run produced or read.
+    public var objectKeys: [String]
+
+    /// Makes a run reachability record.
+    public init(runId: String, objectKeys: [String]) {
+        self.runId = runId
+        self.objectKeys = objectKeys
+    }
+}
+
+/// What `gc` did (or would do with `dryRun`).
+public struct GCReport: Sendable, Equatable {
+    /// Run records whose objects were kept.
+    public var keptRuns: [String] = []
+    /// Objects deleted.
+    public var deleted: [String] = []
+    /// Bytes freed.
+    public var freedBytes: Int64 = 0
+    /// Bytes of objects remaining.
+    public var remainingBytes: Int64 = 0
+    /// Objects kept only because they are younger than the protection window.
+    public var protectedRecent: Int = 0
+}
+
+extension ObjectStore {
+    /// Removes leftovers of killed processes: temporary files of writers whose PID is dead on this
+    /// host (or older than a day from another host), and object files without a commit record
+    /// older than `orphanGraceSeconds` (a live commit renames then appends within milliseconds).
+    @discardableResult
+    public func cleanLeftovers(orphanGraceSeconds: Double = 600) throws -> CleanupReport {
+        var report = CleanupReport()
+        let host = ObjectStore.sanitizedHost
+        let now = Date()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: tmpDirectory.path)) ?? [] {
+            let url = tmpDirectory.appendingPathComponent(name)
+            let parts = name.split(separator: ".").map(String.init)
+            // <key>.<host>.<pid>.<rand>.<ext> or ckpt.<key>.<host>.<pid>.<rand>.<ext>
+            let base = parts.first == "ckpt" ? 1 : 0
+            guard parts.count >= base + 4 else { continue }
+            let ownerHost = parts[base + 1]
+            let pid = Int32(parts[base + 2]) ?? 0
+            let stale: Bool
+            if ownerHost == host {
+                stale = pid != ProcessIdentity.pid && !ProcessIdentity.isAlive(pid)
+            } else {
+                stale = now.timeIntervalSince(ObjectStore.modificationTime(url)) > 86_400
+            }
+            if stale {
+                FileTree.remove(url)
+                report.temporaries.append(name)
+            }
+        }
+        for prefix in (try? FileManager.default.contentsOfDirectory(atPath: objectsDirectory.path)) ?? [] {
+            let folder = objectsDirectory.appendingPathComponent(prefix)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                let key = String(name.split(separator: ".").first ?? "")
+                guard log.record(for: key) == nil else { continue }
+                let url = folder.appendingPathComponent(name)
+                guard now.timeIntervalSince(ObjectStore.modificationTime(url)) >= orphanGraceSeconds else { continue }
+                // Re-check: a commit may have landed meanwhile.
+                guard log.record(for: key) == nil else { continue }
+                FileTree.remove(url)
+                report.orphans.append(name)
+            }
+        }
+        return report
+    }
+
+    /// Fully re-checks committed objects (all when `keys` is nil) by decoding them against their digests.
+    public func verify(keys: [String]? = nil) -> [VerifyReport] {
+        let records = keys.map { wanted in wanted.map { log.record(for: $0) ?? CommitRecord(op: .commit, key: $0) } }
+            ?? log.liveRecords()
+        return records.map { record in
+            if record.digests == nil && log.record(for: record.key) == nil {
+                return VerifyReport(key: record.key, node: nil, status: .missing, message: "no commit record")
+            }
+            switch check(record) {
+            case .ok: return VerifyReport(key: record.key, node: record.node, status: .ok, message: "")
+            case .missing(let m): return VerifyReport(key: record.key, node: record.node, status: .missing, message: m)
+            case .corrupt(let m): return VerifyReport(key: record.key, node: record.node, status: .corrupt, message: m)
+            }
+        }
+    }
+
+    /// Writes `runs/<runId>.objects.json` atomically (an engine may instead put `objectKeys` in its own run record).
+    public func recordRunObjects(_ run: RunObjects) throws {
+        let tmp = tmpDirectory.appendingPathComponent("run.\(run.runId).\(ObjectStore.sanitizedHost).\(ProcessIdentity.pid).\(UUID().uuidString.prefix(8)).json")
+        try JSONEncoder.sortedKeys.encode(run).write(to: tmp)
+        try FileTree.fsync(path: tmp.path)
+        try FileTree.rename(tmp, to: runsDirectory.appendingPathComponent("\(run.runId).objects.json"))
+        try FileTree.fsync(path: runsDirectory.path)
+    }
+
+    /// Deletes objects not reachable from the last `keepRuns` run records (newest by modification time),
+    /// then, with `maxBytes`, evicts reachable objects until the total fits: objects of older runs first,
+    /// and among them the cheapest to recompute per byte. Objects committed within
+    /// `protectRecentSeconds` are never deleted (a run in progress has not written its record yet).
+    public func garbageCollect(keepRuns: Int, maxBytes: Int64? = nil, protectRecentSeconds: Double = 3600,
+                               dryRun: Bool = false) throws -> GCReport {
+        var report = GCReport()
+        let runs = runReachability().prefix(max(0, keepRuns))
+        report.keptRuns = runs.map(\.runId)
+        var newestRunRank: [String: Int] = [:]  // 0 = newest run
+        for (rank, run) in runs.enumerated() {
+            for key in run.objectKeys where newestRunRank[key] == nil { newestRunRank[key] = rank }
+        }
+        let now = Date()
+        var remaining: [CommitRecord] = []
+        for record in log.liveRecords() {
+            let recent = now.timeIntervalSince(record.time) < protectRecentSeconds
+            if newestRunRank[record.key] == nil && !recent {
+                try remove(record, reason: "gc: unreachable from the last \(keepRuns) runs", dryRun: dryRun, into: &report)
+            } else {
+                if newestRunRank[record.key] == nil { report.protectedRecent += 1 }
+                remaining.append(record)
+            }
+        }
+        var total = remaining.reduce(Int64(0)) { $0 + ($1.bytes ?? 0) }
+        if let maxBytes, total > maxBytes {
+            let candidates = remaining
+                .filter { now.timeIntervalSince($0.time) >= protectRecentSeconds }
+                .sorted { a, b in
+                    let ra = newestRunRank[a.key] ?? Int.max, rb = newestRunRank[b.key] ?? Int.max
+                    if ra != rb { return ra > rb }
+                    let ca = (a.wallSeconds ?? 0) / Double(max(1, a.bytes ?? 1))
+                    let cb = (b.wallSeconds ?? 0) / Double(max(1, b.bytes ?? 1))
+                    if ca != cb { return ca < cb }
+                    return a.key < b.key
+                }
+            for record in candidates where total > maxBytes {
+                try remove(record, reason: "gc: over the \(maxBytes)-byte budget", dryRun: dryRun, into: &report)
+                total -= record.bytes ?? 0
+            }
+        }
+        report.remainingBytes = total
+        return report
+    }
+
+    /// Run reachability records, newest first.
+    public func runReachability() -> [RunObjects] {
+        struct Partial: Decodable {
+            var runId: String?
+            var objectKeys: [String]?
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory.path)) ?? []
+        let runs: [(Date, RunObjects)] = names.filter { $0.hasSuffix(".json") }.compactMap { name in
+            let url = runsDirectory.appendingPathComponent(name)
+            guard let data = try? Data(contentsOf: url), let partial = try? JSONDecoder().decode(Partial.self, from: data),
+                  let keys = partial.objectKeys else { return nil }
+            let id = partial.runId ?? String(name.dropLast(5))
+            return (ObjectStore.modificationTime(url), RunObjects(runId: id, objectKeys: keys))
+        }
+        // Merge records of the same run (e.g. the engine's own record and an .objects.json).
+        var merged: [String: (Date, Set<String>)] = [:]
+        for (date, run) in runs {
+            let previous = merged[run.runId]
+            merged[run.runId] = (max(previous?.0 ?? date, date), (previous?.1 ?? []).union(run.objectKeys))
+        }
+        return merged.sorted { $0.value.0 != $1.value.0 ? $0.value.0 > $1.value.0 : $0.key > $1.key }
+            .map { RunObjects(runId: $0.key, objectKeys: $0.value.1.sorted()) }
+    }
+
+    private func remove(_ record: CommitRecord, reason: String, dryRun: Bool, into report: inout GCReport) throws {
+        report.deleted.append(record.key)
+        report.freedBytes += record.bytes ?? 0
+        if !dryRun { try delete(record.key, reason: reason) }
+    }
+
+    static func modificationTime(_ url: URL) -> Date {
+        var st = stat()
+        guard lstat(url.path, &st) == 0 else { return Date.distantPast }
+        return Date(timeIntervalSince1970: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9)
+    }
+}
