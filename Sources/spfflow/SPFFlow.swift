@@ -9,5 +9,10 @@ struct SPFFlow: ParsableCommand {
         version: SPFEngineInfo.version,
         subcommands: [
             Bench.self,
+            RunCommand.self,
+            PlanCommand.self,
+            GraphCommand.self,
+            StatusCommand.self,
+            ExecNodeCommand.self,
         ])
 }

@@ -45,7 +45,7 @@ package final class FileDigester: @unchecked Sendable {
             throw EngineError(.fileInput, "file input '\(path)' does not exist or cannot be read")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            let h = CacheKeyHasher()
+            let h = SHA256Hasher()
             let names: [String]
             do { names = try FileManager.default.contentsOfDirectory(atPath: path).sorted() } catch {
                 throw EngineError(.fileInput, "cannot list directory '\(path)': \(error.localizedDescription)")
@@ -58,7 +58,7 @@ package final class FileDigester: @unchecked Sendable {
                 h.update(try digest(path: child))
                 h.update("\n")
             }
-            return "sha256:" + h.hexDigest()
+            return "sha256:" + SHA256.hex(h.finish())
         }
         let mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
         lock.lock()
@@ -80,7 +80,7 @@ package final class FileDigester: @unchecked Sendable {
             throw EngineError(.fileInput, "cannot open file input '\(path)'")
         }
         defer { try? handle.close() }
-        let h = CacheKeyHasher()
+        let h = SHA256Hasher()
         h.update("file\n")
         while true {
             let chunk: Data
@@ -88,8 +88,8 @@ package final class FileDigester: @unchecked Sendable {
                 throw EngineError(.fileInput, "cannot read file input '\(path)': \(error.localizedDescription)")
             }
             if chunk.isEmpty { break }
-            h.update(chunk)
+            chunk.withUnsafeBytes { raw in if let base = raw.baseAddress { h.update(base, count: raw.count) } }
         }
-        return "sha256:" + h.hexDigest()
+        return "sha256:" + SHA256.hex(h.finish())
     }
 }

@@ -62,10 +62,10 @@ public struct KeyComponents: Codable, Sendable, Equatable {
     }
 
     /// The node key: lowercase hex SHA-256 of `canonicalText`.
-    public var key: String { CacheKeyHasher.hex(of: canonicalText) }
+    public var key: String { SHA256.hex(of: canonicalText) }
 
-    /// The key of one output object of the node with key `nodeKey`.
+    /// The key of one output object of the node with key `nodeKey` (the store's rule: the node key for "out").
     public static func objectKey(nodeKey: String, output: String) -> String {
-        CacheKeyHasher.hex(of: nodeKey + "/" + output)
+        ObjectStore.objectKey(nodeKey: nodeKey, output: output)
     }
 }

@@ -1,0 +1,34 @@
+import Foundation
+
+/// A node's log file: timestamped lines appended as the node runs (thread-safe).
+package final class NodeLog: @unchecked Sendable {
+    private let handle: FileHandle?
+    private let lock = NSLock()
+    private let formatter: ISO8601DateFormatter
+
+    /// Opens (creating) `url` for appending.
+    package init(url: URL) {
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+        }
+        handle = FileHandle(forWritingAtPath: url.path)
+        _ = try? handle?.seekToEnd()
+        formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    }
+
+    deinit { try? handle?.close() }
+
+    /// Appends one line (newlines inside are kept, each line prefixed).
+    package func write(_ message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let stamp = formatter.string(from: Date())
+        var text = ""
+        for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+            text += "\(stamp) \(line)\n"
+        }
+        handle?.write(Data(text.utf8))
+    }
+}

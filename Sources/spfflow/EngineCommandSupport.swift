@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Pipelines
+import SPFEngine
+
+/// Turns engine errors into one clear message on stderr and the exit status (2 usage/manifest, 1 otherwise).
+func reportingEngineErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let e as EngineError {
+        FileHandle.standardError.write(Data("spfflow: \(e.description)\n".utf8))
+        throw ExitCode(e.isUsageError ? 2 : 1)
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        FileHandle.standardError.write(Data("spfflow: error: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// Options shared by commands that read a manifest against a cache.
+struct ManifestOptions: ParsableArguments {
+    @Argument(help: "The manifest (YAML).")
+    var manifest: String
+
+    @Option(name: .long, help: "Cache directory (overrides SPFFLOW_CACHE and the manifest's `cache:`).")
+    var cache: String?
+
+    /// Loads the manifest and opens its cache.
+    func session(cleanLeftovers: Bool = true) throws -> EngineSession {
+        try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: NodeKindRegistry.registry, cleanLeftovers: cleanLeftovers)
+    }
+}

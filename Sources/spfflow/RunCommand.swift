@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import SPFEngine
+
+/// `spfflow run MANIFEST`: computes every node that is not cached, in parallel, resuming from the cache.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a manifest: compute what is not cached (in parallel), print per-node results, write a run record.")
+
+    @OptionGroup var manifest: ManifestOptions
+
+    @Option(name: [.short, .long], help: "Thread slots for nodes at once (default: one per core).")
+    var jobs: Int?
+
+    @Flag(name: .long, help: "Keep computing independent nodes after a failure.")
+    var keepGoing = false
+
+    @Option(name: .long, help: "Stop after this node (and what it needs); repeatable.")
+    var until: [String] = []
+
+    @Option(name: .long, help: "Recompute this node even if cached; repeatable.")
+    var force: [String] = []
+
+    @Option(name: .long, help: "Progress display: auto, bar, plain, none.")
+    var progress: String = "auto"
+
+    @Option(name: .long, help: "Seconds between plain progress lines.")
+    var progressInterval: Double = 10
+
+    @Flag(name: .long, help: "Print a count instead of one line per cached node.")
+    var quietCached = false
+
+    func run() throws {
+        let summary = try reportingEngineErrors { () throws -> RunSummary in
+            guard let mode = ProgressMode(rawValue: progress) else {
+                throw EngineError(.usage, "--progress must be one of \(ProgressMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if let jobs, jobs < 1 { throw EngineError(.usage, "--jobs must be at least 1") }
+            let session = try manifest.session()
+            let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
+                                     until: until, force: force, progress: mode, progressInterval: progressInterval,
+                                     showCached: !quietCached)
+            return try session.run(options: options)
+        }
+        if !summary.succeeded {
+            for f in summary.failures {
+                FileHandle.standardError.write(Data("spfflow: node '\(f.node)' failed: \(f.error)\n  log: \(f.log)\n".utf8))
+            }
+            if summary.failures.isEmpty {
+                FileHandle.standardError.write(Data("spfflow: run \(summary.record.id) did not complete\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+    }
+}
