@@ -31,6 +31,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a count instead of one line per cached node.")
     var quietCached = false
 
+    @Option(name: .long, help: "Where nodes run: local (this machine) or slurm (sbatch jobs on the shared cache).")
+    var executor: String = "local"
+
+    @OptionGroup var slurm: SlurmCommandOptions
+
     func run() throws {
         let summary = try reportingEngineErrors { () throws -> RunSummary in
             guard let mode = ProgressMode(rawValue: progress) else {
@@ -41,7 +46,11 @@ struct RunCommand: ParsableCommand {
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
                                      until: until, force: force, progress: mode, progressInterval: progressInterval,
                                      showCached: !quietCached)
-            return try session.run(options: options)
+            switch executor {
+            case "local": return try session.run(options: options)
+            case "slurm": return try runOnSlurm(session: session, options: options, slurm: slurm)
+            default: throw EngineError(.usage, "--executor must be local or slurm, got '\(executor)'")
+            }
         }
         if !summary.succeeded {
             for f in summary.failures {

@@ -45,20 +45,46 @@ public struct SlurmRunDriver: Sendable {
         case blocked
     }
 
+    /// How one node ended.
+    public enum Settlement: Sendable, Equatable {
+        /// Its commit record exists.
+        case committed
+        /// It failed (after its retries).
+        case failed(SlurmRunReport.FailedNode)
+        /// An input failed, so it never ran.
+        case blocked
+    }
+
     /// Runs `nodes` (in an order where each comes after its upstream) until each is committed,
     /// failed, or blocked by a failed input. `isCommitted(id)` must check the node's commit record.
-    public func run(_ nodes: [SlurmNodeSpec], isCommitted: (String) -> Bool) throws -> SlurmRunReport {
+    /// `afterPoll` sees every poll; `onSettled` hears each node's end as soon as it is known.
+    public func run(_ nodes: [SlurmNodeSpec], isCommitted: (String) -> Bool,
+                    afterPoll: ((SqueueSnapshot) -> Void)? = nil,
+                    onSettled: ((String, Settlement) -> Void)? = nil) throws -> SlurmRunReport {
         try createDirectories()
         var state = RunState(nodes: nodes)
         var snapshot = try client.poll(jobName: options.jobName)
         state.polls += 1
         adopt(snapshot, into: &state, isCommitted: isCommitted)
+        var announced = Set<String>()
         while true {
             if let signal = interrupts?.signal {
                 try handleInterrupt(signal, state: state)
             }
+            afterPoll?(snapshot)
             refresh(&state, snapshot: snapshot, isCommitted: isCommitted)
             try submitReady(&state)
+            if let onSettled {
+                for id in state.order where !announced.contains(id) {
+                    switch state.phase[id] {
+                    case .done: onSettled(id, .committed)
+                    case .failed(let f): onSettled(id, .failed(f))
+                    case .blocked: onSettled(id, .blocked)
+                    default: continue
+                    }
+                    announced.insert(id)
+                }
+            }
             if state.isFinished { break }
             sleepUntilNextPoll()
             snapshot = try client.poll(jobName: options.jobName)
