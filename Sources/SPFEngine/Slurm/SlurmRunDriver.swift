@@ -73,7 +73,7 @@ public struct SlurmRunDriver: Sendable {
             }
             afterPoll?(snapshot)
             refresh(&state, snapshot: snapshot, isCommitted: isCommitted)
-            try submitReady(&state)
+            try submitReady(&state, isCommitted: isCommitted)
             if let onSettled {
                 for id in state.order where !announced.contains(id) {
                     switch state.phase[id] {
@@ -202,14 +202,28 @@ public struct SlurmRunDriver: Sendable {
     }
 
     /// Submits every waiting node whose inputs are committed or queued, in like groups as arrays.
-    private func submitReady(_ state: inout RunState) throws {
+    private func submitReady(_ state: inout RunState, isCommitted: (String) -> Bool) throws {
         var deferred = Set<String>()
         while true {
-            let ready = state.order.filter { id in
+            var ready = state.order.filter { id in
                 guard case .waiting = state.phase[id], !deferred.contains(id) else { return false }
                 return state.upstream(of: id).allSatisfy { state.isDone($0) || state.isQueued($0) }
             }
-            if ready.isEmpty { return }
+            // A job that left the queue before this poll has committed already (it commits, then exits):
+            // e.g. one an earlier driver submitted that finished after the run was planned.
+            ready = ready.filter { id in
+                guard isCommitted(id) else { return true }
+                state.phase[id] = .done
+                log("slurm: committed \(id) (by an earlier job)")
+                return false
+            }
+            if ready.isEmpty {
+                if state.order.contains(where: { id in
+                    guard case .waiting = state.phase[id], !deferred.contains(id) else { return false }
+                    return state.upstream(of: id).allSatisfy { state.isDone($0) || state.isQueued($0) }
+                }) { continue }
+                return
+            }
             var groups: [GroupKey: [String]] = [:]
             var groupOrder: [GroupKey] = []
             for id in ready {
