@@ -167,6 +167,24 @@ import SPFEngine
         #expect(check.status == 0)
         #expect(check.stdout.contains("13 cached, 0 will run"), "\(check.stdout)")
     }
+
+    @Test func sigtermOfTheDriverCancelsItsJobs() throws {
+        try SlurmTestCluster.requireRunning()
+        let ws = try Workspace(slowNodes: 2, slowSteps: 100, stepMillis: 100)
+        defer { try? FileManager.default.removeItem(at: ws.root) }
+        let cache = ws.cache("c")
+        let driver = try BackgroundDriver(args: ["run", "fan.yaml", "--cache", cache.path] + Self.slurmFlags, in: ws.root)
+        _ = try driver.waitForJob(of: "slow-0", cache: cache, running: true)
+        driver.kill(SIGTERM)
+        let result = try driver.wait(timeout: 30)
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("cancelled job(s)"), "\(result.stdout)")
+        let jobName = SlurmExecutorSettings.jobName(manifestPath: ws.manifest.path, cacheDirectory: cache)
+        let snapshot = try SlurmTestCluster.waitUntilDone(client: SlurmClient(), jobName: jobName, timeout: 20)
+        #expect(snapshot.jobs.allSatisfy { !$0.isActive })
+        let states = snapshot.jobs.map { "\($0.displayID) \($0.state)" }
+        #expect(snapshot.jobs.contains { $0.state == "CANCELLED" }, "\(states)")
+    }
 }
 
 /// `spfflow` started in the background (so a test can cancel a job under it or kill it).
