@@ -5,5 +5,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark; each figure is printed as `figure <name> = <value> <unit>`.",
         subcommands: [
+            BenchSlurmCommand.self,
         ])
 }

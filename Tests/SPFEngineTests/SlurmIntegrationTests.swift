@@ -40,6 +40,7 @@ import SPFEngine
                 text += """
                   - id: slow-${s}
                     kind: test.checkpointed-count
+                    seed: "${s}"
                     over: {s: [\((0..<slowNodes).map { "\"\($0)\"" }.joined(separator: ", "))]}
                     params: {steps: \(slowSteps), stepMillis: \(stepMillis), checkpointEvery: 5}
 
