@@ -9,6 +9,7 @@ public enum NodeKindRegistry {
         ScaleArray.self,
         SumArrays.self,
         CheckpointedCount.self,
+        LargeOutput.self,
     ]
 
     /// The registry the CLI and tests use.

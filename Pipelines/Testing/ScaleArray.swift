@@ -9,15 +9,18 @@ public struct ScaleArray: NodeKind {
     /// Summary.
     public static let summary = "Multiplies every value of the input by a factor."
     /// Params.
-    public static let params = [ParamSpec("factor", .double, default: 2.0, doc: "multiplier")]
+    public static let params = [
+        ParamSpec("factor", .double, default: 2.0, doc: "multiplier"),
+        ParamSpec("dataset", .string, default: "values", doc: "float32 dataset to read (written back as `values`)"),
+    ]
     /// Inputs.
-    public static let inputs = [InputSpec("data", doc: "an object with a float32 dataset `values`")]
+    public static let inputs = [InputSpec("data", doc: "an object with a float32 dataset (`values` by default)")]
     /// Makes the kind.
     public init() {}
 
     /// Writes `values` = input `values` × factor, same shape.
     public func run(_ context: NodeContext) throws {
-        let (shape, values) = try context.input("data").readFloats("values")
+        let (shape, values) = try context.input("data").readFloats(try context.params.string("dataset"))
         let factor = Float(try context.params.double("factor"))
         try context.output().write("values", shape: shape, values: values.map { $0 * factor })
     }

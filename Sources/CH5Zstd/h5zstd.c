@@ -55,12 +55,84 @@ size_t spf_zstd_decompress_chunk(const void *src, size_t n, void *dst, size_t ca
     return ZSTD_isError(r) ? (size_t)-1 : r;
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define SPF_HAVE_X86 1
+
+// 4-byte shuffle of 16 elements per step: group each vector's bytes by plane (pshufb), then a 4x4
+// transpose of 32-bit words puts 16 bytes of each plane together.
+__attribute__((target("ssse3")))
+static size_t spf_shuffle4_ssse3(const unsigned char *s, unsigned char *d, size_t nelem) {
+    const __m128i group = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    size_t i = 0;
+    for (; i + 16 <= nelem; i += 16) {
+        __m128i x0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 4 * i)), group);
+        __m128i x1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 4 * i + 16)), group);
+        __m128i x2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 4 * i + 32)), group);
+        __m128i x3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 4 * i + 48)), group);
+        __m128i t0 = _mm_unpacklo_epi32(x0, x1), t1 = _mm_unpackhi_epi32(x0, x1);
+        __m128i t2 = _mm_unpacklo_epi32(x2, x3), t3 = _mm_unpackhi_epi32(x2, x3);
+        _mm_storeu_si128((__m128i *)(d + i), _mm_unpacklo_epi64(t0, t2));
+        _mm_storeu_si128((__m128i *)(d + nelem + i), _mm_unpackhi_epi64(t0, t2));
+        _mm_storeu_si128((__m128i *)(d + 2 * nelem + i), _mm_unpacklo_epi64(t1, t3));
+        _mm_storeu_si128((__m128i *)(d + 3 * nelem + i), _mm_unpackhi_epi64(t1, t3));
+    }
+    return i;
+}
+
+// 4-byte unshuffle of 16 elements per step: interleave the four planes with byte and word unpacks.
+static size_t spf_unshuffle4_sse2(const unsigned char *s, unsigned char *d, size_t nelem) {
+    size_t i = 0;
+    for (; i + 16 <= nelem; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(s + nelem + i));
+        __m128i c = _mm_loadu_si128((const __m128i *)(s + 2 * nelem + i));
+        __m128i e = _mm_loadu_si128((const __m128i *)(s + 3 * nelem + i));
+        __m128i ab_lo = _mm_unpacklo_epi8(a, b), ab_hi = _mm_unpackhi_epi8(a, b);
+        __m128i ce_lo = _mm_unpacklo_epi8(c, e), ce_hi = _mm_unpackhi_epi8(c, e);
+        _mm_storeu_si128((__m128i *)(d + 4 * i), _mm_unpacklo_epi16(ab_lo, ce_lo));
+        _mm_storeu_si128((__m128i *)(d + 4 * i + 16), _mm_unpackhi_epi16(ab_lo, ce_lo));
+        _mm_storeu_si128((__m128i *)(d + 4 * i + 32), _mm_unpacklo_epi16(ab_hi, ce_hi));
+        _mm_storeu_si128((__m128i *)(d + 4 * i + 48), _mm_unpackhi_epi16(ab_hi, ce_hi));
+    }
+    return i;
+}
+
+// 8-byte unshuffle of 16 elements per step: three rounds of unpacks over eight planes.
+static size_t spf_unshuffle8_sse2(const unsigned char *s, unsigned char *d, size_t nelem) {
+    size_t i = 0;
+    for (; i + 16 <= nelem; i += 16) {
+        __m128i p[8], q[8], r[8];
+        for (int b = 0; b < 8; b++) p[b] = _mm_loadu_si128((const __m128i *)(s + b * nelem + i));
+        for (int b = 0; b < 4; b++) {
+            q[2 * b] = _mm_unpacklo_epi8(p[2 * b], p[2 * b + 1]);
+            q[2 * b + 1] = _mm_unpackhi_epi8(p[2 * b], p[2 * b + 1]);
+        }
+        // q[0]/q[1]: planes 0,1 for elements 0-7 / 8-15; q[2]/q[3]: planes 2,3; ...
+        r[0] = _mm_unpacklo_epi16(q[0], q[2]); r[1] = _mm_unpackhi_epi16(q[0], q[2]);
+        r[2] = _mm_unpacklo_epi16(q[1], q[3]); r[3] = _mm_unpackhi_epi16(q[1], q[3]);
+        r[4] = _mm_unpacklo_epi16(q[4], q[6]); r[5] = _mm_unpackhi_epi16(q[4], q[6]);
+        r[6] = _mm_unpacklo_epi16(q[5], q[7]); r[7] = _mm_unpackhi_epi16(q[5], q[7]);
+        // r[k] (k<4) holds bytes 0-3 of 4 elements; r[k+4] bytes 4-7 of the same elements.
+        for (int k = 0; k < 4; k++) {
+            _mm_storeu_si128((__m128i *)(d + 8 * (i + 4 * k)), _mm_unpacklo_epi32(r[k], r[k + 4]));
+            _mm_storeu_si128((__m128i *)(d + 8 * (i + 4 * k) + 16), _mm_unpackhi_epi32(r[k], r[k + 4]));
+        }
+    }
+    return i;
+}
+#endif
+
 void spf_shuffle(const void *src, void *dst, size_t nelem, size_t elsize) {
     const unsigned char *s = (const unsigned char *)src;
     unsigned char *d = (unsigned char *)dst;
+    size_t start = 0;
+#ifdef SPF_HAVE_X86
+    if (elsize == 4 && __builtin_cpu_supports("ssse3")) start = spf_shuffle4_ssse3(s, d, nelem);
+#endif
     if (elsize == 4) {
         unsigned char *d0 = d, *d1 = d + nelem, *d2 = d + 2 * nelem, *d3 = d + 3 * nelem;
-        for (size_t i = 0; i < nelem; i++) {
+        for (size_t i = start; i < nelem; i++) {
             d0[i] = s[4 * i]; d1[i] = s[4 * i + 1]; d2[i] = s[4 * i + 2]; d3[i] = s[4 * i + 3];
         }
         return;
@@ -74,16 +146,21 @@ void spf_shuffle(const void *src, void *dst, size_t nelem, size_t elsize) {
 void spf_unshuffle(const void *src, void *dst, size_t nelem, size_t elsize) {
     const unsigned char *s = (const unsigned char *)src;
     unsigned char *d = (unsigned char *)dst;
+    size_t start = 0;
+#ifdef SPF_HAVE_X86
+    if (elsize == 4) start = spf_unshuffle4_sse2(s, d, nelem);
+    else if (elsize == 8) start = spf_unshuffle8_sse2(s, d, nelem);
+#endif
     if (elsize == 4) {
         const unsigned char *s0 = s, *s1 = s + nelem, *s2 = s + 2 * nelem, *s3 = s + 3 * nelem;
-        for (size_t i = 0; i < nelem; i++) {
+        for (size_t i = start; i < nelem; i++) {
             d[4 * i] = s0[i]; d[4 * i + 1] = s1[i]; d[4 * i + 2] = s2[i]; d[4 * i + 3] = s3[i];
         }
         return;
     }
     for (size_t b = 0; b < elsize; b++) {
         const unsigned char *plane = s + b * nelem;
-        for (size_t i = 0; i < nelem; i++) d[i * elsize + b] = plane[i];
+        for (size_t i = start; i < nelem; i++) d[i * elsize + b] = plane[i];
     }
 }
 

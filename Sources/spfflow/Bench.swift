@@ -5,6 +5,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a benchmark; each figure is printed as `figure <name> = <value> <unit>`.",
         subcommands: [
+            BenchEngine.self,
             BenchSlurmCommand.self,
         ])
 }

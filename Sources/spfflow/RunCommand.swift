@@ -31,7 +31,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a count instead of one line per cached node.")
     var quietCached = false
 
-    @Option(name: .long, help: "Where nodes run: local (this machine) or slurm (sbatch jobs on the shared cache).")
+    @Option(name: .long, help: "Executor: \(availableExecutors.map(\.name).joined(separator: ", ")).")
     var executor: String = "local"
 
     @OptionGroup var slurm: SlurmCommandOptions
@@ -46,11 +46,13 @@ struct RunCommand: ParsableCommand {
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
                                      until: until, force: force, progress: mode, progressInterval: progressInterval,
                                      showCached: !quietCached)
-            switch executor {
-            case "local": return try session.run(options: options)
-            case "slurm": return try runOnSlurm(session: session, options: options, slurm: slurm)
-            default: throw EngineError(.usage, "--executor must be local or slurm, got '\(executor)'")
+            if executor == "slurm" { return try runOnSlurm(session: session, options: options, slurm: slurm) }
+            guard let factory = availableExecutors.first(where: { $0.name == executor }) else {
+                throw EngineError(.usage, "--executor must be one of \(availableExecutors.map(\.name).joined(separator: ", "))")
             }
+            let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let chosen = try factory.make(ExecutorSetup(session: session, jobs: options.jobs, binary: binary))
+            return try session.run(options: options, executor: chosen)
         }
         if !summary.succeeded {
             for f in summary.failures {

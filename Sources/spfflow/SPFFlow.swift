@@ -14,5 +14,6 @@ struct SPFFlow: ParsableCommand {
             GraphCommand.self,
             StatusCommand.self,
             ExecNodeCommand.self,
+            CacheCommand.self,
         ])
 }

@@ -27,10 +27,18 @@ public final class EngineSession: Sendable {
             throw EngineError(.cache, "cannot open cache \(cache.path): \(error)")
         }
         runs = RunStore(cacheDirectory: cache)
+        if cleanLeftovers { EngineSession.breakAbandonedLeases(store) }
         let digester = FileDigester(stateFile: cache.appendingPathComponent("records/file-digests.json"))
         keys = try graph.computeKeys(files: digester)
         digester.save()
         runner = NodeRunner(graph: graph, keys: keys, store: store)
+    }
+
+    /// Removes lease files whose owner is provably gone (a dead PID on this host), so no lock is left behind.
+    static func breakAbandonedLeases(_ store: ObjectStore) {
+        for holder in store.leases.all() where holder.host == ProcessIdentity.host && !ProcessIdentity.isAlive(holder.pid) {
+            if case .acquired(let lease, _) = try? store.leases.tryAcquire(holder.key) { lease.release() }
+        }
     }
 
     /// The index of a node named on the command line (usage error listing similar ids otherwise).

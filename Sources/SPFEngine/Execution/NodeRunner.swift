@@ -64,7 +64,8 @@ package final class NodeRunner: Sendable {
             return .computedElsewhere
         }
         let started = Date()
-        let scratch = store.tmpDirectory.appendingPathComponent("scratch.\(key.prefix(16)).\(ProcessIdentity.pid).\(UUID().uuidString.prefix(8))")
+        // Named like the store's temporaries (<name>.<host>.<pid>.<rand>) so leftovers of a killed process are cleaned.
+        let scratch = store.tmpDirectory.appendingPathComponent("scratch-\(key.prefix(16)).\(ObjectStore.sanitizedHost).\(ProcessIdentity.pid).\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let io = LocalNodeIO(node: node, index: index, graph: graph, keys: keys, store: store, threads: threads,
                              log: log, events: events)

@@ -31,6 +31,7 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
     private var done = 0
     private let total: Int
     private var barShown = false
+    private var active = false
     private var timer: DispatchSourceTimer?
     private var lastPlain = Date()
 
@@ -50,6 +51,7 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
     /// Starts the periodic refresh.
     package func start() {
         guard !quiet else { return }
+        lock.withLock { active = true }
         let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
         let period = bar ? 0.2 : min(interval, 1.0)
         t.schedule(deadline: .now() + period, repeating: period)
@@ -62,7 +64,10 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
     package func stop() {
         timer?.cancel()
         timer = nil
-        lock.withLock { clearBarLocked() }
+        lock.withLock {
+            active = false
+            clearBarLocked()
+        }
     }
 
     /// A node started computing.
@@ -87,7 +92,7 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
         lock.withLock {
             clearBarLocked()
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
-            if bar { drawBarLocked() }
+            if bar && active { drawBarLocked() }
         }
     }
 
@@ -106,7 +111,7 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
     private func tick() {
         lock.withLock {
             if bar {
-                drawBarLocked()
+                if active { drawBarLocked() }
             } else if Date().timeIntervalSince(lastPlain) >= interval {
                 lastPlain = Date()
                 var text = ""

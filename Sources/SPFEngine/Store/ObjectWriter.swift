@@ -136,7 +136,9 @@ public final class ObjectWriter: @unchecked Sendable {
             }
             try HDF5Library.check(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush", path: url.path)
             try HDF5Library.check(H5Fclose(file), "cannot close", path: url.path)
-            let digests = ObjectDigests(datasets: datasets, files: try FilesDigest.compute(directory: filesDirectory))
+            let files = try FilesDigest.compute(directory: filesDirectory)
+            if files == nil { FileTree.remove(filesDirectory) }
+            let digests = ObjectDigests(datasets: datasets, files: files)
             closedDigests = digests
             return digests
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How an `ObjectWriter` stores datasets (a value type; the default is shuffle + zstd 3 on 1 MiB chunks).
+/// How an `ObjectWriter` stores datasets (a value type; the default is shuffle + zstd 3 on 4 MiB chunks).
 public struct ObjectWriterOptions: Sendable, Equatable {
     /// zstd level (negative levels allowed; clamped to what libzstd accepts).
     public var level: Int
@@ -15,7 +15,7 @@ public struct ObjectWriterOptions: Sendable, Equatable {
 
     /// Makes options.
     public init(level: Int = 3, compress: Bool = true, shuffle: Bool? = nil,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, targetChunkBytes: Int = 1 << 20) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, targetChunkBytes: Int = 4 << 20) {
         self.level = level
         self.compress = compress
         self.shuffle = shuffle

@@ -22,8 +22,14 @@ package enum ProcessIdentity {
         return errno == EPERM
     }
 
-    /// Peak resident set size of this process in bytes (getrusage).
+    /// Peak resident set size of this process image in bytes: VmHWM from /proc/self/status (reset by
+    /// exec, unlike getrusage's ru_maxrss, which Linux carries over from the parent), else ru_maxrss.
     package static var peakResidentBytes: Int64 {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = Int64(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") {
+            return kib * 1024
+        }
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Int64(usage.ru_maxrss) * 1024

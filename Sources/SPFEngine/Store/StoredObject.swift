@@ -154,19 +154,33 @@ public final class StoredObject: @unchecked Sendable {
         let count = layout.shape.isEmpty ? 1 : rows.count * rowElements
         if count == 0 { return [] }
         if layout.directChunks, layout.type == T.elementType {
-            var values = [T](repeating: T.storageZero, count: count)
             let chunkRows = layout.chunkRows
             let first = rows.lowerBound / chunkRows, last = (rows.upperBound - 1) / chunkRows
             let rowBytes = rowElements * MemoryLayout<T>.stride
-            try values.withUnsafeMutableBytes { output in
-                let base = output.baseAddress!
-                try decodeChunks(dataset, layout: layout, chunks: first..<(last + 1), name: name) { index, decoded in
-                    let start = max(rows.lowerBound, index * chunkRows)
-                    let end = min(rows.upperBound, (index + 1) * chunkRows)
-                    (base + (start - rows.lowerBound) * rowBytes)
-                        .copyMemory(from: decoded + (start - index * chunkRows) * rowBytes, byteCount: (end - start) * rowBytes)
+            var failure: Error? = nil
+            let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+                MemoryAdvice.hugePages(base, byteCount: count * MemoryLayout<T>.stride)
+                do {
+                    try decodeChunks(dataset, layout: layout, chunks: first..<(last + 1), name: name, direct: { index in
+                        // A whole, non-edge chunk inside the request decodes straight into the result.
+                        let start = index * chunkRows, end = start + chunkRows
+                        guard start >= rows.lowerBound, end <= rows.upperBound else { return nil }
+                        return base + (start - rows.lowerBound) * rowBytes
+                    }) { index, decoded in
+                        let start = max(rows.lowerBound, index * chunkRows)
+                        let end = min(rows.upperBound, (index + 1) * chunkRows)
+                        (base + (start - rows.lowerBound) * rowBytes)
+                            .copyMemory(from: decoded + (start - index * chunkRows) * rowBytes, byteCount: (end - start) * rowBytes)
+                    }
+                    initialized = count
+                } catch {
+                    // Leave the result empty (nothing initialised) and report the failure.
+                    failure = error
+                    initialized = 0
                 }
             }
+            if let failure { throw failure }
             return values
         }
         // Any other layout: let HDF5 read (and convert) a hyperslab.
@@ -195,6 +209,7 @@ public final class StoredObject: @unchecked Sendable {
     /// Reads raw chunks serially (HDF5 holds one global lock), decodes them in parallel, and calls
     /// `body(chunkIndex, decodedBytes)` on the worker threads (bodies must write disjoint memory).
     private func decodeChunks(_ dataset: hid_t, layout: DatasetLayout, chunks: Range<Int>, name: String,
+                              direct: (Int) -> UnsafeMutableRawPointer? = { _ in nil },
                               _ body: (Int, UnsafeRawPointer) -> Void) throws {
         guard let type = layout.type else { return }
         let elementSize = type.byteSize
@@ -245,20 +260,26 @@ public final class StoredObject: @unchecked Sendable {
                         ParallelChunks.forEach(n, workers: threads) { i in
                             var source = UnsafeRawPointer(currentBuffers[i])
                             var length = sizes[i]
-                            let staged = stage + i * chunkBytes
-                            let decoded = out + i * chunkBytes
+                            let target = direct(start + i)
+                            let decoded = target ?? (out + i * chunkBytes)
+                            let unshuffle = shuffleIndex.map { masks[i] & (1 << UInt32($0)) == 0 } ?? false
                             if let z = zstdIndex, masks[i] & (1 << UInt32(z)) == 0 {
-                                let got = spf_zstd_decompress_chunk(source, length, staged, chunkBytes)
+                                let into = unshuffle ? stage + i * chunkBytes : decoded
+                                let got = spf_zstd_decompress_chunk(source, length, into, chunkBytes)
                                 if got != chunkBytes { failed[i] = true; return }
-                                source = UnsafeRawPointer(staged)
+                                source = UnsafeRawPointer(into)
                                 length = got
                             }
                             guard length == chunkBytes else { failed[i] = true; return }
-                            if let s = shuffleIndex, masks[i] & (1 << UInt32(s)) == 0 {
+                            if unshuffle {
                                 spf_unshuffle(source, decoded, chunkElements, elementSize)
                                 source = UnsafeRawPointer(decoded)
                             }
-                            body(start + i, source)
+                            if let target {
+                                if source != UnsafeRawPointer(target) { target.copyMemory(from: source, byteCount: chunkBytes) }
+                            } else {
+                                body(start + i, source)
+                            }
                         }
                     }
                 }

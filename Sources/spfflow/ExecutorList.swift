@@ -1,0 +1,7 @@
+import SPFEngine
+
+/// The executors `spfflow run --executor NAME` can use (add one line per executor).
+let availableExecutors: [ExecutorFactory] = [
+    .local,
+    .slurm,
+]
