@@ -186,6 +186,70 @@ import SPFEngine
         let states = snapshot.jobs.map { "\($0.displayID) \($0.state)" }
         #expect(snapshot.jobs.contains { $0.state == "CANCELLED" }, "\(states)")
     }
+
+    /// Ctrl-C on a terminal asks before cancelling; answering "n" leaves the jobs running, and the next
+    /// run waits for them instead of submitting again.
+    @Test func ctrlCOnATerminalAsksAndNoLeavesJobsForTheRerun() throws {
+        try SlurmTestCluster.requireRunning()
+        let python = ProcessInfo.processInfo.environment["SPFFLOW_PYTHON"] ?? "python3"
+        let ws = try Workspace(slowNodes: 1, slowSteps: 30, stepMillis: 100)
+        defer { try? FileManager.default.removeItem(at: ws.root) }
+        let cache = ws.cache("c")
+        let go = ws.root.appendingPathComponent("interrupt-now")
+        let transcript = ws.root.appendingPathComponent("transcript.txt")
+        // Runs spfflow on a pseudo-terminal; on `go`, sends SIGINT, answers the prompt with "n".
+        let harness = """
+        import os, pty, signal, sys, time
+        go, out, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(argv[0], argv)
+        data, answered, sent = b"", False, False
+        while True:
+            if not sent and os.path.exists(go):
+                os.kill(pid, signal.SIGINT); sent = True
+            if sent and not answered and b"Cancel the" in data:
+                os.write(fd, b"n\\n"); answered = True
+            try:
+                import select
+                r, _, _ = select.select([fd], [], [], 0.1)
+                if r:
+                    chunk = os.read(fd, 4096)
+                    if not chunk: break
+                    data += chunk
+            except OSError:
+                break
+        _, status = os.waitpid(pid, 0)
+        open(out, "wb").write(data)
+        sys.exit(os.waitstatus_to_exitcode(status) & 255)
+        """
+        let script = ws.root.appendingPathComponent("tty_harness.py")
+        try harness.write(to: script, atomically: true, encoding: .utf8)
+        let flags = Self.slurmFlags.filter { $0 != "--no-cancel-prompt" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script.path, go.path, transcript.path, Self.binary, "run", ws.manifest.path, "--cache", cache.path] + flags
+        process.currentDirectoryURL = ws.root
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let job = try BackgroundDriver.waitForJob(of: "slow-0", cache: cache, running: true)
+        _ = FileManager.default.createFile(atPath: go.path, contents: nil)
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!process.isRunning)
+        let text = (try? String(contentsOf: transcript, encoding: .utf8)) ?? ""
+        #expect(text.contains("Cancel the"), "\(text)")
+        #expect(text.contains("left"), "\(text)")
+        #expect(process.terminationStatus != 0)
+        // The slow job was left running; the rerun adopts it.
+        let queue = try CommandRunner().run(["squeue", "--noheader", "--array", "--states=all", "--format=%i|%T"])
+        #expect(queue.stdout.contains("\(job)|RUNNING") || queue.stdout.contains("\(job)|COMPLETED"), "\(queue.stdout)")
+        let rerun = try Self.spfflow(["run", "fan.yaml", "--cache", cache.path] + Self.slurmFlags, in: ws.root)
+        #expect(rerun.status == 0, "\(rerun.stdout)\n\(rerun.stderr)")
+        let submitted = ws.submittedNodes(cache: "c")
+        #expect(submitted.count == Set(submitted).count, "a node was submitted twice: \(submitted.sorted())\n\(rerun.stdout)")
+    }
 }
 
 /// `spfflow` started in the background (so a test can cancel a job under it or kill it).
@@ -210,6 +274,11 @@ final class BackgroundDriver: @unchecked Sendable {
 
     /// The Slurm job id (`123` or `120_4`) of `node`, once submitted (and running, if asked).
     func waitForJob(of node: String, cache: URL, running: Bool, timeout: Double = 60) throws -> String {
+        try Self.waitForJob(of: node, cache: cache, running: running, timeout: timeout, output: stdout)
+    }
+
+    /// The Slurm job id of `node` from the submission records of `cache`, once submitted (and running, if asked).
+    static func waitForJob(of node: String, cache: URL, running: Bool, timeout: Double = 60, output: URL? = nil) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         let base = cache.appendingPathComponent("slurm")
         while Date() < deadline {
@@ -225,7 +294,7 @@ final class BackgroundDriver: @unchecked Sendable {
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        throw SlurmError(.commandFailed, "node \(node) had no \(running ? "running " : "")job within \(Int(timeout)) s; driver output: \(String(decoding: (try? Data(contentsOf: stdout)) ?? Data(), as: UTF8.self))")
+        throw SlurmError(.commandFailed, "node \(node) had no \(running ? "running " : "")job within \(Int(timeout)) s; driver output: \(String(decoding: output.flatMap { try? Data(contentsOf: $0) } ?? Data(), as: UTF8.self))")
     }
 
     func kill(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }

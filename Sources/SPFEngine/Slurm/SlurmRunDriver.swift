@@ -87,13 +87,39 @@ public struct SlurmRunDriver: Sendable {
             }
             if state.isFinished { break }
             sleepUntilNextPoll()
-            snapshot = try client.poll(jobName: options.jobName)
-            state.polls += 1
+            snapshot = try pollTolerantly(&state)
         }
         return state.report(calls: client.runner.counter.snapshot)
     }
 
     // MARK: - Steps
+
+    /// One poll; a controller that does not answer (restarting, overloaded) is asked again on the next
+    /// cycles, and only `maxFailedPolls` failures in a row stop the driver (its jobs stay queued: a rerun adopts them).
+    private func pollTolerantly(_ state: inout RunState) throws -> SqueueSnapshot {
+        var failures = 0
+        while true {
+            state.polls += 1
+            do {
+                return try client.poll(jobName: options.jobName)
+            } catch let error as SlurmError where error.code == .commandFailed && failures + 1 < Self.maxFailedPolls {
+                failures += 1
+                if failures == 1 { log("slurm: squeue failed (\(error.message)); trying again") }
+                if let signal = interrupts?.signal { try handleInterrupt(signal, state: state) }
+                sleepUntilNextPoll()
+            }
+        }
+    }
+
+    /// Consecutive failed polls after which the driver gives up.
+    static let maxFailedPolls = 30
+
+    /// Whether an sbatch failure is worth trying again on the next poll.
+    static func isTransient(_ error: SlurmError) -> Bool {
+        let text = error.message.lowercased()
+        return ["dependency", "socket timed out", "unable to contact slurm controller", "temporarily unavailable",
+                "try again", "connection refused"].contains { text.contains($0) }
+    }
 
     private func createDirectories() throws {
         for dir in [options.scriptsDirectory, options.submissionsDirectory, options.logsDirectory] {
@@ -241,8 +267,9 @@ public struct SlurmRunDriver: Sendable {
                     let chunk = Array(ids[start..<min(start + 1000, ids.count)])
                     do {
                         try submit(chunk, key: key, state: &state)
-                    } catch let error as SlurmError where error.message.lowercased().contains("dependency") {
-                        // An input's job ended between the poll and sbatch: try again after the next poll.
+                    } catch let error as SlurmError where Self.isTransient(error) {
+                        // An input's job ended between the poll and sbatch, or the controller is busy: try again after the next poll.
+                        log("slurm: sbatch for \(chunk.count) node(s) will be retried: \(error.message)")
                         deferred.formUnion(chunk)
                     } catch {
                         for id in chunk {
