@@ -1,6 +1,14 @@
 import Foundation
+import Synchronization
 import Testing
 import SPFEngine
+
+/// Collects the driver's log lines.
+final class LineLog: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    @Sendable func append(_ line: String) { lines.withLock { $0.append(line) } }
+}
 
 /// The driver on the real localhost Slurm with a small bash task that "commits" a node by creating
 /// a file (the engine-level test uses `spfflow exec-node`): DAG submission with afterok and arrays,
@@ -50,7 +58,9 @@ import SPFEngine
         let area = try Area()
         defer { try? FileManager.default.removeItem(at: area.root) }
         let client = SlurmClient()
-        let report = try SlurmRunDriver(client: client, options: area.options("fan")).run(Self.fanOut(), isCommitted: area.committed)
+        let lines = LineLog()
+        let report = try SlurmRunDriver(client: client, options: area.options("fan"), log: lines.append)
+            .run(Self.fanOut(), isCommitted: area.committed)
         #expect(report.succeeded)
         #expect(report.committed.count == 10)
         #expect(report.submissions == 3)  // root, one array of 8, sink
@@ -61,6 +71,11 @@ import SPFEngine
         let records = SubmissionRecord.readAll(from: area.root.appendingPathComponent("slurm/submissions"))
         #expect(records.count == 3)
         #expect(records.contains { $0.isArray && $0.nodes.count == 8 })
+        // The sink waits for the array as a whole (one id, not eight), the array for the root.
+        let array = try #require(records.first { $0.isArray }?.jobID)
+        let root = try #require(records.first { $0.nodes == ["root"] }?.jobID)
+        #expect(lines.all.contains { $0.hasPrefix("slurm: submitted sink as job") && $0.hasSuffix("after \(array)") }, "\(lines.all)")
+        #expect(lines.all.contains { $0.contains("array of 8") && $0.hasSuffix("after \(root)") }, "\(lines.all)")
     }
 
     @Test func retriesWithMoreMemoryThenReportsFailuresWithJobAndLog() throws {

@@ -293,10 +293,7 @@ public struct SlurmRunDriver: Sendable {
                                       submittedAt: Date().timeIntervalSince1970)
         // Record first: a driver killed right after sbatch can still map the job back to its nodes.
         try record.write(to: options.submissionsDirectory)
-        var dependencies: [String] = []
-        for up in key.upstream {
-            if case .queued(let job) = state.phase[up] { dependencies.append(job.displayID) }
-        }
+        let dependencies = Self.dependencySpec(upstream: key.upstream, state: state)
         let script = BatchScript(command: options.command, taskArguments: ids,
                                  environment: options.environment + [("SPFFLOW_SLURM_TOKEN", token)],
                                  title: "\(options.jobName) \(token)")
@@ -306,7 +303,7 @@ public struct SlurmRunDriver: Sendable {
         let request = SbatchRequest(scriptPath: scriptURL.path, jobName: options.jobName, comment: token,
                                     workingDirectory: options.logsDirectory.path,
                                     outputPattern: isArray ? "\(token)_%a.out" : "\(token).out",
-                                    afterOK: Array(Set(dependencies)).sorted(), arrayCount: isArray ? ids.count : nil,
+                                    afterOK: dependencies, arrayCount: isArray ? ids.count : nil,
                                     arrayThrottle: isArray && options.arrayThrottle > 0 ? options.arrayThrottle : nil,
                                     resources: resources)
         let jobID: String
@@ -326,8 +323,32 @@ public struct SlurmRunDriver: Sendable {
         state.submissions += 1
         state.submittedNodes += ids
         let what = isArray ? "array of \(ids.count) (\(ids.first ?? "")...\(ids.last ?? ""))" : (ids.first ?? "")
-        let deps = dependencies.isEmpty ? "" : " after \(Array(Set(dependencies)).sorted().joined(separator: ","))"
+        let deps = dependencies.isEmpty ? "" : " after \(dependencies.joined(separator: ","))"
         log("slurm: submitted \(what) as job \(jobID)\(deps)\(key.attempt > 0 ? " (attempt \(key.attempt + 1))" : "")")
+    }
+
+    /// The job ids a submission waits for: each queued upstream's job, or a whole array's id when
+    /// every task of that array is an upstream (keeps `--dependency` short for a sum over 1,000 members).
+    static func dependencySpec(upstream: [String], state: RunState) -> [String] {
+        var tasksByArray: [String: (record: SubmissionRecord, ids: [String])] = [:]
+        var plain: [String] = []
+        for up in upstream {
+            guard case .queued(let job) = state.phase[up] else { continue }
+            if job.record.isArray {
+                tasksByArray[job.jobID, default: (job.record, [])].ids.append(job.displayID)
+            } else {
+                plain.append(job.jobID)
+            }
+        }
+        var out = plain
+        for (arrayID, entry) in tasksByArray {
+            // The whole array only when every task is still queued in it and read here (a task that
+            // failed and was resubmitted elsewhere would leave the array's afterok unsatisfiable).
+            let whole = Set(entry.ids).count == entry.record.nodes.count
+                && entry.record.nodes.allSatisfy { state.jobID(of: $0) == arrayID }
+            out += whole ? [arrayID] : entry.ids
+        }
+        return Array(Set(out)).sorted()
     }
 
     private func handleInterrupt(_ signal: Int32, state: RunState) throws -> Never {
@@ -382,6 +403,12 @@ public struct SlurmRunDriver: Sendable {
         /// Upstream ids that belong to this run (others are committed already).
         func upstream(of id: String) -> [String] {
             (specs[id]?.upstream ?? []).filter { specs[$0] != nil }
+        }
+
+        /// The Slurm job (array) id a queued node runs in.
+        func jobID(of id: String) -> String? {
+            if case .queued(let job) = phase[id] { return job.jobID }
+            return nil
         }
 
         func isDone(_ id: String) -> Bool { if case .done = phase[id] { return true } else { return false } }
