@@ -1,0 +1,106 @@
+/// An ensemble of gridded time series of one variable.
+///
+/// Shape contract: `values` is `[member, time, lat, lon]`, row-major (lon fastest), Float32.
+/// A deterministic prediction is an ensemble with one member; a truth with several simulator
+/// members is an ensemble of those members.
+public struct EnsembleField: Sendable, Equatable {
+    /// Number of members M.
+    public let members: Int
+    /// Number of time frames T.
+    public let times: Int
+    /// Number of cells per frame (nlat × nlon).
+    public let cells: Int
+    /// Data `[member, time, lat, lon]`.
+    public var values: [Float]
+
+    /// Wraps `values` after checking `values.count == members * times * cells`.
+    public init(members: Int, times: Int, cells: Int, values: [Float]) throws(EvaluationError) {
+        guard members > 0, times > 0, cells > 0 else {
+            throw EvaluationError(.invalidArgument,
+                                  "ensemble dimensions must be positive, got [\(members), \(times), \(cells)]")
+        }
+        guard values.count == members * times * cells else {
+            throw EvaluationError(.shapeMismatch, "ensemble values have \(values.count) elements, shape "
+                                  + "[member \(members), time \(times), cells \(cells)] needs \(members * times * cells)")
+        }
+        self.members = members
+        self.times = times
+        self.cells = cells
+        self.values = values
+    }
+
+    /// Wraps `values` of shape `[member, time, lat, lon]` on `grid`.
+    public init(members: Int, times: Int, grid: LatLonGrid, values: [Float]) throws(EvaluationError) {
+        try self.init(members: members, times: times, cells: grid.cellCount, values: values)
+    }
+
+    /// Flat index of (member, time, cell).
+    @inline(__always) package func index(_ member: Int, _ time: Int, _ cell: Int) -> Int {
+        (member * times + time) * cells + cell
+    }
+
+    /// The field of one member at one frame, `[lat, lon]`.
+    public func frame(member: Int, time: Int) -> ArraySlice<Float> {
+        let start = index(member, time, 0)
+        return values[start..<(start + cells)]
+    }
+
+    /// Ensemble mean, shape `[time, lat, lon]` (Double accumulation, Float result).
+    public func ensembleMean() -> [Float] { ensembleMeanDouble().map { Float($0) } }
+
+    /// Ensemble mean in Double precision, `[time, lat, lon]`.
+    public func ensembleMeanDouble() -> [Double] {
+        var sum = [Double](repeating: 0, count: times * cells)
+        for m in 0..<members {
+            let base = m * times * cells
+            for i in 0..<(times * cells) { sum[i] += Double(values[base + i]) }
+        }
+        let scale = 1.0 / Double(members)
+        return sum.map { $0 * scale }
+    }
+
+    /// Ensemble standard deviation (unbiased, divisor M − 1; zero for M = 1), `[time, lat, lon]`.
+    public func ensembleSpread() -> [Float] {
+        guard members > 1 else { return [Float](repeating: 0, count: times * cells) }
+        let mean = ensembleMean()
+        var ss = [Double](repeating: 0, count: times * cells)
+        for m in 0..<members {
+            let base = m * times * cells
+            for i in 0..<(times * cells) {
+                let d = Double(values[base + i]) - Double(mean[i])
+                ss[i] += d * d
+            }
+        }
+        return ss.map { Float(($0 / Double(members - 1)).squareRoot()) }
+    }
+
+    /// The members listed, in order, as a new ensemble.
+    public func selecting(members list: [Int]) throws(EvaluationError) -> EnsembleField {
+        guard !list.isEmpty, list.allSatisfy({ $0 >= 0 && $0 < members }) else {
+            throw EvaluationError(.invalidArgument, "member selection \(list) out of range 0..<\(members)")
+        }
+        var out = [Float](); out.reserveCapacity(list.count * times * cells)
+        for m in list { out.append(contentsOf: values[(m * times * cells)..<((m + 1) * times * cells)]) }
+        return try EnsembleField(members: list.count, times: times, cells: cells, values: out)
+    }
+
+    /// The frames `range` of every member, as a new ensemble.
+    public func selecting(times range: Range<Int>) throws(EvaluationError) -> EnsembleField {
+        guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= times else {
+            throw EvaluationError(.invalidArgument, "time selection \(range) out of range 0..<\(times)")
+        }
+        var out = [Float](); out.reserveCapacity(members * range.count * cells)
+        for m in 0..<members {
+            out.append(contentsOf: values[index(m, range.lowerBound, 0)..<index(m, range.upperBound - 1, cells)])
+        }
+        return try EnsembleField(members: members, times: range.count, cells: cells, values: out)
+    }
+
+    /// Global-mean series per member, `[member, time]`, cos(φ)-weighted on `grid`.
+    public func globalMeans(on grid: LatLonGrid) throws(EvaluationError) -> [[Double]] {
+        guard grid.cellCount == cells else {
+            throw EvaluationError(.shapeMismatch, "grid has \(grid.cellCount) cells, field has \(cells)")
+        }
+        return (0..<members).map { m in (0..<times).map { t in grid.globalMean(frame(member: m, time: t)) } }
+    }
+}

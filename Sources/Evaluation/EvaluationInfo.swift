@@ -1,1 +1,0 @@
-public enum EvaluationInfo { public static let name = "Evaluation" }

@@ -1,0 +1,54 @@
+/// Continuous ranked probability score of an ensemble against one observation.
+///
+/// Two estimators for an M-member ensemble x₁…x_M and an observation y:
+/// - fair (unbiased for the infinite-ensemble CRPS; the estimator every skill figure uses):
+///   `(1/M) Σ|x_m − y| − 1/(2M(M−1)) Σ_m Σ_m' |x_m − x_m'|`;
+/// - energy / "nrg" (properscoring's `crps_ensemble`, the CRPS of the empirical CDF):
+///   `(1/M) Σ|x_m − y| − 1/(2M²) Σ_m Σ_m' |x_m − x_m'|`.
+///
+/// Both are computed in O(M log M): sort once, then `Σ_m Σ_m' |x_m − x_m'| = 2 Σ_i (2i − M − 1) x_(i)`
+/// (i = 1…M over the sorted members), so one sorted ensemble serves any number of observations.
+/// For M = 1 both reduce to the absolute error (the CRPS of a deterministic forecast is its MAE).
+public enum CRPS {
+    /// Fair CRPS of `members` against `observation`. Sorts a copy of `members`.
+    /// - Complexity: O(M log M).
+    public static func fair(members: [Double], observation: Double) -> Double {
+        let sorted = members.sorted()
+        return fair(sorted: sorted[...], pairSum: pairwiseAbsoluteSum(sorted: sorted[...]), observation: observation)
+    }
+
+    /// Energy-form ("nrg", properscoring) CRPS of `members` against `observation`.
+    /// - Complexity: O(M log M).
+    public static func energy(members: [Double], observation: Double) -> Double {
+        let sorted = members.sorted()
+        let m = Double(sorted.count)
+        guard !sorted.isEmpty else { return .nan }
+        let mae = sorted.reduce(0) { $0 + abs($1 - observation) } / m
+        return mae - pairwiseAbsoluteSum(sorted: sorted[...]) / (2 * m * m)
+    }
+
+    /// `Σ_m Σ_m' |x_m − x_m'|` of an ascending-sorted ensemble, in O(M).
+    @inline(__always)
+    public static func pairwiseAbsoluteSum(sorted: ArraySlice<Double>) -> Double {
+        let m = sorted.count
+        var sum = 0.0
+        var i = 1
+        for x in sorted {
+            sum += Double(2 * i - m - 1) * x
+            i += 1
+        }
+        return 2 * sum
+    }
+
+    /// Fair CRPS from an ascending-sorted ensemble and its precomputed ``pairwiseAbsoluteSum(sorted:)``.
+    @inline(__always)
+    public static func fair(sorted: ArraySlice<Double>, pairSum: Double, observation: Double) -> Double {
+        let m = sorted.count
+        guard m > 0 else { return .nan }
+        var mae = 0.0
+        for x in sorted { mae += abs(x - observation) }
+        mae /= Double(m)
+        guard m > 1 else { return mae }
+        return mae - pairSum / (2 * Double(m) * Double(m - 1))
+    }
+}

@@ -1,0 +1,246 @@
+/// Multi-head softmax attention over two token streams at once (MM-DiT joint attention), with
+/// optional QK-RMSNorm (per stream, over the head width) and rotary embedding on Q and K.
+///
+/// Each stream brings its own packed projections `qkv` `[B, T_s, 3D]` (q, k, v, each `H` heads of
+/// `Dh`); the streams' tokens are concatenated (latent first, then context: `Tj = Th + Tc`), one
+/// softmax attention runs over all `Tj` tokens, and the result is split back per stream
+/// (`[B, T_s, D]`, heads concatenated). The context stream is optional (`Tc = 0` gives plain
+/// self-attention). Work is split over `B·H` items, each running GEMMs on one BLAS thread.
+public struct JointAttention: Sendable {
+    /// Model width `D = H · Dh`.
+    public let width: Int
+    /// Heads `H`.
+    public let heads: Int
+    /// Head width `Dh`.
+    public var headDim: Int { width / heads }
+    /// RMSNorm epsilon for QK-norm.
+    public let epsilon: Float
+    /// QK-norm weights `[Dh]` of the latent stream's queries and keys (nil without QK-norm).
+    public let latentQueryNorm: ParameterSlot?, latentKeyNorm: ParameterSlot?
+    /// QK-norm weights `[Dh]` of the context stream's queries and keys (nil without QK-norm or context).
+    public let contextQueryNorm: ParameterSlot?, contextKeyNorm: ParameterSlot?
+
+    /// Registers the QK-norm weights (`name.{latent,context}.{q,k}_norm.weight`) when `qkNorm` is set.
+    public init(_ name: String, width: Int, heads: Int, hasContext: Bool, qkNorm: Bool, epsilon: Float = 1e-6,
+                layout: inout ParameterLayout) throws(TensorError) {
+        guard heads > 0, width % heads == 0, (width / heads) % 2 == 0 else {
+            throw TensorError(.invalidConfiguration, "width \(width) must split into \(heads) heads of even width")
+        }
+        self.width = width
+        self.heads = heads
+        self.epsilon = epsilon
+        let dh = width / heads
+        func norm(_ n: String) -> ParameterSlot {
+            layout.add("\(name).\(n).weight", shape: [dh], initializer: .constant(1), weightDecay: false)
+        }
+        latentQueryNorm = qkNorm ? norm("latent.q_norm") : nil
+        latentKeyNorm = qkNorm ? norm("latent.k_norm") : nil
+        contextQueryNorm = qkNorm && hasContext ? norm("context.q_norm") : nil
+        contextKeyNorm = qkNorm && hasContext ? norm("context.k_norm") : nil
+    }
+
+    /// What the forward pass keeps for backward, for one batch shape.
+    public struct Saved: Sendable {
+        /// Batch `B`, latent tokens `Th`, context tokens `Tc`.
+        public let batch: Int, latentTokens: Int, contextTokens: Int
+        /// Queries, keys, values after QK-norm and rotary embedding, `[B, H, Tj, Dh]`.
+        public let q: Tensor, k: Tensor, v: Tensor
+        /// 1/rms of each query and key row, `[B, H, Tj]`.
+        public let qRstd: Tensor, kRstd: Tensor
+        /// Attention probabilities, `[B, H, Tj, Tj]`.
+        public let probabilities: Tensor
+
+        /// Allocates the saved tensors from `workspace`.
+        public init(_ a: JointAttention, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+            self.batch = batch
+            self.latentTokens = latentTokens
+            self.contextTokens = contextTokens
+            let tj = latentTokens + contextTokens
+            q = workspace.allocate([batch, a.heads, tj, a.headDim])
+            k = workspace.allocate([batch, a.heads, tj, a.headDim])
+            v = workspace.allocate([batch, a.heads, tj, a.headDim])
+            qRstd = workspace.allocate([batch, a.heads, tj])
+            kRstd = workspace.allocate([batch, a.heads, tj])
+            probabilities = workspace.allocate([batch, a.heads, tj, tj])
+        }
+    }
+
+    /// Backward scratch (shareable by all blocks of one batch shape).
+    public struct Scratch: Sendable {
+        /// Score gradients `[B, H, Tj, Tj]`.
+        public let scores: Tensor
+        /// Gradients of q, k, v after norm/rotary, `[B, H, Tj, Dh]`.
+        public let dq: Tensor, dk: Tensor, dv: Tensor
+        /// Per-item partial QK-norm weight gradients `[B·H, 4, Dh]` (summed in item order).
+        public let normPartials: Tensor
+
+        /// Allocates the scratch from `workspace`.
+        public init(_ a: JointAttention, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+            let tj = latentTokens + contextTokens
+            scores = workspace.allocate([batch, a.heads, tj, tj])
+            dq = workspace.allocate([batch, a.heads, tj, a.headDim])
+            dk = workspace.allocate([batch, a.heads, tj, a.headDim])
+            dv = workspace.allocate([batch, a.heads, tj, a.headDim])
+            normPartials = workspace.allocate([batch * a.heads, 4, a.headDim])
+        }
+    }
+
+    /// Joint attention forward.
+    /// - Parameters:
+    ///   - latentQKV: `[B, Th, 3D]`; `contextQKV`: `[B, Tc, 3D]` or nil.
+    ///   - rotary: table over the joint tokens (`Tj`), or nil for no rotary embedding.
+    ///   - latentOut: `[B, Th, D]`; `contextOut`: `[B, Tc, D]` or nil (overwritten).
+    public func forward(latentQKV: Tensor, contextQKV: Tensor?, rotary: RotaryTable?, saved: Saved,
+                        latentOut: Tensor, contextOut: Tensor?, parameters: ParameterStore, context: ComputeContext) {
+        let d = width, dh = headDim, h = heads, bsz = saved.batch
+        let th = saved.latentTokens, tc = saved.contextTokens, tj = th + tc
+        precondition(latentQKV.count == bsz * th * 3 * d && latentOut.count == bsz * th * d,
+                     "joint attention: latent qkv \(latentQKV.shape) / out \(latentOut.shape) vs B \(bsz), Th \(th), D \(d)")
+        precondition(tc == 0 || (contextQKV?.count == bsz * tc * 3 * d && contextOut?.count == bsz * tc * d),
+                     "joint attention: context tensors do not match B \(bsz), Tc \(tc), D \(d)")
+        precondition(rotary == nil || (rotary!.tokens == tj && rotary!.pairs == dh / 2), "rotary table does not match Tj \(tj)")
+        let lq = latentQKV.data, cq = contextQKV?.data ?? latentQKV.data
+        let lo = latentOut.data, co = contextOut?.data ?? latentOut.data
+        let pq = saved.q.data, pk = saved.k.data, pv = saved.v.data
+        let pqr = saved.qRstd.data, pkr = saved.kRstd.data, pp = saved.probabilities.data
+        let normW = normPointers(parameters, gradients: false)
+        let eps = epsilon, scale = 1 / Float(dh).squareRoot()
+        let rope = rotary
+        context.setSingleThreadedBLAS()
+        context.parallelFor(bsz * h) { items in
+            for item in items {
+                let b = item / h, head = item % h
+                let qb = pq + item * tj * dh, kb = pk + item * tj * dh, vb = pv + item * tj * dh
+                for t in 0..<tj {
+                    let isLatent = t < th
+                    let src = isLatent ? lq + (b * th + t) * 3 * d : cq + (b * tc + t - th) * 3 * d
+                    let qd = qb + t * dh, kd = kb + t * dh
+                    if let w = isLatent ? normW.0 : normW.2, let wk = isLatent ? normW.1 : normW.3 {
+                        pqr[item * tj + t] = RMSNorm.normalizeRow(src + head * dh, into: qd, weight: w, count: dh, epsilon: eps)
+                        pkr[item * tj + t] = RMSNorm.normalizeRow(src + d + head * dh, into: kd, weight: wk, count: dh, epsilon: eps)
+                    } else {
+                        qd.update(from: src + head * dh, count: dh)
+                        kd.update(from: src + d + head * dh, count: dh)
+                    }
+                    (vb + t * dh).update(from: src + 2 * d + head * dh, count: dh)
+                    if let rope {
+                        let off = rope.rowOffset(sample: b, token: t)
+                        RotaryTable.rotate(qd, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: false)
+                        RotaryTable.rotate(kd, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: false)
+                    }
+                }
+                let p = pp + item * tj * tj
+                GEMM.multiply(.none, .transposed, m: tj, n: tj, k: dh, alpha: scale, a: qb, lda: dh, b: kb, ldb: dh,
+                              c: p, ldc: tj)
+                for r in 0..<tj { Softmax.row(p + r * tj, count: tj) }
+                GEMM.multiply(.none, .none, m: th, n: dh, k: tj, a: p, lda: tj, b: vb, ldb: dh,
+                              c: lo + b * th * d + head * dh, ldc: d)
+                if tc > 0 {
+                    GEMM.multiply(.none, .none, m: tc, n: dh, k: tj, a: p + th * tj, lda: tj, b: vb, ldb: dh,
+                                  c: co + b * tc * d + head * dh, ldc: d)
+                }
+            }
+        }
+    }
+
+    /// Joint attention backward: overwrites `latentDQKV` / `contextDQKV` (`[B, T_s, 3D]`) and
+    /// accumulates the QK-norm weight gradients.
+    /// - Parameters:
+    ///   - latentDOut: `[B, Th, D]`; `contextDOut`: `[B, Tc, D]` or nil.
+    ///   - latentQKV, contextQKV: the forward inputs.
+    public func backward(latentDOut: Tensor, contextDOut: Tensor?, latentQKV: Tensor, contextQKV: Tensor?,
+                         rotary: RotaryTable?, saved: Saved, scratch: Scratch,
+                         latentDQKV: Tensor, contextDQKV: Tensor?, parameters: ParameterStore, context: ComputeContext) {
+        let d = width, dh = headDim, h = heads, bsz = saved.batch
+        let th = saved.latentTokens, tc = saved.contextTokens, tj = th + tc
+        precondition(latentDOut.count == bsz * th * d && latentDQKV.count == bsz * th * 3 * d,
+                     "joint attention backward: latent gradients \(latentDOut.shape), \(latentDQKV.shape)")
+        precondition(tc == 0 || (contextDOut?.count == bsz * tc * d && contextDQKV?.count == bsz * tc * 3 * d),
+                     "joint attention backward: context gradients do not match")
+        precondition(scratch.scores.count == saved.probabilities.count, "attention scratch is for another shape")
+        let lq = latentQKV.data, cq = contextQKV?.data ?? latentQKV.data
+        let ldo = latentDOut.data, cdo = contextDOut?.data ?? latentDOut.data
+        let ldq = latentDQKV.data, cdq = contextDQKV?.data ?? latentDQKV.data
+        let pq = saved.q.data, pk = saved.k.data, pv = saved.v.data
+        let pqr = saved.qRstd.data, pkr = saved.kRstd.data, pp = saved.probabilities.data
+        let ps = scratch.scores.data, pdq = scratch.dq.data, pdk = scratch.dk.data, pdv = scratch.dv.data
+        let partials = scratch.normPartials.data
+        let normW = normPointers(parameters, gradients: false)
+        let hasNorm = latentQueryNorm != nil
+        let scale = 1 / Float(dh).squareRoot()
+        let rope = rotary
+        if hasNorm { scratch.normPartials.zero() }
+        context.setSingleThreadedBLAS()
+        context.parallelFor(bsz * h) { items in
+            for item in items {
+                let b = item / h, head = item % h
+                let qb = pq + item * tj * dh, kb = pk + item * tj * dh, vb = pv + item * tj * dh
+                let p = pp + item * tj * tj, g = ps + item * tj * tj
+                let dqb = pdq + item * tj * dh, dkb = pdk + item * tj * dh, dvb = pdv + item * tj * dh
+                let dOutL = ldo + b * th * d + head * dh, dOutC = cdo + b * tc * d + head * dh
+                // dV = Pᵀ dO, dP = dO Vᵀ (dO read in place from the two streams).
+                GEMM.multiply(.transposed, .none, m: tj, n: dh, k: th, a: p, lda: tj, b: dOutL, ldb: d, c: dvb, ldc: dh)
+                GEMM.multiply(.none, .transposed, m: th, n: tj, k: dh, a: dOutL, lda: d, b: vb, ldb: dh, c: g, ldc: tj)
+                if tc > 0 {
+                    GEMM.multiply(.transposed, .none, m: tj, n: dh, k: tc, a: p + th * tj, lda: tj, b: dOutC, ldb: d,
+                                  beta: 1, c: dvb, ldc: dh)
+                    GEMM.multiply(.none, .transposed, m: tc, n: tj, k: dh, a: dOutC, lda: d, b: vb, ldb: dh,
+                                  c: g + th * tj, ldc: tj)
+                }
+                for r in 0..<tj { Softmax.backwardRow(p + r * tj, gradient: g + r * tj, count: tj, scale: scale) }
+                GEMM.multiply(.none, .none, m: tj, n: dh, k: tj, a: g, lda: tj, b: kb, ldb: dh, c: dqb, ldc: dh)
+                GEMM.multiply(.transposed, .none, m: tj, n: dh, k: tj, a: g, lda: tj, b: qb, ldb: dh, c: dkb, ldc: dh)
+                for t in 0..<tj {
+                    let isLatent = t < th
+                    let src = isLatent ? lq + (b * th + t) * 3 * d : cq + (b * tc + t - th) * 3 * d
+                    let dst = isLatent ? ldq + (b * th + t) * 3 * d : cdq + (b * tc + t - th) * 3 * d
+                    let dqr = dqb + t * dh, dkr = dkb + t * dh
+                    if let rope {
+                        let off = rope.rowOffset(sample: b, token: t)
+                        RotaryTable.rotate(dqr, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: true)
+                        RotaryTable.rotate(dkr, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: true)
+                    }
+                    if hasNorm, let w = isLatent ? normW.0 : normW.2, let wk = isLatent ? normW.1 : normW.3 {
+                        let qs = src + head * dh, ks = src + d + head * dh
+                        let qrs = pqr[item * tj + t], krs = pkr[item * tj + t]
+                        let slot = isLatent ? 0 : 2
+                        let pw = partials + (item * 4 + slot) * dh, pwk = pw + dh
+                        for j in 0..<dh {
+                            pw[j] += dqr[j] * qs[j] * qrs
+                            pwk[j] += dkr[j] * ks[j] * krs
+                        }
+                        RMSNorm.backwardRow(dqr, input: qs, rstd: qrs, weight: w, inputGradient: dst + head * dh,
+                                            accumulate: false, count: dh)
+                        RMSNorm.backwardRow(dkr, input: ks, rstd: krs, weight: wk, inputGradient: dst + d + head * dh,
+                                            accumulate: false, count: dh)
+                    } else {
+                        (dst + head * dh).update(from: dqr, count: dh)
+                        (dst + d + head * dh).update(from: dkr, count: dh)
+                    }
+                    (dst + 2 * d + head * dh).update(from: dvb + t * dh, count: dh)
+                }
+            }
+        }
+        if hasNorm {
+            let grads = normPointers(parameters, gradients: true)
+            let targets = [grads.0, grads.1, grads.2, grads.3]
+            for item in 0..<(bsz * h) {
+                for slot in 0..<4 {
+                    guard let target = targets[slot] else { continue }
+                    let src = partials + (item * 4 + slot) * dh
+                    for j in 0..<dh { target[j] += src[j] }
+                }
+            }
+        }
+    }
+
+    /// Pointers to the four QK-norm weights (or their gradients); nil where absent.
+    private func normPointers(_ p: ParameterStore, gradients: Bool)
+        -> (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?) {
+        func ptr(_ s: ParameterSlot?) -> UnsafeMutablePointer<Float>? {
+            guard let s else { return nil }
+            return gradients ? p.gradientPointer(s) : p.valuePointer(s)
+        }
+        return (ptr(latentQueryNorm), ptr(latentKeyNorm), ptr(contextQueryNorm), ptr(contextKeyNorm))
+    }
+}

@@ -1,0 +1,96 @@
+/// A fully connected layer `y = x · Wᵀ + b` over the last axis.
+///
+/// Weight `[outFeatures, inFeatures]` (PyTorch layout), bias `[outFeatures]`. All products go
+/// through ``GEMM``; the forward pass needs no saved state beyond its input.
+public struct Linear: Sendable {
+    /// Input width `C`.
+    public let inFeatures: Int
+    /// Output width `OC`.
+    public let outFeatures: Int
+    /// Weight slot, `[OC, C]`.
+    public let weight: ParameterSlot
+    /// Bias slot, `[OC]`, if the layer has one.
+    public let bias: ParameterSlot?
+
+    /// Registers the weight (`name.weight`) and optionally the bias (`name.bias`) in `layout`.
+    ///
+    /// - Parameter zeroInit: initialise weight and bias to zero (adaLN-Zero, final projections);
+    ///   otherwise Xavier-uniform weight and zero bias.
+    public init(_ name: String, inFeatures: Int, outFeatures: Int, bias: Bool = true, zeroInit: Bool = false,
+                layout: inout ParameterLayout) {
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        weight = layout.add(name + ".weight", shape: [outFeatures, inFeatures],
+                            initializer: zeroInit ? .zeros : .xavierUniform(fanIn: inFeatures, fanOut: outFeatures))
+        self.bias = bias ? layout.add(name + ".bias", shape: [outFeatures], initializer: .zeros, weightDecay: false) : nil
+    }
+
+    /// `y = x · Wᵀ + b`.
+    /// - Parameters:
+    ///   - x: `[N, C]` (any leading shape with last axis `C`).
+    ///   - y: `[N, OC]` output (overwritten).
+    public func forward(_ x: Tensor, into y: Tensor, parameters: ParameterStore, context: ComputeContext) {
+        let n = x.count / inFeatures
+        precondition(x.shape.last == inFeatures && y.count == n * outFeatures,
+                     "Linear \(inFeatures)→\(outFeatures): input \(x.shape), output \(y.shape)")
+        var beta: Float = 0
+        if let bias {
+            let b = parameters.valuePointer(bias), out = y.data, oc = outFeatures
+            context.parallelFor(n, minimumItemsPerThread: 64) { rows in
+                for r in rows { (out + r * oc).update(from: b, count: oc) }
+            }
+            beta = 1
+        }
+        context.setBLASThreads()
+        GEMM.multiply(.none, .transposed, m: n, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
+                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: beta, c: y.data, ldc: outFeatures)
+    }
+
+    /// Gradients of `y = x · Wᵀ + b`: `dW += dyᵀ · x`, `db += Σ dy`, and `dx (+)= dy · W`.
+    /// - Parameters:
+    ///   - dy: `[N, OC]`.
+    ///   - x: `[N, C]`, the forward input.
+    ///   - dx: `[N, C]` or `nil` when the input gradient is not needed.
+    ///   - accumulate: add into `dx` instead of overwriting it.
+    public func backward(_ dy: Tensor, input x: Tensor, inputGradient dx: Tensor?, accumulate: Bool = false,
+                         parameters: ParameterStore, context: ComputeContext) {
+        let n = x.count / inFeatures
+        precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs x \(x.shape)")
+        context.setBLASThreads()
+        if let dx {
+            precondition(dx.count == x.count, "Linear backward: dx \(dx.shape) vs x \(x.shape)")
+            GEMM.multiply(.none, .none, m: n, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
+                          b: parameters.valuePointer(weight), ldb: inFeatures, beta: accumulate ? 1 : 0,
+                          c: dx.data, ldc: inFeatures)
+        }
+        GEMM.multiply(.transposed, .none, m: outFeatures, n: inFeatures, k: n, a: dy.data, lda: outFeatures,
+                      b: x.data, ldb: inFeatures, beta: 1, c: parameters.gradientPointer(weight), ldc: inFeatures)
+        if let bias {
+            ColumnSum.accumulate(dy.data, rows: n, columns: outFeatures,
+                                 into: parameters.gradientPointer(bias), context: context)
+        }
+    }
+}
+
+/// Column sums of a row-major matrix added into a vector, in row order (deterministic).
+enum ColumnSum {
+    /// `out[j] += Σ_r m[r, j]`, rows in order; columns split in fixed blocks over threads.
+    static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
+                           context: ComputeContext) {
+        let blocks = (columns + 127) / 128
+        context.parallelFor(blocks, minimumItemsPerThread: rows * 128 >= 65536 ? 1 : blocks) { range in
+            for blk in range {
+                let lo = blk * 128, hi = min(columns, lo + 128)
+                for r in 0..<rows {
+                    let row = m + r * columns
+                    var j = lo
+                    while j + 8 <= hi {
+                        SIMDMath.store(SIMDMath.load(out + j) + SIMDMath.load(row + j), out + j)
+                        j += 8
+                    }
+                    while j < hi { out[j] += row[j]; j += 1 }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// The per-stream weights of an MM-DiT block: adaLN-Zero modulation, QKV and output projections, MLP.
+public struct MMDiTStream: Sendable {
+    /// `Linear(Dc → 6D)` on SiLU(condition), zero-initialised: shift₁, scale₁, gate₁, shift₂, scale₂, gate₂.
+    public let modulation: Linear
+    /// `Linear(D → 3D)`: packed q, k, v.
+    public let qkv: Linear
+    /// `Linear(D → D)`: attention output projection.
+    public let projection: Linear
+    /// `Linear(D → F)`: MLP in.
+    public let fc1: Linear
+    /// `Linear(F → D)`: MLP out.
+    public let fc2: Linear
+
+    /// Registers the stream's parameters under `name` in `layout`.
+    public init(_ name: String, configuration c: MMDiTConfiguration, layout: inout ParameterLayout) {
+        modulation = Linear(name + ".adaln", inFeatures: c.conditionWidth, outFeatures: 6 * c.width, zeroInit: true,
+                            layout: &layout)
+        qkv = Linear(name + ".qkv", inFeatures: c.width, outFeatures: 3 * c.width, layout: &layout)
+        projection = Linear(name + ".proj", inFeatures: c.width, outFeatures: c.width, layout: &layout)
+        fc1 = Linear(name + ".fc1", inFeatures: c.width, outFeatures: c.hidden, layout: &layout)
+        fc2 = Linear(name + ".fc2", inFeatures: c.hidden, outFeatures: c.width, layout: &layout)
+    }
+
+    /// What the forward pass keeps for one stream (shapes for `B` samples of `T` tokens).
+    public struct Activations: Sendable {
+        /// LayerNorm outputs and 1/σ: `[B, T, D]`, `[B·T]` (before attention, before MLP).
+        public let normed1: Tensor, rstd1: Tensor, normed2: Tensor, rstd2: Tensor
+        /// Modulated inputs of qkv and fc1, `[B, T, D]`.
+        public let modulated1: Tensor, modulated2: Tensor
+        /// Packed projections `[B, T, 3D]`.
+        public let qkv: Tensor
+        /// Attention output (heads concatenated) and its projection, `[B, T, D]`.
+        public let attention: Tensor, projected: Tensor
+        /// Residual stream after the attention branch, `[B, T, D]`.
+        public let afterAttention: Tensor
+        /// MLP pre-activation and GELU output `[B, T, F]`; MLP output `[B, T, D]`.
+        public let hidden: Tensor, activated: Tensor, mlpOut: Tensor
+        /// adaLN modulation `[B, 6D]`.
+        public let modulation: Modulation
+
+        /// Allocates from `workspace`.
+        public init(_ c: MMDiTConfiguration, batch b: Int, tokens t: Int, workspace w: Workspace) {
+            let d = c.width
+            normed1 = w.allocate([b, t, d]); rstd1 = w.allocate([b * t])
+            normed2 = w.allocate([b, t, d]); rstd2 = w.allocate([b * t])
+            modulated1 = w.allocate([b, t, d]); modulated2 = w.allocate([b, t, d])
+            qkv = w.allocate([b, t, 3 * d])
+            attention = w.allocate([b, t, d]); projected = w.allocate([b, t, d])
+            afterAttention = w.allocate([b, t, d])
+            hidden = w.allocate([b, t, c.hidden]); activated = w.allocate([b, t, c.hidden])
+            mlpOut = w.allocate([b, t, d])
+            modulation = Modulation(w.allocate([b, 6 * d]), chunks: 6, width: d)
+        }
+    }
+
+    /// Backward scratch for one stream (shareable by all blocks of one batch shape).
+    public struct Scratch: Sendable {
+        /// Gradient of a gated branch output, `[B, T, D]`.
+        public let branch: Tensor
+        /// Gradient of the MLP hidden layer, `[B, T, F]`.
+        public let hidden: Tensor
+        /// Gradient of a modulated/normalised input, `[B, T, D]`.
+        public let normed: Tensor
+        /// Gradient of the attention output, `[B, T, D]`.
+        public let attention: Tensor
+        /// Gradient of the packed projections, `[B, T, 3D]`.
+        public let qkv: Tensor
+        /// Gradient of the modulation, `[B, 6D]`.
+        public let modulation: Modulation
+
+        /// Allocates from `workspace`.
+        public init(_ c: MMDiTConfiguration, batch b: Int, tokens t: Int, workspace w: Workspace) {
+            let d = c.width
+            branch = w.allocate([b, t, d]); hidden = w.allocate([b, t, c.hidden]); normed = w.allocate([b, t, d])
+            attention = w.allocate([b, t, d]); qkv = w.allocate([b, t, 3 * d])
+            modulation = Modulation(w.allocate([b, 6 * d]), chunks: 6, width: d)
+        }
+    }
+
+    /// First half of the forward pass: modulation, LN, modulate, qkv projection.
+    func forwardToQKV(_ x: Tensor, siluCondition: Tensor, norm: LayerNorm, a: Activations,
+                      parameters p: ParameterStore, context ctx: ComputeContext) {
+        modulation.forward(siluCondition, into: a.modulation.values, parameters: p, context: ctx)
+        norm.forward(x, into: a.normed1, rstd: a.rstd1, context: ctx)
+        AdaLN.modulate(a.normed1, modulation: a.modulation, shift: 0, scale: 1, into: a.modulated1, context: ctx)
+        qkv.forward(a.modulated1, into: a.qkv, parameters: p, context: ctx)
+    }
+
+    /// Second half: output projection, gated residual, LN, modulate, MLP, gated residual.
+    func forwardFromAttention(_ x: Tensor, norm: LayerNorm, a: Activations, output: Tensor,
+                              parameters p: ParameterStore, context ctx: ComputeContext) {
+        projection.forward(a.attention, into: a.projected, parameters: p, context: ctx)
+        AdaLN.gatedResidual(x, a.projected, modulation: a.modulation, gate: 2, into: a.afterAttention, context: ctx)
+        norm.forward(a.afterAttention, into: a.normed2, rstd: a.rstd2, context: ctx)
+        AdaLN.modulate(a.normed2, modulation: a.modulation, shift: 3, scale: 4, into: a.modulated2, context: ctx)
+        fc1.forward(a.modulated2, into: a.hidden, parameters: p, context: ctx)
+        GELU.forward(a.hidden, into: a.activated, context: ctx)
+        fc2.forward(a.activated, into: a.mlpOut, parameters: p, context: ctx)
+        AdaLN.gatedResidual(a.afterAttention, a.mlpOut, modulation: a.modulation, gate: 5, into: output, context: ctx)
+    }
+
+    /// Backward of ``forwardFromAttention``: `dOut` (in place) becomes the gradient of the
+    /// residual stream before the attention branch's residual add; fills `s.attention`.
+    func backwardToAttention(_ dOut: Tensor, norm: LayerNorm, a: Activations, s: Scratch,
+                             parameters p: ParameterStore, context ctx: ComputeContext) {
+        s.modulation.values.zero()
+        AdaLN.gatedResidualBackward(dOut, branch: a.mlpOut, modulation: a.modulation, gradient: s.modulation, gate: 5,
+                                    branchGradient: s.branch, context: ctx)
+        fc2.backward(s.branch, input: a.activated, inputGradient: s.hidden, parameters: p, context: ctx)
+        GELU.backward(s.hidden, input: a.hidden, inputGradient: s.hidden, context: ctx)
+        fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, parameters: p, context: ctx)
+        AdaLN.modulateBackward(s.normed, input: a.normed2, modulation: a.modulation, gradient: s.modulation,
+                               shift: 3, scale: 4, inputGradient: s.normed, context: ctx)
+        norm.backward(s.normed, output: a.normed2, rstd: a.rstd2, inputGradient: dOut, accumulate: true, context: ctx)
+        AdaLN.gatedResidualBackward(dOut, branch: a.projected, modulation: a.modulation, gradient: s.modulation, gate: 2,
+                                    branchGradient: s.branch, context: ctx)
+        projection.backward(s.branch, input: a.attention, inputGradient: s.attention, parameters: p, context: ctx)
+    }
+
+    /// Backward of ``forwardToQKV`` given `s.qkv`: `dOut` (in place) becomes the block input's
+    /// gradient; the conditioning's gradient (before SiLU) is added into `dSiluCondition`.
+    func backwardFromQKV(_ dOut: Tensor, siluCondition: Tensor, dSiluCondition: Tensor, accumulateCondition: Bool,
+                         norm: LayerNorm, a: Activations, s: Scratch, parameters p: ParameterStore, context ctx: ComputeContext) {
+        qkv.backward(s.qkv, input: a.modulated1, inputGradient: s.normed, parameters: p, context: ctx)
+        AdaLN.modulateBackward(s.normed, input: a.normed1, modulation: a.modulation, gradient: s.modulation,
+                               shift: 0, scale: 1, inputGradient: s.normed, context: ctx)
+        norm.backward(s.normed, output: a.normed1, rstd: a.rstd1, inputGradient: dOut, accumulate: true, context: ctx)
+        modulation.backward(s.modulation.values, input: siluCondition, inputGradient: dSiluCondition,
+                            accumulate: accumulateCondition, parameters: p, context: ctx)
+    }
+}

@@ -1,0 +1,157 @@
+/// Per-sample modulation vectors laid out `[B, K·D]`: `K` chunks of width `D` per sample
+/// (adaLN-Zero uses K = 6: shift₁, scale₁, gate₁, shift₂, scale₂, gate₂).
+public struct Modulation: Sendable {
+    /// The values, `[B, K·D]`.
+    public let values: Tensor
+    /// Number of chunks `K`.
+    public let chunks: Int
+    /// Chunk width `D`.
+    public let width: Int
+
+    /// Views `values` (`[B, chunks·width]`) as modulation chunks.
+    public init(_ values: Tensor, chunks: Int, width: Int) {
+        precondition(values.count % (chunks * width) == 0, "modulation \(values.shape) is not [B, \(chunks)·\(width)]")
+        self.values = values
+        self.chunks = chunks
+        self.width = width
+    }
+
+    /// Batch size `B`.
+    public var batch: Int { values.count / (chunks * width) }
+
+    /// Pointer to chunk `k` of sample `b`.
+    @inlinable public func pointer(sample b: Int, chunk k: Int) -> UnsafeMutablePointer<Float> {
+        values.data + (b * chunks + k) * width
+    }
+}
+
+/// The adaLN-Zero operations: modulate a normalised stream and gate a residual branch.
+public enum AdaLN {
+    /// Items for per-sample reductions: (sample, block of 64 channels), each summing tokens in order.
+    @inline(__always)
+    static func reduceItems(batch: Int, width: Int) -> (Int, Int) {
+        let blocks = (width + 63) / 64
+        return (batch * blocks, blocks)
+    }
+
+    /// `out[b,t,:] = x[b,t,:] · (1 + scale[b,:]) + shift[b,:]`.
+    /// - Parameters:
+    ///   - x: `[B, T, D]` (normalised stream).
+    ///   - out: `[B, T, D]` (may be `x`).
+    ///   - shift: chunk index of the shift in `modulation`; `scale` likewise.
+    public static func modulate(_ x: Tensor, modulation m: Modulation, shift: Int, scale: Int, into out: Tensor,
+                                context: ComputeContext) {
+        let d = m.width, batch = m.batch, tokens = x.count / (batch * d)
+        precondition(x.count == batch * tokens * d && out.count == x.count,
+                     "modulate: x \(x.shape), out \(out.shape), modulation \(m.values.shape)")
+        let px = x.data, po = out.data
+        context.parallelFor(batch * tokens, minimumItemsPerThread: 32) { rows in
+            for r in rows {
+                let b = r / tokens
+                let sh = m.pointer(sample: b, chunk: shift), sc = m.pointer(sample: b, chunk: scale)
+                var j = 0
+                while j < d {
+                    let lanes = min(8, d - j)
+                    let v = ElementwiseLoop.load(px + r * d + j, lanes) * (1 + ElementwiseLoop.load(sc + j, lanes))
+                        + ElementwiseLoop.load(sh + j, lanes)
+                    ElementwiseLoop.store(v, po + r * d + j, lanes)
+                    j += 8
+                }
+            }
+        }
+    }
+
+    /// Backward of ``modulate(_:modulation:shift:scale:into:context:)``:
+    /// `dx = dout · (1 + scale)`, `dshift[b] += Σ_t dout`, `dscale[b] += Σ_t dout · x`.
+    /// - Parameters:
+    ///   - dOut: `[B, T, D]`.
+    ///   - x: `[B, T, D]`, the forward input.
+    ///   - gradient: modulation gradients, same layout as `modulation` (accumulated).
+    ///   - dx: `[B, T, D]`, overwritten; may be `dOut`.
+    public static func modulateBackward(_ dOut: Tensor, input x: Tensor, modulation m: Modulation,
+                                        gradient g: Modulation, shift: Int, scale: Int, inputGradient dx: Tensor,
+                                        context: ComputeContext) {
+        let d = m.width, batch = m.batch, tokens = x.count / (batch * d)
+        precondition(dOut.count == x.count && dx.count == x.count && g.values.count == m.values.count,
+                     "modulate backward: shapes differ")
+        let pg = dOut.data, px = x.data, pd = dx.data
+        let (items, blocks) = reduceItems(batch: batch, width: d)
+        context.parallelFor(items) { range in
+            for item in range {
+                let b = item / blocks, lo = (item % blocks) * 64, hi = min(d, lo + 64)
+                let sc = m.pointer(sample: b, chunk: scale)
+                let dsh = g.pointer(sample: b, chunk: shift), dsc = g.pointer(sample: b, chunk: scale)
+                for t in 0..<tokens {
+                    let base = (b * tokens + t) * d
+                    var j = lo
+                    while j < hi {
+                        let lanes = min(8, hi - j)
+                        let gv = ElementwiseLoop.load(pg + base + j, lanes)
+                        let xv = ElementwiseLoop.load(px + base + j, lanes)
+                        ElementwiseLoop.store(ElementwiseLoop.load(dsh + j, lanes) + gv, dsh + j, lanes)
+                        ElementwiseLoop.store(ElementwiseLoop.load(dsc + j, lanes) + gv * xv, dsc + j, lanes)
+                        ElementwiseLoop.store(gv * (1 + ElementwiseLoop.load(sc + j, lanes)), pd + base + j, lanes)
+                        j += 8
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gated residual `out[b,t,:] = x[b,t,:] + gate[b,:] · y[b,t,:]` (`out` may be `x`).
+    /// - Parameters:
+    ///   - x: `[B, T, D]` residual stream; `y`: `[B, T, D]` branch output.
+    ///   - gate: chunk index of the gate in `modulation`.
+    public static func gatedResidual(_ x: Tensor, _ y: Tensor, modulation m: Modulation, gate: Int, into out: Tensor,
+                                     context: ComputeContext) {
+        let d = m.width, batch = m.batch, tokens = x.count / (batch * d)
+        precondition(y.count == x.count && out.count == x.count && x.count == batch * tokens * d,
+                     "gated residual: x \(x.shape), y \(y.shape), out \(out.shape)")
+        let px = x.data, py = y.data, po = out.data
+        context.parallelFor(batch * tokens, minimumItemsPerThread: 32) { rows in
+            for r in rows {
+                let gt = m.pointer(sample: r / tokens, chunk: gate)
+                var j = 0
+                while j < d {
+                    let lanes = min(8, d - j)
+                    let v = ElementwiseLoop.load(px + r * d + j, lanes)
+                        + ElementwiseLoop.load(gt + j, lanes) * ElementwiseLoop.load(py + r * d + j, lanes)
+                    ElementwiseLoop.store(v, po + r * d + j, lanes)
+                    j += 8
+                }
+            }
+        }
+    }
+
+    /// Backward of the gated residual's branch: `dy = gate · dout`, `dgate[b] += Σ_t dout · y`.
+    /// (The residual input's gradient is `dout` itself.)
+    /// - Parameters:
+    ///   - dOut: `[B, T, D]`; `y`: `[B, T, D]` branch output from the forward pass.
+    ///   - dy: `[B, T, D]`, overwritten (must not be `dOut`).
+    public static func gatedResidualBackward(_ dOut: Tensor, branch y: Tensor, modulation m: Modulation,
+                                             gradient g: Modulation, gate: Int, branchGradient dy: Tensor,
+                                             context: ComputeContext) {
+        let d = m.width, batch = m.batch, tokens = y.count / (batch * d)
+        precondition(dOut.count == y.count && dy.count == y.count, "gated residual backward: shapes differ")
+        let pg = dOut.data, py = y.data, pd = dy.data
+        let (items, blocks) = reduceItems(batch: batch, width: d)
+        context.parallelFor(items) { range in
+            for item in range {
+                let b = item / blocks, lo = (item % blocks) * 64, hi = min(d, lo + 64)
+                let gt = m.pointer(sample: b, chunk: gate), dgt = g.pointer(sample: b, chunk: gate)
+                for t in 0..<tokens {
+                    let base = (b * tokens + t) * d
+                    var j = lo
+                    while j < hi {
+                        let lanes = min(8, hi - j)
+                        let gv = ElementwiseLoop.load(pg + base + j, lanes)
+                        ElementwiseLoop.store(ElementwiseLoop.load(dgt + j, lanes) + gv * ElementwiseLoop.load(py + base + j, lanes),
+                                              dgt + j, lanes)
+                        ElementwiseLoop.store(gv * ElementwiseLoop.load(gt + j, lanes), pd + base + j, lanes)
+                        j += 8
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-public enum TensorCoreInfo { public static let name = "TensorCore" }

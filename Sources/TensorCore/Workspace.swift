@@ -1,0 +1,45 @@
+/// A bump allocator for activations and scratch: big chunks of storage carved into tensors.
+///
+/// Model code allocates every buffer it needs once (for a fixed batch shape) and reuses them on
+/// every step, so a training step in steady state allocates nothing. The workspace grows by whole
+/// chunks when a request does not fit; ``reset()`` makes all chunks reusable at once.
+public final class Workspace: @unchecked Sendable {
+    private var chunks: [TensorStorage] = []
+    private var chunkIndex = 0
+    private var chunkUsed = 0
+    /// Minimum size of a new chunk, in floats.
+    public let chunkSize: Int
+
+    /// A workspace that grows in chunks of at least `chunkSize` floats (default 4 Mi floats).
+    public init(chunkSize: Int = 1 << 22) { self.chunkSize = max(chunkSize, 1024) }
+
+    /// Total floats owned.
+    public var capacity: Int { chunks.reduce(0) { $0 + $1.count } }
+
+    /// A zeroed tensor of `shape` carved from the workspace (64-byte aligned).
+    public func allocate(_ shape: [Int]) -> Tensor {
+        let n = Tensor.elementCount(shape)
+        while chunkIndex < chunks.count {
+            let start = (chunkUsed + 15) & ~15
+            if start + n <= chunks[chunkIndex].count {
+                chunkUsed = start + n
+                let t = Tensor(storage: chunks[chunkIndex], offset: start, shape: shape)
+                t.zero()
+                return t
+            }
+            chunkIndex += 1
+            chunkUsed = 0
+        }
+        let storage = TensorStorage(count: max(chunkSize, n))
+        chunks.append(storage)
+        chunkIndex = chunks.count - 1
+        chunkUsed = n
+        return Tensor(storage: storage, offset: 0, shape: shape)
+    }
+
+    /// Makes all storage reusable (tensors handed out before must no longer be used).
+    public func reset() {
+        chunkIndex = 0
+        chunkUsed = 0
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TensorCore
+
+@Suite struct ActivationTests {
+    static func geluReference(_ x: Double) -> Double {
+        0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
+    }
+
+    /// GELU(tanh) against a Float64 reference over the whole float range (not just near 0).
+    @Test func geluAccurateOverFullRange() {
+        var values: [Float] = []
+        var v: Float = -30
+        while v <= 30 { values.append(v); v += 0.0137 }
+        values += [-1e30, -1e10, -200, -90, -10, -1e-20, 0, 1e-20, 1e-3, 10, 90, 200, 1e10, 1e30,
+                   Float.greatestFiniteMagnitude, -Float.greatestFiniteMagnitude]
+        let x = Tensor(zeros: [values.count]); for (i, v) in values.enumerated() { x[flat: i] = v }
+        let y = Tensor(zeros: [values.count])
+        GELU.forward(x, into: y, context: ComputeContext(threads: 2))
+        var worst = 0.0
+        for (i, xv) in values.enumerated() {
+            let ref = Self.geluReference(Double(xv))
+            let got = Double(y[flat: i])
+            #expect(got.isFinite)
+            // Relative error where the result is not tiny; absolute error below.
+            let err = abs(got - ref) / max(abs(ref), 1e-30)
+            if abs(ref) > 1e-6 { worst = max(worst, err) } else { #expect(abs(got - ref) < 1e-6) }
+        }
+        #expect(worst < 2e-6, "worst relative GELU error \(worst)")
+        // Gradients stay finite everywhere and are 0 / 1 far out.
+        let ones = Tensor(zeros: [values.count]), dx = Tensor(zeros: [values.count])
+        ones.fill(1)
+        GELU.backward(ones, input: x, inputGradient: dx, context: .serial)
+        #expect(dx.toArray().allSatisfy { $0.isFinite })
+        #expect(dx[flat: values.count - 1] == 0 && dx[flat: values.count - 2] == 1)
+        SiLU.backward(ones, input: x, inputGradient: dx, context: .serial)
+        #expect(dx.toArray().allSatisfy { $0.isFinite })
+        SiLU.forward(x, into: y, context: .serial)
+        #expect(y.toArray().allSatisfy { $0.isFinite })
+    }
+
+    @Test func geluAndSiLUGradients() {
+        let x = GradientCheck.random([3, 37], seed: 5, std: 2)
+        let w = GradientCheck.random([3, 37], seed: 6)
+        let y = Tensor(zeros: [3, 37]), dx = Tensor(zeros: [3, 37])
+        let ctx = ComputeContext(threads: 2)
+        func geluLoss() -> Double { GELU.forward(x, into: y, context: ctx); return GradientCheck.dot(w, y) }
+        GELU.backward(w, input: x, inputGradient: dx, context: ctx)
+        #expect(GradientCheck.worst(x, analytic: dx.toArray(), samples: 60, epsilon: 1e-3, loss: geluLoss) <= 1)
+        func siluLoss() -> Double { SiLU.forward(x, into: y, context: ctx); return GradientCheck.dot(w, y) }
+        SiLU.backward(w, input: x, inputGradient: dx, context: ctx)
+        #expect(GradientCheck.worst(x, analytic: dx.toArray(), samples: 60, epsilon: 1e-3, loss: siluLoss) <= 1)
+        // SiLU values against the definition.
+        SiLU.forward(x, into: y, context: ctx)
+        for i in 0..<x.count {
+            let xv = Double(x[flat: i])
+            #expect(abs(Double(y[flat: i]) - xv / (1 + exp(-xv))) < 1e-6 * (1 + abs(xv)))
+        }
+    }
+
+    @Test func modulationAndGatedResidualGradients() {
+        let (b, t, d) = (2, 3, 11)
+        let x = GradientCheck.random([b, t, d], seed: 1), y = GradientCheck.random([b, t, d], seed: 2)
+        let mod = Modulation(GradientCheck.random([b, 3 * d], seed: 3), chunks: 3, width: d)
+        let gmod = Modulation(Tensor(zeros: [b, 3 * d]), chunks: 3, width: d)
+        let out = Tensor(zeros: [b, t, d]), w = GradientCheck.random([b, t, d], seed: 4)
+        let dx = Tensor(zeros: [b, t, d]), dy = Tensor(zeros: [b, t, d])
+        let ctx = ComputeContext(threads: 2)
+        // out = modulate(x, shift 0, scale 1); then out = out + gate(2) · y.
+        func loss() -> Double {
+            AdaLN.modulate(x, modulation: mod, shift: 0, scale: 1, into: out, context: ctx)
+            AdaLN.gatedResidual(out, y, modulation: mod, gate: 2, into: out, context: ctx)
+            return GradientCheck.dot(w, out)
+        }
+        _ = loss()
+        AdaLN.gatedResidualBackward(w, branch: y, modulation: mod, gradient: gmod, gate: 2, branchGradient: dy, context: ctx)
+        AdaLN.modulateBackward(w, input: x, modulation: mod, gradient: gmod, shift: 0, scale: 1, inputGradient: dx, context: ctx)
+        #expect(GradientCheck.worst(x, analytic: dx.toArray(), loss: loss) <= 1)
+        #expect(GradientCheck.worst(y, analytic: dy.toArray(), loss: loss) <= 1)
+        #expect(GradientCheck.worst(mod.values, analytic: gmod.values.toArray(), samples: 66, loss: loss) <= 1)
+    }
+
+    @Test func residualAdds() {
+        let x = GradientCheck.random([19], seed: 1), y = GradientCheck.random([19], seed: 2), o = Tensor(zeros: [19])
+        Residual.forward(x, y, into: o, context: .serial)
+        for i in 0..<19 { #expect(o[flat: i] == x[flat: i] + y[flat: i]) }
+        let d = Tensor(zeros: [19])
+        Residual.backward(o, accumulateInto: d, context: .serial)
+        #expect(d.toArray() == o.toArray())
+    }
+}
