@@ -48,7 +48,7 @@ start_munge() {
     install -d -o munge -g munge -m 0755 /run/munge || fail "cannot create /run/munge"
     [ -f /etc/munge/munge.key ] || fail "/etc/munge/munge.key is missing (reinstall munge)"
     chown munge:munge /etc/munge/munge.key && chmod 0400 /etc/munge/munge.key
-    runuser -u munge -- /usr/sbin/munged || fail "munged did not start (see /var/log/munge/munged.log)"
+    runuser -u munge -- /usr/sbin/munged 9>&- || fail "munged did not start (see /var/log/munge/munged.log)"
     local i
     for i in $(seq 1 50); do
         munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && return 0
@@ -110,11 +110,11 @@ start() {
     start_munge
     write_conf
     if ! alive "$CTLD_PID"; then
-        /usr/sbin/slurmctld || fail "slurmctld did not start: $(tail -n 3 "$LOG_DIR/slurmctld.log" 2>/dev/null | tr '\n' ' ')"
+        /usr/sbin/slurmctld 9>&- || fail "slurmctld did not start: $(tail -n 3 "$LOG_DIR/slurmctld.log" 2>/dev/null | tr '\n' ' ')"
     fi
     # A second slurmd would kill the first through the pid file: start one only if none runs.
     if ! alive "$SLURMD_PID"; then
-        /usr/sbin/slurmd -N localhost || fail "slurmd did not start: $(tail -n 3 "$LOG_DIR/slurmd.log" 2>/dev/null | tr '\n' ' ')"
+        /usr/sbin/slurmd -N localhost 9>&- || fail "slurmd did not start: $(tail -n 3 "$LOG_DIR/slurmd.log" 2>/dev/null | tr '\n' ' ')"
     fi
     local deadline=$((SECONDS + WAIT_SECONDS)) state=""
     while [ $SECONDS -lt $deadline ]; do
@@ -162,9 +162,14 @@ status() {
     esac
 }
 
+# One start or stop at a time (tests in parallel may all ask for a running cluster).
+lock_once() {
+    exec 9>"${TMPDIR:-/tmp}/spfflow-slurm-local.lock" && flock -w 120 9 || fail "could not take the lock ${TMPDIR:-/tmp}/spfflow-slurm-local.lock"
+}
+
 case "${1:-}" in
-    start) start ;;
-    stop) stop ;;
+    start) lock_once; start ;;
+    stop) lock_once; stop ;;
     status) status ;;
     *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac

@@ -22,9 +22,12 @@ enum SlurmTestCluster {
         }
     }
 
+    /// The outcome of the one `start()` this test process makes (nil: running).
+    static let startFailure: String? = start()
+
     /// Starts Slurm or cancels (skips) the calling test with the printed reason.
     static func requireRunning() throws {
-        if let reason = start() {
+        if let reason = startFailure {
             print("SKIPPED (Slurm cannot start here): \(reason)")
             try Test.cancel("Slurm cannot start here: \(reason)")
         }
