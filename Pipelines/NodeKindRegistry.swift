@@ -10,6 +10,7 @@ public enum NodeKindRegistry {
         SumArrays.self,
         CheckpointedCount.self,
         LargeOutput.self,
+        FileBytes.self,
     ]
 
     /// The registry the CLI and tests use.

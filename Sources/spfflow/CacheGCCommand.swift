@@ -55,6 +55,7 @@ struct CacheGCCommand: ParsableCommand {
         let report = try store.garbageCollect(keepRuns: keepRuns, maxBytes: maxBytes?.bytes,
                                               protectRecentSeconds: protectRecent, dryRun: dryRun)
         for key in report.deleted { print("\(dryRun ? "would delete" : "deleted") \(key)") }
+        for key in report.deletedCheckpoints { print("\(dryRun ? "would delete" : "deleted") stale checkpoint \(key)") }
         print("kept runs: \(report.keptRuns.isEmpty ? "none" : report.keptRuns.joined(separator: " "))")
         print("\(dryRun ? "would free" : "freed") \(formatBytes(report.freedBytes)) in \(report.deleted.count) objects; "
               + "\(formatBytes(report.remainingBytes)) remain"

@@ -210,3 +210,61 @@ import SPFEngine
         }
     }
 }
+
+@Suite struct ManifestRobustnessTests {
+    /// Every truncation and every single-character deletion of a valid manifest loads or fails with a
+    /// located EngineError, never a crash.
+    @Test func mangledManifestsNeverCrash() throws {
+        let valid = """
+            name: robust
+            vars: {n: "3"}
+            axes: {m: [1, 2]}
+            defaults: {seed: 4, params: {count: 8}}
+            nodes:
+              - id: gen-${m}
+                kind: test.generate
+                over: [m]
+                seed: ${m}
+                params: {offset: "${n}", label: x}
+              - id: s-${m}
+                kind: test.scale
+                over: {m: [1, 2]}
+                inputs: {data: "gen-${m}"}
+              - id: total
+                kind: test.sum
+                inputs:
+                  parts: ["s-${m}", gen-1.out]
+            """
+        #expect(manifestError(valid) == nil)
+        let chars = Array(valid)
+        var failures = 0
+        for i in stride(from: 0, to: chars.count, by: 1) {
+            for variant in [String(chars[..<i]), String(chars[..<i] + chars[(i + 1)...])] {
+                if let e = manifestError(variant) {
+                    failures += 1
+                    #expect(e.file == "test.yaml")
+                    #expect(e.code != .kindContract)
+                }
+            }
+        }
+        #expect(failures > 100)
+    }
+}
+
+@Suite struct ManifestHintTests {
+    @Test func unquotedSubstitutionInFlowMappingGetsAHint() throws {
+        let e = try #require(manifestError("""
+            nodes:
+              - id: g-${m}
+                kind: test.generate
+                over: {m: [1]}
+              - id: s-${m}
+                kind: test.scale
+                over: {m: [1]}
+                inputs: {data: g-${m}}
+            """))
+        #expect(e.code == .invalidYAML)
+        #expect(e.line == 8)
+        #expect(e.message.contains("quote values that use ${...}"))
+    }
+}

@@ -159,3 +159,43 @@ import Testing
         #expect(session.store.checkpoints.load(session.keys.keys[0]) == nil)
     }
 }
+
+@Suite struct FileInputTests {
+    @Test func fileContentNotTimestampDecidesReruns() throws {
+        let dir = try makeTemporaryDirectory("file-input")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = dir.appendingPathComponent("input.txt")
+        try "hello".write(to: data, atomically: true, encoding: .utf8)
+        let path = try writeManifest("""
+            nodes:
+              - id: read
+                kind: test.file-bytes
+                params: {file: input.txt}
+            """, in: dir)
+        let cache = dir.appendingPathComponent("cache")
+        #expect(statuses(try runInProcess(path, cache: cache))["read"] == .ran)
+        // Same content, new timestamp (rewritten): cached.
+        try "hello".write(to: data, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: data.path)
+        #expect(statuses(try runInProcess(path, cache: cache))["read"] == .cached)
+        // New content: reruns, and plan says why.
+        try "hello, world".write(to: data, atomically: true, encoding: .utf8)
+        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        #expect(session.plan().first?.reasons == ["content of file input 'file' changed"])
+        let record = try runInProcess(path, cache: cache)
+        #expect(statuses(record)["read"] == .ran)
+        let object = try #require(session.store.open(session.keys.keys[0]))
+        #expect(try object.readInt32s("bytes").values.count == 12)
+        // A missing file is a located error.
+        try FileManager.default.removeItem(at: data)
+        #expect(throws: EngineError.self) {
+            _ = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        }
+        do {
+            _ = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        } catch let e as EngineError {
+            #expect(e.line == 4)
+            #expect(e.node == "read")
+        }
+    }
+}

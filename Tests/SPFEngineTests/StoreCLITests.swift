@@ -14,6 +14,9 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary())
         process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPFFLOW_CACHE"] = nil
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -53,7 +56,12 @@ import Testing
         let gc = try spfflow(["cache", "gc", "--cache", dir.path, "--keep-runs", "1", "--protect-recent", "0", "--max-bytes", "1G"])
         #expect(gc.status == 0 && gc.output.contains("deleted \(bad)") && !gc.output.contains("deleted \(good)"))
         #expect(try spfflow(["cache", "verify", "--cache", dir.path]).status == 0)
-        #expect(try spfflow(["cache", "ls", "--cache", dir.appendingPathComponent("nope").path]).status == 64)
+        #expect(try spfflow(["cache", "ls", "--cache", dir.appendingPathComponent("nope").path]).status == 2)
+        // The cache a manifest declares.
+        let manifest = dir.appendingPathComponent("m.yaml")
+        try "name: m\ncache: \(dir.path)\nnodes:\n  - id: g\n    kind: test.generate\n".write(to: manifest, atomically: true, encoding: .utf8)
+        let viaManifest = try spfflow(["cache", "ls", "--manifest", manifest.path])
+        #expect(viaManifest.status == 0 && viaManifest.output.contains("alpha/out"))
         #expect(try spfflow(["cache", "gc", "--cache", dir.path, "--max-bytes", "lots"]).status == 64)
     }
 }

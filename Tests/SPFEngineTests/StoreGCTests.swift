@@ -45,3 +45,19 @@ import Testing
         #expect(again.records().map(\.key).sorted() == [keys[2], keys[3]].sorted())
     }
 }
+
+@Suite struct StoreCheckpointGCTests {
+    @Test func staleCheckpointsAreRemovedByGC() throws {
+        let dir = try storeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try ObjectStore(root: dir)
+        let old = storeKey("old-ckpt"), fresh = storeKey("fresh-ckpt")
+        for key in [old, fresh] { try store.checkpoints.save(key) { try $0.write("step", shape: [1], values: [Int64(1)]) } }
+        let pointer = store.checkpoints.directory.appendingPathComponent(old).appendingPathComponent("current.json")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -30 * 86_400)], ofItemAtPath: pointer.path)
+        let report = try store.garbageCollect(keepRuns: 1)
+        #expect(report.deletedCheckpoints == [old])
+        #expect(store.checkpoints.load(old) == nil)
+        #expect(store.checkpoints.load(fresh) != nil)
+    }
+}

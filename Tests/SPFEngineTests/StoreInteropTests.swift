@@ -150,4 +150,24 @@ elif mode == 'read':
         let prRows = try object.readDoubles("pr", rows: 7..<9)
         #expect(prRows.shape == [2, 11])
     }
+
+    /// The registered filter's encoder (HDF5 runs it inside H5Dwrite, with negative and positive
+    /// levels) makes frames that the store's own chunk decoder and h5py + hdf5plugin both read bit-exact.
+    @Test(arguments: [3, -5, 19])
+    func filterEncoderOutputReadEverywhere(level: Int) throws {
+        let dir = try storeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("filter.h5")
+        let tas = storeTestField(t: 40, lat: 10, lon: 12, seed: 2)
+        let stored = try FilterPipelineWriter.write(url, name: "tas", shape: [40, 10, 12], values: tas, chunkRows: 7, codec: .zstd(level))
+        #expect(stored > 0 && stored < tas.count * 4)
+        let back = try StoredObject(url: url).readFloats("tas")
+        #expect(back.values.map(\.bitPattern) == tas.map(\.bitPattern))
+        let out = dir.appendingPathComponent("dump")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let meta = try JSONSerialization.jsonObject(with: Data(try run(["read", url.path, out.path], in: dir).utf8)) as? [String: Any]
+        let filters = try #require((meta?["datasets"] as? [String: [String: Any]])?["tas"]?["filters"] as? [[Any]])
+        #expect((filters.last?[2] as? [Int]) == [Int(UInt32(bitPattern: Int32(level)))])
+        #expect(try raw(out.appendingPathComponent("tas.bin"), as: UInt32.self) == tas.map(\.bitPattern))
+    }
 }

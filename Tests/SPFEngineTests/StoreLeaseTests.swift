@@ -104,4 +104,49 @@ import Testing
         #expect(later.slurmJobId == "4242")
         lease.release()
     }
+
+    /// Another process holds the lease (flock + JSON info, as `LeaseManager` writes it), then is
+    /// killed with SIGKILL: the lease is held while it lives and broken at once after.
+    @Test func leaseOfKilledProcessIsBroken() throws {
+        let dir = try storeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let leases = try LeaseManager(directory: dir, ttlSeconds: 3600)
+        let key = storeKey("killed")
+        let script = """
+            import fcntl, json, os, socket, sys, time
+            path = sys.argv[1]
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            now = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
+            info = dict(key=sys.argv[2], host=socket.gethostname(), pid=os.getpid(), startedAt=now,
+                        heartbeatAt=now, ttlSeconds=3600.0, runId='other-run')
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(info).encode(), 0)
+            print('ready', flush=True)
+            time.sleep(120)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ProcessInfo.processInfo.environment["SPFFLOW_PYTHON"] ?? "python3", "-c", script,
+                             leases.url(for: key).path, key]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let ready = pipe.fileHandleForReading.availableData
+        #expect(String(decoding: ready, as: UTF8.self).hasPrefix("ready"))
+        guard case .held(let holder) = try leases.tryAcquire(key) else {
+            Issue.record("a lease held by a live process was taken")
+            return
+        }
+        #expect(holder?.pid == process.processIdentifier && holder?.runId == "other-run")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        guard case .acquired(let lease, let broken) = try leases.tryAcquire(key) else {
+            Issue.record("the lease of a killed process was not broken")
+            return
+        }
+        #expect(broken?.pid == process.processIdentifier)
+        lease.release()
+    }
 }

@@ -46,6 +46,7 @@ extension EngineSession {
         }
         let logFile = runs.logFile(run: runID, node: id)
         let outcome = runner.compute(index: i, runID: runID, logFile: logFile, threads: threads, force: force, events: SilentEvents())
+        cleanup.wait()
         if var r = record {
             r.endedAt = Date()
             r.nodes[0].seconds = Date().timeIntervalSince(started)

@@ -23,7 +23,8 @@ extension EngineSession {
             let status: NodeStatus = !requested.contains(d.index) ? .notRequested : d.willRun ? .pending : .cached
             return entry(d.index, decision: d, status: status, runID: runID)
         }
-        try runs.save(record)
+        // Recorded up front when there is work (so a killed run shows as interrupted in `status`).
+        if !toRun.isEmpty { try runs.save(record) }
 
         let display = ProgressDisplay(mode: options.progress, total: toRun.count, interval: options.progressInterval)
         let cachedCount = decisions.filter { !$0.willRun && requested.contains($0.index) }.count
@@ -79,6 +80,7 @@ extension EngineSession {
                 if shared.shouldSave() { try? runs.save(shared.snapshot()) }
             })
         display.stop()
+        cleanup.wait()
         record = shared.snapshot()
         record.endedAt = Date()
         let failedIdx = toRun.filter { results[$0]?.status == .failed }.sorted()

@@ -14,31 +14,26 @@ public final class EngineSession: Sendable {
     /// Run records.
     public let runs: RunStore
     package let runner: NodeRunner
+    let cleanup: LeftoverCleanup
 
     /// Loads `manifestPath`, opens the cache (`--cache` > SPFFLOW_CACHE > manifest), computes keys.
-    /// `cleanLeftovers` removes what killed runs left in the cache (temporary files of dead processes).
+    /// `cleanLeftovers` removes what killed runs left in the cache (temporary files of dead processes,
+    /// abandoned leases); it runs on a background thread, and `run` waits for it before it returns.
     public init(manifestPath: String, cacheOverride: String?, registry: KindRegistry, cleanLeftovers: Bool = true) throws {
         manifest = try ManifestLoader(registry: registry).load(path: manifestPath)
         graph = NodeGraph(manifest)
         let cache = manifest.cacheDirectory(override: cacheOverride)
         do {
-            store = try ObjectStore(root: cache, cleanLeftovers: cleanLeftovers)
+            store = try ObjectStore(root: cache, cleanLeftovers: false)
         } catch {
             throw EngineError(.cache, "cannot open cache \(cache.path): \(error)")
         }
         runs = RunStore(cacheDirectory: cache)
-        if cleanLeftovers { EngineSession.breakAbandonedLeases(store) }
+        cleanup = LeftoverCleanup(store: cleanLeftovers ? store : nil)
         let digester = FileDigester(stateFile: cache.appendingPathComponent("records/file-digests.json"))
         keys = try graph.computeKeys(files: digester)
         digester.save()
         runner = NodeRunner(graph: graph, keys: keys, store: store)
-    }
-
-    /// Removes lease files whose owner is provably gone (a dead PID on this host), so no lock is left behind.
-    static func breakAbandonedLeases(_ store: ObjectStore) {
-        for holder in store.leases.all() where holder.host == ProcessIdentity.host && !ProcessIdentity.isAlive(holder.pid) {
-            if case .acquired(let lease, _) = try? store.leases.tryAcquire(holder.key) { lease.release() }
-        }
     }
 
     /// The index of a node named on the command line (usage error listing similar ids otherwise).

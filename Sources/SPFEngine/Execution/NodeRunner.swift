@@ -12,17 +12,23 @@ package final class NodeRunner: Sendable {
     /// The cache.
     package let store: ObjectStore
 
+    private let objectsPath: String
+
     package init(graph: NodeGraph, keys: NodeKeys, store: ObjectStore) {
         self.graph = graph
         self.keys = keys
         self.store = store
+        objectsPath = store.objectsDirectory.path
     }
 
     /// The state of one object, cheaply: commit record + stat stamp; a changed stamp triggers a full check.
+    /// (Paths are built as strings: Foundation's `appendingPathComponent` stats the file system on Linux.)
     package func objectState(_ key: String) -> ObjectState {
         guard let record = store.record(for: key) else { return .missing }
-        let file = store.objectURL(key)
-        if let stamp = FileStamp.current(file: file, filesDirectory: store.filesURL(key)), stamp == record.stamp {
+        let stem = "\(objectsPath)/\(key.prefix(2))/\(key)"
+        let file = URL(fileURLWithPath: stem + ".h5", isDirectory: false)
+        let files = URL(fileURLWithPath: stem + ".files", isDirectory: true)
+        if let stamp = FileStamp.current(file: file, filesDirectory: files), stamp == record.stamp {
             return .committed
         }
         switch store.lookup(key) {

@@ -79,12 +79,20 @@ indirect enum YAMLValue: Sendable {
         }
     }
 
+    /// A hint for the commonest mistake: `${var}` unquoted inside a `{...}` flow mapping.
+    private static func hint(_ yaml: String, line: Int) -> String {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        let nearby = lines[max(0, line - 2)..<min(lines.count, line + 1)]
+        guard nearby.contains(where: { $0.contains("${") && $0.contains("{") && $0.contains("}") }) else { return "" }
+        return "; hint: inside a {...} mapping, quote values that use ${...}, e.g. {data: \"gen-${m}\"}"
+    }
+
     private static func yamlError(_ error: YamlError, file: String) -> EngineError {
         switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+        case .scanner(let context, let problem, let mark, let yaml), .parser(let context, let problem, let mark, let yaml),
+             .composer(let context, let problem, let mark, let yaml):
             let ctx = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
-            return EngineError(.invalidYAML, "invalid YAML: \(problem)\(ctx)", file: file, line: mark.line, column: mark.column)
+            return EngineError(.invalidYAML, "invalid YAML: \(problem)\(ctx)\(hint(yaml, line: mark.line))", file: file, line: mark.line, column: mark.column)
         case .duplicatedKeysInMapping(let duplicates, let context):
             return EngineError(.invalidYAML, "invalid YAML: duplicate key(s) \(duplicates.sorted().joined(separator: ", "))",
                                file: file, line: context.mark.line, column: context.mark.column)

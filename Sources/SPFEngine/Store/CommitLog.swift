@@ -54,7 +54,8 @@ package final class CommitLog: @unchecked Sendable {
         guard flock(fd, LOCK_EX) == 0 else { throw StoreError(.io, "cannot lock commit log", path: url.path) }
         defer { flock(fd, LOCK_UN) }
         var st = stat()
-        if fstat(fd, &st) == 0, st.st_size > 0 {
+        let fresh = fstat(fd, &st) == 0 && st.st_size == 0
+        if !fresh, st.st_size > 0 {
             var last: UInt8 = 0
             if pread(fd, &last, 1, off_t(st.st_size - 1)) == 1, last != 0x0A { line.insert(0x0A, at: 0) }
         }
@@ -63,6 +64,7 @@ package final class CommitLog: @unchecked Sendable {
             throw StoreError(.io, "short write to commit log: \(String(cString: strerror(errno)))", path: url.path)
         }
         guard fsync(fd) == 0 else { throw StoreError(.io, "fsync of commit log failed", path: url.path) }
+        if fresh { try FileTree.fsync(path: url.deletingLastPathComponent().path) }  // the new directory entry
         lock.withLock { refreshLocked() }
     }
 

@@ -15,6 +15,15 @@ package enum HDF5Library {
         if !ready { throw StoreError(.hdf5, "could not register the zstd HDF5 filter (id 32015)") }
     }
 
+    /// A file access property list without HDF5's own file locks: store objects are immutable once
+    /// committed (temporary names, rename, commit record), so HDF5's flock adds nothing and only
+    /// fails on file systems without locks (NFS, Lustre). The caller closes it.
+    package static func fileAccessWithoutLocking() -> hid_t {
+        let fapl = H5Pcreate(spf_h5p_file_access())
+        if fapl >= 0 { H5Pset_file_locking(fapl, false, true) }
+        return fapl
+    }
+
     /// Throws a `.hdf5` error when `status` is negative.
     @discardableResult
     package static func check<T: BinaryInteger>(_ status: T, _ what: @autoclosure () -> String,

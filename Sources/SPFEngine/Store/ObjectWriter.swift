@@ -35,7 +35,9 @@ public final class ObjectWriter: @unchecked Sendable {
         try FileTree.makeDirectory(url.deletingLastPathComponent())
         FileTree.remove(filesDirectory)
         try FileTree.makeDirectory(filesDirectory)
-        file = try HDF5Library.check(H5Fcreate(url.path, spf_h5f_acc_trunc(), hdf5Default, hdf5Default),
+        let fapl = HDF5Library.fileAccessWithoutLocking()
+        defer { H5Pclose(fapl) }
+        file = try HDF5Library.check(H5Fcreate(url.path, spf_h5f_acc_trunc(), hdf5Default, fapl),
                                      "cannot create HDF5 file", path: url.path)
     }
 

@@ -102,31 +102,11 @@ package struct StoreBenchmark {
     /// shuffle + deflate 4, chunks of whole rows as the cache writer makes them. Returns (raw / stored bytes, best seconds).
     private func pipelineWrite(shape: [Int], values: [Float], deflate: Bool) throws -> (ratio: Double, seconds: Double) {
         let url = directory.appendingPathComponent(deflate ? "deflate.h5" : "zstd.h5")
-        var storage: hsize_t = 0
+        let rows = ObjectWriterOptions(targetChunkBytes: targetChunkBytes).chunkRows(shape: shape, type: .float32)
+        var storage = 0
         let seconds = try best {
-            let file = try HDF5Library.check(H5Fcreate(url.path, spf_h5f_acc_trunc(), hdf5Default, hdf5Default),
-                                             "cannot create", path: url.path)
-            defer { H5Fclose(file) }
-            var dims = shape.map { hsize_t($0) }
-            var chunk = dims
-            chunk[0] = hsize_t(ObjectWriterOptions(targetChunkBytes: targetChunkBytes).chunkRows(shape: shape, type: .float32))
-            let space = H5Screate_simple(Int32(dims.count), &dims, nil)
-            defer { H5Sclose(space) }
-            let dcpl = H5Pcreate(spf_h5p_dataset_create())
-            defer { H5Pclose(dcpl) }
-            H5Pset_chunk(dcpl, Int32(chunk.count), &chunk)
-            if deflate {
-                H5Pset_shuffle(dcpl)
-                H5Pset_deflate(dcpl, 4)
-            } else {
-                try HDF5Library.check(spf_h5_set_shuffle_zstd(dcpl, 1, Int32(level)), "filters", path: url.path)
-            }
-            let dataset = try HDF5Library.check(H5Dcreate2(file, "tas", spf_h5t_native_float(), space, hdf5Default, dcpl, hdf5Default),
-                                                "cannot create dataset", path: url.path)
-            defer { H5Dclose(dataset) }
-            let status = values.withUnsafeBytes { H5Dwrite(dataset, spf_h5t_native_float(), hdf5All, hdf5All, hdf5Default, $0.baseAddress) }
-            try HDF5Library.check(status, "H5Dwrite failed", path: url.path)
-            storage = H5Dget_storage_size(dataset)
+            storage = try FilterPipelineWriter.write(url, name: "tas", shape: shape, values: values, chunkRows: rows,
+                                                     codec: deflate ? .deflate(4) : .zstd(level))
         }
         FileTree.remove(url)
         return (Double(values.count * 4) / Double(max(1, storage)), seconds)

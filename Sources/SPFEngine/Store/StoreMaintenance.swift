@@ -58,6 +58,8 @@ public struct GCReport: Sendable, Equatable {
     public var remainingBytes: Int64 = 0
     /// Objects kept only because they are younger than the protection window.
     public var protectedRecent: Int = 0
+    /// Keys whose stale checkpoints were removed.
+    public var deletedCheckpoints: [String] = []
 }
 
 extension ObjectStore {
@@ -71,12 +73,7 @@ extension ObjectStore {
         let now = Date()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: tmpDirectory.path)) ?? [] {
             let url = tmpDirectory.appendingPathComponent(name)
-            let parts = name.split(separator: ".").map(String.init)
-            // <key>.<host>.<pid>.<rand>.<ext> or ckpt.<key>.<host>.<pid>.<rand>.<ext>
-            let base = parts.first == "ckpt" ? 1 : 0
-            guard parts.count >= base + 4 else { continue }
-            let ownerHost = parts[base + 1]
-            let pid = Int32(parts[base + 2]) ?? 0
+            guard let (ownerHost, pid) = ObjectStore.temporaryOwner(name) else { continue }
             let stale: Bool
             if ownerHost == host {
                 stale = pid != ProcessIdentity.pid && !ProcessIdentity.isAlive(pid)
@@ -133,8 +130,9 @@ extension ObjectStore {
     /// then, with `maxBytes`, evicts reachable objects until the total fits: objects of older runs first,
     /// and among them the cheapest to recompute per byte. Objects committed within
     /// `protectRecentSeconds` are never deleted (a run in progress has not written its record yet).
+    /// Checkpoints not updated for `checkpointMaxAgeSeconds` (abandoned partial work) are removed.
     public func garbageCollect(keepRuns: Int, maxBytes: Int64? = nil, protectRecentSeconds: Double = 3600,
-                               dryRun: Bool = false) throws -> GCReport {
+                               checkpointMaxAgeSeconds: Double = 7 * 86_400, dryRun: Bool = false) throws -> GCReport {
         var report = GCReport()
         let runs = runReachability().prefix(max(0, keepRuns))
         report.keptRuns = runs.map(\.runId)
@@ -171,6 +169,14 @@ extension ObjectStore {
             }
         }
         report.remainingBytes = total
+        for key in checkpoints.keys() {
+            let folder = checkpoints.directory.appendingPathComponent(key)
+            let age = now.timeIntervalSince(ObjectStore.modificationTime(folder.appendingPathComponent("current.json")))
+            if age > checkpointMaxAgeSeconds {
+                report.deletedCheckpoints.append(key)
+                if !dryRun { checkpoints.remove(key) }
+            }
+        }
         return report
     }
 
@@ -202,6 +208,19 @@ extension ObjectStore {
         report.deleted.append(record.key)
         report.freedBytes += record.bytes ?? 0
         if !dryRun { try delete(record.key, reason: reason) }
+    }
+
+    /// The (host, pid) encoded in a temporary name `<prefix>.<host>.<pid>.<8 hex>[.<ext>]`.
+    static func temporaryOwner(_ name: String) -> (String, Int32)? {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 4 else { return nil }
+        for i in 1..<(parts.count - 2) {
+            let random = parts[i + 2]
+            if let pid = Int32(parts[i + 1]), random.count == 8, random.allSatisfy(\.isHexDigit) {
+                return (parts[i], pid)
+            }
+        }
+        return nil
     }
 
     static func modificationTime(_ url: URL) -> Date {

@@ -25,7 +25,9 @@ public final class StoredObject: @unchecked Sendable {
     public init(url: URL, key: String? = nil, filesDirectory: URL? = nil,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         try HDF5Library.ensureReady()
-        let file = H5Fopen(url.path, spf_h5f_acc_rdonly(), hdf5Default)
+        let fapl = HDF5Library.fileAccessWithoutLocking()
+        defer { H5Pclose(fapl) }
+        let file = H5Fopen(url.path, spf_h5f_acc_rdonly(), fapl)
         guard file >= 0 else { throw StoreError(.corrupt, "cannot open HDF5 file", path: url.path) }
         self.file = file
         self.url = url
@@ -215,7 +217,7 @@ public final class StoredObject: @unchecked Sendable {
         let elementSize = type.byteSize
         let chunkElements = layout.chunkRows * layout.rowElements
         let chunkBytes = chunkElements * elementSize
-        let batch = max(2, 2 * threads)
+        let batch = ParallelChunks.batchSize(workers: threads, chunkBytes: chunkBytes)
         let rawBuffers = (0..<batch).map { _ in UnsafeMutableRawPointer.allocate(byteCount: max(64, spf_zstd_bound(chunkBytes)), alignment: 64) }
         let stage = UnsafeMutableRawPointer.allocate(byteCount: max(64, batch * chunkBytes), alignment: 64)
         let out = UnsafeMutableRawPointer.allocate(byteCount: max(64, batch * chunkBytes), alignment: 64)
@@ -272,7 +274,7 @@ public final class StoredObject: @unchecked Sendable {
                             }
                             guard length == chunkBytes else { failed[i] = true; return }
                             if unshuffle {
-                                spf_unshuffle(source, decoded, chunkElements, elementSize)
+                                ChunkShuffle.unshuffle(source, decoded, count: chunkElements, elementSize: elementSize)
                                 source = UnsafeRawPointer(decoded)
                             }
                             if let target {

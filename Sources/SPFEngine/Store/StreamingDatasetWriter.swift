@@ -13,7 +13,7 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
     /// Rows of axis 0 per stored chunk.
     public let chunkRows: Int
 
-    private unowned let owner: ObjectWriter
+    private let owner: ObjectWriter
     private let dataset: hid_t
     private let rowElements: Int
     private let totalRows: Int
@@ -44,7 +44,7 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
         totalRows = shape.first ?? 1
         chunkElements = chunkRows * rowElements
         workers = max(1, options.threads)
-        batchChunks = max(2, 2 * workers)
+        batchChunks = ParallelChunks.batchSize(workers: workers, chunkBytes: chunkRows * shape.dropFirst().reduce(MemoryLayout<Element>.stride, *))
         shuffle = options.shuffles(Element.elementType) && Element.elementType.byteSize > 1
         compress = options.compress
         level = Int32(clamping: options.level)
@@ -155,10 +155,10 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
             if shuffle {
                 if validBytes < chunkBytes {
                     let padded = compressed + index * bound
-                    spf_shuffle(slot, padded, chunkElements, elementSize)
+                    ChunkShuffle.shuffle(slot, padded, count: chunkElements, elementSize: elementSize)
                     slot.copyMemory(from: padded, byteCount: chunkBytes)
                 } else {
-                    spf_shuffle(source, slot, chunkElements, elementSize)
+                    ChunkShuffle.shuffle(source, slot, count: chunkElements, elementSize: elementSize)
                 }
                 source = UnsafeRawPointer(slot)
             }
