@@ -38,7 +38,7 @@ let package = Package(
                 dependencies: ["CHDF5", "CZstd", "CH5Zstd", "COpenSSLCrypto",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: nativeFlags),
-        .target(name: "ClimateData", dependencies: ["CNetCDF"], swiftSettings: nativeFlags),
+        .target(name: "ClimateData", dependencies: ["CNetCDF", "CHDF5"], swiftSettings: nativeFlags),
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: nativeFlags),
         .target(name: "SPFModel", dependencies: ["TensorCore"], swiftSettings: nativeFlags),
         // Skill metrics (RMSE, CRPS, spread-skill, NRMSE), cheap baselines, report rendering.

@@ -11,6 +11,24 @@ public enum NodeKindRegistry {
         CheckpointedCount.self,
         LargeOutput.self,
         FileBytes.self,
+        // Climate data curation (Pipelines/Climate/).
+        DiscoverCMIP6.self,
+        CurateCMIP6.self,
+        RegridWeightsNode.self,
+        RegridNode.self,
+        ExportCF.self,
+        GenerateSuite.self,
+        AlignForcings.self,
+        // The emulator: shards, training, pyramid stages, products (Pipelines/Emulator/).
+        TrainingShards.self,
+        NormalizationStats.self,
+        TrainEmulator.self,
+        SampleStage.self,
+        MergeEnsemble.self,
+        SampleBaseline.self,
+        ExportEnsemble.self,
+        // Evaluation and report (Pipelines/Evaluate/).
+        EvaluateSkill.self,
     ]
 
     /// The registry the CLI and tests use.

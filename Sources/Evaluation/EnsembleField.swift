@@ -89,6 +89,7 @@ public struct EnsembleField: Sendable, Equatable {
         guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= times else {
             throw EvaluationError(.invalidArgument, "time selection \(range) out of range 0..<\(times)")
         }
+        if range == 0..<times { return self }
         var out = [Float](); out.reserveCapacity(members * range.count * cells)
         for m in 0..<members {
             out.append(contentsOf: values[index(m, range.lowerBound, 0)..<index(m, range.upperBound - 1, cells)])

@@ -13,7 +13,8 @@ public struct TimeAxis: Sendable, Equatable, Codable {
     /// For decadal axes, the last year covered (the last block may be shorter than ten years).
     public var endYear: Int
 
-    /// Creates an axis; for monthly and yearly axes `endYear` follows from `count`.
+    /// Creates an axis; `endYear` follows from `count` (for a decadal axis whose last block is
+    /// shorter than ten years, use ``decadal(startYear:endYear:)``).
     public init(timescale: Timescale, startYear: Int, count: Int) {
         self.timescale = timescale
         self.startYear = startYear

@@ -63,20 +63,26 @@ public final class AdamW: @unchecked Sendable {
         for seg in segments {
             let decayFactor: Float = seg.decay ? 1 - learningRate * c.weightDecay : 1
             let lo = seg.range.lowerBound, n = seg.range.count
-            let vectors = (n + 7) / 8
-            context.parallelFor(vectors, minimumItemsPerThread: 4096) { range in
-                for vi in range {
-                    let i = lo + vi * 8, lanes = min(8, n - vi * 8)
-                    let g = ElementwiseLoop.load(pg + i, lanes)
-                    let mv = c.beta1 * ElementwiseLoop.load(pm + i, lanes) + (1 - c.beta1) * g
-                    let vv = c.beta2 * ElementwiseLoop.load(pv + i, lanes) + (1 - c.beta2) * g * g
-                    let denom = (vv * rbc2).squareRoot() + c.epsilon
-                    let p = ElementwiseLoop.load(pp + i, lanes) * decayFactor - stepSize * mv / denom
-                    ElementwiseLoop.store(mv, pm + i, lanes)
-                    ElementwiseLoop.store(vv, pv + i, lanes)
-                    ElementwiseLoop.store(p, pp + i, lanes)
-                }
+            let b1 = c.beta1, b2 = c.beta2, eps = c.epsilon
+            ElementwiseLoop.ranges(n, context: context) { range in
+                AdamW.kernel(p: pp + lo, g: pg + lo, m: pm + lo, v: pv + lo, range: range, beta1: b1, beta2: b2,
+                             epsilon: eps, decayFactor: decayFactor, stepSize: stepSize, secondMomentScale: rbc2)
             }
+        }
+    }
+
+    /// The update over one range; scalars arrive as arguments (not captured) so the loop vectorises.
+    @inline(never)
+    static func kernel(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                       v: UnsafeMutablePointer<Float>, range: Range<Int>, beta1: Float, beta2: Float, epsilon: Float,
+                       decayFactor: Float, stepSize: Float, secondMomentScale: Float) {
+        for i in range {
+            let gi = g[i]
+            let mv = beta1 * m[i] + (1 - beta1) * gi
+            let vv = beta2 * v[i] + (1 - beta2) * gi * gi
+            m[i] = mv
+            v[i] = vv
+            p[i] = p[i] * decayFactor - stepSize * mv / (SIMDMath.squareRoot(vv * secondMomentScale) + epsilon)
         }
     }
 

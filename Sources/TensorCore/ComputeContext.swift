@@ -8,11 +8,26 @@ import Dispatch
 /// computes each output from the same operations in the same order whatever the split, so results
 /// are bit-identical for any thread count.
 public struct ComputeContext: Sendable, Equatable {
+    /// How large single GEMMs use the threads.
+    public enum GEMMThreading: String, Sendable, Equatable, Codable {
+        /// Output rows split in fixed ranges over Dispatch workers, each calling BLAS on one thread
+        /// (one thread pool for everything; OpenBLAS's own threads stay idle).
+        case splitRows
+        /// OpenBLAS's own threads (`openblas_set_num_threads(threads)`). That setting is process-wide:
+        /// do not run two contexts concurrently when either uses this mode.
+        case blasThreads
+    }
+
     /// Worker threads (≥ 1).
     public let threads: Int
+    /// How single GEMMs are parallelised.
+    public let gemmThreading: GEMMThreading
 
     /// A context using `threads` threads (clamped to at least 1).
-    public init(threads: Int) { self.threads = max(1, threads) }
+    public init(threads: Int, gemmThreading: GEMMThreading = .splitRows) {
+        self.threads = max(1, threads)
+        self.gemmThreading = gemmThreading
+    }
 
     /// A one-thread context (what parallel workers hand to nested kernels).
     public static let serial = ComputeContext(threads: 1)
@@ -37,8 +52,8 @@ public struct ComputeContext: Sendable, Equatable {
         }
     }
 
-    /// Sets OpenBLAS to `threads` threads for the GEMMs that follow.
-    public func setBLASThreads() { openblas_set_num_threads(Int32(threads)) }
+    /// Sets OpenBLAS to the thread count single GEMMs use (`threads` with `.blasThreads`, else 1).
+    public func setBLASThreads() { openblas_set_num_threads(Int32(gemmThreading == .blasThreads ? threads : 1)) }
 
     /// Sets OpenBLAS to one thread (before a region whose workers each call GEMMs).
     public func setSingleThreadedBLAS() { openblas_set_num_threads(1) }

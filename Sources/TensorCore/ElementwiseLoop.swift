@@ -1,16 +1,15 @@
 /// Drives element-wise kernels: SIMD8 over the body, a padded SIMD8 for the tail, rows split over threads.
 @usableFromInline
 enum ElementwiseLoop {
-    /// Calls `body(offset, lanes)` over `[0, count)` in steps of 8 (`lanes` < 8 only at the end),
-    /// split over `context.threads` in fixed 8-aligned ranges.
+    /// Calls `body(range)` over `[0, count)` split into fixed ranges of whole 4096-element chunks
+    /// (at most `context.threads` ranges); kernels loop over the range with plain scalar code,
+    /// which LLVM vectorises.
     @inline(__always) @usableFromInline
-    static func run(_ count: Int, context: ComputeContext, _ body: (Int, Int) -> Void) {
-        let vectors = (count + 7) / 8
-        context.parallelFor(vectors, minimumItemsPerThread: 2048) { range in
-            for v in range {
-                let i = v * 8
-                body(i, min(8, count - i))
-            }
+    static func ranges(_ count: Int, context: ComputeContext, _ body: (Range<Int>) -> Void) {
+        let chunk = 4096
+        let chunks = (count + chunk - 1) / chunk
+        context.parallelFor(chunks, minimumItemsPerThread: 16) { r in
+            body((r.lowerBound * chunk)..<min(count, r.upperBound * chunk))
         }
     }
 

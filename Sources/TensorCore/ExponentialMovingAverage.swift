@@ -15,9 +15,8 @@ public final class ExponentialMovingAverage: @unchecked Sendable {
     public func update(_ parameters: ParameterStore, context: ComputeContext) {
         precondition(parameters.values.count == shadow.count, "EMA is for another parameter layout")
         let s = shadow.data, p = parameters.values.data, d = decay
-        ElementwiseLoop.run(shadow.count, context: context) { i, lanes in
-            let v = d * ElementwiseLoop.load(s + i, lanes) + (1 - d) * ElementwiseLoop.load(p + i, lanes)
-            ElementwiseLoop.store(v, s + i, lanes)
+        ElementwiseLoop.ranges(shadow.count, context: context) { range in
+            for i in range { s[i] = d * s[i] + (1 - d) * p[i] }
         }
     }
 

@@ -10,13 +10,13 @@ public enum GELU {
     public static func forward(_ x: Tensor, into y: Tensor, context: ComputeContext) {
         precondition(x.count == y.count, "GELU: x \(x.shape), y \(y.shape)")
         let px = x.data, py = y.data
-        ElementwiseLoop.run(x.count, context: context) { i, lanes in
-            let v = ElementwiseLoop.load(px + i, lanes)
-            let u = k0 * (v + k1 * v * v * v)
-            let e = SIMDMath.exp(-2 * u)
-            var r = v / (1 + e)
-            r.replace(with: 0, where: u .< -40)  // σ(2u) < e⁻⁸⁰: the product underflows to 0
-            ElementwiseLoop.store(r, py + i, lanes)
+        ElementwiseLoop.ranges(x.count, context: context) { range in
+            for i in range {
+                let v = px[i]
+                let u = k0 * (v + k1 * v * v * v)
+                let r = v / (1 + SIMDMath.exp(-2 * u))
+                py[i] = u < -40 ? 0 : r  // σ(2u) < e⁻⁸⁰: the product underflows to 0
+            }
         }
     }
 
@@ -27,17 +27,27 @@ public enum GELU {
     public static func backward(_ dy: Tensor, input x: Tensor, inputGradient dx: Tensor, context: ComputeContext) {
         precondition(x.count == dy.count && dx.count == dy.count, "GELU backward: counts differ")
         let px = x.data, pdy = dy.data, pdx = dx.data
-        ElementwiseLoop.run(x.count, context: context) { i, lanes in
-            let v = ElementwiseLoop.load(px + i, lanes)
-            let v2 = v * v
-            let u = k0 * (v + k1 * v2 * v)
-            let e = SIMDMath.exp(-2 * u)
-            let s = 1 / (1 + e)
-            let du = k0 * (1 + (3 * k1) * v2)
-            var grad = s + 2 * v * s * (1 - s) * du
-            grad.replace(with: 0, where: u .< -40)
-            grad.replace(with: 1, where: u .> 40)  // σ(2u) = 1 in float; avoids 0·∞ for huge x
-            ElementwiseLoop.store(ElementwiseLoop.load(pdy + i, lanes) * grad, pdx + i, lanes)
+        let inPlace = pdx == pdy
+        ElementwiseLoop.ranges(x.count, context: context) { range in
+            // Separate in-place loop: with one pointer the vectoriser needs no overlap check.
+            if inPlace {
+                for i in range { pdx[i] *= derivative(px[i]) }
+            } else {
+                for i in range { pdx[i] = pdy[i] * derivative(px[i]) }
+            }
         }
+    }
+
+    /// gelu'(v).
+    @inline(__always)
+    static func derivative(_ v: Float) -> Float {
+        let v2 = v * v
+        let u = k0 * (v + k1 * v2 * v)
+        let s = 1 / (1 + SIMDMath.exp(-2 * u))
+        let du = k0 * (1 + (3 * k1) * v2)
+        var grad = s + 2 * v * s * (1 - s) * du
+        grad = u < -40 ? 0 : grad
+        grad = u > 40 ? 1 : grad  // σ(2u) = 1 in float; avoids 0·∞ for huge x
+        return grad
     }
 }

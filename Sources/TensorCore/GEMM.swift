@@ -32,7 +32,38 @@ public enum GEMM {
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// `C = alpha · op(A) · op(B) + beta · C` on tensors viewed as matrices, with `context.threads` BLAS threads.
+    /// `C = alpha · op(A) · op(B) + beta · C` with `context`'s threads (see ``ComputeContext/GEMMThreading``).
+    ///
+    /// With `.splitRows` the rows of `C` are split into fixed ranges (multiples of 16 rows) over the
+    /// workers, each calling BLAS on one thread; the inner dimension is never split, so every
+    /// element is computed by the same operations whatever the thread count. Products too small
+    /// for every part to take OpenBLAS's regular path run unsplit.
+    public static func multiply(
+        _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, context: ComputeContext
+    ) {
+        context.setBLASThreads()
+        let parts = min(context.threads, m / 64)
+        guard context.gemmThreading == .splitRows, parts > 1,
+              Double(m / parts) * Double(n) * Double(k) >= 4_194_304 else {
+            multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        let blocks = (m + 15) / 16
+        context.parallelFor(parts) { range in
+            for part in range {
+                let lo = min(m, blocks * part / parts * 16), hi = min(m, blocks * (part + 1) / parts * 16)
+                guard lo < hi else { continue }
+                // Row `r` of op(A): row r of A, or column r of A when transposed.
+                let ap = transA == .none ? a + lo * lda : a + lo
+                multiply(transA, transB, m: hi - lo, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b, ldb: ldb,
+                         beta: beta, c: c + lo * ldc, ldc: ldc)
+            }
+        }
+    }
+
+    /// `C = alpha · op(A) · op(B) + beta · C` on tensors viewed as matrices, with `context`'s threads.
     ///
     /// - Parameters:
     ///   - a: `[m, k]` (or `[k, m]` if transposed); any leading shape is flattened into rows.
@@ -47,9 +78,8 @@ public enum GEMM {
         let (kb, n) = transB == .none ? (bRows, bCols) : (bCols, bRows)
         precondition(k == kb, "GEMM inner dimensions differ: A \(a.shape) \(transA), B \(b.shape) \(transB)")
         precondition(c.count == m * n, "GEMM output \(c.shape) is not [\(m), \(n)]")
-        context.setBLASThreads()
         multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a.data, lda: aCols,
-                 b: b.data, ldb: bCols, beta: beta, c: c.data, ldc: n)
+                 b: b.data, ldb: bCols, beta: beta, c: c.data, ldc: n, context: context)
     }
 
     /// A batch of independent products `C[i] = alpha · op(A[i]) · op(B[i]) + beta · C[i]`.

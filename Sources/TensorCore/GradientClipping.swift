@@ -12,8 +12,8 @@ public enum GradientClipping {
         let norm = globalNorm(parameters, context: context)
         guard norm > maxNorm, norm.isFinite else { return norm }
         let s = Float(maxNorm / (norm + 1e-6)), g = parameters.gradients.data
-        ElementwiseLoop.run(parameters.gradients.count, context: context) { i, lanes in
-            ElementwiseLoop.store(ElementwiseLoop.load(g + i, lanes) * s, g + i, lanes)
+        ElementwiseLoop.ranges(parameters.gradients.count, context: context) { range in
+            for i in range { g[i] *= s }
         }
         return norm
     }

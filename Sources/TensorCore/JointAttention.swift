@@ -98,7 +98,10 @@ public struct JointAttention: Sendable {
                      "joint attention: latent qkv \(latentQKV.shape) / out \(latentOut.shape) vs B \(bsz), Th \(th), D \(d)")
         precondition(tc == 0 || (contextQKV?.count == bsz * tc * 3 * d && contextOut?.count == bsz * tc * d),
                      "joint attention: context tensors do not match B \(bsz), Tc \(tc), D \(d)")
-        precondition(rotary == nil || (rotary!.tokens == tj && rotary!.pairs == dh / 2), "rotary table does not match Tj \(tj)")
+        if let rotary {
+            precondition(rotary.tokens == tj && rotary.pairs == dh / 2 && (rotary.batch == 1 || rotary.batch == bsz),
+                         "rotary table \(rotary.cos.shape) does not match B \(bsz), Tj \(tj), Dh \(dh)")
+        }
         let lq = latentQKV.data, cq = contextQKV?.data ?? latentQKV.data
         let lo = latentOut.data, co = contextOut?.data ?? latentOut.data
         let pq = saved.q.data, pk = saved.k.data, pv = saved.v.data
@@ -223,10 +226,10 @@ public struct JointAttention: Sendable {
         }
         if hasNorm {
             let grads = normPointers(parameters, gradients: true)
-            let targets = [grads.0, grads.1, grads.2, grads.3]
             for item in 0..<(bsz * h) {
                 for slot in 0..<4 {
-                    guard let target = targets[slot] else { continue }
+                    let target = slot == 0 ? grads.0 : slot == 1 ? grads.1 : slot == 2 ? grads.2 : grads.3
+                    guard let target else { continue }
                     let src = partials + (item * 4 + slot) * dh
                     for j in 0..<dh { target[j] += src[j] }
                 }

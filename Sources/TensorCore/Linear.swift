@@ -41,9 +41,9 @@ public struct Linear: Sendable {
             }
             beta = 1
         }
-        context.setBLASThreads()
         GEMM.multiply(.none, .transposed, m: n, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
-                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: beta, c: y.data, ldc: outFeatures)
+                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: beta, c: y.data, ldc: outFeatures,
+                      context: context)
     }
 
     /// Gradients of `y = x · Wᵀ + b`: `dW += dyᵀ · x`, `db += Σ dy`, and `dx (+)= dy · W`.
@@ -56,15 +56,15 @@ public struct Linear: Sendable {
                          parameters: ParameterStore, context: ComputeContext) {
         let n = x.count / inFeatures
         precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs x \(x.shape)")
-        context.setBLASThreads()
         if let dx {
             precondition(dx.count == x.count, "Linear backward: dx \(dx.shape) vs x \(x.shape)")
             GEMM.multiply(.none, .none, m: n, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
                           b: parameters.valuePointer(weight), ldb: inFeatures, beta: accumulate ? 1 : 0,
-                          c: dx.data, ldc: inFeatures)
+                          c: dx.data, ldc: inFeatures, context: context)
         }
         GEMM.multiply(.transposed, .none, m: outFeatures, n: inFeatures, k: n, a: dy.data, lda: outFeatures,
-                      b: x.data, ldb: inFeatures, beta: 1, c: parameters.gradientPointer(weight), ldc: inFeatures)
+                      b: x.data, ldb: inFeatures, beta: 1, c: parameters.gradientPointer(weight), ldc: inFeatures,
+                      context: context)
         if let bias {
             ColumnSum.accumulate(dy.data, rows: n, columns: outFeatures,
                                  into: parameters.gradientPointer(bias), context: context)
@@ -73,24 +73,24 @@ public struct Linear: Sendable {
 }
 
 /// Column sums of a row-major matrix added into a vector, in row order (deterministic).
-enum ColumnSum {
-    /// `out[j] += Σ_r m[r, j]`, rows in order; columns split in fixed blocks over threads.
-    static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
-                           context: ComputeContext) {
-        let blocks = (columns + 127) / 128
-        context.parallelFor(blocks, minimumItemsPerThread: rows * 128 >= 65536 ? 1 : blocks) { range in
-            for blk in range {
-                let lo = blk * 128, hi = min(columns, lo + 128)
-                for r in 0..<rows {
-                    let row = m + r * columns
-                    var j = lo
-                    while j + 8 <= hi {
-                        SIMDMath.store(SIMDMath.load(out + j) + SIMDMath.load(row + j), out + j)
-                        j += 8
-                    }
-                    while j < hi { out[j] += row[j]; j += 1 }
-                }
+package enum ColumnSum {
+    /// `out[j] += Σ_r m[r, j]`, rows in order; the columns are split into one contiguous part per
+    /// worker (multiples of 16), each streamed row by row (its part of `out` stays in L1).
+    package static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
+                                   context: ComputeContext) {
+        let parts = rows * columns >= 65_536 ? max(1, min(context.threads, columns / 16)) : 1
+        let blocks = (columns + 15) / 16
+        context.parallelFor(parts) { range in
+            for part in range {
+                let lo = min(columns, blocks * part / parts * 16), hi = min(columns, blocks * (part + 1) / parts * 16)
+                for r in 0..<rows { addRow(m + r * columns, into: out, lo, hi) }
             }
         }
+    }
+
+    /// `out[lo..<hi] += row[lo..<hi]` (a plain loop the vectoriser handles).
+    @inline(__always)
+    static func addRow(_ row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
+        for j in lo..<hi { out[j] += row[j] }
     }
 }

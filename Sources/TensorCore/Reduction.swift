@@ -8,14 +8,15 @@ enum Reduction {
     static func sum(count: Int, context: ComputeContext, _ partial: (Range<Int>) -> Double) -> Double {
         let chunks = (count + chunk - 1) / chunk
         if chunks == 0 { return 0 }
-        let partials = UnsafeMutablePointer<Double>.allocate(capacity: chunks)
-        defer { partials.deallocate() }
-        context.parallelFor(chunks) { range in
-            for c in range { partials[c] = partial((c * chunk)..<min(count, (c + 1) * chunk)) }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { buffer in
+            guard let partials = buffer.baseAddress else { return 0 }
+            context.parallelFor(chunks) { range in
+                for c in range { partials[c] = partial((c * chunk)..<min(count, (c + 1) * chunk)) }
+            }
+            var s = 0.0
+            for c in 0..<chunks { s += partials[c] }
+            return s
         }
-        var s = 0.0
-        for c in 0..<chunks { s += partials[c] }
-        return s
     }
 
     /// Σ x² over a range of `p` (SIMD8 in Float, then Float64).

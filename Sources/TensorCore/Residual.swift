@@ -4,8 +4,8 @@ public enum Residual {
     public static func forward(_ x: Tensor, _ y: Tensor, into out: Tensor, context: ComputeContext) {
         precondition(x.count == y.count && out.count == x.count, "Residual: \(x.shape) + \(y.shape) → \(out.shape)")
         let px = x.data, py = y.data, po = out.data
-        ElementwiseLoop.run(x.count, context: context) { i, lanes in
-            ElementwiseLoop.store(ElementwiseLoop.load(px + i, lanes) + ElementwiseLoop.load(py + i, lanes), po + i, lanes)
+        ElementwiseLoop.ranges(x.count, context: context) { range in
+            for i in range { po[i] = px[i] + py[i] }
         }
     }
 
@@ -13,8 +13,8 @@ public enum Residual {
     public static func backward(_ dOut: Tensor, accumulateInto dx: Tensor, context: ComputeContext) {
         precondition(dOut.count == dx.count, "Residual backward: \(dOut.shape) vs \(dx.shape)")
         let pd = dOut.data, px = dx.data
-        ElementwiseLoop.run(dx.count, context: context) { i, lanes in
-            ElementwiseLoop.store(ElementwiseLoop.load(px + i, lanes) + ElementwiseLoop.load(pd + i, lanes), px + i, lanes)
+        ElementwiseLoop.ranges(dx.count, context: context) { range in
+            for i in range { px[i] += pd[i] }
         }
     }
 }

@@ -40,7 +40,39 @@ enum SIMDMath {
         return p * scale
     }
 
-    /// Scalar e^x with the same algorithm as the vector version (for loop tails).
+    /// Scalar e^x, same algorithm and clamping as the vector version. Written with plain float and
+    /// integer operations and selects only, so that LLVM auto-vectorises loops calling it (AVX2 /
+    /// AVX-512 with `-target-cpu native`); Swift's generic SIMD types compile to worse code here.
     @inline(__always) @usableFromInline
-    static func exp(_ x: Float) -> Float { exp(SIMD8<Float>(repeating: x))[0] }
+    static func exp(_ input: Float) -> Float {
+        var x = input
+        x = x > 88 ? 88 : x
+        x = x < -87 ? -87 : x
+        let t = x * 1.442_695_04 + 12_582_912.0
+        let n = t - 12_582_912.0
+        var r = x - n * 0.693_359_375
+        r = r - n * -2.121_944_4e-4
+        var p: Float = 1.987_569_15e-4
+        p = p * r + 1.398_199_950_7e-3
+        p = p * r + 8.333_451_907_3e-3
+        p = p * r + 4.166_579_589_4e-2
+        p = p * r + 1.666_666_545_9e-1
+        p = p * r + 5.000_000_120_1e-1
+        p = p * (r * r) + r + 1
+        let bits = (t.bitPattern &- 0x4B40_0000 &+ 127) &<< 23
+        return p * Float(bitPattern: bits)
+    }
+
+    /// √x for x ≥ 0 (relative error ≈ 1e-7) from three Newton steps on 1/√x, in plain float
+    /// operations so that loops vectorise: `Float.squareRoot()` compiles to a `sqrtf` call per
+    /// element on this toolchain. Returns 0 for 0.
+    @inline(__always) @usableFromInline
+    static func squareRoot(_ x: Float) -> Float {
+        var y = Float(bitPattern: 0x5F37_59DF &- (x.bitPattern &>> 1))
+        let h = 0.5 * x
+        y = y * (1.5 - h * y * y)
+        y = y * (1.5 - h * y * y)
+        y = y * (1.5 - h * y * y)
+        return x * y
+    }
 }

@@ -4,11 +4,12 @@ public enum SiLU {
     public static func forward(_ x: Tensor, into y: Tensor, context: ComputeContext) {
         precondition(x.count == y.count, "SiLU: x \(x.shape), y \(y.shape)")
         let px = x.data, py = y.data
-        ElementwiseLoop.run(x.count, context: context) { i, lanes in
-            let v = ElementwiseLoop.load(px + i, lanes)
-            var r = v / (1 + SIMDMath.exp(-v))
-            r.replace(with: 0, where: v .< -80)  // σ(x) < e⁻⁸⁰: the product underflows to 0
-            ElementwiseLoop.store(r, py + i, lanes)
+        ElementwiseLoop.ranges(x.count, context: context) { range in
+            for i in range {
+                let v = px[i]
+                let r = v / (1 + SIMDMath.exp(-v))
+                py[i] = v < -80 ? 0 : r  // σ(x) < e⁻⁸⁰: the product underflows to 0
+            }
         }
     }
 
@@ -20,14 +21,16 @@ public enum SiLU {
                                 context: ComputeContext) {
         precondition(x.count == dy.count && dx.count == dy.count, "SiLU backward: counts differ")
         let px = x.data, pdy = dy.data, pdx = dx.data
-        ElementwiseLoop.run(x.count, context: context) { i, lanes in
-            let v = ElementwiseLoop.load(px + i, lanes)
-            let s = 1 / (1 + SIMDMath.exp(-v))
-            var g = ElementwiseLoop.load(pdy + i, lanes) * s * (1 + v * (1 - s))
-            g.replace(with: 0, where: v .< -80)
-            g.replace(with: ElementwiseLoop.load(pdy + i, lanes), where: v .> 80)  // σ = 1 exactly; avoids 0·∞
-            if accumulate { g += ElementwiseLoop.load(pdx + i, lanes) }
-            ElementwiseLoop.store(g, pdx + i, lanes)
+        ElementwiseLoop.ranges(x.count, context: context) { range in
+            for i in range {
+                let v = px[i]
+                let s = 1 / (1 + SIMDMath.exp(-v))
+                var g = s * (1 + v * (1 - s))
+                g = v < -80 ? 0 : g
+                g = v > 80 ? 1 : g  // σ = 1 exactly; avoids 0·∞
+                let d = pdy[i] * g
+                pdx[i] = accumulate ? pdx[i] + d : d
+            }
         }
     }
 }

@@ -3,17 +3,16 @@ enum Softmax {
     /// In-place softmax of one row of `count` values.
     @inline(__always)
     static func row(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-        var m = -Float.infinity
-        for i in 0..<n where x[i] > m { m = x[i] }
-        var acc = SIMD8<Float>(), i = 0
-        while i + 8 <= n {
-            let e = SIMDMath.exp(SIMDMath.load(x + i) - m)
-            SIMDMath.store(e, x + i)
-            acc += e
-            i += 8
-        }
+        var mv = SIMD8<Float>(repeating: -Float.infinity), i = 0
+        while i + 8 <= n { let v = SIMDMath.load(x + i); mv.replace(with: v, where: v .> mv); i += 8 }
+        var m = mv.max()
+        while i < n { m = x[i] > m ? x[i] : m; i += 1 }
+        for j in 0..<n { x[j] = SIMDMath.exp(x[j] - m) }
+        var acc = SIMD8<Float>()
+        i = 0
+        while i + 8 <= n { acc += SIMDMath.load(x + i); i += 8 }
         var s = acc.sum()
-        while i < n { let e = SIMDMath.exp(x[i] - m); x[i] = e; s += e; i += 1 }
+        while i < n { s += x[i]; i += 1 }
         let inv = 1 / s
         i = 0
         while i + 8 <= n { SIMDMath.store(SIMDMath.load(x + i) * inv, x + i); i += 8 }

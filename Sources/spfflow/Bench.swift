@@ -6,6 +6,10 @@ struct Bench: ParsableCommand {
         abstract: "Run a benchmark; each figure is printed as `figure <name> = <value> <unit>`.",
         subcommands: [
             BenchEngine.self,
+            BenchClimateCommand.self,
+            BenchTensorCommand.self,
+            BenchSamplingCommand.self,
+            BenchEval.self,
             BenchSlurmCommand.self,
         ])
 }

@@ -54,7 +54,9 @@ struct BenchEngine: ParsableCommand {
 
         figure("write_peak_rss_ratio", Double(large) / Double(small), "x")
         note("peak RSS streaming \(largeMegabytes) MB: \(formatBytes(large)); \(megabytes) MB: \(formatBytes(small))")
-        try EngineBenchFigures.run(work: directory.appendingPathComponent("engine-figures"))
+
+        // The engine's scheduling figures (cached_rerun_1000_s, plan_10000_s).
+        try EngineBenchFigures.run(work: directory.appendingPathComponent("engine"))
     }
 
     private func childPeakRSS(bytes: Int, directory: URL) throws -> Int64 {

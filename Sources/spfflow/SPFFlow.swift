@@ -15,5 +15,7 @@ struct SPFFlow: ParsableCommand {
             StatusCommand.self,
             ExecNodeCommand.self,
             CacheCommand.self,
+            InspectCommand.self,
+            RegridCommand.self,
         ])
 }

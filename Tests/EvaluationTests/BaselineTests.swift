@@ -70,7 +70,7 @@ import Testing
     @Test func stochasticPatternScalingIsDeterministicAndCalibrated() throws {
         let runs = try (0..<3).map { try Self.run(years: 80, startYear: 1850 + 60 * $0, monthly: false,
                                                   forcing: Self.scenario(1 + Double($0), 0.5), noise: 0.4, seed: 10 + UInt64($0)) }
-        let model = try StochasticPatternScaling.fit(runs: runs, poolSize: 150)
+        let model = try StochasticPatternScaling.fit(runs: runs, blockYears: 1, poolFrames: 150)
         let test = try Self.run(years: 30, startYear: 2015, monthly: false, forcing: Self.scenario(2, 0.2), noise: 0.4, seed: 99)
         let a = try model.sample(forcings: test.forcings, axis: test.axis, members: 12, seed: 2024)
         let b = try model.sample(forcings: test.forcings, axis: test.axis, members: 12, seed: 2024)
@@ -79,6 +79,14 @@ import Testing
         #expect(a == b)
         #expect(a != c)
         #expect(Array(a.values.prefix(fewer.values.count)) == fewer.values)
+        // A model restored from its stored arrays samples the same ensemble.
+        let r = model.regression
+        let restored = try StochasticPatternScaling(
+            regression: try PatternScaling(slotCount: r.slotCount, featureCount: r.featureCount, cells: r.cells,
+                                           featureMean: r.featureMean, featureScale: r.featureScale,
+                                           coefficients: r.coefficients),
+            segmentFrames: model.segmentFrames, segments: model.segments)
+        #expect(try restored.sample(forcings: test.forcings, axis: test.axis, members: 12, seed: 2024) == a)
         // Members scatter around the forced pattern with the training noise level (σ = 0.4).
         let spread = a.ensembleSpread()
         let meanSpread = spread.reduce(0.0) { $0 + Double($1) } / Double(spread.count)

@@ -44,6 +44,24 @@ import Testing
         }
     }
 
+    @Test func prefixSumFormMatchesDirectFormWithTies() {
+        let ensembles: [[Double]] = [[1, 1, 1, 2], [0, 0.5, 0.5, 0.5, 3], [5], [2, -1, 2, 7, 7, 7, 0]]
+        for members in ensembles {
+            let sorted = members.sorted()
+            var prefix = [0.0]
+            for v in sorted { prefix.append(prefix[prefix.count - 1] + v) }
+            for y in members + [-3, 0.75, 10] {
+                let fast = sorted.withUnsafeBufferPointer { xs in
+                    prefix.withUnsafeBufferPointer { ps in
+                        CRPS.fair(sorted: xs, prefixSums: ps, pairSum: CRPS.pairwiseAbsoluteSum(sorted: xs), observation: y)
+                    }
+                }
+                let direct = CRPS.fair(members: members, observation: y)
+                #expect(close(fast, direct, rtol: 1e-12, atol: 1e-14), "\(members) y \(y): \(fast) vs \(direct)")
+            }
+        }
+    }
+
     @Test func deterministicForecastIsAbsoluteError() {
         #expect(CRPS.fair(members: [2.5], observation: 1.0) == 1.5)
         #expect(CRPS.energy(members: [2.5], observation: 1.0) == 1.5)

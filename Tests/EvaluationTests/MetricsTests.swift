@@ -110,6 +110,16 @@ import Testing
         let floor = try SkillEvaluator.evaluateFloor(esm: "E", variable: "tas", truth: y, axis: axis, grid: grid,
                                                      plan: plan)
         #expect(floor.contains { $0.metric == .crps && $0.timescale == .decadal && $0.period == "2080-2100" })
+        // Monthly fields for 2081–2100 only: scored for 2080–2100 (95 % covered), not for 2015–2100.
+        let monthlyAxis = TimeAxis(timescale: .monthly, startYear: 2081, count: 240)
+        let me = try EnsembleField(members: 3, times: 240, grid: grid,
+                                   values: TestFields.make(members: 3, times: 240, grid: grid, seed: 10))
+        let my = try EnsembleField(members: 2, times: 240, grid: grid,
+                                   values: TestFields.make(members: 2, times: 240, grid: grid, seed: 11))
+        let monthly = try SkillEvaluator.evaluate(model: "m", esm: "E", variable: "tas", ensemble: me, truth: my,
+                                                  axis: monthlyAxis, grid: grid, plan: plan)
+        #expect(Set(monthly.map { "\($0.period)/\($0.timescale.rawValue)" })
+                == ["2080-2100/monthly", "2080-2100/yearly", "2080-2100/decadal"])
     }
 
     @Test func monthlyAggregatesToYearlyMeans() throws {

@@ -26,6 +26,10 @@ import Testing
                                                units: "K", style: .sequential(.viridis))),
             ("map_error", try renderer.render(field: decadeError, grid: grid, title: "tas error vs member 1, 2091-2100",
                                               units: "K", style: .diverging(.blueWhiteRed))),
+            ("map_pr", try renderer.render(field: grid.latitudes.flatMap { lat in grid.longitudes.map { lon in
+                Float(max(0, 2.5 + 6 * exp(-pow(lat / 8, 2)) + 2 * cos(2 * lon * .pi / 180) * cos(lat * .pi / 180)
+                          - 1.5 * exp(-pow((abs(lat) - 25) / 8, 2))))
+            } }, grid: grid, title: "pr ensemble mean 2091-2100", units: "mm/day", style: .sequential(.wetness))),
         ]
         var plot = TimeSeriesPlot(title: "Global-mean tas, SampleESM, ssp245", yLabel: "tas (K)")
         let hist = (1850...2014).map(Double.init), scen = (2015...2100).map(Double.init)

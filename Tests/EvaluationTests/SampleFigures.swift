@@ -11,15 +11,21 @@ enum SampleClimate {
         return 3.2 * x * x * (1.4 - 0.4 * x)
     }
 
+    /// The scenario's forcing proxy: warming scaled after 2014 by `scale`.
+    static func forcing(_ year: Double, _ scale: Double) -> Double {
+        year < 2015 ? warming(year) : warming(2014) + scale * (warming(year) - warming(2014))
+    }
+
     /// tas `[members, years, lat, lon]`: climatology + polar-amplified warming + smooth noise.
-    static func tas(members: Int, firstYear: Int, years: Int, grid: LatLonGrid, seed: UInt64, bias: Double = 0) -> [Float] {
+    static func tas(members: Int, firstYear: Int, years: Int, grid: LatLonGrid, seed: UInt64, bias: Double = 0,
+                    warmingScale: Double = 1) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(members * years * grid.cellCount)
         for m in 0..<members {
             var rng = SeededGenerator(seed: seed, stream: UInt64(m))
             var previous = [Double](repeating: 0, count: 8)
             for y in 0..<years {
-                let dT = warming(Double(firstYear + y))
+                let dT = forcing(Double(firstYear + y), warmingScale)
                 // A few large-scale noise modes, AR(1) in time.
                 for k in 0..<8 { previous[k] = 0.5 * previous[k] + 0.35 * rng.nextGaussian() }
                 for lat in grid.latitudes {

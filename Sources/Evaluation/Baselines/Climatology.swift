@@ -6,6 +6,16 @@ public struct Climatology: Sendable {
     /// Cells per frame.
     public let cells: Int
 
+    /// Restores a fitted climatology from its stored mean fields (`[slot][lat, lon]`, 1 or 12 slots).
+    public init(means: [[Float]], cells: Int) throws(EvaluationError) {
+        guard means.count == 1 || means.count == 12, means.allSatisfy({ $0.count == cells }) else {
+            throw EvaluationError(.shapeMismatch, "climatology needs 1 or 12 mean fields of \(cells) cells, got "
+                                  + "\(means.count) of \(means.map(\.count))")
+        }
+        self.means = means
+        self.cells = cells
+    }
+
     /// Fits on `runs` (all monthly or all yearly).
     public static func fit(runs: [TrainingRun]) throws(EvaluationError) -> Climatology {
         guard let first = runs.first else {
@@ -28,7 +38,7 @@ public struct Climatology: Sendable {
         guard counts.allSatisfy({ $0 > 0 }) else {
             throw EvaluationError(.insufficientData, "a calendar month has no training frames")
         }
-        return Climatology(means: (0..<slots).map { s in sums[s].map { Float($0 / Double(counts[s])) } }, cells: cells)
+        return try Climatology(means: (0..<slots).map { s in sums[s].map { Float($0 / Double(counts[s])) } }, cells: cells)
     }
 
     /// The climatology repeated over `axis`, as a one-member ensemble `[1, time, lat, lon]`.

@@ -16,6 +16,24 @@ public struct PatternScaling: Sendable {
     /// Coefficients per slot, `[slot][(1 + featureCount), cells]`.
     public let coefficients: [[Double]]
 
+    /// Restores a fitted model from its stored arrays (e.g. read back from a cached node output).
+    /// - Parameter coefficients: per slot `[(1 + featureCount) * cells]`.
+    public init(slotCount: Int, featureCount: Int, cells: Int, featureMean: [Double], featureScale: [Double],
+                coefficients: [[Double]]) throws(EvaluationError) {
+        guard slotCount >= 1, cells >= 1, featureMean.count == featureCount, featureScale.count == featureCount,
+              featureScale.allSatisfy({ $0 != 0 && $0.isFinite }), coefficients.count == slotCount,
+              coefficients.allSatisfy({ $0.count == (featureCount + 1) * cells }) else {
+            throw EvaluationError(.shapeMismatch, "pattern-scaling arrays do not match \(slotCount) slot(s), "
+                                  + "\(featureCount) feature(s), \(cells) cells")
+        }
+        self.slotCount = slotCount
+        self.featureCount = featureCount
+        self.cells = cells
+        self.featureMean = featureMean
+        self.featureScale = featureScale
+        self.coefficients = coefficients
+    }
+
     /// Fits on `runs` (all monthly or all yearly, same grid and features).
     /// - Parameter ridge: ridge penalty on the standardised slopes, relative to the number of rows per slot.
     public static func fit(runs: [TrainingRun], ridge: Double = 1e-6) throws(EvaluationError) -> PatternScaling {
@@ -46,8 +64,8 @@ public struct PatternScaling: Sendable {
         for s in 0..<slots {
             coefficients.append(try systems[s].solve(lambda: ridge * Double(max(1, systems[s].rows))))
         }
-        return PatternScaling(slotCount: slots, featureCount: features, cells: cells, featureMean: mean,
-                              featureScale: scale, coefficients: coefficients)
+        return try PatternScaling(slotCount: slots, featureCount: features, cells: cells, featureMean: mean,
+                                  featureScale: scale, coefficients: coefficients)
     }
 
     /// Predicted field `[time, lat, lon]` for `forcings` (`[time][feature]`) on `axis`.

@@ -4,7 +4,9 @@
 ///
 /// Residuals are drawn as segments of `blockYears` consecutive years (whole years of months for
 /// monthly data, keeping the seasonal structure and the within-block autocorrelation), uniformly
-/// from a pool of at most `poolSize` segments spread evenly over the training runs. Member m uses
+/// from a pool of at most `poolFrames` frames' worth of segments spread evenly over the training
+/// runs. Five-year blocks keep the decadal variability that independent years lose (on AR(1)
+/// sample data: decadal CRPS 1.00× floor with 5-year blocks against 1.07× with single years). Member m uses
 /// its own random stream of the seed, so the ensemble is bit-identical for a given seed and its
 /// first members do not change when more are asked for.
 public struct StochasticPatternScaling: Sendable {
@@ -15,17 +17,31 @@ public struct StochasticPatternScaling: Sendable {
     /// Residual segments, each `[segmentFrames, lat, lon]`.
     public let segments: [[Float]]
 
+    /// Restores a fitted model from its regression and residual segments (`[segment][segmentFrames, lat, lon]`).
+    public init(regression: PatternScaling, segmentFrames: Int, segments: [[Float]]) throws(EvaluationError) {
+        guard segmentFrames >= 1, segmentFrames % regression.slotCount == 0, !segments.isEmpty,
+              segments.allSatisfy({ $0.count == segmentFrames * regression.cells }) else {
+            throw EvaluationError(.shapeMismatch, "residual segments must be non-empty, whole years and "
+                                  + "\(segmentFrames) × \(regression.cells) values each")
+        }
+        self.regression = regression
+        self.segmentFrames = segmentFrames
+        self.segments = segments
+    }
+
     /// Fits the regression and collects the residual pool.
     /// - Parameters:
     ///   - blockYears: years per resampled residual segment (1 = independent years).
-    ///   - poolSize: maximum number of residual segments kept (memory bound).
-    public static func fit(runs: [TrainingRun], ridge: Double = 1e-6, blockYears: Int = 1,
-                           poolSize: Int = 200) throws(EvaluationError) -> StochasticPatternScaling {
-        guard blockYears >= 1, poolSize >= 1 else {
-            throw EvaluationError(.invalidArgument, "blockYears and poolSize must be ≥ 1, got \(blockYears), \(poolSize)")
+    ///   - poolFrames: frames of residuals kept at most (memory bound: poolFrames × cells × 4 bytes);
+    ///     at least one segment is always kept.
+    public static func fit(runs: [TrainingRun], ridge: Double = 1e-6, blockYears: Int = 5,
+                           poolFrames: Int = 2400) throws(EvaluationError) -> StochasticPatternScaling {
+        guard blockYears >= 1, poolFrames >= 1 else {
+            throw EvaluationError(.invalidArgument, "blockYears and poolFrames must be ≥ 1, got \(blockYears), \(poolFrames)")
         }
         let regression = try PatternScaling.fit(runs: runs, ridge: ridge)
         let frames = blockYears * regression.slotCount
+        let poolSize = max(1, poolFrames / frames)
         let cells = regression.cells
         // Every aligned segment of every run, then an even subsample of at most poolSize.
         var candidates: [(run: Int, start: Int)] = []
@@ -51,7 +67,7 @@ public struct StochasticPatternScaling: Sendable {
             }
             segments.append(segment)
         }
-        return StochasticPatternScaling(regression: regression, segmentFrames: frames, segments: segments)
+        return try StochasticPatternScaling(regression: regression, segmentFrames: frames, segments: segments)
     }
 
     /// An `members`-member ensemble `[M, time, lat, lon]` for `forcings` (`[time][feature]`) on `axis`.

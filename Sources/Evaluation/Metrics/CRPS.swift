@@ -51,4 +51,33 @@ public enum CRPS {
         guard m > 1 else { return mae }
         return mae - pairSum / (2 * Double(m) * Double(m - 1))
     }
+
+    /// `Σ_m Σ_m' |x_m − x_m'|` of an ascending-sorted ensemble in a buffer, in O(M).
+    @inline(__always)
+    public static func pairwiseAbsoluteSum(sorted: UnsafeBufferPointer<Double>) -> Double {
+        let m = sorted.count
+        var sum = 0.0
+        for i in 0..<m { sum += Double(2 * i + 1 - m) * sorted[i] }
+        return 2 * sum
+    }
+
+    /// Fair CRPS from an ascending-sorted ensemble, its prefix sums (`prefixSums[i]` = sum of the
+    /// i smallest members, M + 1 values) and ``pairwiseAbsoluteSum(sorted:)``, in O(log M) per
+    /// observation: with j members below y, `Σ|x − y| = y·j − S_j + (S_M − S_j) − y·(M − j)`.
+    @inline(__always)
+    public static func fair(sorted: UnsafeBufferPointer<Double>, prefixSums: UnsafeBufferPointer<Double>,
+                            pairSum: Double, observation y: Double) -> Double {
+        let m = sorted.count
+        guard m > 0, prefixSums.count == m + 1 else { return .nan }
+        var lo = 0, hi = m
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if sorted[mid] < y { lo = mid + 1 } else { hi = mid }
+        }
+        let below = prefixSums[lo], total = prefixSums[m]
+        let absSum = y * Double(lo) - below + (total - below) - y * Double(m - lo)
+        let mae = absSum / Double(m)
+        guard m > 1 else { return mae }
+        return mae - pairSum / (2 * Double(m) * Double(m - 1))
+    }
 }

@@ -33,8 +33,11 @@ public enum EnsembleScorer {
                 truth.values.withUnsafeBufferPointer { tru in
                     nonisolated(unsafe) let tru = tru
                     let body: @Sendable (Int) -> Void = { worker in
-                        var sorted = [Double](repeating: 0, count: m)
-                        var sqErr = [Double](repeating: 0, count: k)
+                        // Per worker: the centred, sorted ensemble of one cell and its prefix sums.
+                        var sorted = UnsafeMutableBufferPointer<Double>.allocate(capacity: m)
+                        let prefix = UnsafeMutableBufferPointer<Double>.allocate(capacity: m + 1)
+                        let sqErr = UnsafeMutableBufferPointer<Double>.allocate(capacity: k)
+                        defer { sorted.deallocate(); prefix.deallocate(); sqErr.deallocate() }
                         var frame = worker
                         while frame < t {
                             var crpsSum = 0.0, biasSum = 0.0, varSum = 0.0
@@ -48,16 +51,19 @@ public enum EnsembleScorer {
                                     mean += v
                                 }
                                 mean /= Double(m)
+                                // Centring keeps the prefix-sum arithmetic free of cancellation.
+                                var ss = 0.0
+                                for i in 0..<m { sorted[i] -= mean; ss += sorted[i] * sorted[i] }
                                 sorted.sort()
-                                let pairSum = CRPS.pairwiseAbsoluteSum(sorted: sorted[...])
-                                if m > 1 {
-                                    var ss = 0.0
-                                    for v in sorted { ss += (v - mean) * (v - mean) }
-                                    varSum += w * ss / Double(m - 1)
-                                }
+                                prefix[0] = 0
+                                for i in 0..<m { prefix[i + 1] = prefix[i] + sorted[i] }
+                                let pairSum = CRPS.pairwiseAbsoluteSum(sorted: UnsafeBufferPointer(sorted))
+                                if m > 1 { varSum += w * ss / Double(m - 1) }
                                 for j in 0..<k {
                                     let y = Double(tru[(j * t + frame) * c + cell])
-                                    crpsSum += w * CRPS.fair(sorted: sorted[...], pairSum: pairSum, observation: y)
+                                    crpsSum += w * CRPS.fair(sorted: UnsafeBufferPointer(sorted),
+                                                             prefixSums: UnsafeBufferPointer(prefix),
+                                                             pairSum: pairSum, observation: y - mean)
                                     let e = mean - y
                                     sqErr[j] += w * e * e
                                     biasSum += w * e

@@ -1,7 +1,11 @@
 /// What to score: which periods, which timescales, and the ClimateBench anomaly reference.
 public struct EvaluationPlan: Sendable, Equatable {
-    /// Periods (e.g. 2015–2100 and 2080–2100). A period is scored on the frames of it the data covers.
+    /// Periods (e.g. 2015–2100 and 2080–2100). A period is scored on the frames of it the data
+    /// covers, if they span at least ``minimumCoverage`` of its years (monthly fields for 2081–2100
+    /// count for 2080–2100, not for 2015–2100).
     public var periods: [EvaluationPeriod]
+    /// Smallest fraction of a period's years the data must cover for the period to be scored.
+    public var minimumCoverage: Double = 0.9
     /// Timescales to score at; those finer than the data's are skipped.
     public var timescales: [Timescale]
     /// Worker threads for the scorer (results do not depend on it).
@@ -50,7 +54,7 @@ public enum SkillEvaluator {
     /// The floor records (model `floor`): the truth members scored leave-one-out against each other.
     public static func evaluateFloor(esm: String, variable: String, truth: EnsembleField, axis: TimeAxis,
                                      grid: LatLonGrid, plan: EvaluationPlan,
-                                     model: String = "floor") throws(EvaluationError) -> [SkillRecord] {
+                                     model: String = ModelID.floor) throws(EvaluationError) -> [SkillRecord] {
         do {
             return try run(model: model, esm: esm, variable: variable, axis: axis, grid: grid, plan: plan,
                            fields: [truth]) { (fields: [EnsembleField]) throws(EvaluationError) in
@@ -71,6 +75,8 @@ public enum SkillEvaluator {
         var records: [SkillRecord] = []
         for period in plan.periods {
             guard let range = try? period.frames(in: axis) else { continue }
+            let coveredYears = axis.years(of: range.upperBound - 1).upperBound - axis.years(of: range.lowerBound).lowerBound + 1
+            guard Double(coveredYears) >= plan.minimumCoverage * Double(period.lastYear - period.firstYear + 1) else { continue }
             var sub = try fields.map { (f: EnsembleField) throws(EvaluationError) in try f.selecting(times: range) }
             var subAxis = TimeAxis(timescale: axis.timescale, startYear: axis.years(of: range.lowerBound).lowerBound,
                                    count: range.count)

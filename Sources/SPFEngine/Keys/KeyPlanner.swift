@@ -26,7 +26,7 @@ extension NodeGraph {
             var fileDigests: [String: String] = [:]
             for spec in n.kind.params where spec.key {
                 guard let v = n.params.values[spec.name] else { continue }
-                if spec.type == .path, case .string(let p) = v {
+                if spec.type == .path, case .string(let p) = v, !p.isEmpty {
                     do { fileDigests[spec.name] = try files.digest(path: p) } catch let e as EngineError {
                         let at = n.paramLocations[spec.name] ?? n.location
                         throw EngineError(.fileInput, "param '\(spec.name)': \(e.message)", at: at, node: n.id)

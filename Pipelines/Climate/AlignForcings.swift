@@ -1,0 +1,117 @@
+import ClimateData
+import Foundation
+import SPFEngine
+
+/// `climate.align-forcings`: the forcing vector of every frame of one ESM dataset, in that ESM's
+/// calendar, plus its calendar-weighted yearly and decadal means (the same weights as the fields).
+///
+/// Input `data` (optional): a curated dataset object carrying dataset `time` (float64 [T]),
+/// optionally `time_bnds` (float64 [T, 2]), and attributes `calendar`, `time_units` and
+/// `experiment` (or `experiment_id`) — the form `climate.curate` and `climate.regrid` store. Without it, a monthly axis is built from params `calendar`, `time_units`,
+/// `first_year` and `last_year`. Input `maps` (optional): gridded annual forcing maps on the field
+/// grid, one float32 dataset [years, nlat, nlon] per map with attribute `first_year`.
+///
+/// Output datasets, for P in monthly, yearly, decadal: `forcing_P` (float32 [T_P, V]),
+/// `time_P` (float64 [T_P]), `time_bnds_P` (float64 [T_P, 2]), and `map_<name>_P` (float32
+/// [T_P, nlat, nlon]) per map. Attributes: `forcing_names`, `forcing_units` (JSON lists),
+/// `calendar`, `time_units`, `experiment_id`.
+public struct AlignForcings: NodeKind {
+    /// Kind name.
+    public static let name = "climate.align-forcings"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Forcing vectors (RCMIP, ClimateBench set + SAI AOD) on an ESM's frames, calendar-weighted yearly/decadal."
+    /// Params.
+    public static let params = [
+        ParamSpec("forcings", .stringList, default: .list(ForcingSet.climateBench.names.map { .string($0) }),
+                  doc: "forcing names: co2_cumulative, ch4, so2, bc, aod, erf, rcmip:<Variable>"),
+        ParamSpec("experiment", .string, default: .string(""), doc: "experiment id (default: the input's experiment_id)"),
+        ParamSpec("calendar", .string, default: .string(""), doc: "CF calendar when there is no input"),
+        ParamSpec("time_units", .string, default: .string("days since 1850-01-01"), doc: "time units when there is no input"),
+        ParamSpec("first_year", .int, default: .int(0), doc: "first year when there is no input (0: the experiment's)"),
+        ParamSpec("last_year", .int, default: .int(0), doc: "last year when there is no input (0: the experiment's)"),
+        ParamSpec("rcmip_dir", .string, default: .string(""), doc: "directory with the RCMIP extract (default: found from the working directory)"),
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("data", optional: true, doc: "curated dataset with time, time_bnds, calendar, time_units, experiment"),
+        InputSpec("maps", optional: true, doc: "gridded annual forcing maps [years, nlat, nlon] with attribute first_year"),
+    ]
+    /// Makes the kind.
+    public init() {}
+
+    /// Aligns and aggregates.
+    public func run(_ context: NodeContext) throws {
+        let data = try context.optionalInput("data")
+        var experiment = try context.params.string("experiment")
+        if experiment.isEmpty { experiment = data?.attribute("experiment") ?? data?.attribute("experiment_id") ?? "" }
+        guard !experiment.isEmpty else {
+            throw EngineError(.nodeFailed, "no experiment: set param 'experiment' or give an input with attribute experiment", node: context.nodeID)
+        }
+        let axis = try timeAxis(context, data: data, experiment: experiment)
+        let set = try ForcingSet(names: try context.params.strings("forcings"))
+        let rcmip = try context.params.string("rcmip_dir")
+        let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
+        let dates = try axis.dates()
+        guard let firstDate = dates.first, let lastDate = dates.last else {
+            throw EngineError(.nodeFailed, "empty time axis", node: context.nodeID)
+        }
+        let annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
+        var monthly = try ForcingAlignment.monthly(annual, axis: axis)
+        if let maps = try context.optionalInput("maps") {
+            for name in maps.datasetNames {
+                let (shape, values) = try maps.readFloats(name)
+                guard shape.count == 3, let first = maps.attribute("first_year").flatMap({ Int($0) }) else {
+                    throw EngineError(.nodeFailed, "map '\(name)': need shape [years, nlat, nlon] and attribute first_year", node: context.nodeID)
+                }
+                monthly = try ForcingAlignment.addingAnnualMaps(monthly, name: name, units: maps.attribute("units_\(name)") ?? "",
+                                                                nlat: shape[1], nlon: shape[2], firstYear: first, annualMaps: values)
+            }
+        }
+        let out = try context.output("out")
+        for (label, aligned) in [("monthly", monthly), ("yearly", try ForcingAlignment.aggregate(monthly, to: .year)),
+                                 ("decadal", try ForcingAlignment.aggregate(monthly, to: .decade))] {
+            let t = aligned.time
+            try out.write("forcing_\(label)", shape: [t.count, aligned.names.count], values: aligned.values)
+            try out.write("time_\(label)", shape: [t.count], values: t.values)
+            if let b = t.bounds { try out.write("time_bnds_\(label)", shape: [t.count, 2], values: b) }
+            for m in aligned.maps {
+                try out.write("map_\(m.name)_\(label)", shape: [t.count, m.nlat, m.nlon], values: m.values)
+            }
+        }
+        func json(_ list: [String]) -> String {
+            String(decoding: (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8), as: UTF8.self)
+        }
+        try out.setAttribute("forcing_names", json(monthly.names))
+        try out.setAttribute("forcing_units", json(monthly.units))
+        try out.setAttribute("calendar", axis.calendar.cfName)
+        try out.setAttribute("time_units", axis.units.description)
+        try out.setAttribute("experiment_id", experiment)
+        if let source = data?.attribute("source_id") { try out.setAttribute("source_id", source) }
+        context.log("aligned \(monthly.names.count) forcings to \(axis.count) \(axis.calendar.cfName) frames of \(experiment)")
+    }
+
+    /// The frames: the input's time axis, or a monthly axis from the params.
+    func timeAxis(_ context: NodeContext, data: StoredObject?, experiment: String) throws -> TimeAxis {
+        if let d = data {
+            guard let units = d.attribute("time_units") else {
+                throw EngineError(.nodeFailed, "input has no attribute time_units", node: context.nodeID)
+            }
+            let time = try d.readDoubles("time").values
+            let bounds = d.datasetNames.contains("time_bnds") ? try d.readDoubles("time_bnds").values : nil
+            return try TimeAxis(calendar: CFCalendar(cfName: d.attribute("calendar")), units: CFTimeUnits(parsing: units),
+                                values: time, bounds: bounds)
+        }
+        let calendar = try context.params.string("calendar")
+        guard !calendar.isEmpty else {
+            throw EngineError(.nodeFailed, "no input: set param 'calendar' (e.g. 360_day)", node: context.nodeID)
+        }
+        var first = try context.params.int("first_year"), last = try context.params.int("last_year")
+        let defaults = ClimateSuiteConfiguration().years(of: experiment)
+        if first == 0 { first = defaults.lowerBound }
+        if last == 0 { last = defaults.upperBound }
+        return try TimeAxis.monthly(calendar: CFCalendar(cfName: calendar), units: CFTimeUnits(parsing: try context.params.string("time_units")),
+                                    startYear: first, endYear: last)
+    }
+}

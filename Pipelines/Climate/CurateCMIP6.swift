@@ -1,0 +1,94 @@
+import ClimateData
+import Foundation
+import SPFEngine
+
+/// `climate.curate`: selects one dataset from a `climate.discover` output, reads and joins its
+/// files (one vertical level), decodes time in the model's own calendar, and averages to
+/// months, years or decades with that calendar's month lengths as weights.
+public struct CurateCMIP6: NodeKind {
+    /// Kind name.
+    public static let name = "climate.curate"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Select one CMIP6 dataset, decode it (fills, calendar, grid normalisation) and aggregate in time with calendar weights."
+    /// Inputs.
+    public static let inputs = [InputSpec("catalog", doc: "a climate.discover output")]
+    /// Params.
+    public static let params = [
+        ParamSpec("source_id", .string, doc: "source_id of the dataset"),
+        ParamSpec("experiment", .string, default: "", doc: "experiment_id (empty: the only one)"),
+        ParamSpec("member", .string, default: "", doc: "member_id, or a realization like r2 matching r2i1p1f1 / r2i1p1f2 (empty: the only one)"),
+        ParamSpec("table", .string, default: "", doc: "table_id (empty: the only one)"),
+        ParamSpec("variable", .string, default: "", doc: "variable_id (empty: the only one)"),
+        ParamSpec("level", .string, default: "", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)"),
+        ParamSpec("period", .string, default: "year", doc: "none, month, year or decade"),
+        ParamSpec("min_coverage", .double, default: 1.0, doc: "drop periods with less than this fraction covered"),
+        ParamSpec("start_year", .int, default: 0, doc: "first year to keep (0: from the start)"),
+        ParamSpec("end_year", .int, default: 0, doc: "last year to keep (0: to the end)"),
+    ]
+    /// Makes the kind.
+    public init() {}
+
+    /// Writes the curated field (see `ClimateFieldObject`).
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let all = try DiscoveredDataset.all(in: try context.input("catalog"))
+        func want(_ value: String, _ param: String) throws -> Bool {
+            let v = try p.string(param)
+            // A member given as a realization ("r2") matches that realization's label in any model
+            // ("r2i1p1f1", UKESM1-0-LL's "r2i1p1f2").
+            if param == "member", v.hasPrefix("r"), v.dropFirst().allSatisfy(\.isNumber) { return value.hasPrefix(v + "i") }
+            return v.isEmpty || v == value
+        }
+        var matches: [DiscoveredDataset] = []
+        for d in all where try want(d.sourceID, "source_id") && want(d.experiment, "experiment") && want(d.member, "member")
+            && want(d.table, "table") && want(d.variable, "variable") { matches.append(d) }
+        guard matches.count == 1, let chosen = matches.first else {
+            throw ClimateDataError(.dataset, matches.isEmpty
+                ? "no dataset in the catalog matches source_id=\(try p.string("source_id")) (available: \(Set(all.map(\.sourceID)).sorted().joined(separator: ", ")))"
+                : "several datasets match (\(matches.map(\.id).joined(separator: ", "))); set experiment/member/table/variable")
+        }
+        let levelText = try p.string("level")
+        let level = levelText.isEmpty ? nil : try VerticalSelection(parsing: levelText)
+        context.progress(0.1, "reading \(chosen.files.count) file(s)")
+        var (field, issues, summary) = try chosen.dataset().read(options: CFReadOptions(level: level))
+        for i in issues { context.log(i.description) }
+        guard var time = field.time else { throw ClimateDataError(.malformed, "dataset \(chosen.id) has no time axis") }
+
+        // Year window.
+        let startYear = try p.int("start_year"), endYear = try p.int("end_year")
+        if startYear != 0 || endYear != 0 {
+            let dates = try time.dates()
+            let keep = dates.indices.filter { (startYear == 0 || dates[$0].year >= startYear) && (endYear == 0 || dates[$0].year <= endYear) }
+            guard let first = keep.first, let last = keep.last else {
+                throw ClimateDataError(.dataset, "dataset \(chosen.id) has no time steps in \(startYear)…\(endYear)")
+            }
+            let plane = field.grid.size
+            field.values = Array(field.values[(first * plane)..<((last + 1) * plane)])
+            time.values = Array(time.values[first...last])
+            time.bounds = time.bounds.map { Array($0[(2 * first)..<(2 * last + 2)]) }
+            field.time = time
+        }
+
+        let period = try p.string("period")
+        if period != "none" {
+            guard let agg = AggregationPeriod(rawValue: period) else {
+                throw ClimateDataError(.invalidArgument, "period '\(period)' is not none, month, year or decade")
+            }
+            context.progress(0.6, "aggregating to \(period)")
+            let minCoverage = try p.double("min_coverage")
+            let frames = try TimeAggregator(period: agg).frames(of: time).filter { $0.coverage >= minCoverage - 1e-9 }
+            guard !frames.isEmpty else { throw ClimateDataError(.dataset, "dataset \(chosen.id) has no complete \(period)") }
+            field.values = TimeAggregator.mean(field.values, pointsPerStep: field.grid.size, frames: frames)
+            field.time = try TimeAggregator.axis(of: frames, calendar: time.calendar, units: time.units)
+            let cm = field.variable.cellMethods ?? "time: mean"
+            field.variable.cellMethods = cm.contains("time: mean") ? cm + " (\(period)ly means, \(time.calendar.cfName) month lengths)" : cm + " time: mean"
+            if let d = try field.time?.dates() { summary.firstYear = d.first?.year ?? summary.firstYear; summary.lastYear = d.last?.year ?? summary.lastYear }
+        }
+        let facets = ["source_id": chosen.sourceID, "experiment": chosen.experiment, "member": chosen.member, "table": chosen.table, "period": period]
+        let obj = ClimateFieldObject(field: field, facets: facets, summary: summary)
+        try obj.write(to: try context.output("out"))
+        context.log("\(chosen.id): \(summary.files) file(s), \(summary.firstYear)–\(summary.lastYear), \(summary.calendar), \(summary.grid)")
+    }
+}

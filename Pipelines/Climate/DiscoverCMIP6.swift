@@ -1,0 +1,98 @@
+import ClimateData
+import Foundation
+import SPFEngine
+
+/// `climate.discover`: walks a CMIP6 DRS tree and records the selected datasets (latest version
+/// each, files in time order) and any issues (duplicate versions, unparsable names). The tree is
+/// either a directory on disk (`root`, whose content digest is part of the key) or the files
+/// directory of an upstream node (input `tree`, e.g. `climate.generate-suite`).
+public struct DiscoverCMIP6: NodeKind {
+    /// Kind name.
+    public static let name = "climate.discover"
+    /// Implementation version.
+    public static let version = 2
+    /// Summary.
+    public static let summary = "Find CMIP6 datasets in a DRS directory tree (selection by source_id, experiment, member, table, variable, grid)."
+    /// Params.
+    public static let params = [
+        ParamSpec("root", .path, default: .null, doc: "root of a CMIP6 tree on disk (its content digest is part of the key); omit when `tree` is wired"),
+        ParamSpec("subdirectory", .string, default: "", doc: "with `tree`: the folder inside the upstream files directory to walk (e.g. CMIP6)"),
+        ParamSpec("source_ids", .stringList, default: .list([]), doc: "source_id values to keep (empty: all)"),
+        ParamSpec("experiments", .stringList, default: .list([]), doc: "experiment_id values (empty: all)"),
+        ParamSpec("members", .stringList, default: .list([]), doc: "member_id values (empty: all)"),
+        ParamSpec("tables", .stringList, default: .list([]), doc: "table_id values (empty: all)"),
+        ParamSpec("variables", .stringList, default: .list([]), doc: "variable_id values (empty: all)"),
+        ParamSpec("grids", .stringList, default: .list([]), doc: "grid_label values (empty: all)"),
+    ]
+    /// Inputs.
+    public static let inputs = [InputSpec("tree", optional: true, doc: "an upstream object whose files directory holds a DRS tree")]
+    /// Makes the kind.
+    public init() {}
+
+    /// Writes attribute `datasets` (JSON list of {id, source_id, experiment, member, table, variable,
+    /// grid, version, files}) and `issues` (JSON list of strings), and int64 `file_count` [datasets].
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let selection = CMIP6Selection(sourceIDs: try p.strings("source_ids"), experiments: try p.strings("experiments"),
+                                       members: try p.strings("members"), tables: try p.strings("tables"),
+                                       variables: try p.strings("variables"), grids: try p.strings("grids"))
+        let root: String
+        let tree = try context.optionalInput("tree")
+        switch (try p.value("root"), tree) {
+        case (.string(let path), nil): root = path
+        case (.null, let t?):
+            guard let dir = t.filesDirectory else {
+                throw ClimateDataError(.notFound, "input `tree` (\(t.key)) has no files directory holding a CMIP6 tree")
+            }
+            let sub = try p.string("subdirectory")
+            root = sub.isEmpty ? dir.path : dir.appendingPathComponent(sub).path
+        case (.null, nil): throw ClimateDataError(.invalidArgument, "climate.discover needs `root` (a directory) or an input `tree`")
+        default: throw ClimateDataError(.invalidArgument, "climate.discover takes either `root` or an input `tree`, not both")
+        }
+        let catalog = try CMIP6Catalog(root: root, selection: selection)
+        guard !catalog.datasets.isEmpty else {
+            throw ClimateDataError(.dataset, "no CMIP6 dataset under \(root) matches the selection")
+        }
+        let entries = catalog.datasets.map(DiscoveredDataset.init)
+        let out = try context.output("out")
+        try out.setAttribute("datasets", String(decoding: try ClimateFieldObject.encoder.encode(entries), as: UTF8.self))
+        try out.setAttribute("issues", String(decoding: try ClimateFieldObject.encoder.encode(catalog.issues.map(\.description)), as: UTF8.self))
+        try out.write("file_count", shape: [catalog.datasets.count], values: catalog.datasets.map { Int64($0.files.count) })
+        for issue in catalog.issues { context.log(issue.description) }
+        context.log("found \(catalog.datasets.count) dataset(s), \(catalog.datasets.reduce(0) { $0 + $1.files.count }) file(s)")
+    }
+}
+
+/// One dataset as `climate.discover` records it (JSON in its `datasets` attribute).
+struct DiscoveredDataset: Codable, Equatable {
+    var id: String
+    var sourceID: String
+    var experiment: String
+    var member: String
+    var table: String
+    var variable: String
+    var grid: String
+    var version: String
+    var ignoredVersions: [String]
+    var files: [String]
+
+    init(_ d: CMIP6Dataset) {
+        id = d.id; sourceID = d.sourceID; experiment = d.experiment; member = d.member; table = d.table
+        variable = d.variable; grid = d.grid; version = d.version; ignoredVersions = d.ignoredVersions; files = d.files.map(\.path)
+    }
+
+    /// Back to a dataset (file names re-parsed).
+    func dataset() throws -> CMIP6Dataset {
+        var files: [CMIP6File] = []
+        for f in self.files { files.append(CMIP6File(path: f, name: try CMIP6FileName(parsing: f), version: version)) }
+        return CMIP6Dataset(id: id, version: version, files: files, ignoredVersions: ignoredVersions)
+    }
+
+    /// Reads the `datasets` attribute of a discover output.
+    static func all(in object: StoredObject) throws -> [DiscoveredDataset] {
+        guard let text = object.attribute("datasets") else {
+            throw ClimateDataError(.malformed, "input \(object.key) is not a climate.discover output (no `datasets` attribute)")
+        }
+        return try JSONDecoder().decode([DiscoveredDataset].self, from: Data(text.utf8))
+    }
+}

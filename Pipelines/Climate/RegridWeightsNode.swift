@@ -1,0 +1,59 @@
+import ClimateData
+import Foundation
+import SPFEngine
+
+/// `climate.regrid-weights`: remapping weights from the grid of its input to a target grid,
+/// computed once and cached as their own node (sparse rows: `row_start`, `columns`, `weights`).
+public struct RegridWeightsNode: NodeKind {
+    /// Kind name.
+    public static let name = "climate.regrid-weights"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Conservative or bilinear remapping weights from the input's lat-lon grid to a target grid."
+    /// Inputs.
+    public static let inputs = [InputSpec("source", doc: "any curated field (climate.curate output); only its grid is used")]
+    /// Params.
+    public static let params = [
+        ParamSpec("grid", .string, default: "r72x36", doc: "target grid: r<nlon>x<nlat> or n<N> (Gaussian)"),
+        ParamSpec("method", .string, default: "conservative", doc: "conservative or bilinear"),
+    ]
+    /// Makes the kind.
+    public init() {}
+
+    /// Writes int64 `row_start` [dst+1], int32 `columns` [links], float64 `weights` [links] and the
+    /// source/destination grids (`src_*`, `dst_*`).
+    public func run(_ context: NodeContext) throws {
+        let src = try ClimateFieldObject.read(try context.input("source")).field.grid
+        let dst = try LatLonGrid.named(try context.params.string("grid"))
+        let methodName = try context.params.string("method")
+        guard let method = RegridMethod(rawValue: methodName) else {
+            throw ClimateDataError(.invalidArgument, "method '\(methodName)' is not conservative or bilinear")
+        }
+        let w = try RegridWeights.compute(from: src, to: dst, method: method)
+        let out = try context.output("out")
+        try out.write("row_start", shape: [w.rowStart.count], values: w.rowStart.map(Int64.init))
+        try out.write("columns", shape: [max(1, w.columns.count)], values: w.columns.isEmpty ? [Int32(0)] : w.columns)
+        try out.write("weights", shape: [max(1, w.weights.count)], values: w.weights.isEmpty ? [0.0] : w.weights)
+        try ClimateFieldObject.writeGrid(src, prefix: "src", to: out)
+        try ClimateFieldObject.writeGrid(dst, prefix: "dst", to: out)
+        try out.setAttribute("method", method.rawValue)
+        try out.setAttribute("grid_name", try context.params.string("grid"))
+        try out.setAttribute("links", String(w.linkCount))
+        context.log("\(method.rawValue) weights \(src) -> \(dst): \(w.linkCount) links")
+    }
+
+    /// Reads weights written by `run`.
+    static func read(_ object: StoredObject) throws -> RegridWeights {
+        let src = try ClimateFieldObject.readGrid(prefix: "src", from: object)
+        let dst = try ClimateFieldObject.readGrid(prefix: "dst", from: object)
+        guard let m = RegridMethod(rawValue: object.attribute("method") ?? "") else {
+            throw ClimateDataError(.malformed, "input \(object.key) is not a climate.regrid-weights output")
+        }
+        let rowStart = try object.readInt64s("row_start").values.map(Int.init)
+        let links = rowStart.last ?? 0
+        let cols = Array(try object.readInt32s("columns").values.prefix(links))
+        let w = Array(try object.readDoubles("weights").values.prefix(links))
+        return try RegridWeights(source: src, destination: dst, method: m, rowStart: rowStart, columns: cols, weights: w)
+    }
+}

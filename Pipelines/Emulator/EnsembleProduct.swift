@@ -1,0 +1,209 @@
+import Foundation
+import SPFEngine
+import SPFModel
+
+/// An emulated ensemble as the merge and baseline-sampling kinds store it: one float32 dataset per
+/// variable `[member, time, lat, lon]` (physical units), `lat`, `lon`; attributes `source_id`,
+/// `scenario`, `timescale`, `start_year`, `years`, `members`, `model` (spf, flat, ar), `variables`,
+/// `sampling_seconds` (wall time of all the sampling behind it) and `seconds_per_trajectory`
+/// (per member and 10 simulated years).
+struct EnsembleProduct {
+    var sourceID: String
+    var scenario: String
+    var timescale: Timescale
+    var startYear: Int
+    var years: Int
+    var members: Int
+    var model: String
+    var variables: [String]
+    var lat: [Double]
+    var lon: [Double]
+    /// [member, time, C, lat, lon], physical units.
+    var values: [Float]
+    var samplingSeconds: Double
+
+    var frames: Int { timescale == .monthly ? years * 12 : (timescale == .yearly ? years : (years + 9) / 10) }
+
+    func write(to out: ObjectWriter) throws {
+        let h = lat.count, w = lon.count, c = variables.count, t = frames
+        for (k, v) in variables.enumerated() {
+            var field = [Float](repeating: 0, count: members * t * h * w)
+            for m in 0..<members {
+                for f in 0..<t {
+                    let src = ((m * t + f) * c + k) * h * w, dst = (m * t + f) * h * w
+                    for i in 0..<(h * w) { field[dst + i] = values[src + i] }
+                }
+            }
+            try out.write(v, shape: [members, t, h, w], values: field)
+        }
+        try out.write("lat", shape: [h], values: lat)
+        try out.write("lon", shape: [w], values: lon)
+        try out.setAttributes([
+            "source_id": sourceID, "scenario": scenario, "timescale": timescale.name, "start_year": String(startYear),
+            "years": String(years), "members": String(members), "model": model,
+            "variables": try EmulatorObjects.json(variables), "sampling_seconds": String(samplingSeconds),
+            "seconds_per_trajectory": String(samplingSeconds / Double(max(members, 1)) / (Double(years) / 10)),
+        ])
+    }
+}
+
+extension Timescale {
+    /// The manifest spelling.
+    var name: String {
+        switch self {
+        case .decadal: "decadal"
+        case .yearly: "yearly"
+        case .monthly: "monthly"
+        }
+    }
+}
+
+/// `spf.merge`: gathers the final-stage states of every member block (and every decade or year
+/// branch) of one product into one ensemble `[member, time, lat, lon]` per variable, de-normalised.
+public struct MergeEnsemble: NodeKind {
+    /// Kind name.
+    public static let name = "spf.merge"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Gather SPF final-stage states of all member blocks into one ensemble product."
+    /// Params.
+    public static let params = [
+        ParamSpec("timescale", .string, doc: "decadal, yearly or monthly"),
+        ParamSpec("start_year", .int, doc: "first year of the product"),
+        ParamSpec("years", .int, doc: "years in the product"),
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("model", doc: "spf.train output the states were sampled with"),
+        InputSpec("states", list: true, doc: "spf.stage outputs of the last stage"),
+    ]
+    /// Makes the kind.
+    public init() {}
+
+    /// Merges.
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
+        let timescale = try SampleStage.timescale(try p.string("timescale"), node: context.nodeID)
+        let startYear = try p.int("start_year"), years = try p.int("years")
+        let pyramid = model.info.pyramid, sampler = try PyramidSampler(config: pyramid)
+        let h = pyramid.height, w = pyramid.width, c = pyramid.channels, plane = h * w
+        let monthsPerFrame = timescale.months
+        let periodStart = startYear * 12
+        var parts: [(members: [Int], frameStarts: [Int], values: [Float])] = []
+        var seconds = 0.0
+        var scenario = "", sourceIndex = -1
+        for object in try context.inputList("states") {
+            let (state, s) = try EmulatorObjects.readState(object, node: context.nodeID)
+            seconds += s
+            scenario = state.info.request.scenario
+            sourceIndex = state.info.request.source
+            let out = try sampler.output(state)
+            parts.append((state.info.request.members, out.frameStarts, out.values))
+        }
+        let allMembers = Array(Set(parts.flatMap(\.members))).sorted()
+        let memberIndex = Dictionary(uniqueKeysWithValues: allMembers.enumerated().map { ($1, $0) })
+        let product = EnsembleProduct(sourceID: model.sources.indices.contains(sourceIndex) ? model.sources[sourceIndex] : "?",
+                                      scenario: scenario, timescale: timescale, startYear: startYear, years: years,
+                                      members: allMembers.count, model: "spf", variables: pyramid.variables,
+                                      lat: model.lat, lon: model.lon, values: [], samplingSeconds: seconds)
+        let t = product.frames
+        var values = [Float](repeating: .nan, count: allMembers.count * t * c * plane)
+        for part in parts {
+            let frames = part.frameStarts.count
+            for (k, member) in part.members.enumerated() {
+                guard let mi = memberIndex[member] else { continue }
+                for (f, start) in part.frameStarts.enumerated() {
+                    let ti = (start - periodStart) / monthsPerFrame
+                    guard ti >= 0, ti < t else { continue }
+                    let src = (k * frames + f) * c * plane, dst = (mi * t + ti) * c * plane
+                    let frame = Array(part.values[src..<(src + c * plane)])
+                    let physical = model.info.normalizer.denormalizeFields(frame, plane: plane)
+                    for i in 0..<(c * plane) { values[dst + i] = physical[i] }
+                }
+            }
+        }
+        if let missing = values.firstIndex(where: { $0.isNaN }) {
+            let frame = (missing / (c * plane)) % t
+            throw EngineError(.nodeFailed, "product frame \(frame) of member \(allMembers[missing / (c * plane * t)]) is not covered by any input state", node: context.nodeID)
+        }
+        var full = product
+        full.values = values
+        try full.write(to: try context.output())
+    }
+}
+
+/// `spf.sample-baseline`: samples a baseline generative model (flat flow or autoregressive pyramidal
+/// flow) for one ESM, scenario and period, directly into an ensemble product.
+public struct SampleBaseline: NodeKind {
+    /// Kind name.
+    public static let name = "spf.sample-baseline"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
+    /// Params.
+    public static let params = [
+        ParamSpec("source_id", .string, doc: "ESM to emulate"),
+        ParamSpec("scenario", .string, doc: "scenario label"),
+        ParamSpec("start_year", .int, doc: "first year"),
+        ParamSpec("years", .int, doc: "years"),
+        ParamSpec("members", .int, default: 20, doc: "ensemble members"),
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("model", doc: "spf.train output of variant flat or ar"),
+        InputSpec("forcing", doc: "climate.align-forcings output of the scenario"),
+    ]
+    /// Uses both cores.
+    public static let threads = 2
+    /// Makes the kind.
+    public init() {}
+
+    /// Samples.
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let started = Date()
+        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
+        let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
+        let sourceID = try p.string("source_id")
+        guard let source = model.sources.firstIndex(of: sourceID) else {
+            throw EngineError(.nodeFailed, "source_id \(sourceID) is not one the model was trained on", node: context.nodeID)
+        }
+        let pyramid = model.info.pyramid
+        let timescale = pyramid.timescales[pyramid.timescales.count - 1]
+        let startYear = try p.int("start_year"), years = try p.int("years"), members = try p.int("members")
+        let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: timescale,
+                                      members: Array(0..<members), source: source, seed: context.seed,
+                                      decadeOriginYear: model.info.training.decadeOriginYear)
+        let out: (values: [Float], shape: FieldShape, frameStarts: [Int])
+        if pyramid.autoregressive {
+            out = try AutoregressiveSampler(config: pyramid).sample(request, forcing: forcing, velocity: model.network)
+        } else {
+            let sampler = try PyramidSampler(config: pyramid)
+            out = try sampler.output(try sampler.sample(request, forcing: forcing, velocity: model.network))
+        }
+        let plane = pyramid.height * pyramid.width, c = pyramid.channels
+        var product = EnsembleProduct(sourceID: sourceID, scenario: try p.string("scenario"), timescale: timescale, startYear: startYear,
+                                      years: years, members: members, model: model.variant, variables: pyramid.variables,
+                                      lat: model.lat, lon: model.lon, values: [], samplingSeconds: 0)
+        let t = product.frames
+        var values = [Float](repeating: .nan, count: members * t * c * plane)
+        for m in 0..<members {
+            for (f, start) in out.frameStarts.enumerated() {
+                let ti = (start - startYear * 12) / timescale.months
+                guard ti >= 0, ti < t else { continue }
+                let src = (m * out.shape.frames + f) * c * plane, dst = (m * t + ti) * c * plane
+                let physical = model.info.normalizer.denormalizeFields(Array(out.values[src..<(src + c * plane)]), plane: plane)
+                for i in 0..<(c * plane) { values[dst + i] = physical[i] }
+            }
+        }
+        guard !values.contains(where: { $0.isNaN }) else {
+            throw EngineError(.nodeFailed, "the baseline did not cover every frame of \(startYear)+\(years)y", node: context.nodeID)
+        }
+        product.values = values
+        product.samplingSeconds = Date().timeIntervalSince(started)
+        try product.write(to: try context.output())
+    }
+}

@@ -1,0 +1,146 @@
+import ClimateData
+import Foundation
+import SPFEngine
+
+/// `spf.export`: writes emulated ensembles as CF-1.8 netCDF-4 (shuffle + deflate), one file per
+/// variable, ESM, scenario and timescale, `(member, time, lat, lon)`, in CMIP naming
+/// (`tas_Amon_SPF-CESM2_ssp245_r32x16_yearly.nc`), readable by xarray, CDO and ncview as they are.
+///
+/// Time is written in the ESM's own calendar (param `calendars` maps source_id to calendar; the
+/// emulator produces calendar months and years, so no conversion happens) with bounds.
+/// With `publish_dir` set, files are also published there atomically (written beside, then renamed)
+/// under `<publish_dir>/<run label>/` with a `latest` symbolic link switched by rename, and a JSON
+/// summary `summary.json` a monitoring system can read.
+public struct ExportEnsemble: NodeKind {
+    /// Kind name.
+    public static let name = "spf.export"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Export emulated ensembles as CF-1.8 netCDF (member, time, lat, lon), optionally publishing them."
+    /// Params.
+    public static let params = [
+        ParamSpec("calendars", .object, default: .object([:]), doc: "source_id → CF calendar of its output (default noleap)"),
+        ParamSpec("deflate", .int, default: 4, doc: "deflate level (shuffle always on)"),
+        ParamSpec("publish_dir", .string, default: "", key: false, doc: "publish directory (empty: keep the files in the cache only)"),
+        ParamSpec("label", .string, default: "", key: false, doc: "label of this publication (default: the node's cache key prefix)"),
+    ]
+    /// Inputs.
+    public static let inputs = [InputSpec("products", list: true, doc: "spf.merge or spf.sample-baseline outputs")]
+    /// Makes the kind.
+    public init() {}
+
+    /// The time axis of a product: month, year or decade frames with bounds, in `calendar`.
+    static func timeAxis(startYear: Int, years: Int, timescale: String, calendar: CFCalendar) throws -> ClimateData.TimeAxis {
+        let units = CFTimeUnits(unit: .days, reference: CFDateTime(year: 1850, month: 1, day: 1))
+        let origin = calendar.dayNumber(year: 1850, month: 1, day: 1)
+        func day(_ y: Int, _ m: Int) -> Double { Double(calendar.dayNumber(year: y, month: m, day: 1) - origin) }
+        var values: [Double] = [], bounds: [Double] = []
+        func add(_ lo: Double, _ hi: Double) { values.append((lo + hi) / 2); bounds += [lo, hi] }
+        switch timescale {
+        case "monthly":
+            for y in startYear..<(startYear + years) {
+                for m in 1...12 { add(day(y, m), m == 12 ? day(y + 1, 1) : day(y, m + 1)) }
+            }
+        case "yearly":
+            for y in startYear..<(startYear + years) { add(day(y, 1), day(y + 1, 1)) }
+        default:
+            var y = startYear
+            while y < startYear + years { add(day(y, 1), day(min(y + 10, startYear + years), 1)); y += 10 }
+        }
+        return try ClimateData.TimeAxis(calendar: calendar, units: units, values: values, bounds: bounds)
+    }
+
+    /// CF metadata of the emulated variables.
+    static func variableSpec(_ name: String, timescale: String) -> CFVariableSpec {
+        let period = timescale == "monthly" ? "month" : (timescale == "yearly" ? "year" : "10 years")
+        switch name {
+        case "tas": return CFVariableSpec(name: "tas", standardName: "air_temperature", longName: "Near-Surface Air Temperature (emulated)",
+                                          units: "K", cellMethods: "area: time: mean (interval: 1 \(period))")
+        case "pr": return CFVariableSpec(name: "pr", standardName: "precipitation_flux", longName: "Precipitation (emulated)",
+                                         units: "kg m-2 s-1", cellMethods: "area: time: mean (interval: 1 \(period))")
+        default: return CFVariableSpec(name: name, units: "1")
+        }
+    }
+
+    /// Writes the files (and publishes them).
+    public func run(_ context: NodeContext) throws {
+        let calendars = try context.params.value("calendars")
+        let out = try context.output()
+        var written: [[String: String]] = []
+        for object in try context.inputList("products") {
+            guard let source = object.attribute("source_id"), let scenario = object.attribute("scenario"),
+                  let timescale = object.attribute("timescale"), let start = object.attribute("start_year").flatMap(Int.init),
+                  let years = object.attribute("years").flatMap(Int.init) else {
+                throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: context.nodeID)
+            }
+            let modelName = object.attribute("model") ?? "spf"
+            var calendarName = "noleap"
+            if case .object(let m) = calendars, case .string(let c)? = m[source] { calendarName = c }
+            let calendar = try CFCalendar(cfName: calendarName)
+            let grid = try ClimateData.LatLonGrid(lat: try object.readDoubles("lat").values, lon: try object.readDoubles("lon").values)
+            let time = try Self.timeAxis(startYear: start, years: years, timescale: timescale, calendar: calendar)
+            let variables = try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID)
+            for v in variables {
+                let (shape, values) = try object.readFloats(v)
+                guard shape.count == 4, shape[1] == time.count else {
+                    throw EngineError(.nodeFailed, "\(v) of \(source) has shape \(shape); expected [member, \(time.count), lat, lon]", node: context.nodeID)
+                }
+                let tag = modelName == "spf" ? "SPF" : modelName.uppercased()
+                let fileName = "\(v)_\(timescale == "monthly" ? "Amon" : "Ayr")_\(tag)-\(source)_\(scenario)_r\(grid.nlon)x\(grid.nlat)_\(timescale).nc"
+                let spec = CFFileSpec(
+                    variable: Self.variableSpec(v, timescale: timescale), grid: grid, time: time,
+                    members: (0..<shape[0]).map { "m\($0)" },
+                    globalAttributes: [("title", .text("\(tag) emulation of \(source) \(scenario), \(timescale) \(v)")),
+                                       ("source_id", .text(source)), ("experiment_id", .text(scenario)),
+                                       ("emulator", .text(modelName)), ("frequency", .text(timescale))],
+                    provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
+                                             cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
+                    deflateLevel: try context.params.int("deflate"))
+                try CFWriter.write(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec, values: values)
+                written.append(["file": fileName, "source_id": source, "scenario": scenario, "timescale": timescale,
+                                "variable": v, "members": String(shape[0]), "model": modelName])
+            }
+        }
+        try out.setAttribute("files", try EmulatorObjects.json(written))
+        let publish = try context.params.string("publish_dir")
+        if !publish.isEmpty {
+            let label = try context.params.string("label")
+            try Publisher(directory: URL(fileURLWithPath: publish)).publish(
+                files: written.compactMap { $0["file"] }.map { out.filesDirectory.appendingPathComponent($0) },
+                label: label.isEmpty ? context.nodeID : label, summary: written)
+            context.log("published \(written.count) files to \(publish)")
+        }
+    }
+}
+
+/// Publishes files into a directory a monitoring system and users read: `<dir>/<label>/` is filled
+/// under a temporary name and renamed into place, then `latest` is switched by renaming a new link
+/// over it, so readers never see a half-written publication.
+struct Publisher {
+    var directory: URL
+
+    func publish(files: [URL], label: String, summary: [[String: String]]) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        let final = directory.appendingPathComponent(label)
+        let staging = directory.appendingPathComponent(".\(label).tmp-\(getpid())")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        for f in files { try fm.copyItem(at: f, to: staging.appendingPathComponent(f.lastPathComponent)) }
+        let json = try JSONSerialization.data(withJSONObject: ["label": label, "files": summary,
+                                                               "published": ISO8601DateFormatter().string(from: Date())],
+                                              options: [.sortedKeys, .prettyPrinted])
+        try json.write(to: staging.appendingPathComponent("summary.json"))
+        if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
+        try fm.moveItem(at: staging, to: final)
+        let link = directory.appendingPathComponent(".latest.tmp-\(getpid())")
+        try? fm.removeItem(at: link)
+        try fm.createSymbolicLink(atPath: link.path, withDestinationPath: label)
+        guard rename(link.path, directory.appendingPathComponent("latest").path) == 0 else {
+            throw EngineError(.nodeFailed, "could not switch \(directory.path)/latest: \(String(cString: strerror(errno)))")
+        }
+        try json.write(to: directory.appendingPathComponent("summary.json.tmp"))
+        _ = rename(directory.appendingPathComponent("summary.json.tmp").path, directory.appendingPathComponent("summary.json").path)
+    }
+}

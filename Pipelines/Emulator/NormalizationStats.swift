@@ -1,0 +1,45 @@
+import Foundation
+import SPFEngine
+import SPFModel
+
+/// `spf.norm-stats`: per-variable and per-forcing normalisation statistics, computed on the
+/// training split only (the held-out scenario never enters them).
+///
+/// Output attribute `normalizer` (JSON of SPFModel's `Normalizer`), datasets `field_mean`,
+/// `field_std` `[C]` and `forcing_mean`, `forcing_std` `[G]` for inspection.
+public struct NormalizationStats: NodeKind {
+    /// Kind name.
+    public static let name = "spf.norm-stats"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Normalisation statistics of the training split (fields and forcings)."
+    /// Params.
+    public static let params = [
+        ParamSpec("experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
+                  doc: "experiments of the training split"),
+    ]
+    /// Inputs.
+    public static let inputs = [InputSpec("shards", list: true, doc: "spf.shards outputs")]
+    /// Makes the kind.
+    public init() {}
+
+    /// Fits the statistics.
+    public func run(_ context: NodeContext) throws {
+        let split = Set(try context.params.strings("experiments"))
+        let shards = try context.inputList("shards").map { try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split) }
+        let sources = shards.map(\.sourceID)
+        let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
+        guard let channels = shards.first?.variables.count, !runs.isEmpty else {
+            throw EngineError(.nodeFailed, "no training runs of experiments \(split.sorted()) in the shards", node: context.nodeID)
+        }
+        let norm = try Normalizer.fit(runs: runs, channels: channels)
+        let out = try context.output()
+        try out.setAttribute("normalizer", try EmulatorObjects.json(norm))
+        try out.write("field_mean", shape: [norm.fieldMean.count], values: norm.fieldMean)
+        try out.write("field_std", shape: [norm.fieldStd.count], values: norm.fieldStd)
+        try out.write("forcing_mean", shape: [norm.globalMean.count], values: norm.globalMean)
+        try out.write("forcing_std", shape: [norm.globalStd.count], values: norm.globalStd)
+        context.log("fitted on \(runs.count) runs of \(sources.count) ESMs: field mean \(norm.fieldMean), std \(norm.fieldStd)")
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SPFEngine
+import SPFModel
+
+/// `spf.stage`: runs one SPF pyramid stage for a block of ensemble members and caches the stage's
+/// end state — the pipeline form of "run stage k from this state".
+///
+/// Stage 0 starts from noise for the members `member_start ..< member_start + member_count` over
+/// `start_year ..< start_year + years`; later stages take the `previous` state, branch it to this
+/// node's `target` timescale and period (temporal funneling keeps only the frames of that period),
+/// renoise at the jump and integrate. Members draw from their own RNG streams, so member 731 is the
+/// same whether computed alone or in a block of 1,000, and a yearly and a monthly product that share
+/// the decadal and yearly stage nodes agree by construction.
+/// Output: dataset `latent`, attributes `state` (JSON sampler state) and `seconds` (wall time of this
+/// stage plus its share of the earlier stages it branches from).
+public struct SampleStage: NodeKind {
+    /// Kind name.
+    public static let name = "spf.stage"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
+    /// Params.
+    public static let params = [
+        ParamSpec("stage", .int, doc: "pyramid stage to run (0 = decadal, coarsest)"),
+        ParamSpec("target", .string, doc: "output timescale of the path: decadal, yearly or monthly"),
+        ParamSpec("source_id", .string, doc: "ESM to emulate (one of the model's sources)"),
+        ParamSpec("scenario", .string, doc: "scenario label (the forcing input supplies the numbers)"),
+        ParamSpec("start_year", .int, doc: "first year of the period this node covers"),
+        ParamSpec("years", .int, doc: "years in the period"),
+        ParamSpec("member_start", .int, default: 0, doc: "first member of the block"),
+        ParamSpec("member_count", .int, default: 10, doc: "members in the block"),
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("model", doc: "spf.train output (variant spf)"),
+        InputSpec("forcing", doc: "climate.align-forcings output of the scenario"),
+        InputSpec("previous", optional: true, doc: "spf.stage output of the previous stage (absent for stage 0)"),
+    ]
+    /// Uses both cores for its GEMMs.
+    public static let threads = 2
+    /// Makes the kind.
+    public init() {}
+
+    /// Parses a timescale name.
+    static func timescale(_ name: String, node: String) throws -> Timescale {
+        switch name {
+        case "decadal": return .decadal
+        case "yearly": return .yearly
+        case "monthly": return .monthly
+        default: throw EngineError(.nodeFailed, "unknown timescale '\(name)' (decadal, yearly, monthly)", node: node)
+        }
+    }
+
+    /// Runs the stage.
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let started = Date()
+        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
+        let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
+        let sourceID = try p.string("source_id")
+        guard let source = model.sources.firstIndex(of: sourceID) else {
+            throw EngineError(.nodeFailed, "source_id \(sourceID) is not one the model was trained on (\(model.sources.joined(separator: ", ")))", node: context.nodeID)
+        }
+        let target = try Self.timescale(try p.string("target"), node: context.nodeID)
+        let stage = try p.int("stage"), startYear = try p.int("start_year"), years = try p.int("years")
+        let sampler = try PyramidSampler(config: model.info.pyramid)
+        var state: SamplerState
+        // Wall time behind this state: its own plus the share of the previous stages' time that the
+        // frames it branches off account for (a decade's yearly branch carries 1/9 of a 9-decade stage 0).
+        var inherited = 0.0
+        if let previous = try context.optionalInput("previous") {
+            let (prev, prevSeconds) = try EmulatorObjects.readState(previous, node: context.nodeID)
+            inherited = prevSeconds * min(1, Double(years) / Double(max(prev.info.request.years, 1)))
+            state = try sampler.branch(prev, target: target, startYear: startYear, years: years)
+        } else {
+            guard stage == 0 else { throw EngineError(.nodeFailed, "stage \(stage) needs a `previous` input", node: context.nodeID) }
+            let first = try p.int("member_start"), count = try p.int("member_count")
+            let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: target,
+                                          members: Array(first..<(first + count)), source: source, seed: context.seed,
+                                          decadeOriginYear: model.info.training.decadeOriginYear)
+            state = try sampler.initialState(request)
+        }
+        context.progress(0.05, "stage \(stage) \(target) \(startYear)+\(years)y")
+        state = try sampler.runStage(stage, from: state, forcing: forcing, velocity: model.network)
+        try EmulatorObjects.writeState(state, seconds: inherited + Date().timeIntervalSince(started), to: try context.output())
+    }
+}

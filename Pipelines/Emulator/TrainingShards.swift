@@ -1,0 +1,125 @@
+import ClimateData
+import Foundation
+import SPFEngine
+
+/// `spf.shards`: one ESM's regridded monthly runs, paired with their aligned forcings, as training
+/// shards in the model's input format.
+///
+/// Inputs: the `climate.regrid` outputs of every variable (list `fields`; paired by experiment and
+/// member) and the `climate.align-forcings` outputs of each experiment (list `forcing`).
+/// Output datasets: `fields_<i>` float32 `[months, C, lat, lon]` (C in `variables` order),
+/// `forcing_<i>` float32 `[months, G]`, `lat`, `lon`; attributes `runs` (JSON list of
+/// experiment, member, startYear, months, index), `source_id`, `calendar`, `variables`, `forcing_names`.
+public struct TrainingShards: NodeKind {
+    /// Kind name.
+    public static let name = "spf.shards"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Training shards of one ESM: monthly fields [months, C, lat, lon] with aligned forcings."
+    /// Params.
+    public static let params = [
+        ParamSpec("variables", .stringList, default: .list([.string("tas"), .string("pr")]), doc: "output variables, in channel order"),
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("fields", list: true, doc: "climate.regrid outputs (monthly) of one ESM: every variable, experiment and member"),
+        InputSpec("forcing", list: true, doc: "climate.align-forcings outputs of that ESM, one per experiment"),
+    ]
+    /// Makes the kind.
+    public init() {}
+
+    /// Pairs fields by (experiment, member), checks months and grids, writes one shard.
+    public func run(_ context: NodeContext) throws {
+        let variables = try context.params.strings("variables")
+        var byRun: [String: [String: ClimateFieldObject]] = [:]
+        var source = ""
+        for object in try context.inputList("fields") {
+            let o = try ClimateFieldObject.read(object)
+            let f = o.facets
+            guard let exp = f["experiment"], let member = f["member"] else {
+                throw EngineError(.nodeFailed, "input \(object.key) lacks experiment/member facets", node: context.nodeID)
+            }
+            if source.isEmpty { source = f["source_id"] ?? "" }
+            guard f["source_id"] == source else {
+                throw EngineError(.nodeFailed, "inputs mix ESMs \(source) and \(f["source_id"] ?? "?"); one shard per ESM", node: context.nodeID)
+            }
+            byRun["\(exp)\t\(member)", default: [:]][o.field.variable.name] = o
+        }
+        var forcings: [String: StoredObject] = [:]
+        for object in try context.inputList("forcing") {
+            guard let exp = object.attribute("experiment_id") else {
+                throw EngineError(.nodeFailed, "forcing input \(object.key) has no experiment_id", node: context.nodeID)
+            }
+            forcings[exp] = object
+        }
+        let out = try context.output()
+        var entries: [EmulatorObjects.RunEntry] = []
+        var grid: ClimateData.LatLonGrid?
+        var calendar = ""
+        var forcingNames: [String] = []
+        for (index, runKey) in byRun.keys.sorted().enumerated() {
+            let parts = runKey.split(separator: "\t").map(String.init)
+            let (exp, member) = (parts[0], parts[1])
+            guard let objects = byRun[runKey] else { continue }
+            let fields = try variables.map { v -> ClimateFieldObject in
+                guard let o = objects[v] else {
+                    throw EngineError(.nodeFailed, "run \(source) \(exp) \(member) has no variable '\(v)' (has \(objects.keys.sorted()))", node: context.nodeID)
+                }
+                return o
+            }
+            let first = fields[0].field
+            guard let time = first.time else { throw EngineError(.nodeFailed, "\(source) \(exp) \(member): no time axis", node: context.nodeID) }
+            let dates = try time.dates()
+            guard let d0 = dates.first, d0.month == 1, dates.count % 12 == 0 else {
+                throw EngineError(.nodeFailed, "\(source) \(exp) \(member): shards need whole years of monthly frames from January (\(dates.count) frames)", node: context.nodeID)
+            }
+            for f in fields.dropFirst() where f.field.grid != first.grid || f.field.values.count != first.values.count {
+                throw EngineError(.nodeFailed, "\(source) \(exp) \(member): variables differ in grid or length", node: context.nodeID)
+            }
+            if let g = grid, g != first.grid {
+                throw EngineError(.nodeFailed, "\(source): runs are on different grids; regrid them to one grid first", node: context.nodeID)
+            }
+            grid = first.grid
+            calendar = time.calendar.cfName
+            guard let forcing = forcings[exp] else {
+                throw EngineError(.nodeFailed, "no aligned forcing for experiment \(exp) (have \(forcings.keys.sorted()))", node: context.nodeID)
+            }
+            let names = try EmulatorObjects.decode([String].self, forcing.attribute("forcing_names"), what: "forcing_names", node: context.nodeID)
+            if forcingNames.isEmpty { forcingNames = names }
+            let (fshape, fvalues) = try forcing.readFloats("forcing_monthly")
+            let fYear = EmulatorObjects.firstYear(forcing) ?? d0.year
+            let offset = (d0.year - fYear) * 12
+            let months = dates.count
+            guard offset >= 0, fshape.count == 2, offset + months <= fshape[0] else {
+                throw EngineError(.nodeFailed, "\(source) \(exp): forcing covers \(fYear)+\(fshape.first ?? 0) months, fields \(d0.year)+\(months)", node: context.nodeID)
+            }
+            let g = fshape[1]
+            let forcingSlice = Array(fvalues[(offset * g)..<((offset + months) * g)])
+            let plane = first.grid.nlat * first.grid.nlon
+            var packed = [Float](repeating: 0, count: months * variables.count * plane)
+            for t in 0..<months {
+                for (c, f) in fields.enumerated() {
+                    let src = t * plane, dst = (t * variables.count + c) * plane
+                    for k in 0..<plane {
+                        let v = f.field.values[src + k]
+                        packed[dst + k] = v.isNaN ? 0 : v
+                    }
+                }
+            }
+            try out.write("fields_\(index)", shape: [months, variables.count, first.grid.nlat, first.grid.nlon], values: packed)
+            try out.write("forcing_\(index)", shape: [months, g], values: forcingSlice)
+            entries.append(.init(experiment: exp, member: member, startYear: d0.year, months: months, index: index))
+            context.progress(Double(index + 1) / Double(byRun.count), "\(exp) \(member)")
+        }
+        guard let g = grid else { throw EngineError(.nodeFailed, "no runs in the inputs", node: context.nodeID) }
+        try out.write("lat", shape: [g.nlat], values: g.lat)
+        try out.write("lon", shape: [g.nlon], values: g.lon)
+        try out.setAttribute("runs", try EmulatorObjects.json(entries))
+        try out.setAttribute("source_id", source)
+        try out.setAttribute("calendar", calendar)
+        try out.setAttribute("variables", try EmulatorObjects.json(variables))
+        try out.setAttribute("forcing_names", try EmulatorObjects.json(forcingNames))
+        context.log("\(source): \(entries.count) runs, grid \(g.nlat)x\(g.nlon), calendar \(calendar)")
+    }
+}

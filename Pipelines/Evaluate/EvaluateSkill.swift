@@ -1,0 +1,205 @@
+import Evaluation
+import Foundation
+import SPFEngine
+
+/// `eval.evaluate`: scores every emulated ensemble and the cheap baselines against the simulator's
+/// held-out members of the held-out scenario, per ESM and averaged over ESMs (as the SPF paper's
+/// Table 4): latitude-weighted RMSE of the ensemble mean, bias, fair CRPS, spread–skill and the
+/// ClimateBench NRMSE total, at the decadal, yearly and monthly timescales, over 2015–2100 and
+/// 2080–2100; plus the floor (the simulator's members scored leave-one-out) and every model's CRPS
+/// as a multiple of it.
+///
+/// Baselines fitted here on the training shards of each ESM: climatology, pattern scaling (per-cell,
+/// per-calendar-month regression on the global forcings) and stochastic pattern scaling (the same
+/// plus resampled whole-field residual segments of that ESM's training runs).
+/// Output: attributes `skill` (JSON list of skill records), `figures` (the headline `figure` lines,
+/// which `spfflow run` prints at its end), `units`, `sampling` (JSON seconds per 10-year trajectory
+/// per generative model).
+public struct EvaluateSkill: NodeKind {
+    /// Kind name.
+    public static let name = "eval.evaluate"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Skill of the emulators and baselines against held-out simulator members (CRPS, RMSE, spread-skill, NRMSE)."
+    /// Params.
+    public static let params = [
+        ParamSpec("scenario", .string, default: "ssp245", doc: "held-out scenario"),
+        ParamSpec("periods", .stringList, default: .list([.string("2015-2100"), .string("2080-2100")]), doc: "periods scored"),
+        ParamSpec("baseline_members", .int, default: 20, doc: "members of the stochastic pattern-scaling ensemble"),
+        ParamSpec("training_experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
+                  doc: "experiments the baselines are fitted on"),
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("products", list: true, doc: "spf.merge / spf.sample-baseline outputs (the emulated ensembles)"),
+        InputSpec("truth", list: true, doc: "climate.regrid outputs of the held-out scenario (every ESM, variable, member)"),
+        InputSpec("shards", list: true, doc: "spf.shards outputs (training data for the baselines)"),
+        InputSpec("forcing", list: true, doc: "climate.align-forcings outputs of the held-out scenario, one per ESM"),
+    ]
+    /// Uses both cores for scoring.
+    public static let threads = 2
+    /// Makes the kind.
+    public init() {}
+
+    static let modelIDs = ["spf": ModelID.spf, "flat": ModelID.flatFlow, "ar": ModelID.autoregressiveFlow]
+
+    /// Scores everything.
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let periods = try p.strings("periods").map { try EvaluationPeriod(parsing: $0) }
+        let plan = EvaluationPlan(periods: periods, threads: max(1, context.threads))
+        let truth = try HeldOutTruth.load(try context.inputList("truth"), firstYear: periods.map(\.firstYear).min() ?? 2015,
+                                          lastYear: periods.map(\.lastYear).max() ?? 2100, node: context.nodeID)
+        var records: [SkillRecord] = []
+        var sampling: [String: [Double]] = [:]
+        let products = try context.inputList("products")
+        for (i, object) in products.enumerated() {
+            guard let esm = object.attribute("source_id"), let tsName = object.attribute("timescale"),
+                  let timescale = Evaluation.Timescale(rawValue: tsName), let start = object.attribute("start_year").flatMap(Int.init),
+                  let years = object.attribute("years").flatMap(Int.init) else {
+                throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: context.nodeID)
+            }
+            let model = Self.modelIDs[object.attribute("model") ?? "spf"] ?? (object.attribute("model") ?? "spf")
+            if let s = object.attribute("seconds_per_trajectory").flatMap(Double.init) { sampling["\(model) \(tsName)", default: []].append(s) }
+            let axis = timescale == .decadal ? Evaluation.TimeAxis.decadal(startYear: start, endYear: start + years - 1)
+                : Evaluation.TimeAxis(timescale: timescale, startYear: start, count: timescale == .monthly ? years * 12 : years)
+            for variable in try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID) {
+                guard let t = truth.fields[esm]?[variable] else { continue }
+                let (shape, values) = try object.readFloats(variable)
+                let ensemble = try EnsembleField(members: shape[0], times: shape[1], grid: truth.grid, values: values)
+                // Scored at the product's own timescale and every coarser one.
+                for target in Evaluation.Timescale.allCases where target >= timescale {
+                    let (e, eAxis) = try TimeAggregation.aggregate(ensemble, axis: axis, to: target)
+                    let (tr, _) = try TimeAggregation.aggregate(try t.field.selecting(times: t.frames(of: axis)), axis: axis, to: target)
+                    var sub = plan
+                    sub.timescales = [target]
+                    records += try SkillEvaluator.evaluate(model: model, esm: esm, variable: variable, ensemble: e, truth: tr,
+                                                           axis: eAxis, grid: truth.grid, plan: sub)
+                }
+            }
+            context.progress(Double(i + 1) / Double(products.count + 2), "scored \(object.attribute("model") ?? "") \(esm) \(tsName)")
+        }
+        records += try scoreBaselinesAndFloor(context, truth: truth, plan: plan)
+        var table = SkillTable(records: records, units: ["tas": "K", "pr": "kg m-2 s-1"])
+        table = table.addingESMAverage().addingFloorMultiples()
+        let figures = periods.first.map { table.headlineFigures(period: $0.label) } ?? []
+        var lines = figures.map(\.line)
+        for (label, seconds) in sampling.sorted(by: { $0.key < $1.key }) {
+            let name = label.replacingOccurrences(of: " ", with: "_")
+            lines.append(HeadlineFigure(name: "\(name)_seconds_per_trajectory", value: seconds.reduce(0, +) / Double(seconds.count), unit: "s").line)
+        }
+        let out = try context.output()
+        try out.setAttribute("skill", try EmulatorObjects.json(table.records))
+        try out.setAttribute("figures", lines.joined(separator: "\n"))
+        try out.setAttribute("sampling", try EmulatorObjects.json(sampling.mapValues { $0.reduce(0, +) / Double($0.count) }))
+        try out.write("record_count", shape: [1], values: [Int64(table.records.count)])
+        context.log(lines.joined(separator: "\n"))
+    }
+
+    /// Climatology, pattern scaling, stochastic pattern scaling and the floor for every ESM and variable.
+    func scoreBaselinesAndFloor(_ context: NodeContext, truth: HeldOutTruth, plan: EvaluationPlan) throws -> [SkillRecord] {
+        let split = Set(try context.params.strings("training_experiments"))
+        let members = try context.params.int("baseline_members")
+        var forcingByESM: [String: StoredObject] = [:]
+        for f in try context.inputList("forcing") { if let s = f.attribute("source_id") { forcingByESM[s] = f } }
+        var records: [SkillRecord] = []
+        for object in try context.inputList("shards") {
+            let shard = try EmulatorObjects.readShard(object, node: context.nodeID, experiments: split)
+            let esm = shard.sourceID
+            guard let forcing = forcingByESM[esm] else { continue }
+            let (fshape, fvalues) = try forcing.readFloats("forcing_monthly")
+            let fStart = EmulatorObjects.firstYear(forcing) ?? 2015
+            let cells = shard.height * shard.width, g = shard.forcingNames.count
+            for (c, variable) in shard.variables.enumerated() {
+                guard let t = truth.fields[esm]?[variable] else { continue }
+                let runs = try shard.runs.map { r -> Evaluation.TrainingRun in
+                    var field = [Float](repeating: 0, count: r.entry.months * cells)
+                    for m in 0..<r.entry.months {
+                        let src = (m * shard.variables.count + c) * cells
+                        for k in 0..<cells { field[m * cells + k] = r.fields[src + k] }
+                    }
+                    let forcings = (0..<r.entry.months).map { m in (0..<g).map { Double(r.forcing[m * g + $0]) } }
+                    return try Evaluation.TrainingRun(field: field, forcings: forcings,
+                                                      axis: Evaluation.TimeAxis(timescale: .monthly, startYear: r.entry.startYear, count: r.entry.months),
+                                                      cells: cells)
+                }
+                let axis = t.axis
+                let offset = (axis.startYear - fStart) * 12
+                guard offset >= 0, offset + axis.count <= fshape[0] else {
+                    throw EngineError(.nodeFailed, "\(esm): the forcing does not cover the truth period", node: context.nodeID)
+                }
+                let forcings = (0..<axis.count).map { m in (0..<g).map { Double(fvalues[(offset + m) * g + $0]) } }
+                let ps = try PatternScaling.fit(runs: runs)
+                let sps = try StochasticPatternScaling.fit(runs: runs)
+                let clim = try Climatology.fit(runs: runs)
+                let candidates: [(String, EnsembleField)] = [
+                    (ModelID.climatology, try clim.predictEnsemble(axis: axis)),
+                    (ModelID.patternScaling, try ps.predictEnsemble(forcings: forcings, axis: axis)),
+                    (ModelID.stochasticPatternScaling, try sps.sample(forcings: forcings, axis: axis, members: members, seed: context.seed)),
+                ]
+                for target in Evaluation.Timescale.allCases {
+                    let (tr, tAxis) = try TimeAggregation.aggregate(t.field, axis: axis, to: target)
+                    var sub = plan
+                    sub.timescales = [target]
+                    for (model, field) in candidates {
+                        let (e, _) = try TimeAggregation.aggregate(field, axis: axis, to: target)
+                        records += try SkillEvaluator.evaluate(model: model, esm: esm, variable: variable, ensemble: e, truth: tr,
+                                                               axis: tAxis, grid: truth.grid, plan: sub)
+                    }
+                    records += try SkillEvaluator.evaluateFloor(esm: esm, variable: variable, truth: tr, axis: tAxis, grid: truth.grid, plan: sub)
+                }
+            }
+        }
+        return records
+    }
+}
+
+/// The simulator's held-out members of the held-out scenario, monthly, per ESM and variable.
+struct HeldOutTruth {
+    struct Field {
+        /// `[member, month, lat, lon]` from January of `axis.startYear`.
+        var field: EnsembleField
+        var axis: Evaluation.TimeAxis
+        /// The frames of `field` (monthly) covering a product axis.
+        func frames(of product: Evaluation.TimeAxis) throws -> Range<Int> {
+            let lo = (product.startYear - axis.startYear) * 12
+            let hi = (product.endYear + 1 - axis.startYear) * 12
+            guard lo >= 0, hi <= axis.count else {
+                throw EvaluationError(.insufficientData, "truth covers \(axis.startYear)-\(axis.endYear), product \(product.startYear)-\(product.endYear)")
+            }
+            return lo..<hi
+        }
+    }
+    var grid: Evaluation.LatLonGrid
+    var fields: [String: [String: Field]]
+
+    static func load(_ objects: [StoredObject], firstYear: Int, lastYear: Int, node: String) throws -> HeldOutTruth {
+        var groups: [String: [String: [(String, [Float])]]] = [:]
+        var grid: Evaluation.LatLonGrid?
+        for object in objects {
+            let o = try ClimateFieldObject.read(object)
+            guard let time = o.field.time, let d0 = try time.dates().first else { continue }
+            let g = o.field.grid, cells = g.nlat * g.nlon
+            if grid == nil { grid = try Evaluation.LatLonGrid(latitudes: g.lat, longitudes: g.lon) }
+            let lo = (firstYear - d0.year) * 12 - (d0.month - 1), n = (lastYear - firstYear + 1) * 12
+            guard lo >= 0, lo + n <= time.count else {
+                throw EngineError(.nodeFailed, "truth \(o.facets["source_id"] ?? "") \(o.facets["member"] ?? "") does not cover \(firstYear)-\(lastYear)", node: node)
+            }
+            let values = Array(o.field.values[(lo * cells)..<((lo + n) * cells)])
+            groups[o.facets["source_id"] ?? "?", default: [:]][o.field.variable.name, default: []].append((o.facets["member"] ?? "", values))
+        }
+        guard let grid else { throw EngineError(.nodeFailed, "no truth inputs", node: node) }
+        var fields: [String: [String: Field]] = [:]
+        let months = (lastYear - firstYear + 1) * 12
+        for (esm, byVariable) in groups {
+            for (variable, members) in byVariable {
+                let sorted = members.sorted { $0.0 < $1.0 }
+                fields[esm, default: [:]][variable] = Field(
+                    field: try EnsembleField(members: sorted.count, times: months, grid: grid, values: sorted.flatMap(\.1)),
+                    axis: Evaluation.TimeAxis(timescale: .monthly, startYear: firstYear, count: months))
+            }
+        }
+        return HeldOutTruth(grid: grid, fields: fields)
+    }
+}

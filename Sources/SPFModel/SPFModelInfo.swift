@@ -1,1 +1,0 @@
-public enum SPFModelInfo { public static let name = "SPFModel" }

@@ -1,0 +1,229 @@
+import Foundation
+
+/// Progress of a training run, reported after every step.
+public struct TrainingProgress: Sendable {
+    /// Steps completed.
+    public var step: Int
+    /// Total steps.
+    public var totalSteps: Int
+    /// Mean loss of this step's examples per stage (nil if the stage had none).
+    public var lossPerStage: [Double?]
+    /// Steps per second since this process started training.
+    public var stepsPerSecond: Double
+    /// Estimated seconds to the end.
+    public var etaSeconds: Double
+}
+
+/// Small Codable metadata of a training state (the arrays carry parameters, moments and EMA).
+public struct TrainerStateInfo: Codable, Sendable, Equatable {
+    /// Steps completed.
+    public var step: Int
+    /// Backbone configuration.
+    public var model: MMDiTConfig
+    /// Pyramid.
+    public var pyramid: PyramidConfig
+    /// Training configuration.
+    public var training: TrainingConfig
+    /// Normalisation statistics (training split).
+    public var normalizer: Normalizer
+}
+
+/// Flow-matching training of the MM-DiT on the multi-timescale pyramid (spf-method.md §1.2, §1.6, Algorithm 1).
+///
+/// Every random draw is a Philox stream keyed by (seed, step, example), so a run resumed from an exported state
+/// ends with the same weights as an uninterrupted one.
+public final class Trainer: @unchecked Sendable {
+    /// The model being trained.
+    public let model: MMDiT
+    /// Training settings.
+    public let config: TrainingConfig
+    /// Normalisation fitted on the training runs.
+    public let normalizer: Normalizer
+    /// Steps completed.
+    public private(set) var step: Int = 0
+    /// Optimiser moments and EMA.
+    public private(set) var optimizer: AdamWState
+    let runs: [TrainingRun]
+    let fields: [[Float]]
+    let forcings: [ForcingSeries]
+    let builder: TrainingExampleBuilder
+    let paths: [PyramidPath]
+
+    /// Creates a trainer (fits normalisation on `runs`, initialises the model from `config.seed`).
+    public init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
+                normalizer: Normalizer? = nil) throws {
+        try training.validate()
+        guard !runs.isEmpty else { throw SPFModelError(.invalidData, "no training runs") }
+        for r in runs where r.forcing.griddedChannels != modelConfig.griddedForcingChannels
+            || r.forcing.globalChannels != modelConfig.globalForcingChannels {
+            throw SPFModelError(.invalidData, "run \(r.label): forcing channels do not match the model")
+        }
+        self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed)
+        self.config = training
+        let norm = try normalizer ?? Normalizer.fit(runs: runs, channels: pyramid.channels)
+        self.normalizer = norm
+        self.runs = runs
+        let plane = pyramid.height * pyramid.width
+        fields = runs.map { norm.normalizeFields($0.fields, plane: plane) }
+        forcings = try runs.map { try norm.normalize($0.forcing) }
+        let b = TrainingExampleBuilder(pyramid: pyramid, decadeOriginYear: training.decadeOriginYear)
+        builder = b
+        paths = pyramid.paths
+        for p in pyramid.paths {
+            for s in 0..<pyramid.stageCount where !runs.contains(where: { !b.windowStarts(run: $0, stage: s, path: p).isEmpty }) {
+                throw SPFModelError(.invalidData, "no training run is long enough for stage \(s) of path \(p.name(in: pyramid))")
+            }
+        }
+        optimizer = AdamWState(params: model.params)
+    }
+
+    /// Builds the examples of a step (deterministic in (seed, step)).
+    func examples(step: Int) throws -> [(stage: Int, example: TrainingExample)] {
+        let rng = PhiloxRandom(seed: config.seed)
+        var out: [(Int, TrainingExample)] = []
+        let k = model.pyramid.stageCount
+        for b in 0..<config.batchSize {
+            let stream = PhiloxRandom.streamID([step, b, 0x7EA1])
+            let u = rng.uniforms(stream: stream, count: 4)
+            let stage = (step * config.batchSize + b) % k
+            let path = paths[min(Int(u[0] * Double(paths.count)), paths.count - 1)]
+            let candidates = runs.indices.filter { !builder.windowStarts(run: runs[$0], stage: stage, path: path).isEmpty }
+            let ri = candidates[min(Int(u[1] * Double(candidates.count)), candidates.count - 1)]
+            let starts = builder.windowStarts(run: runs[ri], stage: stage, path: path)
+            let start = starts[min(Int(u[2] * Double(starts.count)), starts.count - 1)]
+            let w = builder.window(stage: stage, path: path)
+            let (h, wd) = model.pyramid.grid(stage: stage)
+            let noise = rng.normals(stream: PhiloxRandom.streamID([step, b, 0x7EA2]), count: w.frames * model.pyramid.channels * h * wd)
+            let ex = try builder.example(fields: fields[ri], run: runs[ri], forcing: forcings[ri], path: path, stage: stage,
+                                         start: start, noise: noise, u: u[3])
+            out.append((stage, ex))
+        }
+        return out
+    }
+
+    /// One optimiser step; returns the mean loss per stage of its examples.
+    @discardableResult
+    public func trainStep() throws -> [Double?] {
+        let exs = try examples(step: step)
+        model.params.zeroGrad()
+        // Group examples with the same (stage, timescale, frames) into one batched forward pass.
+        var order: [String] = []
+        var groups: [String: [Int]] = [:]
+        for (i, e) in exs.enumerated() {
+            let key = "\(e.stage)-\(e.example.context.timescale.rawValue)-\(e.example.context.shape.frames)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(i)
+        }
+        var stageLoss = [Double](repeating: 0, count: model.pyramid.stageCount)
+        var stageCount = [Int](repeating: 0, count: model.pyramid.stageCount)
+        for key in order {
+            guard let idx = groups[key], let first = idx.first else { continue }
+            var ctx = exs[first].example.context
+            var x: [Float] = [], target: [Float] = [], tau: [Double] = []
+            var starts: [Int] = [], sources: [Int] = [], fg: [Float] = [], fs: [Float] = [], hist: [Float] = []
+            for i in idx {
+                let e = exs[i].example
+                x += e.x
+                target += e.target
+                tau.append(e.tau)
+                starts += e.context.frameStart
+                sources += e.context.source
+                fg += e.context.forcingGridded
+                fs += e.context.forcingGlobal
+                hist += e.context.history
+            }
+            ctx.history = hist
+            ctx.shape.items = idx.count
+            ctx.frameStart = starts
+            ctx.source = sources
+            ctx.forcingGridded = fg
+            ctx.forcingGlobal = fs
+            let g = Graph(recording: true)
+            let loss = try model.loss(g, x: x, target: target, tau: tau, context: ctx,
+                                      weight: Float(idx.count) / Float(config.batchSize))
+            guard loss.value[0].isFinite else {
+                throw SPFModelError(.numerical, "non-finite loss at step \(step), stage \(exs[first].stage)")
+            }
+            g.backward(from: loss)
+            let s = exs[first].stage
+            stageLoss[s] += Double(loss.value[0]) * Double(config.batchSize)
+            stageCount[s] += idx.count
+        }
+        optimizer.update(params: model.params, step: step, lr: config.learningRate(at: step), config: config)
+        step += 1
+        return (0..<stageLoss.count).map { stageCount[$0] > 0 ? stageLoss[$0] / Double(stageCount[$0]) : nil }
+    }
+
+    /// Trains until `config.steps` (or `until`), reporting progress after every step.
+    public func train(until target: Int? = nil, progress: ((TrainingProgress) -> Void)? = nil) throws {
+        let end = min(target ?? config.steps, config.steps)
+        let t0 = Date()
+        let startStep = step
+        while step < end {
+            let losses = try trainStep()
+            let elapsed = Date().timeIntervalSince(t0)
+            let rate = Double(step - startStep) / max(elapsed, 1e-9)
+            progress?(TrainingProgress(step: step, totalSteps: config.steps, lossPerStage: losses, stepsPerSecond: rate,
+                                       etaSeconds: Double(config.steps - step) / max(rate, 1e-9)))
+        }
+    }
+
+    /// A model carrying the EMA weights (the one to sample with).
+    public func emaModel() throws -> MMDiT {
+        let m = try MMDiT(config: model.config, pyramid: model.pyramid, seed: config.seed)
+        for (i, n) in m.params.names.enumerated() { m.params[n].value = optimizer.ema[i] }
+        return m
+    }
+
+    /// Metadata of the current state.
+    public var stateInfo: TrainerStateInfo {
+        TrainerStateInfo(step: step, model: model.config, pyramid: model.pyramid, training: config, normalizer: normalizer)
+    }
+
+    /// Named arrays of the state: "param/…", "adam_m/…", "adam_v/…", "ema/…" (shape [rows, cols]).
+    public func exportArrays() -> [String: (shape: [Int], values: [Float])] {
+        var out = model.params.export(prefix: "param/")
+        for (i, n) in model.params.names.enumerated() {
+            let v = model.params[n]
+            out["adam_m/" + n] = ([v.rows, v.cols], optimizer.m[i])
+            out["adam_v/" + n] = ([v.rows, v.cols], optimizer.v[i])
+            out["ema/" + n] = ([v.rows, v.cols], optimizer.ema[i])
+        }
+        return out
+    }
+
+    /// Metadata as JSON.
+    public func exportMetadataJSON() throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return String(decoding: try enc.encode(stateInfo), as: UTF8.self)
+    }
+
+    /// Restores parameters, moments, EMA and step from an exported state (same configs required).
+    public func importState(metadataJSON: String, arrays: [String: (shape: [Int], values: [Float])]) throws {
+        let info: TrainerStateInfo
+        do { info = try JSONDecoder().decode(TrainerStateInfo.self, from: Data(metadataJSON.utf8)) } catch {
+            throw SPFModelError(.invalidState, "training state metadata does not decode: \(error)")
+        }
+        guard info.model == model.config, info.pyramid == model.pyramid, info.training == config, info.normalizer == normalizer else {
+            throw SPFModelError(.invalidState, "training state was written with another configuration or normalisation")
+        }
+        guard info.step >= 0, info.step <= config.steps else { throw SPFModelError(.invalidState, "state step \(info.step) out of range") }
+        try model.params.load(arrays, prefix: "param/")
+        var st = AdamWState(params: model.params)
+        for (i, n) in model.params.names.enumerated() {
+            for (prefix, which) in [("adam_m/", 0), ("adam_v/", 1), ("ema/", 2)] {
+                guard let a = arrays[prefix + n], a.values.count == model.params[n].value.count else {
+                    throw SPFModelError(.invalidState, "missing or mis-sized array \(prefix + n)")
+                }
+                switch which {
+                case 0: st.m[i] = a.values
+                case 1: st.v[i] = a.values
+                default: st.ema[i] = a.values
+                }
+            }
+        }
+        optimizer = st
+        step = info.step
+    }
+}

@@ -1,0 +1,131 @@
+/// A sequence of MM-DiT blocks sharing one conditioning vector and one rotary table.
+public struct MMDiTStack: Sendable {
+    /// The blocks, in order.
+    public let blocks: [MMDiTBlock]
+    /// Their (common) configuration.
+    public let configuration: MMDiTConfiguration
+
+    /// Registers `depth` blocks named `name.0`, `name.1`, … in `layout`.
+    public init(_ name: String, depth: Int, configuration: MMDiTConfiguration, layout: inout ParameterLayout) throws(TensorError) {
+        guard depth > 0 else { throw TensorError(.invalidConfiguration, "a block stack needs depth ≥ 1, got \(depth)") }
+        var list: [MMDiTBlock] = []
+        for i in 0..<depth { list.append(try MMDiTBlock("\(name).\(i)", configuration: configuration, layout: &layout)) }
+        blocks = list
+        self.configuration = configuration
+    }
+
+    /// Activations, block outputs and backward scratch for one batch shape (allocate once, reuse every step).
+    public struct Buffers: Sendable {
+        /// Batch `B`, latent tokens `Th`, context tokens `Tc`.
+        public let batch: Int, latentTokens: Int, contextTokens: Int
+        /// Per-block saved activations.
+        public let activations: [MMDiTBlock.Activations]
+        /// Output of each block's latent stream, `[B, Th, D]` (the last is the stack's output).
+        public let latentStates: [Tensor]
+        /// Output of each block's context stream, `[B, Tc, D]` (empty without context).
+        public let contextStates: [Tensor]
+        /// Backward scratch shared by all blocks.
+        public let scratch: MMDiTBlock.Scratch
+
+        /// Allocates from `workspace`.
+        public init(_ stack: MMDiTStack, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+            let c = stack.configuration
+            let tc = c.hasContext ? contextTokens : 0
+            self.batch = batch
+            self.latentTokens = latentTokens
+            self.contextTokens = tc
+            activations = stack.blocks.map {
+                MMDiTBlock.Activations($0, batch: batch, latentTokens: latentTokens, contextTokens: tc, workspace: workspace)
+            }
+            latentStates = stack.blocks.map { _ in workspace.allocate([batch, latentTokens, c.width]) }
+            contextStates = c.hasContext ? stack.blocks.map { _ in workspace.allocate([batch, tc, c.width]) } : []
+            scratch = MMDiTBlock.Scratch(stack.blocks[0], batch: batch, latentTokens: latentTokens, contextTokens: tc,
+                                         workspace: workspace)
+        }
+
+        /// The stack's latent output, `[B, Th, D]`.
+        public var latentOutput: Tensor { latentStates[latentStates.count - 1] }
+        /// The stack's context output, `[B, Tc, D]` (nil without context).
+        public var contextOutput: Tensor? { contextStates.last }
+    }
+
+    /// Runs every block; the result is in `buffers.latentOutput` / `buffers.contextOutput`.
+    /// - Parameters:
+    ///   - latent: `[B, Th, D]`; `context`: `[B, Tc, D]` or nil; `condition`: `[B, Dc]`.
+    public func forward(latent: Tensor, context: Tensor?, condition: Tensor, rotary: RotaryTable?, buffers: Buffers,
+                        parameters: ParameterStore, context ctx: ComputeContext) {
+        for (i, block) in blocks.enumerated() {
+            block.forward(latentInput: i == 0 ? latent : buffers.latentStates[i - 1],
+                          contextInput: configuration.hasContext ? (i == 0 ? context : buffers.contextStates[i - 1]) : nil,
+                          condition: condition, rotary: rotary, activations: buffers.activations[i],
+                          latentOutput: buffers.latentStates[i],
+                          contextOutput: configuration.hasContext ? buffers.contextStates[i] : nil,
+                          parameters: parameters, context: ctx)
+        }
+    }
+
+    /// Backpropagates through every block: `latentGradient` / `contextGradient` hold the output
+    /// gradients on entry and the input gradients on return; the conditioning gradient is added
+    /// into `conditionGradient`; parameter gradients accumulate in `parameters`.
+    public func backward(latentGradient: Tensor, contextGradient: Tensor?, condition: Tensor, conditionGradient: Tensor,
+                         rotary: RotaryTable?, buffers: Buffers, parameters: ParameterStore, context ctx: ComputeContext) {
+        for i in stride(from: blocks.count - 1, through: 0, by: -1) {
+            blocks[i].backward(latentGradient: latentGradient, contextGradient: contextGradient, condition: condition,
+                               conditionGradient: conditionGradient, rotary: rotary, activations: buffers.activations[i],
+                               scratch: buffers.scratch, parameters: parameters, context: ctx)
+        }
+    }
+
+    /// The GEMMs one training step (forward + backward) of this stack runs, as (m, n, k, batched count) per call.
+    ///
+    /// Used by benchmarks to count matrix FLOPs and to time cblas_sgemm on exactly these shapes.
+    public func trainingStepGEMMs(batch b: Int, latentTokens th: Int, contextTokens tc: Int) -> [GEMMShape] {
+        let c = configuration, d = c.width, n = b * th, nc = b * (c.hasContext ? tc : 0), tj = th + (c.hasContext ? tc : 0)
+        var list: [GEMMShape] = []
+        func linear(_ rows: Int, _ input: Int, _ output: Int) {
+            guard rows > 0 else { return }
+            list.append(GEMMShape(m: rows, n: output, k: input, transposeB: true, phase: .forward))
+            list.append(GEMMShape(m: rows, n: input, k: output, phase: .backward))   // dX
+            list.append(GEMMShape(m: output, n: input, k: rows, transposeA: true, phase: .backward))   // dW
+        }
+        for _ in blocks {
+            for rows in [n, nc] where rows > 0 {
+                linear(b, c.conditionWidth, 6 * d)
+                linear(rows, d, 3 * d)
+                linear(rows, d, d)
+                linear(rows, d, c.hidden)
+                linear(rows, c.hidden, d)
+            }
+            let items = b * c.heads, dh = c.headDim
+            list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .forward))  // QKᵀ
+            list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, phase: .forward))  // PV
+            list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, transposeA: true, phase: .backward))  // dV
+            list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .backward))  // dP
+            list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, phase: .backward))  // dQ
+            list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, transposeA: true, phase: .backward))  // dK
+        }
+        return list
+    }
+}
+
+/// One GEMM call of a step: `count` independent `[m, k] · [k, n]` products.
+public struct GEMMShape: Sendable, Equatable {
+    /// Whether the call belongs to the forward or the backward pass.
+    public enum Phase: Sendable { case forward, backward }
+    /// Rows, columns, inner dimension.
+    public let m: Int, n: Int, k: Int
+    /// Independent products of this shape (heads × batch for attention, 1 otherwise).
+    public let count: Int
+    /// Whether A, B are used transposed.
+    public let transposeA: Bool, transposeB: Bool
+    /// Pass the call belongs to.
+    public let phase: Phase
+
+    /// A call of `count` products `op(A)[m, k] · op(B)[k, n]`.
+    public init(m: Int, n: Int, k: Int, count: Int = 1, transposeA: Bool = false, transposeB: Bool = false, phase: Phase) {
+        self.m = m; self.n = n; self.k = k; self.count = count
+        self.transposeA = transposeA; self.transposeB = transposeB; self.phase = phase
+    }
+    /// Floating-point operations `2·m·n·k·count`.
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) * Double(count) }
+}
