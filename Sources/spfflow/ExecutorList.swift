@@ -4,4 +4,5 @@ import SPFEngine
 let availableExecutors: [ExecutorFactory] = [
     .process,
     .local,
+    .slurm,
 ]

@@ -34,6 +34,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Executor: \(availableExecutors.map(\.name).joined(separator: ", ")).")
     var executor: String = "local"
 
+    @OptionGroup var slurm: SlurmCommandOptions
+
     func run() throws {
         let summary = try reportingEngineErrors { () throws -> RunSummary in
             guard let mode = ProgressMode(rawValue: progress) else {
@@ -44,6 +46,7 @@ struct RunCommand: ParsableCommand {
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
                                      until: until, force: force, progress: mode, progressInterval: progressInterval,
                                      showCached: !quietCached)
+            if executor == "slurm" { return try runOnSlurm(session: session, options: options, slurm: slurm) }
             guard let factory = availableExecutors.first(where: { $0.name == executor }) else {
                 throw EngineError(.usage, "--executor must be one of \(availableExecutors.map(\.name).joined(separator: ", "))")
             }

@@ -40,13 +40,19 @@ extension EngineSession {
         let runs = self.runs
         let manifestPath = manifest.file.path
         let cacheDir = store.root
+        let makeJob = { (i: Int, threads: Int) -> NodeJob in
+            let n = self.manifest.nodes[i]
+            return NodeJob(nodeID: n.id, kind: n.kindName, key: self.keys.keys[i], objects: decisions[i].objects,
+                           threads: threads, manifestPath: manifestPath, cacheDirectory: cacheDir, runID: runID,
+                           logFile: runs.logFile(run: runID, node: n.id), force: forced.contains(n.id))
+        }
+        let order = graph.topologicalOrder().filter { toRun.contains($0) }
+        executor.prepare(order.map { makeJob($0, min(max(1, manifest.nodes[$0].threads), executor.capacity)) },
+                         upstream: Dictionary(uniqueKeysWithValues: order.map { i in
+                             (manifest.nodes[i].id, graph.upstream[i].filter { toRun.contains($0) }.map { manifest.nodes[$0].id })
+                         }))
         let results = scheduler.run(
-            makeJob: { i, threads in
-                let n = self.manifest.nodes[i]
-                return NodeJob(nodeID: n.id, kind: n.kindName, key: self.keys.keys[i], objects: decisions[i].objects,
-                               threads: threads, manifestPath: manifestPath, cacheDirectory: cacheDir, runID: runID,
-                               logFile: runs.logFile(run: runID, node: n.id), force: forced.contains(n.id))
-            },
+            makeJob: makeJob,
             verify: { job in job.objects.values.allSatisfy { self.runner.objectState($0) == .committed } },
             events: display,
             onStart: { i in

@@ -81,4 +81,13 @@ public protocol Executor: Sendable {
     var capacity: Int { get }
     /// Computes one node into the cache (blocking).
     func execute(_ job: NodeJob, events: any NodeEventSink) -> NodeOutcome
+    /// Called once before the first `execute` with every job the run will schedule (dependency order) and,
+    /// per node id, the ids among them it reads. Executors that submit ahead (Slurm: `afterok`
+    /// dependencies, job arrays) use it; the default does nothing.
+    func prepare(_ jobs: [NodeJob], upstream: [String: [String]])
+}
+
+extension Executor {
+    /// Default: nothing to prepare.
+    public func prepare(_ jobs: [NodeJob], upstream: [String: [String]]) {}
 }

@@ -49,7 +49,8 @@ package final class NodeRunner: Sendable {
         var waitedFor: String?
         let lease: Lease
         do {
-            lease = try store.leases.acquire(key, runId: runID, pollInterval: 0.05) { holder in
+            lease = try store.leases.acquire(key, runId: runID, slurmJobId: ProcessInfo.processInfo.environment["SLURM_JOB_ID"],
+                                             pollInterval: 0.05) { holder in
                 let who = holder.map { "\($0.host):\($0.pid)\($0.runId.map { " (run \($0))" } ?? "")" } ?? "another process"
                 if waitedFor == nil {
                     waitedFor = who

@@ -44,6 +44,8 @@ public struct ManifestNode: Sendable {
     public let template: String
     /// The matrix values of this expansion (empty without `over:`).
     public let bindings: [String: String]
+    /// What the node asks of a batch scheduler (`resources:`); not part of the cache key.
+    public var resources: NodeResources = NodeResources()
 
     /// Ids of the nodes this node reads, deduplicated, sorted.
     public var upstreamIDs: [String] {

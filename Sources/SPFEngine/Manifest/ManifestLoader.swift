@@ -98,6 +98,7 @@ public struct ManifestLoader: Sendable {
     private struct Defaults {
         var seed: UInt64?
         var params: [(key: String, keyLocation: SourceLocation, value: YAMLValue)] = []
+        var resources: YAMLValue?
     }
 
     /// A node after expansion, inputs still as text.
@@ -108,6 +109,7 @@ public struct ManifestLoader: Sendable {
         var paramLocations: [String: SourceLocation]
         var seed: UInt64
         var threads: Int
+        var resources: NodeResources
         var rawInputs: [(name: String, refs: [(text: String, location: SourceLocation)], location: SourceLocation)]
         var location: SourceLocation
         var template: String
@@ -170,8 +172,9 @@ public struct ManifestLoader: Sendable {
                     throw EngineError(.invalidManifest, "`defaults.params` must be a mapping, got \(p.value.shapeName)", at: p.value.location)
                 }
                 d.params = ps
+            case "resources": d.resources = p.value
             default:
-                throw EngineError(.invalidManifest, "unknown key '\(p.key)' in defaults (known: params, seed)", at: p.keyLocation)
+                throw EngineError(.invalidManifest, "unknown key '\(p.key)' in defaults (known: params, resources, seed)", at: p.keyLocation)
             }
         }
         return d
@@ -188,7 +191,7 @@ public struct ManifestLoader: Sendable {
         return s
     }
 
-    private static let nodeKeys: Set<String> = ["id", "kind", "over", "params", "inputs", "seed", "threads"]
+    private static let nodeKeys: Set<String> = ["id", "kind", "over", "params", "inputs", "seed", "threads", "resources"]
 
     private func expand(_ d: YAMLValue, axes: [String: (values: [String], location: SourceLocation)], defaults: Defaults,
                         vars: [String: String], directory: URL) throws -> [PendingNode] {
@@ -332,6 +335,10 @@ public struct ManifestLoader: Sendable {
                 }
                 threads = n
             }
+            var resources = NodeResources()
+            for rv in [defaults.resources, d["resources"]].compactMap({ $0 }) {
+                resources = try NodeResources.parse(rv, base: resources, node: id, substitute: substitute)
+            }
             var rawInputs: [(name: String, refs: [(text: String, location: SourceLocation)], location: SourceLocation)] = []
             for p in inputPairs {
                 var refs: [(text: String, location: SourceLocation)] = []
@@ -349,7 +356,7 @@ public struct ManifestLoader: Sendable {
                 }
                 rawInputs.append((p.key, refs, p.value.location))
             }
-            result.append(PendingNode(id: id, kind: kind, params: params, paramLocations: paramLocations, seed: seed, threads: threads,
+            result.append(PendingNode(id: id, kind: kind, params: params, paramLocations: paramLocations, seed: seed, threads: threads, resources: resources,
                                       rawInputs: rawInputs, location: loc, template: template, bindings: bindings))
         }
         return result
@@ -401,7 +408,7 @@ public struct ManifestLoader: Sendable {
             }
             out.append(ManifestNode(id: n.id, kindName: n.kind.name, kind: n.kind, params: NodeParams(n.params), seed: n.seed,
                                     threads: n.threads, inputs: inputs, location: n.location, paramLocations: n.paramLocations,
-                                    template: n.template, bindings: n.bindings))
+                                    template: n.template, bindings: n.bindings, resources: n.resources))
         }
         return out
     }
