@@ -29,6 +29,7 @@ public enum NodeKindRegistry {
         ExportEnsemble.self,
         // Evaluation and report (Pipelines/Evaluate/).
         EvaluateSkill.self,
+        WriteReport.self,
     ]
 
     /// The registry the CLI and tests use.

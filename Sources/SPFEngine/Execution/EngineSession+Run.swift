@@ -43,9 +43,11 @@ extension EngineSession {
         let results = scheduler.run(
             makeJob: { i, threads in
                 let n = self.manifest.nodes[i]
+                let sofar = shared.snapshot(), manifest = self.manifest, taken = Date()
                 return NodeJob(nodeID: n.id, kind: n.kindName, key: self.keys.keys[i], objects: decisions[i].objects,
                                threads: threads, manifestPath: manifestPath, cacheDirectory: cacheDir, runID: runID,
-                               logFile: runs.logFile(run: runID, node: n.id), force: forced.contains(n.id))
+                               logFile: runs.logFile(run: runID, node: n.id), force: forced.contains(n.id),
+                               runSnapshot: { RunSnapshot(record: sofar, manifest: manifest, current: i, takenAt: taken) })
             },
             verify: { job in job.objects.values.allSatisfy { self.runner.objectState($0) == .committed } },
             events: display,
