@@ -11,6 +11,7 @@ public enum NodeKindRegistry {
         CheckpointedCount.self,
         LargeOutput.self,
         FileBytes.self,
+        RecordRunSnapshot.self,
         // Climate data curation (Pipelines/Climate/).
         DiscoverCMIP6.self,
         CurateCMIP6.self,
