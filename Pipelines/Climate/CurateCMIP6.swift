@@ -18,7 +18,7 @@ public struct CurateCMIP6: NodeKind {
     public static let params = [
         ParamSpec("source_id", .string, doc: "source_id of the dataset"),
         ParamSpec("experiment", .string, default: "", doc: "experiment_id (empty: the only one)"),
-        ParamSpec("member", .string, default: "", doc: "member_id (empty: the only one)"),
+        ParamSpec("member", .string, default: "", doc: "member_id, or a realization like r2 matching r2i1p1f1 / r2i1p1f2 (empty: the only one)"),
         ParamSpec("table", .string, default: "", doc: "table_id (empty: the only one)"),
         ParamSpec("variable", .string, default: "", doc: "variable_id (empty: the only one)"),
         ParamSpec("level", .string, default: "", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)"),
@@ -35,7 +35,11 @@ public struct CurateCMIP6: NodeKind {
         let p = context.params
         let all = try DiscoveredDataset.all(in: try context.input("catalog"))
         func want(_ value: String, _ param: String) throws -> Bool {
-            let v = try p.string(param); return v.isEmpty || v == value
+            let v = try p.string(param)
+            // A member given as a realization ("r2") matches that realization's label in any model
+            // ("r2i1p1f1", UKESM1-0-LL's "r2i1p1f2").
+            if param == "member", v.hasPrefix("r"), v.dropFirst().allSatisfy(\.isNumber) { return value.hasPrefix(v + "i") }
+            return v.isEmpty || v == value
         }
         var matches: [DiscoveredDataset] = []
         for d in all where try want(d.sourceID, "source_id") && want(d.experiment, "experiment") && want(d.member, "member")

@@ -3,17 +3,20 @@ import Foundation
 import SPFEngine
 
 /// `climate.discover`: walks a CMIP6 DRS tree and records the selected datasets (latest version
-/// each, files in time order) and any issues (duplicate versions, unparsable names).
+/// each, files in time order) and any issues (duplicate versions, unparsable names). The tree is
+/// either a directory on disk (`root`, whose content digest is part of the key) or the files
+/// directory of an upstream node (input `tree`, e.g. `climate.generate-suite`).
 public struct DiscoverCMIP6: NodeKind {
     /// Kind name.
     public static let name = "climate.discover"
     /// Implementation version.
-    public static let version = 1
+    public static let version = 2
     /// Summary.
     public static let summary = "Find CMIP6 datasets in a DRS directory tree (selection by source_id, experiment, member, table, variable, grid)."
     /// Params.
     public static let params = [
-        ParamSpec("root", .path, default: "", doc: "root of the CMIP6 tree (its content digest is part of the key); empty: the `tree` input's files"),
+        ParamSpec("root", .path, default: .null, doc: "root of a CMIP6 tree on disk (its content digest is part of the key); omit when `tree` is wired"),
+        ParamSpec("subdirectory", .string, default: "", doc: "with `tree`: the folder inside the upstream files directory to walk (e.g. CMIP6)"),
         ParamSpec("source_ids", .stringList, default: .list([]), doc: "source_id values to keep (empty: all)"),
         ParamSpec("experiments", .stringList, default: .list([]), doc: "experiment_id values (empty: all)"),
         ParamSpec("members", .stringList, default: .list([]), doc: "member_id values (empty: all)"),
@@ -21,8 +24,8 @@ public struct DiscoverCMIP6: NodeKind {
         ParamSpec("variables", .stringList, default: .list([]), doc: "variable_id values (empty: all)"),
         ParamSpec("grids", .stringList, default: .list([]), doc: "grid_label values (empty: all)"),
     ]
-    /// Inputs: optionally a node whose files directory holds the tree (e.g. climate.generate-suite).
-    public static let inputs = [InputSpec("tree", optional: true, doc: "a node output whose files directory is a CMIP6 DRS tree")]
+    /// Inputs.
+    public static let inputs = [InputSpec("tree", optional: true, doc: "an upstream object whose files directory holds a DRS tree")]
     /// Makes the kind.
     public init() {}
 
@@ -33,14 +36,19 @@ public struct DiscoverCMIP6: NodeKind {
         let selection = CMIP6Selection(sourceIDs: try p.strings("source_ids"), experiments: try p.strings("experiments"),
                                        members: try p.strings("members"), tables: try p.strings("tables"),
                                        variables: try p.strings("variables"), grids: try p.strings("grids"))
-        var root = try p.string("root")
-        if let tree = try context.optionalInput("tree") {
-            guard root.isEmpty, let files = tree.filesDirectory else {
-                throw EngineError(.nodeFailed, "give either param `root` or an input `tree` with files, not both", node: context.nodeID)
+        let root: String
+        let tree = try context.optionalInput("tree")
+        switch (try p.value("root"), tree) {
+        case (.string(let path), nil): root = path
+        case (.null, let t?):
+            guard let dir = t.filesDirectory else {
+                throw ClimateDataError(.notFound, "input `tree` (\(t.key)) has no files directory holding a CMIP6 tree")
             }
-            root = files.path
+            let sub = try p.string("subdirectory")
+            root = sub.isEmpty ? dir.path : dir.appendingPathComponent(sub).path
+        case (.null, nil): throw ClimateDataError(.invalidArgument, "climate.discover needs `root` (a directory) or an input `tree`")
+        default: throw ClimateDataError(.invalidArgument, "climate.discover takes either `root` or an input `tree`, not both")
         }
-        guard !root.isEmpty else { throw EngineError(.nodeFailed, "no CMIP6 tree: set param `root` or input `tree`", node: context.nodeID) }
         let catalog = try CMIP6Catalog(root: root, selection: selection)
         guard !catalog.datasets.isEmpty else {
             throw ClimateDataError(.dataset, "no CMIP6 dataset under \(root) matches the selection")

@@ -40,6 +40,25 @@ public struct CFScalarCoordinate: Sendable {
     }
 }
 
+/// A vertical coordinate written as a dimension (e.g. `plev`), for files without a member dimension.
+public struct CFVerticalAxis: Sendable, Equatable {
+    /// Dimension and variable name (`plev`).
+    public var name: String
+    /// Level values.
+    public var values: [Double]
+    /// Units (`Pa`).
+    public var units: String
+    /// CF standard name (`air_pressure`), if any.
+    public var standardName: String?
+    /// `positive` attribute (`down` for pressure), if any.
+    public var positive: String?
+
+    /// Creates a vertical axis.
+    public init(name: String, values: [Double], units: String, standardName: String? = nil, positive: String? = nil) {
+        self.name = name; self.values = values; self.units = units; self.standardName = standardName; self.positive = positive
+    }
+}
+
 /// Provenance recorded in global attributes of files spfflow writes.
 public struct CFProvenance: Sendable {
     /// Source models (ESM source_ids) the data derive from.
@@ -78,8 +97,9 @@ public struct CFProvenance: Sendable {
 /// global attributes.
 ///
 /// Data shape contract (what `CFWriter.write(path:spec:values:)` takes): `[members.count,
-/// time.count, grid.nlat, grid.nlon]` when `members` is set, `[time.count, grid.nlat, grid.nlon]`
-/// otherwise; row-major, latitudes ascending. The on-disk dimension order is `memberLayout`.
+/// time.count, grid.nlat, grid.nlon]` when `members` is set, `[time.count, levels.count,
+/// grid.nlat, grid.nlon]` when `levels` is set, `[time.count, grid.nlat, grid.nlon]` otherwise;
+/// row-major, latitudes ascending. The on-disk dimension order is `memberLayout`.
 public struct CFFileSpec: Sendable {
     /// Where the member dimension goes in the file.
     public enum MemberLayout: String, Sendable {
@@ -113,6 +133,8 @@ public struct CFFileSpec: Sendable {
     public var memberLayout: MemberLayout
     /// Whether to write `lat_bnds`/`lon_bnds` (true unless imitating files that lack them).
     public var writeGridBounds: Bool = true
+    /// A vertical dimension after time (`[time, level, lat, lon]`); only without `members`.
+    public var levels: CFVerticalAxis? = nil
 
     /// Creates a file description.
     public init(variable: CFVariableSpec, grid: LatLonGrid, time: TimeAxis, members: [String]? = nil,
@@ -127,6 +149,7 @@ public struct CFFileSpec: Sendable {
 
     /// The data shape this spec expects.
     public var shape: [Int] {
+        if let l = levels { return [time.count, l.values.count, grid.nlat, grid.nlon] }
         let s = [time.count, grid.nlat, grid.nlon]
         return members.map { [$0.count] + s } ?? s
     }

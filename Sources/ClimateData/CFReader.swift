@@ -298,6 +298,20 @@ public struct CFReader: Sendable {
                 }
             }
         }
+        // A scalar vertical coordinate (CF §5.7, e.g. `plev = 85000 Pa` named in `coordinates`).
+        if level == nil, let coords = v.text("coordinates") {
+            for name in coords.split(separator: " ").map(String.init) {
+                guard let c = file.variables.first(where: { $0.name == name }), c.shape.isEmpty else { continue }
+                let sn = c.text("standard_name") ?? ""
+                let units = c.text("units") ?? ""
+                guard c.text("positive") != nil || c.text("axis") == "Z" || ["air_pressure", "height", "depth"].contains(sn)
+                        || VerticalSelection.siFactor(units) != nil else { continue }
+                if let value = try file.readDoubles(c).first {
+                    level = CFScalarCoordinate(name: name, value: value, units: units, standardName: c.text("standard_name"), positive: c.text("positive"))
+                }
+                break
+            }
+        }
         if let r = options.timeRange, var t = time {
             t.values = Array(t.values[r])
             if let b = t.bounds { t.bounds = Array(b[(2 * r.lowerBound)..<(2 * r.upperBound)]) }

@@ -29,6 +29,9 @@ public final class CFWriter {
             throw ClimateDataError(.invalidArgument, "deflate level \(spec.deflateLevel) not in 0…9", file: path)
         }
         guard spec.time.count > 0 else { throw ClimateDataError(.invalidArgument, "no time steps to write", file: path) }
+        if let l = spec.levels, spec.members != nil || l.values.isEmpty {
+            throw ClimateDataError(.invalidArgument, "a vertical dimension needs at least one level and no member dimension", file: path)
+        }
         try define()
     }
 
@@ -81,6 +84,15 @@ public final class CFWriter {
                 try check(nc_def_dim(ncid, "member", m.count, &dMember), "nc_def_dim member")
             }
             try check(nc_def_dim(ncid, "time", s.time.count, &dTime), "nc_def_dim time")
+            var dLev: Int32 = -1, vLev: Int32 = -1
+            if let l = s.levels {
+                try check(nc_def_dim(ncid, l.name, l.values.count, &dLev), "nc_def_dim \(l.name)")
+                vLev = try defVar(l.name, NC_DOUBLE, [dLev])
+                try putText(vLev, "units", l.units, l.name)
+                try putText(vLev, "axis", "Z", l.name)
+                if let sn = l.standardName { try putText(vLev, "standard_name", sn, l.name) }
+                if let p = l.positive { try putText(vLev, "positive", p, l.name) }
+            }
             try check(nc_def_dim(ncid, "lat", g.nlat, &dLat), "nc_def_dim lat")
             try check(nc_def_dim(ncid, "lon", g.nlon, &dLon), "nc_def_dim lon")
             try check(nc_def_dim(ncid, "bnds", 2, &dB), "nc_def_dim bnds")
@@ -141,7 +153,9 @@ public final class CFWriter {
             let v = s.variable
             let chunkT = max(1, min(s.timeStepsPerChunk, s.time.count))
             let dataDims: [Int32], chunks: [Int]
-            if s.members == nil {
+            if s.levels != nil {
+                dataDims = [dTime, dLev, dLat, dLon]; chunks = [1, 1, g.nlat, g.nlon]
+            } else if s.members == nil {
                 dataDims = [dTime, dLat, dLon]; chunks = [chunkT, g.nlat, g.nlon]
             } else if s.memberLayout == .memberFirst {
                 dataDims = [dMember, dTime, dLat, dLon]; chunks = [1, chunkT, g.nlat, g.nlon]
@@ -173,6 +187,7 @@ public final class CFWriter {
 
             // Coordinate values.
             try check(nc_put_var_double(ncid, vTime, s.time.values), "nc_put_var time", "time")
+            if let l = s.levels { try check(nc_put_var_double(ncid, vLev, l.values), "nc_put_var \(l.name)", l.name) }
             if let b = s.time.bounds { try check(nc_put_var_double(ncid, vTimeB, b), "nc_put_var time_bnds", "time_bnds") }
             try check(nc_put_var_double(ncid, vLat, g.lat), "nc_put_var lat", "lat")
             if s.writeGridBounds { try check(nc_put_var_double(ncid, vLatB, g.latBounds), "nc_put_var lat_bnds", "lat_bnds") }
@@ -194,11 +209,13 @@ public final class CFWriter {
         }
     }
 
-    /// Writes `values` (shape `[steps, nlat, nlon]`, row-major, latitudes ascending) at time
-    /// index `timeStart` of member `member` (0 when the file has no member dimension).
+    /// Writes `values` (shape `[steps, nlat, nlon]`, or `[steps, levels, nlat, nlon]` with a
+    /// vertical dimension; row-major, latitudes ascending) at time index `timeStart` of member
+    /// `member` (0 when the file has no member dimension).
     public func write(member: Int = 0, timeStart: Int, values: [Float]) throws(ClimateDataError) {
         let g = spec.grid
-        let plane = g.nlat * g.nlon
+        let nlev = spec.levels?.values.count ?? 1
+        let plane = g.nlat * g.nlon * nlev
         guard !closed else { throw ClimateDataError(.invalidArgument, "write after close", file: path) }
         guard values.count % plane == 0 else {
             throw ClimateDataError(.mismatch, "\(values.count) values are not whole \(g.nlat)x\(g.nlon) fields", file: path, variable: spec.variable.name)
@@ -213,7 +230,9 @@ public final class CFWriter {
         }
         let filled = values.map { $0.isNaN ? CFWriter.fillValue : $0 }
         let start: [Int], count: [Int]
-        if spec.members == nil {
+        if spec.levels != nil {
+            start = [timeStart, 0, 0, 0]; count = [steps, nlev, g.nlat, g.nlon]
+        } else if spec.members == nil {
             start = [timeStart, 0, 0]; count = [steps, g.nlat, g.nlon]
         } else if spec.memberLayout == .memberFirst {
             start = [member, timeStart, 0, 0]; count = [1, steps, g.nlat, g.nlon]
@@ -247,7 +266,7 @@ public final class CFWriter {
             throw ClimateDataError(.mismatch, "\(values.count) values for shape \(spec.shape)", file: path, variable: spec.variable.name)
         }
         let w = try CFWriter(path: path, spec: spec)
-        let perMember = spec.time.count * spec.grid.size
+        let perMember = spec.time.count * spec.grid.size * (spec.levels?.values.count ?? 1)
         for m in 0..<(spec.members?.count ?? 1) {
             try w.write(member: m, timeStart: 0, values: Array(values[(m * perMember)..<((m + 1) * perMember)]))
         }

@@ -104,7 +104,8 @@ public struct ClimateSuiteNoise: Sendable {
         let a = Float((1 - whiteShare).squareRoot()), b = Float(whiteShare.squareRoot()), r = Float(rho), innov = Float(innovation)
         let lat = nlat, lon = nlon
         withUnsafeTemporaryAllocation(of: Float.self, capacity: P * Q + Q) { tmp in
-            let coefficients = tmp.baseAddress!, rowCoefficients = tmp.baseAddress! + P * Q
+            guard let coefficients = tmp.baseAddress else { return }
+            let rowCoefficients = coefficients + P * Q
             for k in 0..<(P * Q) { coefficients[k] = Float(state.coefficients[k]) }
             meridional.withUnsafeBufferPointer { Yb in zonal.withUnsafeBufferPointer { Zb in
             scratch.withUnsafeBufferPointer { Eb in state.white.withUnsafeMutableBufferPointer { Ub in

@@ -36,8 +36,9 @@ public struct FileRegridder: Sendable {
         return try LatLonGrid.named(spec)
     }
 
-    /// Regrids `variable` (the file's only data variable when nil) of `input` into `output`.
-    /// Returns the weights used, for reuse.
+    /// Regrids `variable` (the file's only data variable when nil) of `input` into `output`: one
+    /// level when `level` is given, otherwise every vertical level (as CDO does). Returns the
+    /// weights used, for reuse.
     @discardableResult
     public func regrid(input: String, output: String, variable: String? = nil, level: VerticalSelection? = nil,
                        weights: RegridWeights? = nil, history: String? = nil) throws(ClimateDataError) -> RegridWeights {
@@ -50,14 +51,34 @@ public struct FileRegridder: Sendable {
             }
             name = only
         }
-        let field = try reader.read(name, options: CFReadOptions(level: level))
+        // Without a level selection, a variable with several levels is regridded level by level.
+        var levelAxis: CFVerticalAxis? = nil
+        if level == nil, let z = try reader.verticalAxis(of: name), z.values.count > 1 {
+            levelAxis = CFVerticalAxis(name: z.name, values: z.values, units: z.units, standardName: z.standardName, positive: z.positive)
+        }
+        let selections: [VerticalSelection?] = levelAxis.map { a in a.values.map { VerticalSelection(value: $0, units: a.units) } } ?? [level]
+        var fields: [CFField] = []
+        for sel in selections { fields.append(try reader.read(name, options: CFReadOptions(level: sel))) }
+        guard let field = fields.first else { throw ClimateDataError(.notFound, "nothing to read", file: input, variable: name) }
         let w: RegridWeights
         if let weights, weights.source == field.grid, weights.destination == destination, weights.method == method {
             w = weights
         } else {
             w = try RegridWeights.compute(from: field.grid, to: destination, method: method)
         }
-        let out = try w.apply(field.values, steps: field.timeSteps, threads: threads)
+        let perLevel = try fields.map { f throws(ClimateDataError) in try w.apply(f.values, steps: f.timeSteps, threads: threads) }
+        var out: [Float]
+        if perLevel.count == 1 { out = perLevel[0] } else {
+            // Interleave to [time, level, lat, lon].
+            let plane = destination.size, nlev = perLevel.count
+            out = [Float](repeating: .nan, count: field.timeSteps * nlev * plane)
+            for (k, lv) in perLevel.enumerated() {
+                for t in 0..<field.timeSteps {
+                    let src = t * plane, dst = (t * nlev + k) * plane
+                    out.replaceSubrange(dst..<(dst + plane), with: lv[src..<(src + plane)])
+                }
+            }
+        }
         var globals: [(name: String, value: CFAttribute)] = reader.file.globalAttributes.filter {
             $0.name != "_ChunkSizes" && !$0.name.hasPrefix("DODS_EXTRA") && $0.name != "Conventions" && $0.name != "history"
         }
@@ -70,9 +91,10 @@ public struct FileRegridder: Sendable {
         if let t = field.time { time = t } else {
             time = try TimeAxis(calendar: CFCalendar(.standard), units: CFTimeUnits(parsing: "days since 1850-01-01"), values: [0])
         }
-        let spec = CFFileSpec(variable: v, grid: destination, time: time, members: nil,
-                              scalarCoordinates: field.level.map { [$0] } ?? [], globalAttributes: globals,
+        var spec = CFFileSpec(variable: v, grid: destination, time: time, members: nil,
+                              scalarCoordinates: levelAxis == nil ? (field.level.map { [$0] } ?? []) : [], globalAttributes: globals,
                               deflateLevel: deflateLevel, timeStepsPerChunk: max(1, min(field.timeSteps, 120)))
+        spec.levels = levelAxis
         try CFWriter.write(path: output, spec: spec, values: out)
         return w
     }

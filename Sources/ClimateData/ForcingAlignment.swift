@@ -67,36 +67,62 @@ public struct AlignedForcing: Sendable, Equatable {
 /// Monthly values: a rate (emissions, AOD, ERF) takes its year's annual mean in every month; a
 /// cumulative sum rises through the year, `value(y) + increment(y) · (f − ½)` with f the
 /// fraction of the year (in the ESM's calendar days) elapsed at the middle of the month, so its
-/// calendar-weighted annual mean is exactly the annual value. Yearly and decadal frames use
-/// `TimeAggregator` — the same weights (days of each month in the ESM calendar) as the fields.
+/// calendar-weighted annual mean is exactly the annual value. A frame longer than a month (a
+/// curated yearly or decadal step, known from its bounds) gets the day-weighted mean of the
+/// months it covers, so aligning on yearly frames equals aggregating the monthly alignment.
+/// Yearly and decadal aggregation use `TimeAggregator` — the same weights (days of each month
+/// in the ESM calendar) as the fields.
 public enum ForcingAlignment {
-    /// One vector per step of `axis` (any CF calendar; steps are placed by the middle of their
-    /// bounds, or their stamp). Throws when a step's year is outside `annual`.
+    /// One vector per step of `axis` (any CF calendar). Steps with bounds average the months
+    /// they overlap (weights: days of overlap); steps without bounds take the month of their
+    /// stamp. Throws when a month falls outside the years of `annual`.
     public static func monthly(_ annual: AnnualForcing, axis: TimeAxis) throws(ForcingError) -> AlignedForcing {
         let cal = axis.calendar
-        let dates: [CFDateTime]
-        do {
-            if let b = try axis.boundInstants() {
-                dates = b.map { cal.dateTime($0.0.adding(microseconds: $0.1.microseconds(since: $0.0) / 2)) }
-            } else {
-                dates = try axis.dates()
-            }
-        } catch {
-            throw ForcingError(.badSpecification, "time axis: \(error)")
-        }
         let n = annual.count
         var values = [Float](repeating: 0, count: axis.count * n)
-        for (t, d) in dates.enumerated() {
-            let k = d.year - annual.firstYear
+        var row = [Double](repeating: 0, count: n)
+        func monthValue(year: Int, month: Int, into out: inout [Double], weight: Double, step: Int) throws(ForcingError) {
+            let k = year - annual.firstYear
             guard k >= 0 && k < annual.yearCount else {
-                throw ForcingError(.missingYears, "\(annual.experiment): frame \(t) (\(d)) outside forcing years \(annual.firstYear)...\(annual.lastYear)")
+                throw ForcingError(.missingYears, "\(annual.experiment): frame \(step) (\(year)-\(month)) outside forcing years \(annual.firstYear)...\(annual.lastYear)")
             }
-            let monthStart = cal.dayNumber(year: d.year, month: d.month, day: 1) - cal.dayNumber(year: d.year, month: 1, day: 1)
-            let elapsed = (Double(monthStart) + Double(cal.daysInMonth(year: d.year, month: d.month)) / 2) / Double(cal.daysInYear(d.year))
+            let monthStart = cal.dayNumber(year: year, month: month, day: 1) - cal.dayNumber(year: year, month: 1, day: 1)
+            let elapsed = (Double(monthStart) + Double(cal.daysInMonth(year: year, month: month)) / 2) / Double(cal.daysInYear(year))
             for v in 0..<n {
                 var x = annual.values[k * n + v]
                 if annual.cumulative[v] { x += annual.increments[k * n + v] * (elapsed - 0.5) }
-                values[t * n + v] = Float(x)
+                out[v] += weight * x
+            }
+        }
+        let bounds: [(CFInstant, CFInstant)]?
+        let stamps: [CFDateTime]
+        do {
+            bounds = try axis.boundInstants()
+            stamps = try axis.dates()
+        } catch {
+            throw ForcingError(.badSpecification, "time axis: \(error)")
+        }
+        for t in 0..<axis.count {
+            for v in 0..<n { row[v] = 0 }
+            if let b = bounds?[t], b.1 > b.0 {
+                var d = cal.dateTime(b.0)
+                var start = cal.startOfMonth(year: d.year, month: d.month)
+                var total = 0.0
+                while start < b.1 {
+                    let end = cal.startOfMonth(year: d.year, month: d.month + 1)
+                    let lo = max(start, b.0), hi = min(end, b.1)
+                    let w = hi.days(since: lo)
+                    if w > 0 {
+                        try monthValue(year: d.year, month: d.month, into: &row, weight: w, step: t)
+                        total += w
+                    }
+                    start = end
+                    d = cal.dateTime(end)
+                }
+                for v in 0..<n { values[t * n + v] = Float(row[v] / total) }
+            } else {
+                try monthValue(year: stamps[t].year, month: stamps[t].month, into: &row, weight: 1, step: t)
+                for v in 0..<n { values[t * n + v] = Float(row[v]) }
             }
         }
         return try AlignedForcing(names: annual.names, units: annual.units, time: axis, values: values)

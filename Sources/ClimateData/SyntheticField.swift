@@ -28,14 +28,15 @@ public enum SyntheticField {
         return out
     }
 
-    /// Writes the field to a CF netCDF-4 file (`tas`, noleap monthly from 1850; shuffle+deflate 1).
+    /// Writes the field to a CF netCDF-4 file (`tas`, noleap monthly from 1850; shuffle+deflate 1,
+    /// one time step per chunk as CMIP files are).
     public static func writeFile(path: String, grid: LatLonGrid, steps: Int, withGridBounds: Bool = true, deflateLevel: Int = 1) throws(ClimateDataError) {
         let years = (steps + 11) / 12
         var time = try TimeAxis.monthly(calendar: CFCalendar(.noLeap), units: CFTimeUnits(parsing: "days since 1850-01-01"), startYear: 1850, endYear: 1850 + years - 1)
         time.values = Array(time.values.prefix(steps))
         time.bounds = time.bounds.map { Array($0.prefix(2 * steps)) }
         var spec = CFFileSpec(variable: CFVariableSpec(name: "tas", standardName: "air_temperature", longName: "Near-Surface Air Temperature", units: "K", cellMethods: "area: time: mean"),
-                              grid: grid, time: time, deflateLevel: deflateLevel, timeStepsPerChunk: steps)
+                              grid: grid, time: time, deflateLevel: deflateLevel, timeStepsPerChunk: 1)
         spec.writeGridBounds = withGridBounds
         try CFWriter.write(path: path, spec: spec, values: temperature(grid: grid, steps: steps))
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// AdamW (decoupled weight decay, bias correction) with global-norm clipping and a weight EMA.
 public struct AdamWState: Sendable, Equatable {
     /// First moments, one array per parameter (parameter order).
@@ -30,7 +32,7 @@ public struct AdamWState: Sendable, Equatable {
         for (pi, n) in params.names.enumerated() {
             let p = params[n]
             if p.grad.isEmpty { p.ensureGrad() }
-            // No decay on biases, norms-free embeddings keep decay (1-row tables are biases).
+            // Biases (1-row arrays) get no weight decay; matrices and embedding tables do.
             let useDecay = p.rows > 1
             for k in 0..<p.value.count {
                 let g = p.grad[k] * clip
@@ -47,5 +49,3 @@ public struct AdamWState: Sendable, Equatable {
         return norm
     }
 }
-
-import Foundation

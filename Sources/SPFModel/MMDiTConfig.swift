@@ -78,6 +78,24 @@ public struct MMDiTConfig: Codable, Sendable, Equatable {
     /// Channels of one forcing pixel: gridded + broadcast global + month phase (sin, cos).
     public var forcingPixelChannels: Int { griddedForcingChannels + globalForcingChannels + 2 }
 
+    /// Exact number of trainable scalars the model built from this configuration has.
+    public var parameterCount: Int {
+        let d = width, p2 = channels * patchSize * patchSize
+        func lin(_ i: Int, _ o: Int) -> Int { i * o + o }
+        var n = lin(p2, d) + lin(forcingPixelChannels * forcingPatchSize * forcingPatchSize, d)
+        n += lin(256, d) + lin(d, d) + (stages + Timescale.allCases.count + sources) * d + lin(max(globalForcingChannels, 1), d)
+        if conditionEveryToken { n += lin(d, d) }
+        if historyStream { n += lin(p2, d) }
+        n += depth * 2 * (lin(d, 6 * d) + lin(d, 3 * d) + lin(d, d) + lin(d, mlpRatio * d) + lin(mlpRatio * d, d))
+        n += lin(d, 2 * d) + lin(d, p2)
+        return n + meanFieldHeadParameterCount
+    }
+
+    /// Scalars of the zero-initialised mean-field head alone (d·C·H·W + C·H·W; grid-dependent, outside the backbone size).
+    public var meanFieldHeadParameterCount: Int {
+        meanFieldHead ? width * channels * height * width2D + channels * height * width2D : 0
+    }
+
     /// Checks divisibility and head layout against a pyramid.
     public func validate(against pyramid: PyramidConfig) throws {
         guard width > 0, depth >= 1, heads >= 1, width % heads == 0, (width / heads) % 2 == 0, width % 4 == 0 else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Optimisation and sampling-of-examples settings (value type, Codable).
 public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Total optimiser steps.
@@ -65,5 +67,3 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         }
     }
 }
-
-import Foundation

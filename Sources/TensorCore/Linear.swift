@@ -74,23 +74,23 @@ public struct Linear: Sendable {
 
 /// Column sums of a row-major matrix added into a vector, in row order (deterministic).
 package enum ColumnSum {
-    /// `out[j] += Σ_r m[r, j]`, rows in order; columns split in fixed blocks over threads.
+    /// `out[j] += Σ_r m[r, j]`, rows in order; the columns are split into one contiguous part per
+    /// worker (multiples of 16), each streamed row by row (its part of `out` stays in L1).
     package static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
-                           context: ComputeContext) {
-        let blocks = (columns + 127) / 128
-        context.parallelFor(blocks, minimumItemsPerThread: rows * 128 >= 65536 ? 1 : blocks) { range in
-            for blk in range {
-                let lo = blk * 128, hi = min(columns, lo + 128)
-                for r in 0..<rows {
-                    let row = m + r * columns
-                    var j = lo
-                    while j + 8 <= hi {
-                        SIMDMath.store(SIMDMath.load(out + j) + SIMDMath.load(row + j), out + j)
-                        j += 8
-                    }
-                    while j < hi { out[j] += row[j]; j += 1 }
-                }
+                                   context: ComputeContext) {
+        let parts = rows * columns >= 65_536 ? max(1, min(context.threads, columns / 16)) : 1
+        let blocks = (columns + 15) / 16
+        context.parallelFor(parts) { range in
+            for part in range {
+                let lo = min(columns, blocks * part / parts * 16), hi = min(columns, blocks * (part + 1) / parts * 16)
+                for r in 0..<rows { addRow(m + r * columns, into: out, lo, hi) }
             }
         }
+    }
+
+    /// `out[lo..<hi] += row[lo..<hi]` (a plain loop the vectoriser handles).
+    @inline(__always)
+    static func addRow(_ row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
+        for j in lo..<hi { out[j] += row[j] }
     }
 }

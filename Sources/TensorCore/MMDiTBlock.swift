@@ -95,6 +95,8 @@ public struct MMDiTBlock: Sendable {
         precondition(x.count == a.batch * a.latentTokens * c.width && latentOutput.count == x.count,
                      "MMDiT block: latent \(x.shape) / output \(latentOutput.shape) vs B \(a.batch), Th \(a.latentTokens), D \(c.width)")
         precondition(e.count == a.batch * c.conditionWidth, "MMDiT block: condition \(e.shape) is not [\(a.batch), \(c.conditionWidth)]")
+        precondition(c.hasContext == (cx != nil) && c.hasContext == (contextOutput != nil),
+                     "MMDiT block: context input/output must be given exactly when the block has a context stream")
         SiLU.forward(e, into: a.siluCondition, context: ctx)
         latent.forwardToQKV(x, siluCondition: a.siluCondition, norm: norm, a: a.latent, parameters: p, context: ctx)
         if let cs = context, let ca = a.context, let cx {
@@ -120,6 +122,8 @@ public struct MMDiTBlock: Sendable {
                          conditionGradient de: Tensor, rotary: RotaryTable?, activations a: Activations, scratch s: Scratch,
                          parameters p: ParameterStore, context ctx: ComputeContext) {
         precondition(dh.count == a.batch * a.latentTokens * configuration.width, "MMDiT backward: latent gradient \(dh.shape)")
+        precondition(configuration.hasContext == (dc != nil), "MMDiT backward: context gradient must be given exactly when the block has a context stream")
+        precondition(de.count == e.count, "MMDiT backward: condition gradient \(de.shape) vs condition \(e.shape)")
         latent.backwardToAttention(dh, norm: norm, a: a.latent, s: s.latent, parameters: p, context: ctx)
         if let cs = context, let ca = a.context, let sc = s.context, let dc {
             cs.backwardToAttention(dc, norm: norm, a: ca, s: sc, parameters: p, context: ctx)

@@ -27,86 +27,94 @@ public struct Resampling: Sendable, Equatable {
 
     /// `coarse = mean over each block of fine` (fine `[B, T, C, H, W]`, coarse `[B, T/ft, C, H/fh, W/fw]`).
     public func downsample(_ fine: Tensor, into coarse: Tensor, context: ComputeContext) {
-        walk(fine: fine, coarse: coarse, context: context) { f, c, n in
-            var s: Float = 0
-            for v in f { s += v.pointee }
-            c.pointee = s / Float(n)
+        let g = geometry(fine: fine, coarse: coarse)
+        let inv = 1 / Float(blockSize), fw = widthFactor
+        rows(g, fine: fine.data, coarse: coarse.data, context: context) { fineRows, c in
+            for wi in 0..<g.wc { c[wi] = 0 }
+            for f in fineRows {
+                for wi in 0..<g.wc {
+                    var s: Float = 0
+                    for dx in 0..<fw { s += f[wi * fw + dx] }
+                    c[wi] += s
+                }
+            }
+            for wi in 0..<g.wc { c[wi] *= inv }
         }
     }
 
     /// `fine = coarse value of its block` (nearest neighbour).
     public func upsample(_ coarse: Tensor, into fine: Tensor, context: ComputeContext) {
-        walk(fine: fine, coarse: coarse, context: context) { f, c, _ in
-            for v in f { v.pointee = c.pointee }
+        let g = geometry(fine: fine, coarse: coarse), fw = widthFactor
+        rows(g, fine: fine.data, coarse: coarse.data, context: context) { fineRows, c in
+            for f in fineRows { for wi in 0..<g.wc { for dx in 0..<fw { f[wi * fw + dx] = c[wi] } } }
         }
     }
 
     /// Backward of ``downsample(_:into:context:)``: `dFine = dCoarse / n` broadcast over each block.
     public func downsampleBackward(_ dCoarse: Tensor, into dFine: Tensor, context: ComputeContext) {
-        walk(fine: dFine, coarse: dCoarse, context: context) { f, c, n in
-            let v = c.pointee / Float(n)
-            for p in f { p.pointee = v }
+        let g = geometry(fine: dFine, coarse: dCoarse), fw = widthFactor, inv = 1 / Float(blockSize)
+        rows(g, fine: dFine.data, coarse: dCoarse.data, context: context) { fineRows, c in
+            for f in fineRows { for wi in 0..<g.wc { for dx in 0..<fw { f[wi * fw + dx] = c[wi] * inv } } }
         }
     }
 
     /// Backward of ``upsample(_:into:context:)``: `dCoarse = Σ dFine` over each block.
     public func upsampleBackward(_ dFine: Tensor, into dCoarse: Tensor, context: ComputeContext) {
-        walk(fine: dFine, coarse: dCoarse, context: context) { f, c, _ in
-            var s: Float = 0
-            for v in f { s += v.pointee }
-            c.pointee = s
+        let g = geometry(fine: dFine, coarse: dCoarse), fw = widthFactor
+        rows(g, fine: dFine.data, coarse: dCoarse.data, context: context) { fineRows, c in
+            for wi in 0..<g.wc { c[wi] = 0 }
+            for f in fineRows {
+                for wi in 0..<g.wc {
+                    var s: Float = 0
+                    for dx in 0..<fw { s += f[wi * fw + dx] }
+                    c[wi] += s
+                }
+            }
         }
     }
 
     /// `z − BlockMean(z)` in place: block-zero-mean noise for the SPF renoising rule.
-    public func subtractBlockMean(_ field: Tensor, context: ComputeContext) {
-        let coarse = (try? coarseShape(field.shape)) ?? []
-        precondition(!coarse.isEmpty, "subtractBlockMean: field \(field.shape) not divisible")
-        walk(fine: field, coarse: nil, coarseShape: coarse, context: context) { f, _, n in
-            var s: Float = 0
-            for v in f { s += v.pointee }
-            let m = s / Float(n)
-            for v in f { v.pointee -= m }
+    /// - Parameters:
+    ///   - field: `[B, T, C, H, W]`, modified in place.
+    ///   - scratch: `[B, T/ft, C, H/fh, W/fw]` (receives the block means).
+    public func subtractBlockMean(_ field: Tensor, scratch: Tensor, context: ComputeContext) {
+        downsample(field, into: scratch, context: context)
+        let g = geometry(fine: field, coarse: scratch), fw = widthFactor
+        rows(g, fine: field.data, coarse: scratch.data, context: context) { fineRows, c in
+            for f in fineRows { for wi in 0..<g.wc { for dx in 0..<fw { f[wi * fw + dx] -= c[wi] } } }
         }
     }
 
-    /// Calls `body(fine cells of block, coarse cell, n)` for every block; blocks of one coarse row
-    /// are handled by one worker, cells in (dt, dy, dx) order.
-    private func walk(fine: Tensor, coarse: Tensor?, coarseShape: [Int]? = nil, context: ComputeContext,
-                      _ body: ([UnsafeMutablePointer<Float>], UnsafeMutablePointer<Float>, Int) -> Void) {
-        let cs: [Int]
-        if let coarseShape { cs = coarseShape } else {
-            guard let s = try? self.coarseShape(fine.shape), let coarse, coarse.count == Tensor.elementCount(s) else {
-                preconditionFailure("resampling: fine \(fine.shape) and coarse \(coarse?.shape ?? []) do not match factors \(timeFactor)×\(heightFactor)×\(widthFactor)")
-            }
-            cs = s
+    /// Coarse extents `(B, T', C, H', W')` of a matching fine/coarse pair.
+    struct Geometry { let b: Int, tc: Int, c: Int, hc: Int, wc: Int }
+
+    private func geometry(fine: Tensor, coarse: Tensor) -> Geometry {
+        guard let s = try? coarseShape(fine.shape), coarse.count == Tensor.elementCount(s) else {
+            preconditionFailure("resampling: fine \(fine.shape) and coarse \(coarse.shape) do not match factors \(timeFactor)×\(heightFactor)×\(widthFactor)")
         }
-        let (b, tc, c, hc, wc) = (cs[0], cs[1], cs[2], cs[3], cs[4])
+        return Geometry(b: s[0], tc: s[1], c: s[2], hc: s[3], wc: s[4])
+    }
+
+    /// Calls `body(fine rows of the block row, coarse row)` for every coarse row `(b, t', c, h')`:
+    /// the `ft·fh` fine rows (each `W` wide) in (dt, dy) order. Coarse rows are split over workers.
+    private func rows(_ g: Geometry, fine fineBase: UnsafeMutablePointer<Float>, coarse coarseBase: UnsafeMutablePointer<Float>,
+                      context: ComputeContext,
+                      _ body: (UnsafeBufferPointer<UnsafeMutablePointer<Float>>, UnsafeMutablePointer<Float>) -> Void) {
         let (ft, fh, fw) = (timeFactor, heightFactor, widthFactor)
-        let h = hc * fh, w = wc * fw, n = ft * fh * fw
-        let pf = fine.data
-        let pc = coarse?.data
-        context.parallelFor(b * tc * c * hc) { rows in
-            var cells = [UnsafeMutablePointer<Float>](repeating: pf, count: n)
-            var scratch: Float = 0
-            for row in rows {
-                let bi = row / (tc * c * hc), ti = (row / (c * hc)) % tc, ci = (row / hc) % c, hi = row % hc
-                for wi in 0..<wc {
+        let h = g.hc * fh, w = g.wc * fw, count = ft * fh
+        context.parallelFor(g.b * g.tc * g.c * g.hc, minimumItemsPerThread: 16) { range in
+            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Float>.self, capacity: count) { fineRows in
+                for row in range {
+                    let bi = row / (g.tc * g.c * g.hc), ti = (row / (g.c * g.hc)) % g.tc
+                    let ci = (row / g.hc) % g.c, hi = row % g.hc
                     var k = 0
                     for dt in 0..<ft {
                         for dy in 0..<fh {
-                            for dx in 0..<fw {
-                                let t = ti * ft + dt
-                                cells[k] = pf + (((bi * (tc * ft) + t) * c + ci) * h + hi * fh + dy) * w + wi * fw + dx
-                                k += 1
-                            }
+                            fineRows[k] = fineBase + (((bi * g.tc * ft + ti * ft + dt) * g.c + ci) * h + hi * fh + dy) * w
+                            k += 1
                         }
                     }
-                    if let pc {
-                        body(cells, pc + ((bi * tc + ti) * c + ci) * hc * wc + hi * wc + wi, n)
-                    } else {
-                        withUnsafeMutablePointer(to: &scratch) { body(cells, $0, n) }
-                    }
+                    body(UnsafeBufferPointer(fineRows), coarseBase + row * g.wc)
                 }
             }
         }

@@ -9,8 +9,8 @@ struct BenchSamplingCommand: ParsableCommand {
         commandName: "sampling",
         abstract: "Time SPF against the flat and autoregressive pyramidal flows (same backbone); prints figures.")
 
-    @Option(help: "Full grid height (divisible by 4·patch).") var height: Int = 32
-    @Option(help: "Full grid width (divisible by 4·patch).") var width: Int = 48
+    @Option(help: "Full grid height (divisible by 4·patch).") var height: Int = 16
+    @Option(help: "Full grid width (divisible by 4·patch).") var width: Int = 32
     @Option(help: "Backbone preset: tiny, small, 100M, 200M.") var model: String = "small"
     @Option(help: "Field patch size.") var patch: Int = 4
     @Option(help: "Forcing patch size (full grid).") var forcingPatch: Int = 8

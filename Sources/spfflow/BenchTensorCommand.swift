@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Glibc
 import TensorCore
 
 /// `spfflow bench tensor`: times one DiT training step (forward + backward + AdamW) on the tensor core.
@@ -88,16 +89,38 @@ struct BenchTensorCommand: ParsableCommand {
             stepTimes.append(timeStep(ctx))
             sgemmTimes.append(replay.replay())
         }
+        // Steps and replays alternate, so pairs see the same machine conditions: the share and the
+        // non-GEMM time are medians over pairs (robust when other processes load the machine).
         let stepMs = median(stepTimes), sgemmMs = median(sgemmTimes)
         let stepGflops = flops / (stepMs * 1e6)
         let sgemmGflops = flops / (sgemmMs * 1e6)
+        let share = median(zip(sgemmTimes, stepTimes).map { $0 / $1 })
+        let nonGemmMs = median(zip(stepTimes, sgemmTimes).map { $0 - $1 })
         print("config: \(depth) blocks, D \(width), \(heads) heads, MLP ×\(mlpRatio), T \(tokens), B \(batch), float32, \(threads) threads, \(layout.parameterCount) parameters")
         print(String(format: "matrix FLOPs per step: %.2f G; cblas_sgemm alone on the step's GEMMs (median of %d replays): %.1f ms (%.1f GFLOP/s)",
                      flops / 1e9, steps, sgemmMs, sgemmGflops))
         print(String(format: "figure train_step_ms = %.1f ms", stepMs))
         print(String(format: "figure step_gflops = %.1f GFLOP/s", stepGflops))
-        print(String(format: "figure gemm_share_of_sgemm = %.3f ratio", stepGflops / sgemmGflops))
-        print(String(format: "figure non_gemm_ms = %.1f ms", stepMs - sgemmMs))
+        print(String(format: "figure gemm_share_of_sgemm = %.3f ratio", share))
+        print(String(format: "figure non_gemm_ms = %.1f ms", nonGemmMs))
+        if details {
+            // CPU time (all threads) per step and per GEMM replay: robust to other load on the machine.
+            func cpuMs() -> Double {
+                var u = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &u)
+                return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3
+            }
+            for c in [ComputeContext.serial, ctx] {
+                let r = SGEMMReplay(shapes: shapes, context: c)
+                let c0 = cpuMs()
+                for _ in 0..<steps { _ = step(c) }
+                let c1 = cpuMs()
+                for _ in 0..<steps { _ = r.replay() }
+                let c2 = cpuMs()
+                print(String(format: "cpu time per step, %d thread(s): step %.1f ms, GEMM replay %.1f ms, difference %.1f ms",
+                             c.threads, (c1 - c0) / Double(steps), (c2 - c1) / Double(steps), (c1 - c0 - (c2 - c1)) / Double(steps)))
+            }
+        }
         if singleThreadFigure {
             for _ in 0..<warmup { _ = step(.serial) }
             print(String(format: "figure train_step_ms_1thread = %.1f ms", median((0..<steps).map { _ in timeStep(.serial) })))

@@ -52,6 +52,13 @@ private func axis(_ calendar: String, _ first: Int, _ last: Int, units: String =
     let last = try (2010...2014).map { try annual.value("ch4", year: $0) }.reduce(0, +) / 5
     #expect(abs(Double(ch4[16]) - last) < 1e-4 * last)
     #expect(throws: ForcingError.self) { try ForcingAlignment.monthly(annual, axis: axis("365_day", 2014, 2015)) }
+    // Aligning directly on (complete) decadal frames, whose bounds span ten years, equals
+    // aggregating the monthly alignment.
+    let complete = try TimeAxis(calendar: decadal.time.calendar, units: decadal.time.units,
+                                values: Array(decadal.time.values[..<16]), bounds: decadal.time.bounds.map { Array($0[..<32]) })
+    let direct = try ForcingAlignment.monthly(annual, axis: complete)
+    #expect(direct.values.count == 16 * 5)
+    #expect(zip(direct.values, decadal.values).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
 }
 
 @Test func griddedForcingMapsAlignAndAggregateWithTheVectors() throws {

@@ -183,5 +183,20 @@ import ClimateData
         let out = try CFReader(path: output).read("tas")
         #expect(out.grid.nlat == 36 && out.grid.nlon == 72 && out.timeSteps == 3 && !out.values.contains { $0.isNaN })
         #expect(throws: (any Error).self) { try TestSupport.run(bin, ["regrid", input, output, "--to", "r72x36", "--method", "cubic"]) }
+        // --to a grid file: the grid of that file's data variable.
+        let again = dir.appendingPathComponent("again.nc").path
+        _ = try TestSupport.run(bin, ["regrid", input, again, "--to", output, "--method", "conservative", "--deflate", "0"])
+        let g = try CFReader(path: again).read("tas").grid
+        #expect(g.lat == out.grid.lat && g.lon == out.grid.lon)
+        // One level, or every level (then plev stays a dimension), as with CDO.
+        _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, again, "--to", "r72x36", "--level", "925 hPa"])
+        let one = try CFReader(path: again).read("ta")
+        #expect(one.level?.value == 92500)
+        let all = dir.appendingPathComponent("all.nc").path
+        _ = try TestSupport.run(bin, ["regrid", ds.files[0].path, all, "--to", "r72x36"])
+        let reader = try CFReader(path: all)
+        #expect(try reader.verticalAxis(of: "ta")?.values == [100000, 92500])
+        let level925 = try reader.read("ta", options: CFReadOptions(level: VerticalSelection(value: 925, units: "hPa")))
+        #expect(level925.values.elementsEqual(one.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
     }
 }

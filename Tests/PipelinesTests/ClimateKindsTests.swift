@@ -62,4 +62,16 @@ import Testing
         let second = try session.run(options: RunOptions(jobs: 2, keepGoing: false, until: [], force: [], progress: .none, showCached: false))
         #expect(second.record.nodes.allSatisfy { $0.status != .ran })
     }
+
+    @Test func discoverNeedsARootOrATree() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-climate-discover-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("m.yaml")
+        try "name: d\nnodes:\n  - id: discover\n    kind: climate.discover\n    params: {tables: [Amon]}\n".write(to: manifest, atomically: true, encoding: .utf8)
+        let session = try EngineSession(manifestPath: manifest.path, cacheOverride: dir.appendingPathComponent("cache").path, registry: NodeKindRegistry.registry)
+        let result = try session.run(options: RunOptions(jobs: 1, keepGoing: false, until: [], force: [], progress: .none, showCached: false))
+        #expect(!result.succeeded)
+        #expect(result.failures.first?.error.contains("needs `root` (a directory) or an input `tree`") == true, "\(result.failures)")
+    }
 }

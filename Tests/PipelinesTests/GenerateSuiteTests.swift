@@ -33,6 +33,29 @@ import Testing
               first_year: 2015
               last_year: 2024
               rcmip_dir: \(rcmip)
+          - id: found
+            kind: climate.discover
+            inputs:
+              tree: suite
+            params:
+              source_ids: [CESM2]
+              variables: [pr]
+          - id: pr-cesm2-hist
+            kind: climate.curate
+            inputs:
+              catalog: found
+            params:
+              source_id: CESM2
+              experiment: historical
+              member: r2i1p1f1
+              variable: pr
+              period: month
+          - id: forcing-cesm2-hist
+            kind: climate.align-forcings
+            inputs:
+              data: pr-cesm2-hist
+            params:
+              rcmip_dir: \(rcmip)
         """
     }
 
@@ -75,8 +98,74 @@ import Testing
         let so2 = try data.annual(.climateBench, experiment: "ssp245", from: 2015, through: 2024).series("so2")
         for y in 0..<10 { #expect(abs(Double(yearly.values[y * 5 + 2]) - so2[y]) < 1e-3 * so2[y]) }
 
+        // The generated tree flows through climate.discover (input tree) and climate.curate like
+        // downloaded files, and the forcing aligns to the curated frames in CESM2's 365-day calendar.
+        let curated = try object("pr-cesm2-hist")
+        #expect(curated.attribute("calendar") == "noleap" && curated.attribute("source_id") == "CESM2")
+        let pr = try curated.readFloats("values")
+        #expect(pr.shape[0] == 15 * 12 && pr.values.allSatisfy { $0 >= 0 })
+        let cesmForcing = try object("forcing-cesm2-hist")
+        #expect(cesmForcing.attribute("experiment_id") == "historical")
+        #expect(try cesmForcing.readFloats("forcing_monthly").shape == [15 * 12, 5])
+        #expect(try cesmForcing.readDoubles("time_monthly").values == curated.readDoubles("time").values)
+
         // Same manifest and seed: the second run is served from the cache.
         let again = try session.run(options: RunOptions(jobs: 2, progress: .none, showCached: false))
         #expect(again.record.nodes.allSatisfy { $0.status == .cached })
+    }
+
+    /// Simulated files → climate.discover → climate.curate (monthly and yearly) → climate.align-forcings
+    /// on the curated frames, in UKESM1-0-LL's 360-day calendar.
+    @Test func alignForcingsFollowsCuratedFrames() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-alignforcings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tree = dir.appendingPathComponent("tree")
+        let config = ClimateSuiteConfiguration(models: ["UKESM1-0-LL"], experiments: ["ssp585"], members: 1, gridScale: 0.08,
+                                               firstYear: 2010, lastYear: 2032, seed: 9)
+        let sim = try ClimateSuiteSimulator(configuration: config, forcing: RCMIPForcingData(directory: URL(fileURLWithPath: Self.rcmip)))
+        try sim.run(threads: 1) { run in try ClimateSuiteWriter(root: tree, softwareVersion: "test").write(run) }
+        let manifest = """
+            name: align-test
+            nodes:
+              - id: found
+                kind: climate.discover
+                params:
+                  root: \(tree.path)
+              - id: tas-${period}
+                kind: climate.curate
+                over: {period: [month, year]}
+                inputs: {catalog: found}
+                params:
+                  source_id: UKESM1-0-LL
+                  experiment: ssp585
+                  variable: tas
+                  period: ${period}
+              - id: forcing-${period}
+                kind: climate.align-forcings
+                over: {period: [month, year]}
+                inputs:
+                  data: tas-${period}
+                params:
+                  rcmip_dir: \(Self.rcmip)
+            """
+        let path = dir.appendingPathComponent("manifest.yaml")
+        try manifest.write(to: path, atomically: true, encoding: .utf8)
+        let session = try EngineSession(manifestPath: path.path, cacheOverride: dir.appendingPathComponent("cache").path,
+                                        registry: NodeKindRegistry.registry)
+        let summary = try session.run(options: RunOptions(jobs: 2, progress: .none, showCached: false))
+        #expect(summary.record.state == .succeeded)
+        func object(_ id: String) throws -> StoredObject {
+            let i = try #require(session.manifest.index[id])
+            return try #require(session.store.open(session.keys.keys[i]))
+        }
+        let monthly = try object("forcing-month"), yearly = try object("forcing-year")
+        #expect(monthly.attribute("experiment_id") == "ssp585" && monthly.attribute("calendar") == "360_day")
+        #expect(try monthly.readFloats("forcing_monthly").shape == [18 * 12, 5])
+        #expect(try yearly.readFloats("forcing_monthly").shape == [18, 5])
+        #expect(try monthly.readDoubles("time_monthly").values == object("tas-month").readDoubles("time").values)
+        // The yearly forcing from monthly frames equals the forcing aligned on yearly frames.
+        let a = try monthly.readFloats("forcing_yearly").values, b = try yearly.readFloats("forcing_monthly").values
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($0)) })
     }
 }

@@ -113,3 +113,42 @@ import Testing
         #expect(!r.stdout.contains("\u{1B}["))
     }
 }
+
+@Suite struct ProcessExecutorTests {
+    /// `--executor process` runs every node as `spfflow exec-node`: same objects as the in-process executor,
+    /// failures named with their log, and each node's output kept beside its log.
+    @Test func processExecutorMatchesLocal() throws {
+        let dir = try makeTemporaryDirectory("process-executor")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try writeManifest("""
+            name: process
+            nodes:
+              - id: gen-${m}
+                kind: test.generate
+                over: {m: [1, 2, 3]}
+                seed: ${m}
+              - id: total
+                kind: test.sum
+                inputs:
+                  parts: gen-${m}
+              - id: broken
+                kind: test.generate
+                params: {count: -1}
+            """, in: dir)
+        let local = dir.appendingPathComponent("local"), process = dir.appendingPathComponent("process")
+        let a = try spfflow(["run", path, "--cache", local.path, "--progress", "none", "--keep-going"], in: dir)
+        let b = try spfflow(["run", path, "--cache", process.path, "--progress", "none", "--keep-going", "--executor", "process"], in: dir)
+        #expect(a.status == 1 && b.status == 1)
+        #expect(b.stderr.contains("node 'broken' failed"))
+        #expect(b.stdout.contains("ran       total"))
+        func digests(_ cache: URL) -> [String: String] {
+            Dictionary(commitLines(cache).filter { $0.op == "commit" }.map { ($0.key, $0.digest ?? "") }, uniquingKeysWith: { x, _ in x })
+        }
+        #expect(digests(local).count == 4)
+        #expect(digests(local) == digests(process))
+        let runs = try FileManager.default.contentsOfDirectory(atPath: process.appendingPathComponent("runs").path).filter { !$0.hasSuffix(".json") }
+        let run = try #require(runs.first)
+        let nodeLog = try String(contentsOf: process.appendingPathComponent("runs/\(run)/logs/total.log"), encoding: .utf8)
+        #expect(nodeLog.contains("finished in"))
+    }
+}

@@ -82,3 +82,25 @@ import SPFModel
         #expect(throws: SPFModelError.self) { try sampler.runStage(2, from: s0, forcing: forcing, velocity: model) }
     }
 }
+
+/// Model sizes: the parameter count formula matches a built model, and the presets reach the paper's sizes.
+@Suite struct ModelSizeTests {
+    @Test func presetsSpanTinyTo200M() throws {
+        let p = TestFixtures.pyramid()
+        var cfg = TestFixtures.tinyModel(p)
+        cfg.historyStream = true
+        #expect(try MMDiT(config: cfg, pyramid: p, seed: 1).parameterCount == cfg.parameterCount)
+        // Paper grid 192×288 with 8×8 / 16×16 patches.
+        let paper = PyramidConfig.decadalYearlyMonthly(height: 192, width: 288, variables: ["tas", "pr"])
+        for (name, lo, hi) in [("100M", 95_000_000, 120_000_000), ("200M", 190_000_000, 240_000_000)] {
+            let c = try MMDiTConfig.preset(name, pyramid: paper, patchSize: 8, forcingPatchSize: 16, griddedForcingChannels: 4,
+                                           globalForcingChannels: 2)
+            try c.validate(against: paper)
+            let backbone = c.parameterCount - c.meanFieldHeadParameterCount
+            #expect(backbone > lo && backbone < hi, "\(name): \(backbone)")
+        }
+        #expect(throws: SPFModelError.self) {
+            try MMDiTConfig.preset("huge", pyramid: paper, patchSize: 8, forcingPatchSize: 16, griddedForcingChannels: 0, globalForcingChannels: 1)
+        }
+    }
+}

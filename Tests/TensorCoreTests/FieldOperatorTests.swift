@@ -35,7 +35,7 @@ import TensorCore
         r.downsample(up, into: again, context: .serial)
         #expect(zip(again.toArray(), coarse.toArray()).allSatisfy { abs($0 - $1) < 1e-5 })
         let z = fine.clone()
-        r.subtractBlockMean(z, context: .serial)
+        r.subtractBlockMean(z, scratch: Tensor(zeros: cs), context: ComputeContext(threads: 2))
         r.downsample(z, into: again, context: .serial)
         #expect(again.toArray().allSatisfy { abs($0) < 1e-5 })
         // Backward passes: ⟨Down x, g⟩ = ⟨x, Down*(g)⟩ and ⟨Up c, G⟩ = ⟨c, Up*(G)⟩.

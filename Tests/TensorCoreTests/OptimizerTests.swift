@@ -67,16 +67,19 @@ import TensorCore
         let s1 = ParameterStore(layout: layout, seed: 1), o1 = AdamW(layout: layout, configuration: cfg)
         var r1 = RandomStream(seed: 3)
         for _ in 0..<3 { trainStep(s1, o1, &r1) }
-        var state = s1.stateDictionary()
-        state.merge(o1.stateDictionary())
-        state.integers["rng"] = r1.state
+        let e1 = ExponentialMovingAverage(s1, decay: 0.9)
+        e1.update(s1, context: .serial)
+        let state = TrainingCheckpoint.state(parameters: s1, optimizer: o1, ema: e1, randomStreams: ["noise": r1], step: 3)
         let s2 = ParameterStore(layout: layout, seed: 99), o2 = AdamW(layout: layout, configuration: cfg)
-        try s2.load(state)
-        try o2.load(state)
-        var r2 = try RandomStream(state: state.integers["rng"] ?? [])
+        let e2 = ExponentialMovingAverage(s2, decay: 0.9)
+        let (step, streams) = try TrainingCheckpoint.restore(state, parameters: s2, optimizer: o2, ema: e2,
+                                                             randomStreamNames: ["noise"])
+        #expect(step == 3)
+        var r2 = try #require(streams["noise"])
         trainStep(s1, o1, &r1)
         trainStep(s2, o2, &r2)
         #expect(s1.values.toArray() == s2.values.toArray())
+        #expect(e1.shadow.toArray() == e2.shadow.toArray())
         #expect(state.floats["params/a"]?.shape == [5, 4])
         var broken = state
         broken.floats["params/a"] = StateArray(shape: [4, 5], values: state.floats["params/a"]?.values ?? [])

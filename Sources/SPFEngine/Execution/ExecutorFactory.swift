@@ -33,6 +33,11 @@ public struct ExecutorFactory: Sendable {
         self.make = make
     }
 
+    /// One `spfflow exec-node` process per node (crash isolation), `--jobs` slots.
+    public static let process = ExecutorFactory(name: "process", summary: "one exec-node process per node, --jobs at once") { setup in
+        ProcessExecutor(binary: setup.binary, capacity: setup.jobs)
+    }
+
     /// The in-process executor (`--jobs` slots).
     public static let local = ExecutorFactory(name: "local", summary: "compute nodes in this process, --jobs at once") { setup in
         LocalExecutor(runner: setup.session.runner, capacity: setup.jobs)

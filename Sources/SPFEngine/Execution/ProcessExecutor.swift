@@ -1,0 +1,49 @@
+import Foundation
+
+/// Runs each node as its own `spfflow exec-node` process on this machine: a node that crashes or
+/// exhausts memory takes only its own process down, and the run records it as failed. `capacity`
+/// thread slots at once, like the local executor; the node's output goes to its log.
+public struct ProcessExecutor: Executor {
+    /// "process".
+    public let name = "process"
+    /// Thread slots.
+    public let capacity: Int
+    /// The spfflow binary to run.
+    public let binary: String
+
+    /// Makes the executor.
+    public init(binary: String, capacity: Int) {
+        self.binary = binary
+        self.capacity = max(1, capacity)
+    }
+
+    /// Runs `spfflow exec-node` for the job and waits for it.
+    public func execute(_ job: NodeJob, events: any NodeEventSink) -> NodeOutcome {
+        let arguments = job.execNodeArguments(binary: binary) + ["--threads", String(job.threads)]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = Array(arguments.dropFirst())
+        let output = job.logFile.deletingPathExtension().appendingPathExtension("out")
+        do {
+            try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            defer { try? handle.close() }
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            return .failed("cannot start \(binary) exec-node: \(error)")
+        }
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        if process.terminationReason == .uncaughtSignal {
+            return .failed("exec-node was killed by signal \(process.terminationStatus) (output: \(output.path))")
+        }
+        guard process.terminationStatus == 0 else {
+            let last = text.split(separator: "\n").last(where: { $0.contains("failed") || $0.contains("error") }).map(String.init)
+            return .failed(last ?? "exec-node exited with status \(process.terminationStatus) (output: \(output.path))")
+        }
+        return text.contains("computed by a concurrent process") ? .computedElsewhere : .computed
+    }
+}
