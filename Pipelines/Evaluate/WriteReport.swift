@@ -12,7 +12,8 @@ import SPFEngine
 /// The DAG and timings come from `NodeContext.runSnapshot`, which is not part of the cache key: a
 /// cached report shows the run that produced it. Output attributes: `figures` (the evaluation's
 /// headline `figure` lines, which `spfflow run` prints at its end), `report` (the report's path
-/// inside the files directory).
+/// inside the files directory). With `publish_dir` the report is also copied there (not part of the
+/// key: a cached report is not published again).
 public struct WriteReport: NodeKind {
     /// Kind name.
     public static let name = "eval.report"
@@ -27,6 +28,8 @@ public struct WriteReport: NodeKind {
         ParamSpec("map_years", .string, default: "2081-2090",
                   doc: "decade of the maps; when the products do not cover it, their last decade covered by the truth"),
         ParamSpec("map_model", .string, default: "spf", doc: "model whose ensemble is mapped (first model when absent)"),
+        ParamSpec("publish_dir", .string, default: "", key: false,
+                  doc: "directory the report is also copied to, replacing the previous one there (empty: cache only)"),
     ]
     /// Inputs.
     public static let inputs = [
@@ -125,5 +128,24 @@ public struct WriteReport: NodeKind {
         try out.setAttribute("report", "report/index.html")
         try out.write("file_count", shape: [1], values: [Int64(written.count)])
         context.log("report: \(written.count) files in \(directory.path)")
+        let publish = try p.string("publish_dir")
+        if !publish.isEmpty {
+            try Self.publish(directory, to: URL(fileURLWithPath: publish, isDirectory: true))
+            context.log("report published to \(publish)/index.html")
+        }
+    }
+
+    /// Copies the report directory to `target`: copied beside it first, then swapped in by renames,
+    /// so a reader never sees a half-written report (at worst, for an instant, none).
+    package static func publish(_ directory: URL, to target: URL) throws {
+        let fm = FileManager.default
+        let parent = target.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let staged = parent.appendingPathComponent(".\(target.lastPathComponent).new-\(UUID().uuidString.prefix(8))")
+        let retired = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
+        try fm.copyItem(at: directory, to: staged)
+        if fm.fileExists(atPath: target.path) { try fm.moveItem(at: target, to: retired) }
+        try fm.moveItem(at: staged, to: target)
+        try? fm.removeItem(at: retired)
     }
 }
