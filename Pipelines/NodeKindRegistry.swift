@@ -11,6 +11,7 @@ public enum NodeKindRegistry {
         CheckpointedCount.self,
         LargeOutput.self,
         FileBytes.self,
+        RecordRunSnapshot.self,
         // Climate data curation (Pipelines/Climate/).
         DiscoverCMIP6.self,
         CurateCMIP6.self,
@@ -29,6 +30,7 @@ public enum NodeKindRegistry {
         ExportEnsemble.self,
         // Evaluation and report (Pipelines/Evaluate/).
         EvaluateSkill.self,
+        WriteReport.self,
     ]
 
     /// The registry the CLI and tests use.

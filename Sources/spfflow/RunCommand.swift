@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var slurm: SlurmCommandOptions
 
     func run() throws {
-        let summary = try reportingEngineErrors { () throws -> RunSummary in
+        let (session, summary) = try reportingEngineErrors { () throws -> (EngineSession, RunSummary) in
             guard let mode = ProgressMode(rawValue: progress) else {
                 throw EngineError(.usage, "--progress must be one of \(ProgressMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
@@ -52,7 +52,12 @@ struct RunCommand: ParsableCommand {
             }
             let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let chosen = try factory.make(ExecutorSetup(session: session, jobs: options.jobs, binary: binary))
-            return try session.run(options: options, executor: chosen)
+            return (session, try session.run(options: options, executor: chosen))
+        }
+        // The headline figures nodes stored on their outputs (attribute `figures`), whether they ran or were cached.
+        if summary.succeeded {
+            let lines = session.outputAttributeLines("figures", of: summary.record)
+            if !lines.isEmpty { FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
         }
         if !summary.succeeded {
             for f in summary.failures {

@@ -31,18 +31,25 @@ public final class NodeContext: Sendable {
     public let scratchDirectory: URL
     /// Save/load partial progress so that a killed node resumes from its last checkpoint.
     public let checkpoint: NodeCheckpoint
+    /// The run this node is part of, as far as it got when the node started (every finished node with
+    /// its status and wall time); nil when the node is computed on its own (`spfflow exec-node`).
+    /// Read-only and NOT part of the cache key: a cached output built from it shows the run that produced it.
+    public var runSnapshot: RunSnapshot? { snapshotSource() }
+    private let snapshotSource: @Sendable () -> RunSnapshot?
     private let io: any NodeIO
     private let declaredInputs: [String: InputSpec]
     private let declaredOutputs: Set<String>
 
     package init(nodeID: String, params: NodeParams, seed: UInt64, threads: Int, scratchDirectory: URL,
-                 inputs: [InputSpec], outputs: [String], io: any NodeIO) {
+                 inputs: [InputSpec], outputs: [String], io: any NodeIO,
+                 runSnapshot: @escaping @Sendable () -> RunSnapshot? = { nil }) {
         self.nodeID = nodeID
         self.params = params
         self.seed = seed
         self.threads = threads
         self.scratchDirectory = scratchDirectory
         self.io = io
+        self.snapshotSource = runSnapshot
         self.checkpoint = NodeCheckpoint(io: io)
         self.declaredInputs = Dictionary(inputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.declaredOutputs = Set(outputs)

@@ -26,6 +26,9 @@ import Foundation
 /// - Everything a node produces goes through `context.output(...)` (or its `filesDirectory`); the engine
 ///   commits all outputs atomically after `run` returns, and discards them if it throws.
 /// - Bump `version` whenever a code change alters results: it is part of the cache key.
+/// - `context.runSnapshot` (the run so far: finished nodes, cached/ran/failed, seconds) is the one
+///   exception to determinism: it is not in the key, so an output built from it (a report's DAG and
+///   timings) describes the run that computed it, and later runs reuse it from the cache unchanged.
 public protocol NodeKind: Sendable {
     /// The `kind:` manifests use, e.g. "climate.regrid".
     static var name: String { get }

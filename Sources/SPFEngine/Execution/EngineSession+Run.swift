@@ -42,9 +42,11 @@ extension EngineSession {
         let cacheDir = store.root
         let makeJob = { (i: Int, threads: Int) -> NodeJob in
             let n = self.manifest.nodes[i]
+            let sofar = shared.snapshot(), manifest = self.manifest, taken = Date()
             return NodeJob(nodeID: n.id, kind: n.kindName, key: self.keys.keys[i], objects: decisions[i].objects,
                            threads: threads, manifestPath: manifestPath, cacheDirectory: cacheDir, runID: runID,
-                           logFile: runs.logFile(run: runID, node: n.id), force: forced.contains(n.id))
+                           logFile: runs.logFile(run: runID, node: n.id), force: forced.contains(n.id),
+                           runSnapshot: { RunSnapshot(record: sofar, manifest: manifest, current: i, takenAt: taken) })
         }
         let order = graph.topologicalOrder().filter { toRun.contains($0) }
         executor.prepare(order.map { makeJob($0, min(max(1, manifest.nodes[$0].threads), executor.capacity)) },

@@ -23,10 +23,14 @@ public struct NodeJob: Sendable {
     public let logFile: URL
     /// True when `--force` asked for this node to be recomputed even if cached.
     public let force: Bool
+    /// The run as far as it got when this job was made (see `RunSnapshot`), built on demand; an in-process
+    /// executor hands it to the node as `NodeContext.runSnapshot`. Not part of the node's key.
+    public let runSnapshot: @Sendable () -> RunSnapshot?
 
     /// Makes a job.
     public init(nodeID: String, kind: String, key: String, objects: [String: String], threads: Int, manifestPath: String,
-                cacheDirectory: URL, runID: String, logFile: URL, force: Bool) {
+                cacheDirectory: URL, runID: String, logFile: URL, force: Bool,
+                runSnapshot: @escaping @Sendable () -> RunSnapshot? = { nil }) {
         self.nodeID = nodeID
         self.kind = kind
         self.key = key
@@ -37,6 +41,7 @@ public struct NodeJob: Sendable {
         self.runID = runID
         self.logFile = logFile
         self.force = force
+        self.runSnapshot = runSnapshot
     }
 
     /// The command line that computes exactly this node into the cache (what a batch job runs).

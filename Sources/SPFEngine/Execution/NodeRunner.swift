@@ -39,8 +39,10 @@ package final class NodeRunner: Sendable {
     }
 
     /// Computes node `index` (blocking). Never throws: failures come back as `.failed`.
+    /// `runSnapshot` is what the node sees as `NodeContext.runSnapshot` (not part of its key).
     package func compute(index: Int, runID: String, logFile: URL, threads: Int, force: Bool,
-                         events: any NodeEventSink) -> NodeOutcome {
+                         events: any NodeEventSink,
+                         runSnapshot: @escaping @Sendable () -> RunSnapshot? = { nil }) -> NodeOutcome {
         let node = graph.manifest.nodes[index]
         let key = keys.keys[index]
         let log = NodeLog(url: logFile)
@@ -78,7 +80,8 @@ package final class NodeRunner: Sendable {
         do {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             let context = NodeContext(nodeID: node.id, params: node.params, seed: node.seed, threads: threads,
-                                      scratchDirectory: scratch, inputs: node.kind.inputs, outputs: outputs, io: io)
+                                      scratchDirectory: scratch, inputs: node.kind.inputs, outputs: outputs, io: io,
+                                      runSnapshot: runSnapshot)
             let kind = node.kind.init()
             try kind.run(context)
             let ended = Date()

@@ -1,0 +1,154 @@
+import ClimateData
+import Evaluation
+import Foundation
+import SPFEngine
+
+/// The data a report draws, read from the report node's inputs: the held-out truth members, the
+/// historical runs of the training shards, and the emulated ensembles, with the display units.
+struct ReportData {
+    /// Monthly truth of one ESM and variable: `[member, month, lat, lon]` from January of `startYear`.
+    struct Truth {
+        var members: [String]
+        var startYear: Int
+        var years: Int
+        var field: EnsembleField
+        var units: String
+        var endYear: Int { startYear + years - 1 }
+    }
+
+    /// Yearly global means of one ESM's and variable's historical runs, by member.
+    struct History {
+        var startYear: Int
+        var byMember: [String: [Double]]
+    }
+
+    /// One emulated ensemble (an `spf.merge` or `spf.sample-baseline` output), data read on demand.
+    struct Product {
+        var object: StoredObject
+        var esm: String
+        var model: String
+        var timescale: Evaluation.Timescale
+        var startYear: Int
+        var years: Int
+        var variables: [String]
+        var endYear: Int { startYear + years - 1 }
+        var axis: Evaluation.TimeAxis {
+            switch timescale {
+            case .monthly: Evaluation.TimeAxis(timescale: .monthly, startYear: startYear, count: years * 12)
+            case .yearly: Evaluation.TimeAxis(timescale: .yearly, startYear: startYear, count: years)
+            case .decadal: Evaluation.TimeAxis.decadal(startYear: startYear, endYear: endYear)
+            }
+        }
+
+        /// The ensemble of `variable`, `[member, time, lat, lon]`.
+        func field(_ variable: String, grid: Evaluation.LatLonGrid) throws -> EnsembleField {
+            let (shape, values) = try object.readFloats(variable)
+            guard shape.count == 4 else { throw EvaluationError(.shapeMismatch, "product \(esm) \(model): \(variable) has shape \(shape)") }
+            return try EnsembleField(members: shape[0], times: shape[1], grid: grid, values: values)
+        }
+    }
+
+    var grid: Evaluation.LatLonGrid
+    /// ESM → variable → truth.
+    var truth: [String: [String: Truth]]
+    var products: [Product]
+
+    /// Display scale and units of a variable (precipitation flux shown in mm/day).
+    static func display(_ variable: String, units: String) -> (scale: Double, units: String) {
+        variable == "pr" && units.replacingOccurrences(of: " ", with: "") == "kgm-2s-1" ? (86400, "mm/day") : (1, units)
+    }
+
+    /// Reads the truth members (every `climate.regrid` output of the held-out scenario), in whole years from January.
+    static func loadTruth(_ objects: [StoredObject], node: String) throws -> (Evaluation.LatLonGrid, [String: [String: Truth]]) {
+        var groups: [String: [String: [(member: String, year: Int, years: Int, values: [Float], units: String)]]] = [:]
+        var grid: Evaluation.LatLonGrid?
+        for object in objects {
+            let o = try ClimateFieldObject.read(object)
+            guard let time = o.field.time else { continue }
+            let dates = try time.dates()
+            guard let first = dates.firstIndex(where: { $0.month == 1 }) else { continue }
+            let years = (dates.count - first) / 12
+            guard years > 0 else { continue }
+            let g = o.field.grid, cells = g.nlat * g.nlon
+            if grid == nil { grid = try Evaluation.LatLonGrid(latitudes: g.lat, longitudes: g.lon) }
+            guard grid?.cellCount == cells else {
+                throw EngineError(.nodeFailed, "truth inputs are on different grids (\(g.description))", node: node)
+            }
+            let values = Array(o.field.values[(first * cells)..<((first + years * 12) * cells)])
+            groups[o.facets["source_id"] ?? "?", default: [:]][o.field.variable.name, default: []]
+                .append((o.facets["member"] ?? "", dates[first].year, years, values, o.field.variable.units))
+        }
+        guard let grid else { throw EngineError(.nodeFailed, "no truth inputs with whole years of monthly data", node: node) }
+        var out: [String: [String: Truth]] = [:]
+        for (esm, byVariable) in groups {
+            for (variable, runs) in byVariable {
+                // Members share the period they all cover.
+                let start = runs.map(\.year).max() ?? 0, end = runs.map { $0.year + $0.years - 1 }.min() ?? 0
+                guard end >= start else { continue }
+                let sorted = runs.sorted { $0.member < $1.member }
+                let cells = grid.cellCount, n = (end - start + 1) * 12 * cells
+                var values: [Float] = []
+                values.reserveCapacity(sorted.count * n)
+                for r in sorted {
+                    let lo = (start - r.year) * 12 * cells
+                    values += r.values[lo..<(lo + n)]
+                }
+                out[esm, default: [:]][variable] = Truth(
+                    members: sorted.map(\.member), startYear: start, years: end - start + 1,
+                    field: try EnsembleField(members: sorted.count, times: (end - start + 1) * 12, grid: grid, values: values),
+                    units: sorted[0].units)
+            }
+        }
+        return (grid, out)
+    }
+
+    /// Reads the ensemble products' metadata (their data is read when drawn).
+    static func loadProducts(_ objects: [StoredObject], node: String) throws -> [Product] {
+        try objects.map { object in
+            guard let esm = object.attribute("source_id"), let ts = object.attribute("timescale"),
+                  let timescale = Evaluation.Timescale(rawValue: ts), let start = object.attribute("start_year").flatMap(Int.init),
+                  let years = object.attribute("years").flatMap(Int.init) else {
+                throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: node)
+            }
+            let raw = object.attribute("model") ?? "spf"
+            return Product(object: object, esm: esm, model: EvaluateSkill.modelIDs[raw] ?? raw, timescale: timescale,
+                           startYear: start, years: years,
+                           variables: try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: node))
+        }
+    }
+
+    /// Yearly global means of the historical runs of a shard, per variable, with the shard's curation summary.
+    static func loadHistory(_ object: StoredObject, heldOut: [String: [String: Truth]], scenario: String,
+                            node: String) throws -> (esm: String, history: [String: History], curation: CurationSummary) {
+        let entries = try EmulatorObjects.decode([EmulatorObjects.RunEntry].self, object.attribute("runs"), what: "runs", node: node)
+        let shard = try EmulatorObjects.readShard(object, node: node, experiments: ["historical"])
+        let grid = try Evaluation.LatLonGrid(latitudes: shard.lat, longitudes: shard.lon)
+        let cells = grid.cellCount, c = shard.variables.count
+        var history: [String: History] = [:]
+        for (k, variable) in shard.variables.enumerated() {
+            var h = History(startYear: shard.runs.map(\.entry.startYear).min() ?? 1850, byMember: [:])
+            for run in shard.runs {
+                let years = run.entry.months / 12
+                var series = [Double](repeating: .nan, count: run.entry.startYear - h.startYear)
+                for y in 0..<years {
+                    var sum = 0.0
+                    for m in 0..<12 {
+                        let base = ((y * 12 + m) * c + k) * cells
+                        sum += grid.globalMean(run.fields[base..<(base + cells)])
+                    }
+                    series.append(sum / 12)
+                }
+                h.byMember[run.entry.member] = series
+            }
+            history[variable] = h
+        }
+        let experiments = Array(Set(entries.map(\.experiment))).sorted()
+        let years = entries.reduce(0) { $0 + $1.months } / 12
+        let truth = heldOut[shard.sourceID]?.values.first
+        var notes = "calendar \(shard.calendar); grid \(shard.height)×\(shard.width); forcings \(shard.forcingNames.joined(separator: ", "))"
+        if let truth { notes += "; held out: \(scenario) \(truth.startYear)–\(truth.endYear)" }
+        let summary = CurationSummary(esm: shard.sourceID, experiments: experiments, runs: entries.count, simulationYears: years,
+                                      variables: shard.variables, heldOutMembers: truth?.members.count ?? 0, notes: notes)
+        return (shard.sourceID, history, summary)
+    }
+}

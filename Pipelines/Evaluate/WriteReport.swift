@@ -1,0 +1,151 @@
+import Evaluation
+import Foundation
+import SPFEngine
+
+/// `eval.report`: the run's report directory, `report/index.html` and `report/index.md` with PNG
+/// figures, in the output's files directory: the skill table of every model (mean over ESMs and per
+/// ESM), maps of the emulator's ensemble mean, spread and error against a held-out member for a
+/// late-century decade, global-mean series from the historical runs to 2100 with each ensemble's
+/// 5–95 % band against the truth members, the per-ESM curation summary, the DAG with what was
+/// cached and what ran, and the timings.
+///
+/// The DAG and timings come from `NodeContext.runSnapshot`, which is not part of the cache key: a
+/// cached report shows the run that produced it. Output attributes: `figures` (the evaluation's
+/// headline `figure` lines, which `spfflow run` prints at its end), `report` (the report's path
+/// inside the files directory). With `publish_dir` the report is also copied there (not part of the
+/// key: a cached report is not published again).
+public struct WriteReport: NodeKind {
+    /// Kind name.
+    public static let name = "eval.report"
+    /// Implementation version.
+    public static let version = 1
+    /// Summary.
+    public static let summary = "Report directory (HTML + Markdown + PNG): skill table, maps, global-mean series, curation, DAG, timings."
+    /// Params.
+    public static let params = [
+        ParamSpec("title", .string, default: "spfflow run report", doc: "page title"),
+        ParamSpec("scenario", .string, default: "ssp245", doc: "held-out scenario (labels)"),
+        ParamSpec("map_years", .string, default: "2081-2090",
+                  doc: "decade of the maps; when the products do not cover it, their last decade covered by the truth"),
+        ParamSpec("map_model", .string, default: "spf", doc: "model whose ensemble is mapped (first model when absent)"),
+        ParamSpec("publish_dir", .string, default: "", key: false,
+                  doc: "directory the report is also copied to, replacing the previous one there (empty: cache only)"),
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("evaluation", doc: "eval.evaluate output"),
+        InputSpec("products", list: true, doc: "spf.merge / spf.sample-baseline outputs"),
+        InputSpec("truth", list: true, doc: "climate.regrid outputs of the held-out scenario (every ESM, variable, member)"),
+        InputSpec("shards", list: true, doc: "spf.shards outputs (curation summary, historical global means)"),
+    ]
+    /// Makes the kind.
+    public init() {}
+
+    /// Writes the report.
+    public func run(_ context: NodeContext) throws {
+        let started = Date()
+        let p = context.params
+        let scenario = try p.string("scenario")
+        let evaluation = try context.input("evaluation")
+        let records = try EmulatorObjects.decode([SkillRecord].self, evaluation.attribute("skill"), what: "skill", node: context.nodeID)
+        let (grid, truth) = try ReportData.loadTruth(try context.inputList("truth"), node: context.nodeID)
+        let data = ReportData(grid: grid, truth: truth, products: try ReportData.loadProducts(try context.inputList("products"), node: context.nodeID))
+        context.progress(0.2, "read truth and products")
+        var units: [String: String] = [:]
+        for byVariable in truth.values { for (v, t) in byVariable { units[v] = t.units } }
+        var skill = SkillTable(records: records, units: units)
+        if !skill.esms.contains(SkillRecord.allESMs) { skill = skill.addingESMAverage() }
+        if !skill.records.contains(where: { $0.metric == .crpsOverFloor }) { skill = skill.addingFloorMultiples() }
+
+        var history: [String: [String: ReportData.History]] = [:]
+        var curation: [CurationSummary] = []
+        for object in try context.inputList("shards") {
+            let h = try ReportData.loadHistory(object, heldOut: truth, scenario: scenario, node: context.nodeID)
+            history[h.esm] = h.history
+            curation.append(h.curation)
+        }
+        context.progress(0.4, "read the historical runs")
+        let esms = truth.keys.sorted()
+        var sections: [ReportSection] = []
+        for esm in esms {
+            for variable in (truth[esm] ?? [:]).keys.sorted() {
+                guard let t = truth[esm]?[variable] else { continue }
+                if let maps = try ReportPlots.maps(data: data, esm: esm, variable: variable, truth: t,
+                                                   wanted: try EvaluationPeriod(parsing: try p.string("map_years")),
+                                                   model: try p.string("map_model")) {
+                    sections.append(maps)
+                }
+                sections.append(try ReportPlots.series(data: data, esm: esm, variable: variable, truth: t,
+                                                       history: history[esm]?[variable], scenario: scenario))
+            }
+        }
+        context.progress(0.8, "drew \(sections.count) figure sections")
+
+        let snapshot = context.runSnapshot
+        var dag: [DAGNodeStatus] = []
+        var timings: [TimingEntry] = []
+        var notes: [String] = []
+        if let snapshot {
+            dag = snapshot.nodes.map { n in
+                let status: DAGNodeStatus.Status = switch n.status {
+                case .cached: .cached
+                case .ran, .running: .ran
+                case .failed: .failed
+                }
+                return DAGNodeStatus(name: n.id, kind: n.kind, status: status,
+                                     seconds: n.status == .running ? Date().timeIntervalSince(started) : n.seconds, inputs: n.inputs)
+            }
+            timings.append(TimingEntry(label: "run \(snapshot.runID) wall time up to this report",
+                                       seconds: Date().timeIntervalSince(snapshot.startedAt)))
+            let ran = dag.filter { $0.status == .ran }
+            timings.append(TimingEntry(label: "node time summed over the \(ran.count) node(s) computed", seconds: ran.reduce(0) { $0 + $1.seconds }))
+            for n in ran.sorted(by: { $0.seconds > $1.seconds }).prefix(5) {
+                timings.append(TimingEntry(label: "slowest: \(n.name) (\(n.kind))", seconds: n.seconds))
+            }
+            notes.append("The DAG and timings are those of run \(snapshot.runID), which wrote this report; "
+                         + "a later run that finds the report in the cache shows it unchanged.")
+        } else {
+            notes.append("This report was computed outside a scheduled run (e.g. `spfflow exec-node`): no DAG or run timings.")
+        }
+        if let text = evaluation.attribute("sampling"),
+           let sampling = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {
+            for (label, seconds) in sampling.sorted(by: { $0.key < $1.key }) {
+                timings.append(TimingEntry(label: "sampling, \(label), per member and 10 simulated years", seconds: seconds))
+            }
+        }
+        let headline = skill.periods.first ?? ""
+        let models = Set(data.products.map(\.model)).sorted().map(skill.label).joined(separator: ", ")
+        let members = data.products.first.flatMap { $0.object.attribute("members") } ?? "?"
+        let summary = "Manifest \(snapshot?.manifestName ?? "?"): \(esms.count) ESM(s) (\(esms.joined(separator: ", "))), "
+            + "held-out scenario \(scenario); emulated ensembles of \(models) with \(members) members each, "
+            + "scored against \(truth.values.first?.values.first?.members.count ?? 0) held-out simulator members per ESM."
+        let content = ReportContent(title: try p.string("title"), summary: summary, skill: skill, headlinePeriod: headline,
+                                    sections: sections, curation: curation, dag: dag, timings: timings, notes: notes)
+        let out = try context.output()
+        let directory = out.filesDirectory.appendingPathComponent("report", isDirectory: true)
+        let written = try ReportWriter.write(content, to: directory)
+        try out.setAttribute("figures", evaluation.attribute("figures") ?? "")
+        try out.setAttribute("report", "report/index.html")
+        try out.write("file_count", shape: [1], values: [Int64(written.count)])
+        context.log("report: \(written.count) files in \(directory.path)")
+        let publish = try p.string("publish_dir")
+        if !publish.isEmpty {
+            try Self.publish(directory, to: URL(fileURLWithPath: publish, isDirectory: true))
+            context.log("report published to \(publish)/index.html")
+        }
+    }
+
+    /// Copies the report directory to `target`: copied beside it first, then swapped in by renames,
+    /// so a reader never sees a half-written report (at worst, for an instant, none).
+    package static func publish(_ directory: URL, to target: URL) throws {
+        let fm = FileManager.default
+        let parent = target.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let staged = parent.appendingPathComponent(".\(target.lastPathComponent).new-\(UUID().uuidString.prefix(8))")
+        let retired = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
+        try fm.copyItem(at: directory, to: staged)
+        if fm.fileExists(atPath: target.path) { try fm.moveItem(at: target, to: retired) }
+        try fm.moveItem(at: staged, to: target)
+        try? fm.removeItem(at: retired)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Pipelines
+import SPFEngine
+import Testing
+
+/// `Manifests/smoke.yaml` end to end through the built binary (SPFFLOW_BIN, else .build/release/spfflow)
+/// into a temporary cache: every node produces its outputs, the exported netCDF opens in xarray
+/// (SPFFLOW_PYTHON, else python3) as (member, time, lat, lon), the report is written with its PNGs,
+/// the run ends with the evaluation's `figure` lines, and a rerun computes nothing.
+@Suite struct SmokeManifestTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func binary() -> String {
+        ProcessInfo.processInfo.environment["SPFFLOW_BIN"] ?? repoRoot.appendingPathComponent(".build/release/spfflow").path
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPFFLOW_CACHE"] = nil
+        process.environment = environment
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-test-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let handle = try FileHandle(forWritingTo: out)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self))
+    }
+
+    /// Files under `directory` (recursively) whose names end in `suffix`.
+    static func files(under directory: URL, suffix: String) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }
+        return walker.compactMap { $0 as? URL }.filter { $0.lastPathComponent.hasSuffix(suffix) }.sorted { $0.path < $1.path }
+    }
+
+    /// The committed object of output `out` of node `id`.
+    static func object(_ session: EngineSession, node id: String) throws -> StoredObject {
+        let decision = try #require(session.plan().first { $0.id == id })
+        let key = try #require(decision.objects["out"])
+        guard case .hit(let object) = session.store.lookup(key) else {
+            Issue.record("node \(id): output \(key) is not in the cache")
+            throw CancellationError()
+        }
+        return object
+    }
+
+    @Test(.timeLimit(.minutes(5))) func smokeRunsEndToEndAndReruns() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-smoke-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let manifest = Self.repoRoot.appendingPathComponent("Manifests/smoke.yaml").path
+        let arguments = ["run", manifest, "--cache", cache.path, "--progress", "none"]
+
+        let first = try Self.run(Self.binary(), arguments)
+        #expect(first.status == 0, "smoke run failed:\n\(first.output.suffix(4000))")
+        try #require(first.status == 0)
+        // The run ends with the evaluation's headline figures.
+        let lines = first.output.split(separator: "\n").map(String.init)
+        let tail = lines.reversed().prefix { $0.hasPrefix("figure ") }
+        #expect(tail.count >= 5, "expected figure lines at the end:\n\(lines.suffix(10).joined(separator: "\n"))")
+        #expect(tail.contains { $0.hasPrefix("figure spf_monthly_crps_tas = ") })
+        #expect(tail.contains { $0.hasPrefix("figure floor_monthly_crps_tas = ") })
+        for line in tail {
+            let value = line.split(separator: "=").last?.split(separator: " ").first.flatMap { Double($0) }
+            #expect(value?.isFinite == true, "not a finite figure: \(line)")
+        }
+
+        // Every node's outputs are committed: a fresh plan has nothing to run.
+        let session = try EngineSession(manifestPath: manifest, cacheOverride: cache.path, registry: NodeKindRegistry.registry,
+                                        cleanLeftovers: false)
+        let decisions = session.plan()
+        #expect(decisions.count == session.manifest.nodes.count)
+        #expect(decisions.filter(\.willRun).map(\.id) == [])
+
+        // The export opens in xarray with (member, time, lat, lon).
+        let export = try Self.object(session, node: "export")
+        let exportFiles = try #require(export.filesDirectory)
+        let netcdf = Self.files(under: exportFiles, suffix: ".nc")
+        // One file per ESM and variable.
+        #expect(netcdf.count == 2 * 2, "export wrote \(netcdf.map(\.lastPathComponent))")
+        let python = ProcessInfo.processInfo.environment["SPFFLOW_PYTHON"] ?? "python3"
+        let script = """
+        import sys, xarray as xr
+        for path in sys.argv[1:]:
+            with xr.open_dataset(path) as ds:
+                for v in ("tas", "pr"):
+                    if v in ds:
+                        print(path.rsplit("/", 1)[-1], v, ",".join(ds[v].dims), ",".join(str(n) for n in ds[v].shape))
+        """
+        let py = try Self.run("/usr/bin/env", [python, "-c", script] + netcdf.map(\.path))
+        #expect(py.status == 0, "xarray failed:\n\(py.output)")
+        let described = py.output.split(separator: "\n").filter { !$0.isEmpty }
+        #expect(described.count == netcdf.count, "\(py.output)")
+        #expect(Set(described.map { $0.split(separator: " ").dropFirst().first.map(String.init) ?? "" }) == ["tas", "pr"])
+        for line in described {
+            let fields = line.split(separator: " ")
+            #expect(fields.count == 4 && fields[2] == "member,time,lat,lon", "\(line)")
+            if fields.count == 4 { #expect(fields[3] == "4,12,8,16", "\(line)") }
+        }
+
+        // The report: index.html and index.md with maps, series, the DAG; figures on the output.
+        let report = try Self.object(session, node: "report")
+        let reportDir = try #require(report.filesDirectory).appendingPathComponent("report")
+        let html = try String(contentsOf: reportDir.appendingPathComponent("index.html"), encoding: .utf8)
+        #expect(FileManager.default.fileExists(atPath: reportDir.appendingPathComponent("index.md").path))
+        let pngs = Self.files(under: reportDir, suffix: ".png").map(\.lastPathComponent)
+        #expect(pngs.contains("dag.png"))
+        #expect(pngs.filter { $0.hasPrefix("map_") }.count == 2 * 2 * 3, "\(pngs)")  // 2 ESMs x 2 variables x mean/spread/error
+        #expect(pngs.filter { $0.hasPrefix("series_") }.count == 2 * 2, "\(pngs)")
+        for png in pngs { #expect(html.contains("src=\"\(png)\""), "index.html does not show \(png)") }
+        #expect(html.contains("Curation") && html.contains("CESM2") && html.contains("MRI-ESM2-0"))
+        #expect(html.contains("ran</span>") && html.contains("train-spf"))
+        let figures = report.attribute("figures") ?? ""
+        #expect(figures.split(separator: "\n").allSatisfy { $0.hasPrefix("figure ") } && !figures.isEmpty)
+
+        // A rerun is fully cached and still ends with the figures.
+        let second = try Self.run(Self.binary(), arguments)
+        #expect(second.status == 0, "\(second.output.suffix(2000))")
+        #expect(second.output.contains("0 to compute"), "\(second.output.prefix(400))")
+        #expect(!second.output.contains("\nran "))
+        let secondTail = second.output.split(separator: "\n").map(String.init).reversed().prefix { $0.hasPrefix("figure ") }
+        #expect(Array(secondTail) == Array(tail))
+    }
+}
