@@ -31,13 +31,16 @@ public final class NodeContext: Sendable {
     public let scratchDirectory: URL
     /// Save/load partial progress so that a killed node resumes from its last checkpoint.
     public let checkpoint: NodeCheckpoint
+    /// The object store this node runs against (to read committed objects by key, e.g. a trained model).
+    public let store: ObjectStore?
     private let io: any NodeIO
     private let declaredInputs: [String: InputSpec]
     private let declaredOutputs: Set<String>
 
     package init(nodeID: String, params: NodeParams, seed: UInt64, threads: Int, scratchDirectory: URL,
-                 inputs: [InputSpec], outputs: [String], io: any NodeIO) {
+                 inputs: [InputSpec], outputs: [String], io: any NodeIO, store: ObjectStore? = nil) {
         self.nodeID = nodeID
+        self.store = store
         self.params = params
         self.seed = seed
         self.threads = threads
