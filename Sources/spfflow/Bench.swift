@@ -10,5 +10,6 @@ struct Bench: ParsableCommand {
             BenchTensorCommand.self,
             BenchSamplingCommand.self,
             BenchEval.self,
+            BenchEnsembleCommand.self,
         ])
 }
