@@ -24,6 +24,7 @@ public enum NodeKindRegistry {
         TrainingShards.self,
         NormalizationStats.self,
         TrainEmulator.self,
+        LoadModel.self,
         SampleStage.self,
         MergeEnsemble.self,
         SampleBaseline.self,

@@ -38,6 +38,11 @@ struct EnsembleProduct {
         }
         try out.write("lat", shape: [h], values: lat)
         try out.write("lon", shape: [w], values: lon)
+        try writeMetadata(to: out)
+    }
+
+    /// Writes `lat`, `lon` and the attributes (everything but the variables' datasets).
+    func writeMetadata(to out: ObjectWriter) throws {
         try out.setAttributes([
             "source_id": sourceID, "scenario": scenario, "timescale": timescale.name, "start_year": String(startYear),
             "years": String(years), "members": String(members), "model": model,
@@ -81,56 +86,82 @@ public struct MergeEnsemble: NodeKind {
     /// Makes the kind.
     public init() {}
 
-    /// Merges.
+    /// Merges, one member block at a time: each block's states are decoded, de-normalised and appended
+    /// to the variables' streaming datasets, so memory holds one block, whatever the ensemble size.
     public func run(_ context: NodeContext) throws {
-        let p = context.params
-        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
-        let timescale = try SampleStage.timescale(try p.string("timescale"), node: context.nodeID)
+        let p = context.params, node = context.nodeID
+        let model = try EmulatorObjects.loadModel(try context.input("model"), node: node)
+        let timescale = try SampleStage.timescale(try p.string("timescale"), node: node)
         let startYear = try p.int("start_year"), years = try p.int("years")
         let pyramid = model.info.pyramid, sampler = try PyramidSampler(config: pyramid)
         let h = pyramid.height, w = pyramid.width, c = pyramid.channels, plane = h * w
         let monthsPerFrame = timescale.months
         let periodStart = startYear * 12
-        var parts: [(members: [Int], frameStarts: [Int], values: [Float])] = []
-        var seconds = 0.0
-        var scenario = "", sourceIndex = -1
-        for object in try context.inputList("states") {
-            let (state, s) = try EmulatorObjects.readState(object, node: context.nodeID)
-            seconds += s
-            scenario = state.info.request.scenario
-            sourceIndex = state.info.request.source
-            let out = try sampler.output(state)
-            parts.append((state.info.request.members, out.frameStarts, out.values))
+        // Pass 1: metadata only (no latents) — which members each state holds, and the sampling time.
+        let objects = try context.inputList("states")
+        var blocks: [[Int]: [Int]] = [:]   // sorted members -> input indices
+        var seconds = 0.0, scenario = "", sourceIndex = -1
+        for (i, object) in objects.enumerated() {
+            let info = try EmulatorObjects.decode(SamplerStateInfo.self, object.attribute("state"), what: "state", node: node)
+            seconds += Double(object.attribute("seconds") ?? "") ?? 0
+            scenario = info.request.scenario
+            sourceIndex = info.request.source
+            blocks[info.request.members.sorted(), default: []].append(i)
         }
-        let allMembers = Array(Set(parts.flatMap(\.members))).sorted()
-        let memberIndex = Dictionary(uniqueKeysWithValues: allMembers.enumerated().map { ($1, $0) })
+        let order = blocks.keys.sorted { ($0.first ?? 0) < ($1.first ?? 0) }
+        let allMembers = order.flatMap { $0 }
+        guard Set(allMembers).count == allMembers.count, allMembers == allMembers.sorted() else {
+            throw EngineError(.nodeFailed, "member blocks overlap or interleave (\(order.map { "\($0.first ?? 0)…\($0.last ?? 0)" }.joined(separator: ", ")))", node: node)
+        }
         let product = EnsembleProduct(sourceID: model.sources.indices.contains(sourceIndex) ? model.sources[sourceIndex] : "?",
                                       scenario: scenario, timescale: timescale, startYear: startYear, years: years,
                                       members: allMembers.count, model: "spf", variables: pyramid.variables,
                                       lat: model.lat, lon: model.lon, values: [], samplingSeconds: seconds)
         let t = product.frames
-        var values = [Float](repeating: .nan, count: allMembers.count * t * c * plane)
-        for part in parts {
-            let frames = part.frameStarts.count
-            for (k, member) in part.members.enumerated() {
-                guard let mi = memberIndex[member] else { continue }
-                for (f, start) in part.frameStarts.enumerated() {
-                    let ti = (start - periodStart) / monthsPerFrame
-                    guard ti >= 0, ti < t else { continue }
-                    let src = (k * frames + f) * c * plane, dst = (mi * t + ti) * c * plane
-                    let frame = Array(part.values[src..<(src + c * plane)])
-                    let physical = model.info.normalizer.denormalizeFields(frame, plane: plane)
-                    for i in 0..<(c * plane) { values[dst + i] = physical[i] }
+        guard !allMembers.isEmpty, t > 0 else { throw EngineError(.nodeFailed, "no members or no frames to merge", node: node) }
+        let out = try context.output()
+        let writers = try pyramid.variables.map {
+            try out.beginDataset($0, of: Float.self, shape: [allMembers.count, t, h, w], chunkRows: 1)
+        }
+        // Pass 2: one block at a time.
+        for (b, members) in order.enumerated() {
+            let memberIndex = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1, $0) })
+            var values = [Float](repeating: .nan, count: members.count * t * c * plane)
+            for i in blocks[members] ?? [] {
+                let (state, _) = try EmulatorObjects.readState(objects[i], node: node)
+                let part = try sampler.output(state)
+                let frames = part.frameStarts.count
+                for (k, member) in state.info.request.members.enumerated() {
+                    guard let mi = memberIndex[member] else { continue }
+                    for (f, start) in part.frameStarts.enumerated() {
+                        let ti = (start - periodStart) / monthsPerFrame
+                        guard ti >= 0, ti < t else { continue }
+                        let src = (k * frames + f) * c * plane, dst = (mi * t + ti) * c * plane
+                        let physical = model.info.normalizer.denormalizeFields(Array(part.values[src..<(src + c * plane)]), plane: plane)
+                        values.replaceSubrange(dst..<(dst + c * plane), with: physical)
+                    }
                 }
             }
+            if let missing = values.firstIndex(where: { $0.isNaN }) {
+                throw EngineError(.nodeFailed, "product frame \((missing / (c * plane)) % t) of member \(members[missing / (c * plane * t)]) is not covered by any input state", node: node)
+            }
+            // [member, time, C, plane] -> per variable [member, time, plane], appended member by member.
+            var row = [Float](repeating: 0, count: t * plane)
+            for (k, writer) in writers.enumerated() {
+                for m in 0..<members.count {
+                    for f in 0..<t {
+                        let src = ((m * t + f) * c + k) * plane
+                        row.replaceSubrange((f * plane)..<((f + 1) * plane), with: values[src..<(src + plane)])
+                    }
+                    try writer.append(row)
+                }
+            }
+            context.progress(Double(b + 1) / Double(order.count), "merged block \(b + 1)/\(order.count)")
         }
-        if let missing = values.firstIndex(where: { $0.isNaN }) {
-            let frame = (missing / (c * plane)) % t
-            throw EngineError(.nodeFailed, "product frame \(frame) of member \(allMembers[missing / (c * plane * t)]) is not covered by any input state", node: context.nodeID)
-        }
-        var full = product
-        full.values = values
-        try full.write(to: try context.output())
+        for writer in writers { try writer.finish() }
+        try out.write("lat", shape: [h], values: model.lat)
+        try out.write("lon", shape: [w], values: model.lon)
+        try product.writeMetadata(to: out)
     }
 }
 

@@ -23,7 +23,7 @@ public struct ExportEnsemble: NodeKind {
         ParamSpec("calendars", .object, default: .object([:]), doc: "source_id → CF calendar of its output (default noleap)"),
         ParamSpec("deflate", .int, default: 4, doc: "deflate level (shuffle always on)"),
         ParamSpec("publish_dir", .string, default: "", key: false, doc: "publish directory (empty: keep the files in the cache only)"),
-        ParamSpec("label", .string, default: "", key: false, doc: "label of this publication (default: the node's cache key prefix)"),
+        ParamSpec("label", .string, default: "", key: false, doc: "label of this publication (default: `<node id>-<UTC time>`)"),
     ]
     /// Inputs.
     public static let inputs = [InputSpec("products", list: true, doc: "spf.merge or spf.sample-baseline outputs")]
@@ -65,6 +65,7 @@ public struct ExportEnsemble: NodeKind {
 
     /// Writes the files (and publishes them).
     public func run(_ context: NodeContext) throws {
+        let started = Date()
         let calendars = try context.params.value("calendars")
         let out = try context.output()
         var written: [[String: String]] = []
@@ -82,7 +83,7 @@ public struct ExportEnsemble: NodeKind {
             let time = try Self.timeAxis(startYear: start, years: years, timescale: timescale, calendar: calendar)
             let variables = try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID)
             for v in variables {
-                let (shape, values) = try object.readFloats(v)
+                let shape = try object.shape(of: v)
                 guard shape.count == 4, shape[1] == time.count else {
                     throw EngineError(.nodeFailed, "\(v) of \(source) has shape \(shape); expected [member, \(time.count), lat, lon]", node: context.nodeID)
                 }
@@ -97,18 +98,32 @@ public struct ExportEnsemble: NodeKind {
                     provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
                                              cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
                     deflateLevel: try context.params.int("deflate"))
-                try CFWriter.write(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec, values: values)
+                // Member by member: memory holds one member's [time, lat, lon], whatever the ensemble size.
+                let writer = try CFWriter(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec)
+                for m in 0..<shape[0] {
+                    try writer.write(member: m, timeStart: 0, values: try object.readFloats(v, rows: m..<(m + 1)).values)
+                }
+                try writer.close()
                 written.append(["file": fileName, "source_id": source, "scenario": scenario, "timescale": timescale,
-                                "variable": v, "members": String(shape[0]), "model": modelName])
+                                "variable": v, "members": String(shape[0]), "model": modelName,
+                                "sampling_seconds": object.attribute("sampling_seconds") ?? "",
+                                "seconds_per_trajectory": object.attribute("seconds_per_trajectory") ?? ""])
             }
         }
         try out.setAttribute("files", try EmulatorObjects.json(written))
         let publish = try context.params.string("publish_dir")
         if !publish.isEmpty {
-            let label = try context.params.string("label")
+            var label = try context.params.string("label")
+            if label.isEmpty {
+                let stamp = DateFormatter()
+                stamp.locale = Locale(identifier: "en_US_POSIX")
+                stamp.timeZone = TimeZone(identifier: "UTC")
+                stamp.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+                label = "\(context.nodeID)-\(stamp.string(from: started))"
+            }
             try Publisher(directory: URL(fileURLWithPath: publish)).publish(
                 files: written.compactMap { $0["file"] }.map { out.filesDirectory.appendingPathComponent($0) },
-                label: label.isEmpty ? context.nodeID : label, summary: written)
+                label: label, summary: written, exportSeconds: Date().timeIntervalSince(started))
             context.log("published \(written.count) files to \(publish)")
         }
     }
@@ -120,7 +135,29 @@ public struct ExportEnsemble: NodeKind {
 struct Publisher {
     var directory: URL
 
-    func publish(files: [URL], label: String, summary: [[String: String]]) throws {
+    /// The monitoring summary: per scenario (and ESM, timescale) its members, files and sampling
+    /// times, and the run's timings.
+    static func summary(label: String, files: [[String: String]], exportSeconds: Double) -> [String: Any] {
+        var groups: [String: [[String: String]]] = [:]
+        for f in files { groups["\(f["scenario"] ?? "")|\(f["source_id"] ?? "")|\(f["timescale"] ?? "")|\(f["model"] ?? "")", default: []].append(f) }
+        var scenarios: [[String: Any]] = []
+        var sampling = 0.0
+        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
+            guard let first = group.first else { continue }
+            let seconds = Double(first["sampling_seconds"] ?? "") ?? 0
+            sampling += seconds
+            scenarios.append(["scenario": first["scenario"] ?? "", "source_id": first["source_id"] ?? "",
+                              "timescale": first["timescale"] ?? "", "model": first["model"] ?? "",
+                              "members": Int(first["members"] ?? "") ?? 0, "files": group.compactMap { $0["file"] },
+                              "sampling_seconds": seconds,
+                              "seconds_per_trajectory": Double(first["seconds_per_trajectory"] ?? "") ?? 0])
+        }
+        return ["label": label, "files": files, "scenarios": scenarios,
+                "timings": ["sampling_seconds": sampling, "export_seconds": exportSeconds],
+                "published": ISO8601DateFormatter().string(from: Date())]
+    }
+
+    func publish(files: [URL], label: String, summary: [[String: String]], exportSeconds: Double = 0) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         let final = directory.appendingPathComponent(label)
@@ -128,8 +165,7 @@ struct Publisher {
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         for f in files { try fm.copyItem(at: f, to: staging.appendingPathComponent(f.lastPathComponent)) }
-        let json = try JSONSerialization.data(withJSONObject: ["label": label, "files": summary,
-                                                               "published": ISO8601DateFormatter().string(from: Date())],
+        let json = try JSONSerialization.data(withJSONObject: Self.summary(label: label, files: summary, exportSeconds: exportSeconds),
                                               options: [.sortedKeys, .prettyPrinted])
         try json.write(to: staging.appendingPathComponent("summary.json"))
         if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }

@@ -11,5 +11,6 @@ struct Bench: ParsableCommand {
             BenchSamplingCommand.self,
             BenchEval.self,
             BenchSlurmCommand.self,
+            BenchEnsembleCommand.self,
         ])
 }

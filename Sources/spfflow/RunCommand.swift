@@ -46,7 +46,7 @@ struct RunCommand: ParsableCommand {
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
                                      until: until, force: force, progress: mode, progressInterval: progressInterval,
                                      showCached: !quietCached)
-            if executor == "slurm" { return try runOnSlurm(session: session, options: options, slurm: slurm) }
+            if executor == "slurm" { return (session, try runOnSlurm(session: session, options: options, slurm: slurm)) }
             guard let factory = availableExecutors.first(where: { $0.name == executor }) else {
                 throw EngineError(.usage, "--executor must be one of \(availableExecutors.map(\.name).joined(separator: ", "))")
             }

@@ -17,5 +17,6 @@ struct SPFFlow: ParsableCommand {
             CacheCommand.self,
             InspectCommand.self,
             RegridCommand.self,
+            ModelCommand.self,
         ])
 }

@@ -36,14 +36,17 @@ public final class NodeContext: Sendable {
     /// Read-only and NOT part of the cache key: a cached output built from it shows the run that produced it.
     public var runSnapshot: RunSnapshot? { snapshotSource() }
     private let snapshotSource: @Sendable () -> RunSnapshot?
+    /// The object store this node runs against (to read committed objects by key, e.g. a trained model).
+    public let store: ObjectStore?
     private let io: any NodeIO
     private let declaredInputs: [String: InputSpec]
     private let declaredOutputs: Set<String>
 
     package init(nodeID: String, params: NodeParams, seed: UInt64, threads: Int, scratchDirectory: URL,
                  inputs: [InputSpec], outputs: [String], io: any NodeIO,
-                 runSnapshot: @escaping @Sendable () -> RunSnapshot? = { nil }) {
+                 runSnapshot: @escaping @Sendable () -> RunSnapshot? = { nil }, store: ObjectStore? = nil) {
         self.nodeID = nodeID
+        self.store = store
         self.params = params
         self.seed = seed
         self.threads = threads

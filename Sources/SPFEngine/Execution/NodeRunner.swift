@@ -81,7 +81,7 @@ package final class NodeRunner: Sendable {
             try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
             let context = NodeContext(nodeID: node.id, params: node.params, seed: node.seed, threads: threads,
                                       scratchDirectory: scratch, inputs: node.kind.inputs, outputs: outputs, io: io,
-                                      runSnapshot: runSnapshot)
+                                      runSnapshot: runSnapshot, store: store)
             let kind = node.kind.init()
             try kind.run(context)
             let ended = Date()
