@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs external programs from an argument vector (Foundation `Process`, never a shell string),
+/// Runs external programs from an argument vector (posix_spawn, never a shell string),
 /// capturing output, with a timeout. Used for `sbatch`, `squeue`, `scancel` and `sinfo`.
 public struct CommandRunner: Sendable {
     /// Seconds after which a command is terminated and reported as failed.
@@ -37,32 +37,59 @@ public struct CommandRunner: Sendable {
             throw SlurmError(.commandNotFound, "'\(program)' is not on PATH (is Slurm installed? see scripts/slurm-local.sh)")
         }
         counter.record((program as NSString).lastPathComponent)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(arguments.dropFirst())
-        if let environment { process.environment = environment }
         // Output goes to unlinked temporary files: no pipe-buffer deadlock whatever the output size.
         let out = try Self.temporaryHandle()
         let err = try Self.temporaryHandle()
         defer { try? out.close(); try? err.close() }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        do {
-            try process.run()
-        } catch {
-            throw SlurmError(.commandFailed, "cannot start \(executable): \(error)")
+        // posix_spawn and a WNOHANG wait loop on this thread: the wait needs no other thread, so it
+        // cannot starve when every worker thread of the process is blocked (Foundation's Process
+        // reports termination through a dispatch queue, which deadlocked under Swift Testing).
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out.fileDescriptor, 1)
+        posix_spawn_file_actions_adddup2(&actions, err.fileDescriptor, 2)
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let argv = [executable] + Array(arguments.dropFirst())
+        var pid: pid_t = 0
+        let spawned: Int32 = Self.withCStrings(argv) { cArgv in
+            Self.withCStrings(env) { cEnv in posix_spawn(&pid, executable, &actions, nil, cArgv, cEnv) }
         }
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            _ = done.wait(timeout: .now() + 5)
-            throw SlurmError(.commandFailed, "\(Self.render(arguments)) did not finish within \(Int(timeout)) s")
+        guard spawned == 0 else {
+            throw SlurmError(.commandFailed, "cannot start \(executable): \(String(cString: strerror(spawned)))")
         }
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return CommandResult(arguments: arguments, status: status,
-                             stdout: Self.readAll(out), stderr: Self.readAll(err))
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        var pause: useconds_t = 1_000
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { throw SlurmError(.commandFailed, "waitpid failed for \(Self.render(arguments))") }
+            if Date() > deadline {
+                kill(pid, SIGTERM)
+                usleep(200_000)
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw SlurmError(.commandFailed, "\(Self.render(arguments)) did not finish within \(Int(timeout)) s")
+            }
+            usleep(pause)
+            pause = min(pause * 2, 50_000)
+        }
+        let signalled = (status & 0x7f) != 0
+        let code = signalled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
+        return CommandResult(arguments: arguments, status: code, stdout: Self.readAll(out), stderr: Self.readAll(err))
+    }
+
+    /// Calls `body` with a NULL-terminated C array of the strings.
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for p in pointers { free(p) } }
+        return pointers.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return body(UnsafePointer(bitPattern: 1)!) }
+            return body(base)
+        }
     }
 
     /// Runs the command and throws unless it exits 0; returns its standard output.
