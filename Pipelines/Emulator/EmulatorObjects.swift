@@ -93,6 +93,14 @@ enum EmulatorObjects {
         var lat: [Double]
         var lon: [Double]
         var forcingNames: [String]
+
+        /// The embedding index of `sourceID`; an error naming the ESMs the model knows otherwise.
+        func sourceIndex(of sourceID: String, node: String) throws -> Int {
+            guard let index = sources.firstIndex(of: sourceID) else {
+                throw EngineError(.nodeFailed, "source_id \(sourceID) is not one the model was trained on (\(sources.joined(separator: ", ")))", node: node)
+            }
+            return index
+        }
     }
 
     static func loadModel(_ object: StoredObject, node: String) throws -> SamplingModel {

@@ -199,9 +199,7 @@ public struct SampleBaseline: NodeKind {
         let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
         let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
-        guard let source = model.sources.firstIndex(of: sourceID) else {
-            throw EngineError(.nodeFailed, "source_id \(sourceID) is not one the model was trained on", node: context.nodeID)
-        }
+        let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let pyramid = model.info.pyramid
         let timescale = pyramid.timescales[pyramid.timescales.count - 1]
         let startYear = try p.int("start_year"), years = try p.int("years"), members = try p.int("members")

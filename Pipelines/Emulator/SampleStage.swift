@@ -59,9 +59,7 @@ public struct SampleStage: NodeKind {
         let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
         let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
-        guard let source = model.sources.firstIndex(of: sourceID) else {
-            throw EngineError(.nodeFailed, "source_id \(sourceID) is not one the model was trained on (\(model.sources.joined(separator: ", ")))", node: context.nodeID)
-        }
+        let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let target = try Self.timescale(try p.string("target"), node: context.nodeID)
         let stage = try p.int("stage"), startYear = try p.int("start_year"), years = try p.int("years")
         let sampler = try PyramidSampler(config: model.info.pyramid)
