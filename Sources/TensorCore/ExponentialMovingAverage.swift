@@ -13,8 +13,14 @@ public final class ExponentialMovingAverage: @unchecked Sendable {
 
     /// Folds the current parameters into the average.
     public func update(_ parameters: ParameterStore, context: ComputeContext) {
+        update(parameters, decay: decay, context: context)
+    }
+
+    /// Folds the current parameters into the average with this step's decay `d` (e.g. a warm-up
+    /// `min(decay, (1 + n)/(10 + n))`) instead of the fixed ``decay``.
+    public func update(_ parameters: ParameterStore, decay d: Float, context: ComputeContext) {
         precondition(parameters.values.count == shadow.count, "EMA is for another parameter layout")
-        let s = shadow.data, p = parameters.values.data, d = decay
+        let s = shadow.data, p = parameters.values.data
         ElementwiseLoop.ranges(shadow.count, context: context) { range in
             for i in range { s[i] = d * s[i] + (1 - d) * p[i] }
         }

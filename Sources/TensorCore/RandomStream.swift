@@ -104,4 +104,18 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable {
         }
         position &+= UInt64(blocks)
     }
+
+    /// `count` normals N(0, 1) as an array (same numbers as ``fillNormal(_:mean:std:context:)``).
+    public mutating func normals(count: Int) -> [Float] {
+        let t = Tensor(zeros: [count])
+        fillNormal(t)
+        return t.toArray()
+    }
+
+    /// `count` uniforms in (0, 1) as an array (same numbers as ``fillUniform(_:low:high:context:)``).
+    public mutating func uniforms(count: Int) -> [Float] {
+        let t = Tensor(zeros: [count])
+        fillUniform(t)
+        return t.toArray()
+    }
 }
