@@ -17,7 +17,7 @@ enum EmulatorObjects {
         }
     }
 
-    /// Store dataset name of a training array (`ema/block0.fc1.w` → `ema:block0.fc1.w`).
+    /// Store dataset name of a training array (`ema/blocks.0.latent.fc1.weight` → `ema:blocks.0.latent.fc1.weight`).
     static func datasetName(_ arrayName: String) -> String { arrayName.replacingOccurrences(of: "/", with: ":") }
 
     /// Training array name of a store dataset (the inverse of `datasetName`).
@@ -103,12 +103,12 @@ enum EmulatorObjects {
         }
     }
 
-    static func loadModel(_ object: StoredObject, node: String) throws -> SamplingModel {
+    static func loadModel(_ object: StoredObject, node: String, threads: Int? = nil) throws -> SamplingModel {
         let info = try decode(TrainerStateInfo.self, object.attribute("trainer"), what: "trainer", node: node)
         var arrays: [String: (shape: [Int], values: [Float])] = [:]
         for name in object.datasetNames where name.hasPrefix("ema:") { arrays[arrayName(name)] = try object.readFloats(name) }
-        let net = try MMDiT(config: info.model, pyramid: info.pyramid, seed: info.training.seed)
-        try net.params.load(arrays, prefix: "ema/")
+        let net = try MMDiT(config: info.model, pyramid: info.pyramid, seed: info.training.seed, threads: threads)
+        try net.loadWeights(arrays, prefix: "ema/")
         return SamplingModel(network: net, info: info,
                              sources: try decode([String].self, object.attribute("sources"), what: "sources", node: node),
                              variant: object.attribute("variant") ?? "spf",

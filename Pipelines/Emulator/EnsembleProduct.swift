@@ -170,8 +170,8 @@ public struct MergeEnsemble: NodeKind {
 public struct SampleBaseline: NodeKind {
     /// Kind name.
     public static let name = "spf.sample-baseline"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers).
+    public static let version = 2
     /// Summary.
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.
@@ -196,7 +196,7 @@ public struct SampleBaseline: NodeKind {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let started = Date()
-        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
+        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID, threads: context.threads)
         let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)

@@ -16,8 +16,8 @@ import SPFModel
 public struct SampleStage: NodeKind {
     /// Kind name.
     public static let name = "spf.stage"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers).
+    public static let version = 2
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.
@@ -56,7 +56,7 @@ public struct SampleStage: NodeKind {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let started = Date()
-        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID)
+        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID, threads: context.threads)
         let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)

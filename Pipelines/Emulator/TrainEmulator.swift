@@ -15,8 +15,8 @@ import SPFModel
 public struct TrainEmulator: NodeKind {
     /// Kind name.
     public static let name = "spf.train"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed).
+    public static let version = 2
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// Params.
@@ -81,7 +81,8 @@ public struct TrainEmulator: NodeKind {
         let total = try p.int("steps")
         let training = TrainingConfig(steps: total, batchSize: try p.int("batch"), learningRate: try p.double("learning_rate"),
                                       warmupSteps: try p.int("warmup"), emaDecay: try p.double("ema"), seed: context.seed)
-        let trainer = try Trainer(model: model, pyramid: pyramid, training: training, runs: runs, normalizer: norm)
+        let trainer = try Trainer(model: model, pyramid: pyramid, training: training, runs: runs, normalizer: norm,
+                                  threads: context.threads)
         var history: [[Double?]] = []
         if let saved = try context.checkpoint.load() {
             var arrays: [String: (shape: [Int], values: [Float])] = [:]

@@ -1,299 +1,71 @@
 import Foundation
+import TensorCore
 
 /// The SPF MM-DiT backbone: a field-token stream and a forcing-token stream with joint attention,
 /// QK-RMSNorm, temporal RoPE over physical time, 2-D sin-cos spatial positions consistent across stages,
 /// adaLN-Zero driven by flow time + stage + timescale + source-model (+ pooled global forcing) embeddings,
 /// final adaLN + linear + unpatchify; plus the prototype's per-token conditioning and mean-field head.
+///
+/// Built from TensorCore's explicit forward/backward layers: the blocks are an ``MMDiTStack``
+/// (field tokens = latent stream, forcing + history tokens = context stream); the SPF-specific parts
+/// are ``TokenEmbedding``, ``ConditioningNetwork``, ``FinalLayer`` and ``MeanFieldHead``. All
+/// parameters live in one ``ParameterStore``.
 public final class MMDiT: VelocityField, @unchecked Sendable {
     /// Backbone configuration.
     public let config: MMDiTConfig
     /// The pyramid the model serves.
     public let pyramid: PyramidConfig
-    /// Trainable parameters.
-    public let params: ParameterSet
+    /// Trainable parameters (values and gradients, one flat buffer each).
+    public let parameters: ParameterStore
     /// Items evaluated together in one sampling forward pass (bounds memory).
     public let itemsPerChunk: Int
-    static let timeDim = 256
+    /// Threads of every kernel (results are bit-identical for any thread count).
+    public let computeContext: ComputeContext
+    let conditioning: ConditioningNetwork
+    let embedding: TokenEmbedding
+    let stack: MMDiTStack
+    let final: FinalLayer
+    let meanField: MeanFieldHead?
+    private let pool = PassBufferPool()
 
-    /// Builds and initialises a model (Xavier-uniform linears, zero adaLN/output/mean-field head, N(0, 0.02) embeddings).
-    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16) throws {
+    /// Builds and initialises a model from `seed` (Xavier-uniform linears, zero adaLN/output/mean-field head,
+    /// N(0, 0.02) embedding tables, unit QK-norm weights).
+    /// - Parameter threads: kernel threads (default: the machine's cores).
+    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, threads: Int? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
         self.config = config
         self.pyramid = pyramid
         self.itemsPerChunk = max(1, itemsPerChunk)
-        params = ParameterSet()
-        let rng = PhiloxRandom(seed: seed)
-        var counter = 0
-        func xavier(_ name: String, _ fin: Int, _ fout: Int) {
-            counter += 1
-            let limit = Float((6.0 / Double(fin + fout)).squareRoot())
-            let u = rng.uniforms(stream: PhiloxRandom.streamID([counter, 0x1A17]), count: fin * fout)
-            params.add(name + ".w", rows: fin, cols: fout, values: u.map { Float($0 * 2 - 1) * limit })
-            params.add(name + ".b", rows: 1, cols: fout, values: [Float](repeating: 0, count: fout))
+        computeContext = ComputeContext(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        var layout = ParameterLayout()
+        embedding = TokenEmbedding(config: config, layout: &layout)
+        conditioning = ConditioningNetwork(config: config, layout: &layout)
+        do {
+            let block = try MMDiTConfiguration(width: config.width, heads: config.heads, mlpRatio: config.mlpRatio,
+                                               conditionWidth: config.width, hasContext: true, qkNorm: true, epsilon: 1e-6)
+            stack = try MMDiTStack("blocks", depth: config.depth, configuration: block, layout: &layout)
+        } catch {
+            throw SPFModelError(.invalidConfiguration, "backbone blocks: \(error)")
         }
-        func zeros(_ name: String, _ fin: Int, _ fout: Int) {
-            params.add(name + ".w", rows: fin, cols: fout, values: [Float](repeating: 0, count: fin * fout))
-            params.add(name + ".b", rows: 1, cols: fout, values: [Float](repeating: 0, count: fout))
-        }
-        func normal(_ name: String, _ rows: Int, _ cols: Int, std: Float) {
-            counter += 1
-            let z = rng.normals(stream: PhiloxRandom.streamID([counter, 0x1A17]), count: rows * cols)
-            params.add(name, rows: rows, cols: cols, values: z.map { $0 * std })
-        }
-        let d = config.width, p = config.patchSize, pf = config.forcingPatchSize
-        xavier("field_embed", config.channels * p * p, d)
-        xavier("forcing_embed", config.forcingPixelChannels * pf * pf, d)
-        normal("time_mlp1.w", Self.timeDim, d, std: 0.02)
-        params.add("time_mlp1.b", rows: 1, cols: d, values: [Float](repeating: 0, count: d))
-        normal("time_mlp2.w", d, d, std: 0.02)
-        params.add("time_mlp2.b", rows: 1, cols: d, values: [Float](repeating: 0, count: d))
-        normal("stage_embed", config.stages, d, std: 0.02)
-        normal("timescale_embed", Timescale.allCases.count, d, std: 0.02)
-        normal("source_embed", config.sources, d, std: 0.02)
-        xavier("global_forcing_proj", max(config.globalForcingChannels, 1), d)
-        if config.conditionEveryToken { xavier("token_cond", d, d) }
-        if config.historyStream { xavier("history_embed", config.channels * p * p, d) }
-        for l in 0..<config.depth {
-            for s in ["x", "c"] {
-                zeros("block\(l).\(s).mod", d, 6 * d)
-                xavier("block\(l).\(s).qkv", d, 3 * d)
-                xavier("block\(l).\(s).out", d, d)
-                xavier("block\(l).\(s).fc1", d, config.mlpRatio * d)
-                xavier("block\(l).\(s).fc2", config.mlpRatio * d, d)
-            }
-        }
-        zeros("final.mod", d, 2 * d)
-        zeros("final.out", d, config.channels * p * p)
-        if config.meanFieldHead { zeros("mean_field", d, config.channels * config.height * config.width2D) }
+        final = FinalLayer(config: config, layout: &layout)
+        meanField = config.meanFieldHead ? MeanFieldHead(config: config, layout: &layout) : nil
+        parameters = ParameterStore(layout: layout, seed: seed)
     }
 
     /// Parameter count.
-    public var parameterCount: Int { params.count }
+    public var parameterCount: Int { parameters.layout.parameterCount }
 
-    /// Constant inputs of one forward pass for a batch of items sharing `context.shape`.
-    struct Prepared {
-        var items: Int
-        var fieldTokensPerItem: Int
-        var forcingTokensPerItem: Int
-        var fieldPos: [Float]
-        var forcingPos: [Float]
-        var forcingPatches: [Float]
-        var ropeCos: [Float]
-        var ropeSin: [Float]
-        var timeIn: [Float]
-        var globalMean: [Float]
-        var stage: Int
-        var timescale: Int
-        var sources: [Int]
-        var meanFieldMap: [Int32]
-        var meanFieldGroup: Int
-        var meanFieldWeight: [Float]
-        var frames: Int
-        var forcingTokensPerFrame: Int
-        var historyTokensPerItem: Int
-        var historyPatches: [Float]
-        var historyPos: [Float]
-    }
-
-    func prepare(tau: [Double], context: StageContext) throws -> Prepared {
-        let s = context.shape, c = config, d = c.width, p = c.patchSize, pf = c.forcingPatchSize
-        guard s.channels == c.channels else { throw SPFModelError(.shapeMismatch, "latent has \(s.channels) channels, model \(c.channels)") }
-        guard context.forcingGriddedChannels == c.griddedForcingChannels, context.forcingGlobalChannels == c.globalForcingChannels else {
-            throw SPFModelError(.shapeMismatch, "forcing has \(context.forcingGriddedChannels) gridded / \(context.forcingGlobalChannels) global channels, model expects \(c.griddedForcingChannels) / \(c.globalForcingChannels)")
+    /// Loads parameter values saved under `prefix` + parameter name (e.g. the `ema/…` arrays of a trained model).
+    public func loadWeights(_ arrays: [String: (shape: [Int], values: [Float])], prefix: String) throws {
+        var state = StateDictionary()
+        for slot in parameters.layout.slots {
+            guard let a = arrays[prefix + slot.name] else { throw SPFModelError(.invalidState, "missing array \(prefix + slot.name)") }
+            state.floats[prefix + slot.name] = StateArray(shape: a.shape, values: a.values)
         }
-        for src in context.source where src < 0 || src >= c.sources {
-            throw SPFModelError(.invalidConfiguration, "source index \(src) outside 0..<\(c.sources)")
+        do { try parameters.load(state, prefix: prefix) } catch {
+            throw SPFModelError(.invalidState, "model weights: \(error)")
         }
-        let (fh, fw) = pyramid.cumulativeSpatialFactor(stage: context.stage)
-        guard s.height * fh == c.height, s.width * fw == c.width2D else {
-            throw SPFModelError(.shapeMismatch, "latent grid \(s.height)x\(s.width) is not stage \(context.stage) of the pyramid")
-        }
-        let nh = s.height / p, nw = s.width / p, perFrame = nh * nw
-        let fnh = c.height / pf, fnw = c.width2D / pf, fPerFrame = fnh * fnw
-        let nf = s.frames * perFrame, nc = s.frames * fPerFrame
-        guard (context.historyFrames > 0) == c.historyStream else {
-            throw SPFModelError(.invalidConfiguration, "history frames \(context.historyFrames) given to a model with historyStream \(c.historyStream)")
-        }
-        let hFrames = context.historyFrames, nhist = hFrames * perFrame
-        let hShape = FieldShape(items: s.items, frames: hFrames, channels: s.channels, height: s.height, width: s.width)
-        guard context.history.count == hShape.count else {
-            throw SPFModelError(.shapeMismatch, "history has \(context.history.count) values, expected \(hShape.dims)")
-        }
-        let posFrame = FieldTokenizer.sinCos2D(rows: nh, cols: nw, d: d, rowStep: Double(fh), colStep: Double(fw), amplitude: c.positionScale)
-        let fposFrame = FieldTokenizer.sinCos2D(rows: fnh, cols: fnw, d: d, rowStep: Double(pf) / Double(p),
-                                                colStep: Double(pf) / Double(p), amplitude: c.positionScale)
-        var fieldPos = [Float](), forcingPos = [Float]()
-        fieldPos.reserveCapacity(s.items * nf * d)
-        for _ in 0..<(s.items * s.frames) { fieldPos.append(contentsOf: posFrame) }
-        for _ in 0..<(s.items * s.frames) { forcingPos.append(contentsOf: fposFrame) }
-        var historyPos = [Float]()
-        for _ in 0..<(s.items * hFrames) { historyPos.append(contentsOf: posFrame) }
-        // Forcing patches: gridded channels, broadcast global channels, month phase.
-        let pc = c.forcingPixelChannels, vec = pc * pf * pf
-        let plane = c.height * c.width2D
-        var fp = [Float](repeating: 0, count: s.items * nc * vec)
-        let months = context.timescale.months
-        for i in 0..<s.items {
-            for t in 0..<s.frames {
-                let centre = Double(context.frameStart[i]) + (Double(t) + 0.5) * Double(months)
-                let phase = (centre.truncatingRemainder(dividingBy: 12) + 12).truncatingRemainder(dividingBy: 12) / 12
-                let ps = Float(sin(2 * Double.pi * phase)), pcn = Float(cos(2 * Double.pi * phase))
-                for ty in 0..<fnh {
-                    for tx in 0..<fnw {
-                        let tok = ((i * s.frames + t) * fnh + ty) * fnw + tx
-                        for ch in 0..<pc {
-                            for py in 0..<pf {
-                                for px in 0..<pf {
-                                    let val: Float
-                                    if ch < c.griddedForcingChannels {
-                                        val = context.forcingGridded[((i * s.frames + t) * c.griddedForcingChannels + ch) * plane
-                                                                     + (ty * pf + py) * c.width2D + tx * pf + px]
-                                    } else if ch < c.griddedForcingChannels + c.globalForcingChannels {
-                                        val = context.forcingGlobal[(i * s.frames + t) * c.globalForcingChannels + ch - c.griddedForcingChannels]
-                                    } else {
-                                        val = ch == pc - 2 ? ps : pcn
-                                    }
-                                    fp[tok * vec + (ch * pf + py) * pf + px] = val
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        // RoPE over physical time (months since the item's first frame start), forcing rows then field rows.
-        let dh = d / c.heads, half = dh / 2
-        var rc = [Float](), rs = [Float]()
-        rc.reserveCapacity(s.items * (nc + nf) * half)
-        rs.reserveCapacity(s.items * (nc + nf) * half)
-        let freqs = (0..<half).map { 1 / pow(10_000.0, Double(2 * $0) / Double(dh)) }
-        for _ in 0..<s.items {
-            for stream in 0..<3 {
-                let per = stream == 0 ? fPerFrame : perFrame
-                let frames = stream == 1 ? hFrames : s.frames
-                for t in 0..<frames {
-                    let pos = (Double(t) + 0.5 - (stream == 1 ? Double(hFrames) : 0)) * Double(months)
-                    let cs = freqs.map { Float(cos(pos * $0)) }, sn = freqs.map { Float(sin(pos * $0)) }
-                    for _ in 0..<per {
-                        rc.append(contentsOf: cs)
-                        rs.append(contentsOf: sn)
-                    }
-                }
-            }
-        }
-        var timeIn = [Float]()
-        for t in tau { timeIn.append(contentsOf: FieldTokenizer.timestepEmbedding(t * 1000, dim: Self.timeDim)) }
-        let g = max(c.globalForcingChannels, 1)
-        var gm = [Float](repeating: 0, count: s.items * g)
-        if c.globalForcingChannels > 0 {
-            for i in 0..<s.items {
-                for t in 0..<s.frames {
-                    for k in 0..<c.globalForcingChannels {
-                        gm[i * g + k] += context.forcingGlobal[(i * s.frames + t) * c.globalForcingChannels + k] / Float(s.frames)
-                    }
-                }
-            }
-        }
-        // Mean-field head map: full-res head output per frame → stage grid block means → token layout.
-        var map = [Int32]()
-        let group = fh * fw
-        if c.meanFieldHead {
-            map.reserveCapacity(s.items * nf * c.channels * p * p * group)
-            for i in 0..<s.items {
-                for t in 0..<s.frames {
-                    let frameBase = (i * s.frames + t) * c.channels * plane
-                    for ty in 0..<nh {
-                        for tx in 0..<nw {
-                            for ch in 0..<c.channels {
-                                for py in 0..<p {
-                                    for px in 0..<p {
-                                        let sy = ty * p + py, sx = tx * p + px
-                                        for a in 0..<fh {
-                                            for b in 0..<fw {
-                                                map.append(Int32(frameBase + ch * plane + (sy * fh + a) * c.width2D + sx * fw + b))
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Prepared(items: s.items, fieldTokensPerItem: nf, forcingTokensPerItem: nc, fieldPos: fieldPos, forcingPos: forcingPos,
-                        forcingPatches: fp, ropeCos: rc, ropeSin: rs, timeIn: timeIn, globalMean: gm, stage: context.stage,
-                        timescale: context.timescale.embeddingIndex, sources: context.source, meanFieldMap: map,
-                        meanFieldGroup: group, meanFieldWeight: tau.map { Float(1 - $0) },
-                        frames: s.frames, forcingTokensPerFrame: fPerFrame, historyTokensPerItem: nhist,
-                        historyPatches: hFrames > 0 ? FieldTokenizer.patchify(context.history, hShape, patch: p) : [],
-                        historyPos: historyPos)
-    }
-
-    func lin(_ g: Graph, _ x: Variable, _ name: String) -> Variable { g.linear(x, params[name + ".w"], params[name + ".b"]) }
-
-    /// Forward pass on field tokens [I·Nf, C·p·p] → velocity tokens [I·Nf, C·p·p].
-    func forward(_ g: Graph, fieldTokens: [Float], _ pr: Prepared) -> Variable {
-        let c = config, d = c.width, items = pr.items, nf = pr.fieldTokensPerItem
-        let nc = pr.forcingTokensPerItem + pr.historyTokensPerItem
-        let xin = g.constant(fieldTokens, rows: items * nf, cols: c.channels * c.patchSize * c.patchSize)
-        let fin = g.constant(pr.forcingPatches, rows: items * pr.forcingTokensPerItem, cols: c.forcingPixelChannels * c.forcingPatchSize * c.forcingPatchSize)
-        var h = g.add(lin(g, xin, "field_embed"), g.constant(pr.fieldPos, rows: items * nf, cols: d))
-        let forcingEmbedded = g.add(lin(g, fin, "forcing_embed"), g.constant(pr.forcingPos, rows: items * pr.forcingTokensPerItem, cols: d))
-        var cs = forcingEmbedded
-        if pr.historyTokensPerItem > 0 {
-            let hin = g.constant(pr.historyPatches, rows: items * pr.historyTokensPerItem, cols: c.channels * c.patchSize * c.patchSize)
-            let he = g.add(lin(g, hin, "history_embed"), g.constant(pr.historyPos, rows: items * pr.historyTokensPerItem, cols: d))
-            cs = g.concatGroups(forcingEmbedded, he, groups: items)
-        }
-        // Conditioning vector e [I, d].
-        let tin = g.constant(pr.timeIn, rows: items, cols: Self.timeDim)
-        var e = lin(g, g.silu(lin(g, tin, "time_mlp1")), "time_mlp2")
-        e = g.add(e, g.embedding(params["stage_embed"], indices: Array(repeating: pr.stage, count: items)))
-        e = g.add(e, g.embedding(params["timescale_embed"], indices: Array(repeating: pr.timescale, count: items)))
-        e = g.add(e, g.embedding(params["source_embed"], indices: pr.sources))
-        e = g.add(e, lin(g, g.constant(pr.globalMean, rows: items, cols: max(c.globalForcingChannels, 1)), "global_forcing_proj"))
-        if c.conditionEveryToken {
-            let tc = lin(g, e, "token_cond")
-            h = g.addBroadcast(h, tc, rowsPerGroup: nf)
-            cs = g.addBroadcast(cs, tc, rowsPerGroup: nc)
-        }
-        let ce = g.silu(e)
-        for l in 0..<c.depth {
-            let mx = lin(g, ce, "block\(l).x.mod"), mc = lin(g, ce, "block\(l).c.mod")
-            let hx = g.modulate(g.layerNorm(h), mx, shiftChunk: 0, scaleChunk: 1, rowsPerGroup: nf)
-            let hc = g.modulate(g.layerNorm(cs), mc, shiftChunk: 0, scaleChunk: 1, rowsPerGroup: nc)
-            let qkvx = lin(g, hx, "block\(l).x.qkv"), qkvc = lin(g, hc, "block\(l).c.qkv")
-            func part(_ t: Variable, _ k: Int) -> Variable { g.columns(t, start: k * d, width: d) }
-            let q = g.concatGroups(part(qkvc, 0), part(qkvx, 0), groups: items)
-            let k = g.concatGroups(part(qkvc, 1), part(qkvx, 1), groups: items)
-            let v = g.concatGroups(part(qkvc, 2), part(qkvx, 2), groups: items)
-            let qn = g.rope(g.rmsNormHeads(q, heads: c.heads), heads: c.heads, cos: pr.ropeCos, sin: pr.ropeSin)
-            let kn = g.rope(g.rmsNormHeads(k, heads: c.heads), heads: c.heads, cos: pr.ropeCos, sin: pr.ropeSin)
-            let att = g.attention(qn, kn, v, groups: items, tokens: nc + nf, heads: c.heads)
-            let ac = g.groupRows(att, groups: items, perGroup: nc + nf, start: 0, count: nc)
-            let ax = g.groupRows(att, groups: items, perGroup: nc + nf, start: nc, count: nf)
-            h = g.gatedAdd(h, mx, gateChunk: 2, lin(g, ax, "block\(l).x.out"), rowsPerGroup: nf)
-            let hx2 = g.modulate(g.layerNorm(h), mx, shiftChunk: 3, scaleChunk: 4, rowsPerGroup: nf)
-            h = g.gatedAdd(h, mx, gateChunk: 5, lin(g, g.gelu(lin(g, hx2, "block\(l).x.fc1")), "block\(l).x.fc2"), rowsPerGroup: nf)
-            if l < c.depth - 1 {
-                cs = g.gatedAdd(cs, mc, gateChunk: 2, lin(g, ac, "block\(l).c.out"), rowsPerGroup: nc)
-                let hc2 = g.modulate(g.layerNorm(cs), mc, shiftChunk: 3, scaleChunk: 4, rowsPerGroup: nc)
-                cs = g.gatedAdd(cs, mc, gateChunk: 5, lin(g, g.gelu(lin(g, hc2, "block\(l).c.fc1")), "block\(l).c.fc2"), rowsPerGroup: nc)
-            }
-        }
-        let fm = lin(g, ce, "final.mod")
-        var out = lin(g, g.modulate(g.layerNorm(h), fm, shiftChunk: 0, scaleChunk: 1, rowsPerGroup: nf), "final.out")
-        if c.meanFieldHead {
-            let pooled = g.meanPool(forcingEmbedded, perGroup: pr.forcingTokensPerFrame)  // [I·T, d]
-            let withCond = g.addBroadcast(pooled, e, rowsPerGroup: pr.frames)
-            let full = lin(g, g.silu(withCond), "mean_field")                          // [I·T, C·H·W]
-            let toks = g.poolMap(full, map: pr.meanFieldMap, groupSize: pr.meanFieldGroup, weight: 1 / Float(pr.meanFieldGroup),
-                                 outRows: items * nf, outCols: out.cols)
-            out = g.add(out, g.scaleGroups(toks, factors: pr.meanFieldWeight, rowsPerGroup: nf))
-        }
-        return out
     }
 
     /// Velocity of a batch of latents (no gradient), evaluated in chunks of `itemsPerChunk` items.
@@ -308,20 +80,103 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         while start < s.items {
             let end = min(start + itemsPerChunk, s.items)
             let sub = context.slice(items: start..<end)
-            let xs = Array(x[(start * s.perItem)..<(end * s.perItem)])
-            let pr = try prepare(tau: Array(tau[start..<end]), context: sub)
-            let g = Graph(recording: false)
-            let v = forward(g, fieldTokens: FieldTokenizer.patchify(xs, sub.shape, patch: config.patchSize), pr)
-            out.append(contentsOf: FieldTokenizer.unpatchify(v.value, sub.shape, patch: config.patchSize))
+            let batch = try SPFBatch(tau: Array(tau[start..<end]), context: sub, config: config, pyramid: pyramid)
+            let chunk = Array(x[(start * s.perItem)..<(end * s.perItem)])
+            try withBuffers(batch, context: sub, training: false) { b in
+                try load(chunk, into: b.fieldTokens, batch: batch)
+                forward(batch, b)
+                let field = Tensor(zeros: sub.shape.dims)
+                batch.fieldPatching.unpatchify(b.output, into: field, context: computeContext)
+                out.append(contentsOf: UnsafeBufferPointer(start: field.data, count: field.count))
+            }
             start = end
         }
         return out
     }
 
-    /// Records the weighted velocity MSE of one batch (same shape) on `graph`; target is [I,T,C,h,w].
-    public func loss(_ graph: Graph, x: [Float], target: [Float], tau: [Double], context: StageContext, weight: Float) throws -> Variable {
-        let pr = try prepare(tau: tau, context: context)
-        let v = forward(graph, fieldTokens: FieldTokenizer.patchify(x, context.shape, patch: config.patchSize), pr)
-        return graph.mseLoss(v, target: FieldTokenizer.patchify(target, context.shape, patch: config.patchSize), weight: weight)
+    /// `weight · mean((v(x, τ) − target)²)` over one batch (no gradient); `target` is `[I, T, C, h, w]`.
+    public func loss(x: [Float], target: [Float], tau: [Double], context: StageContext, weight: Float) throws -> Double {
+        let batch = try SPFBatch(tau: tau, context: context, config: config, pyramid: pyramid)
+        return try withBuffers(batch, context: context, training: true) { b in
+            try load(x, into: b.fieldTokens, batch: batch)
+            try load(target, into: b.targetTokens, batch: batch)
+            forward(batch, b)
+            return Double(weight) * MSELoss.forwardBackward(prediction: b.output, target: b.targetTokens, gradient: nil,
+                                                            context: computeContext)
+        }
+    }
+
+    /// Like ``loss(x:target:tau:context:weight:)`` and adds the loss's parameter gradients into
+    /// `parameters.gradients` (call `parameters.zeroGradients()` before a step's first batch).
+    /// Throws (before touching gradients) when the loss is not finite.
+    public func accumulateGradients(x: [Float], target: [Float], tau: [Double], context: StageContext,
+                                    weight: Float) throws -> Double {
+        let batch = try SPFBatch(tau: tau, context: context, config: config, pyramid: pyramid)
+        return try withBuffers(batch, context: context, training: true) { b in
+            guard let g = b.gradients else { throw SPFModelError(.invalidState, "training pass without gradient buffers") }
+            try load(x, into: b.fieldTokens, batch: batch)
+            try load(target, into: b.targetTokens, batch: batch)
+            forward(batch, b)
+            let loss = Double(weight) * MSELoss.forwardBackward(prediction: b.output, target: b.targetTokens, gradient: g.output,
+                                                                scale: weight, context: computeContext)
+            guard loss.isFinite else { throw SPFModelError(.numerical, "non-finite loss \(loss)") }
+            backward(batch, b, g)
+            return loss
+        }
+    }
+
+    /// Runs `body` with a buffer set for `batch`, returned to the pool afterwards.
+    private func withBuffers<T>(_ batch: SPFBatch, context: StageContext, training: Bool,
+                                _ body: (PassBuffers) throws -> T) throws -> T {
+        let key = PassBuffers.Key(shape: batch.shape, historyFrames: context.historyFrames, training: training)
+        let taken = pool.take(key)
+        let buffers = taken.buffers
+            ?? PassBuffers(batch, model: self, training: training, workspace: taken.recycled ?? Workspace(chunkSize: 1 << 20))
+        defer { pool.give(buffers, key: key) }
+        return try body(buffers)
+    }
+
+    /// Patchifies a field `[I, T, C, h, w]` into tokens `[I, Nf, C·p·p]`.
+    private func load(_ field: [Float], into tokens: Tensor, batch: SPFBatch) throws {
+        guard field.count == batch.shape.count else {
+            throw SPFModelError(.shapeMismatch, "\(field.count) values for latent shape \(batch.shape.dims)")
+        }
+        let t = try Tensor(shape: batch.shape.dims, values: field)
+        batch.fieldPatching.patchify(t, into: tokens, context: computeContext)
+    }
+
+    /// Forward pass: `b.fieldTokens` → `b.output` (velocity tokens).
+    func forward(_ batch: SPFBatch, _ b: PassBuffers) {
+        let p = parameters, ctx = computeContext
+        conditioning.forward(batch, a: b.conditioning, parameters: p, context: ctx)
+        let e = b.conditioning.condition
+        embedding.forward(fieldTokens: b.fieldTokens, batch: batch, condition: e, a: b.tokens, parameters: p, context: ctx)
+        stack.forward(latent: b.tokens.latent, context: b.tokens.context, condition: e, rotary: batch.rotary, buffers: b.stack,
+                      parameters: p, context: ctx)
+        final.forward(b.stack.latentOutput, condition: e, a: b.final, output: b.output, parameters: p, context: ctx)
+        if let meanField, let ma = b.meanField {
+            meanField.forward(forcing: b.tokens.forcing, condition: e, batch: batch, a: ma, output: b.output, parameters: p,
+                              context: ctx)
+        }
+    }
+
+    /// Backward pass from `g.output`; accumulates parameter gradients.
+    func backward(_ batch: SPFBatch, _ b: PassBuffers, _ g: PassBuffers.Gradients) {
+        let p = parameters, ctx = computeContext, e = b.conditioning.condition
+        g.condition.zero()
+        g.context.zero()
+        g.tokens.forcing.zero()
+        if let meanField, let ma = b.meanField, let ms = g.meanField {
+            meanField.backward(g.output, batch: batch, a: ma, s: ms, dForcing: g.tokens.forcing, dCondition: g.condition,
+                               parameters: p, context: ctx)
+        }
+        final.backward(g.output, condition: e, dCondition: g.condition, a: b.final, dH: g.latent, scratch: g.finalScratch,
+                       dModulation: g.finalModulation, dSilu: g.finalSilu, parameters: p, context: ctx)
+        stack.backward(latentGradient: g.latent, contextGradient: g.context, condition: e, conditionGradient: g.condition,
+                       rotary: batch.rotary, buffers: b.stack, parameters: p, context: ctx)
+        embedding.backward(dLatent: g.latent, dContext: g.context, fieldTokens: b.fieldTokens, batch: batch, condition: e,
+                           dCondition: g.condition, a: b.tokens, s: g.tokens, parameters: p, context: ctx)
+        conditioning.backward(g.condition, batch: batch, a: b.conditioning, scratch: g.conditioningScratch, parameters: p,
+                              context: ctx)
     }
 }

@@ -86,7 +86,8 @@ public struct MMDiTConfig: Codable, Sendable, Equatable {
         n += lin(256, d) + lin(d, d) + (stages + Timescale.allCases.count + sources) * d + lin(max(globalForcingChannels, 1), d)
         if conditionEveryToken { n += lin(d, d) }
         if historyStream { n += lin(p2, d) }
-        n += depth * 2 * (lin(d, 6 * d) + lin(d, 3 * d) + lin(d, d) + lin(d, mlpRatio * d) + lin(mlpRatio * d, d))
+        // Per block: both streams' adaLN, qkv, projection and MLP, plus the four QK-norm weight vectors.
+        n += depth * (2 * (lin(d, 6 * d) + lin(d, 3 * d) + lin(d, d) + lin(d, mlpRatio * d) + lin(mlpRatio * d, d)) + 4 * (d / heads))
         n += lin(d, 2 * d) + lin(d, p2)
         return n + meanFieldHeadParameterCount
     }

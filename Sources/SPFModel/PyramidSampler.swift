@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Stage-by-stage SPF sampling through explicit `SamplerState`s (spf-method.md Algorithm 2).
 ///
 /// `initialState` → `runStage(0)` → `runStage(1)` → … ; every call is a pure function of its inputs, so a
@@ -14,8 +16,9 @@ public struct PyramidSampler: Sendable {
 
     /// RNG stream of the stage-0 noise (stage 0) or of the renoising into `stage`, for one member and one
     /// parent frame (absolute month) — independent of batch composition and of other requested periods.
-    public static func noiseStream(member: Int, stage: Int, frameStart: Int) -> UInt64 {
-        PhiloxRandom.streamID([member, stage, frameStart, 0x5F5F])
+    public static func noiseStream(seed: UInt64, member: Int, stage: Int, frameStart: Int) -> RandomStream {
+        RandomStream(seed: seed).child(UInt64(bitPattern: Int64(member))).child(UInt64(bitPattern: Int64(stage)))
+            .child(UInt64(bitPattern: Int64(frameStart)))
     }
 
     /// The state before stage 0: metadata only. Stage-0 items are the aligned windows of `config.stage0Frames`
@@ -89,7 +92,7 @@ public struct PyramidSampler: Sendable {
             throw SPFModelError(.invalidState, "state completed stage \(info.completedStage); cannot run stage \(stage)")
         }
         try info.path.validate(in: config)
-        let rng = PhiloxRandom(seed: info.request.seed)
+        let seed = info.request.seed
         let windows = info.path.windows(in: config)
         var x: [Float]
         var shape: FieldShape
@@ -101,8 +104,8 @@ public struct PyramidSampler: Sendable {
             x = []
             x.reserveCapacity(shape.count)
             for i in 0..<shape.items {
-                x.append(contentsOf: rng.normals(stream: Self.noiseStream(member: members[i], stage: 0, frameStart: starts[i]),
-                                                 count: shape.perItem))
+                var stream = Self.noiseStream(seed: seed, member: members[i], stage: 0, frameStart: starts[i])
+                x.append(contentsOf: stream.normals(count: shape.perItem))
             }
             positions.append(shape.perItem)
         } else {
@@ -140,8 +143,8 @@ public struct PyramidSampler: Sendable {
             var z: [Float] = []
             z.reserveCapacity(fine.count)
             for i in 0..<cs.items {
-                z.append(contentsOf: rng.normals(stream: Self.noiseStream(member: members[i], stage: stage, frameStart: starts[i]),
-                                                 count: fine.perItem))
+                var stream = Self.noiseStream(seed: seed, member: members[i], stage: stage, frameStart: starts[i])
+                z.append(contentsOf: stream.normals(count: fine.perItem))
             }
             positions.append(fine.perItem)
             (x, shape) = try PyramidOps.renoise(cur, cs, rt: f.rt, rh: f.rh, rw: f.rw,

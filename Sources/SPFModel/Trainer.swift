@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Progress of a training run, reported after every step.
 public struct TrainingProgress: Sendable {
@@ -30,8 +31,10 @@ public struct TrainerStateInfo: Codable, Sendable, Equatable {
 
 /// Flow-matching training of the MM-DiT on the multi-timescale pyramid (spf-method.md §1.2, §1.6, Algorithm 1).
 ///
-/// Every random draw is a Philox stream keyed by (seed, step, example), so a run resumed from an exported state
-/// ends with the same weights as an uninterrupted one.
+/// Every random draw comes from a counter-based stream keyed by (seed, step, example), so a run resumed from an
+/// exported state ends with the same weights as an uninterrupted one; every kernel gives the same result for any
+/// thread count. Optimisation: global-norm clipping, AdamW, the learning-rate schedule and an EMA of the weights
+/// with the (1+n)/(10+n) warm-up, all TensorCore's over the model's flat parameter store.
 public final class Trainer: @unchecked Sendable {
     /// The model being trained.
     public let model: MMDiT
@@ -41,8 +44,11 @@ public final class Trainer: @unchecked Sendable {
     public let normalizer: Normalizer
     /// Steps completed.
     public private(set) var step: Int = 0
-    /// Optimiser moments and EMA.
-    public private(set) var optimizer: AdamWState
+    /// AdamW moments.
+    let optimizer: AdamW
+    /// EMA of the weights (the model to sample with).
+    let ema: ExponentialMovingAverage
+    let schedule: LearningRateSchedule
     let runs: [TrainingRun]
     let fields: [[Float]]
     let forcings: [ForcingSeries]
@@ -50,15 +56,16 @@ public final class Trainer: @unchecked Sendable {
     let paths: [PyramidPath]
 
     /// Creates a trainer (fits normalisation on `runs`, initialises the model from `config.seed`).
+    /// - Parameter threads: kernel threads (default: the machine's cores; results do not depend on it).
     public init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
-                normalizer: Normalizer? = nil) throws {
+                normalizer: Normalizer? = nil, threads: Int? = nil) throws {
         try training.validate()
         guard !runs.isEmpty else { throw SPFModelError(.invalidData, "no training runs") }
         for r in runs where r.forcing.griddedChannels != modelConfig.griddedForcingChannels
             || r.forcing.globalChannels != modelConfig.globalForcingChannels {
             throw SPFModelError(.invalidData, "run \(r.label): forcing channels do not match the model")
         }
-        self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed)
+        self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed, threads: threads)
         self.config = training
         let norm = try normalizer ?? Normalizer.fit(runs: runs, channels: pyramid.channels)
         self.normalizer = norm
@@ -74,17 +81,24 @@ public final class Trainer: @unchecked Sendable {
                 throw SPFModelError(.invalidData, "no training run is long enough for stage \(s) of path \(p.name(in: pyramid))")
             }
         }
-        optimizer = AdamWState(params: model.params)
+        optimizer = AdamW(layout: model.parameters.layout, configuration: try training.adamW())
+        ema = ExponentialMovingAverage(model.parameters, decay: Float(training.emaDecay))
+        schedule = try training.schedule()
+    }
+
+    /// The random stream of example `b` of `step` (identity only; independent of other examples and steps).
+    func exampleStream(step: Int, example b: Int) -> RandomStream {
+        RandomStream(seed: config.seed).child(UInt64(step)).child(UInt64(b))
     }
 
     /// Builds the examples of a step (deterministic in (seed, step)).
     func examples(step: Int) throws -> [(stage: Int, example: TrainingExample)] {
-        let rng = PhiloxRandom(seed: config.seed)
         var out: [(Int, TrainingExample)] = []
         let k = model.pyramid.stageCount
         for b in 0..<config.batchSize {
-            let stream = PhiloxRandom.streamID([step, b, 0x7EA1])
-            let u = rng.uniforms(stream: stream, count: 4)
+            let stream = exampleStream(step: step, example: b)
+            var uniforms = stream.child(0), normals = stream.child(1)
+            let u = uniforms.uniforms(count: 4).map { Double($0) }
             let stage = (step * config.batchSize + b) % k
             let path = paths[min(Int(u[0] * Double(paths.count)), paths.count - 1)]
             let candidates = runs.indices.filter { !builder.windowStarts(run: runs[$0], stage: stage, path: path).isEmpty }
@@ -93,7 +107,7 @@ public final class Trainer: @unchecked Sendable {
             let start = starts[min(Int(u[2] * Double(starts.count)), starts.count - 1)]
             let w = builder.window(stage: stage, path: path)
             let (h, wd) = model.pyramid.grid(stage: stage)
-            let noise = rng.normals(stream: PhiloxRandom.streamID([step, b, 0x7EA2]), count: w.frames * model.pyramid.channels * h * wd)
+            let noise = normals.normals(count: w.frames * model.pyramid.channels * h * wd)
             let ex = try builder.example(fields: fields[ri], run: runs[ri], forcing: forcings[ri], path: path, stage: stage,
                                          start: start, noise: noise, u: u[3])
             out.append((stage, ex))
@@ -105,8 +119,9 @@ public final class Trainer: @unchecked Sendable {
     @discardableResult
     public func trainStep() throws -> [Double?] {
         let exs = try examples(step: step)
-        model.params.zeroGrad()
-        // Group examples with the same (stage, timescale, frames) into one batched forward pass.
+        let store = model.parameters, compute = model.computeContext
+        store.zeroGradients()
+        // Group examples with the same (stage, timescale, frames) into one batched forward/backward pass.
         var order: [String] = []
         var groups: [String: [Int]] = [:]
         for (i, e) in exs.enumerated() {
@@ -138,18 +153,21 @@ public final class Trainer: @unchecked Sendable {
             ctx.source = sources
             ctx.forcingGridded = fg
             ctx.forcingGlobal = fs
-            let g = Graph(recording: true)
-            let loss = try model.loss(g, x: x, target: target, tau: tau, context: ctx,
-                                      weight: Float(idx.count) / Float(config.batchSize))
-            guard loss.value[0].isFinite else {
+            let loss: Double
+            do {
+                loss = try model.accumulateGradients(x: x, target: target, tau: tau, context: ctx,
+                                                     weight: Float(idx.count) / Float(config.batchSize))
+            } catch let e as SPFModelError where e.code == .numerical {
                 throw SPFModelError(.numerical, "non-finite loss at step \(step), stage \(exs[first].stage)")
             }
-            g.backward(from: loss)
             let s = exs[first].stage
-            stageLoss[s] += Double(loss.value[0]) * Double(config.batchSize)
+            stageLoss[s] += loss * Double(config.batchSize)
             stageCount[s] += idx.count
         }
-        optimizer.update(params: model.params, step: step, lr: config.learningRate(at: step), config: config)
+        if config.gradientClip > 0 { GradientClipping.clip(store, maxNorm: config.gradientClip, context: compute) }
+        optimizer.update(store, learningRate: schedule.rate(at: step), context: compute)
+        let decay = min(config.emaDecay, (1 + Double(step)) / (10 + Double(step)))
+        ema.update(store, decay: Float(decay), context: compute)
         step += 1
         return (0..<stageLoss.count).map { stageCount[$0] > 0 ? stageLoss[$0] / Double(stageCount[$0]) : nil }
     }
@@ -170,8 +188,8 @@ public final class Trainer: @unchecked Sendable {
 
     /// A model carrying the EMA weights (the one to sample with).
     public func emaModel() throws -> MMDiT {
-        let m = try MMDiT(config: model.config, pyramid: model.pyramid, seed: config.seed)
-        for (i, n) in m.params.names.enumerated() { m.params[n].value = optimizer.ema[i] }
+        let m = try MMDiT(config: model.config, pyramid: model.pyramid, seed: config.seed, threads: model.computeContext.threads)
+        ema.copy(into: m.parameters)
         return m
     }
 
@@ -180,14 +198,18 @@ public final class Trainer: @unchecked Sendable {
         TrainerStateInfo(step: step, model: model.config, pyramid: model.pyramid, training: config, normalizer: normalizer)
     }
 
-    /// Named arrays of the state: "param/…", "adam_m/…", "adam_v/…", "ema/…" (shape [rows, cols]).
+    /// The flat-buffer arrays of the state and their names: parameters, AdamW moments, EMA weights.
+    private var stateBuffers: [(prefix: String, values: Tensor)] {
+        [("param/", model.parameters.values), ("adam_m/", optimizer.m), ("adam_v/", optimizer.v), ("ema/", ema.shadow)]
+    }
+
+    /// Named arrays of the state: "param/…", "adam_m/…", "adam_v/…", "ema/…" + parameter name (parameter shapes).
     public func exportArrays() -> [String: (shape: [Int], values: [Float])] {
-        var out = model.params.export(prefix: "param/")
-        for (i, n) in model.params.names.enumerated() {
-            let v = model.params[n]
-            out["adam_m/" + n] = ([v.rows, v.cols], optimizer.m[i])
-            out["adam_v/" + n] = ([v.rows, v.cols], optimizer.v[i])
-            out["ema/" + n] = ([v.rows, v.cols], optimizer.ema[i])
+        var out: [String: (shape: [Int], values: [Float])] = [:]
+        for (prefix, buffer) in stateBuffers {
+            for slot in model.parameters.layout.slots {
+                out[prefix + slot.name] = (slot.shape, buffer.view(at: slot.offset, shape: slot.shape).toArray())
+            }
         }
         return out
     }
@@ -209,21 +231,29 @@ public final class Trainer: @unchecked Sendable {
             throw SPFModelError(.invalidState, "training state was written with another configuration or normalisation")
         }
         guard info.step >= 0, info.step <= config.steps else { throw SPFModelError(.invalidState, "state step \(info.step) out of range") }
-        try model.params.load(arrays, prefix: "param/")
-        var st = AdamWState(params: model.params)
-        for (i, n) in model.params.names.enumerated() {
-            for (prefix, which) in [("adam_m/", 0), ("adam_v/", 1), ("ema/", 2)] {
-                guard let a = arrays[prefix + n], a.values.count == model.params[n].value.count else {
-                    throw SPFModelError(.invalidState, "missing or mis-sized array \(prefix + n)")
-                }
-                switch which {
-                case 0: st.m[i] = a.values
-                case 1: st.v[i] = a.values
-                default: st.ema[i] = a.values
+        // Check every array before changing anything.
+        let slots = model.parameters.layout.slots
+        for (prefix, _) in stateBuffers {
+            for slot in slots {
+                guard let a = arrays[prefix + slot.name], a.shape == slot.shape, a.values.count == slot.count else {
+                    throw SPFModelError(.invalidState, "missing or mis-shaped array \(prefix + slot.name)")
                 }
             }
         }
-        optimizer = st
+        for (prefix, buffer) in stateBuffers {
+            buffer.zero()
+            for slot in slots {
+                guard let a = arrays[prefix + slot.name] else { continue }
+                a.values.withUnsafeBufferPointer { src in
+                    if let base = src.baseAddress { (buffer.data + slot.offset).update(from: base, count: slot.count) }
+                }
+            }
+        }
+        var moments = StateDictionary()
+        moments.floats["optimizer/m"] = StateArray(shape: [optimizer.m.count], values: optimizer.m.toArray())
+        moments.floats["optimizer/v"] = StateArray(shape: [optimizer.v.count], values: optimizer.v.toArray())
+        moments.integers["optimizer/step"] = [UInt64(info.step)]
+        do { try optimizer.load(moments) } catch { throw SPFModelError(.invalidState, "optimizer state: \(error)") }
         step = info.step
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Optimisation and sampling-of-examples settings (value type, Codable).
 public struct TrainingConfig: Codable, Sendable, Equatable {
@@ -48,13 +49,22 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         self.decadeOriginYear = decadeOriginYear
     }
 
-    /// Learning rate at a (0-based) step.
-    public func learningRate(at step: Int) -> Double {
-        if step < warmupSteps { return learningRate * Double(step + 1) / Double(warmupSteps) }
-        guard cosineDecay, steps > warmupSteps else { return learningRate }
-        let progress = min(Double(step - warmupSteps) / Double(max(steps - warmupSteps, 1)), 1)
-        let f = finalLearningRateFraction + (1 - finalLearningRateFraction) * 0.5 * (1 + cos(Double.pi * progress))
-        return learningRate * f
+    /// The learning-rate schedule: linear warm-up, then cosine decay to `finalLearningRateFraction`·lr (or constant).
+    public func schedule() throws -> LearningRateSchedule {
+        do {
+            return try LearningRateSchedule(peak: learningRate, warmupSteps: warmupSteps, totalSteps: max(steps, 1),
+                                            decay: cosineDecay && steps > warmupSteps ? .cosine : .constant,
+                                            minimum: finalLearningRateFraction * learningRate)
+        } catch {
+            throw SPFModelError(.invalidConfiguration, "learning-rate schedule: \(error)")
+        }
+    }
+
+    /// AdamW hyper-parameters (ε 1e-8).
+    public func adamW() throws -> AdamWConfiguration {
+        do { return try AdamWConfiguration(beta1: Float(beta1), beta2: Float(beta2), epsilon: 1e-8, weightDecay: Float(weightDecay)) } catch {
+            throw SPFModelError(.invalidConfiguration, "AdamW: \(error)")
+        }
     }
 
     /// Checks the values.
@@ -64,6 +74,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         }
         guard (0..<1).contains(beta1), (0..<1).contains(beta2), (0...1).contains(emaDecay) else {
             throw SPFModelError(.invalidConfiguration, "betas must lie in [0, 1) and EMA decay in [0, 1]")
+        }
+        guard (0...1).contains(finalLearningRateFraction), weightDecay >= 0, gradientClip >= 0 else {
+            throw SPFModelError(.invalidConfiguration, "final learning-rate fraction must lie in [0, 1], weight decay and clip ≥ 0")
         }
     }
 }

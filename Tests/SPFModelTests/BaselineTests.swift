@@ -1,5 +1,6 @@
 import Testing
 import SPFModel
+import TensorCore
 
 /// The flat and autoregressive baselines train on the same data with the same backbone and sample 10-year requests.
 @Suite struct BaselineTests {
@@ -32,9 +33,9 @@ import SPFModel
         try trainer.train()
         let model = trainer.model
         // Make the history path matter for the check (trained weights are still near their zero init).
-        for n in model.params.names where n.hasPrefix("final.out") || n.hasSuffix(".mod.w") {
-            let v = model.params[n]
-            for k in 0..<v.value.count { v.value[k] += 0.05 * Float((k * 7919) % 13) / 13 }
+        for slot in model.parameters.layout.slots where slot.name.hasPrefix("final.out") || slot.name.hasSuffix("adaln.weight") {
+            let v = model.parameters.value(slot)
+            for k in 0..<v.count { v[flat: k] += 0.05 * Float((k * 7919) % 13) / 13 }
         }
         let ar = try AutoregressiveSampler(config: p)
         let forcing = try trainer.normalizer.normalize(runs[0].forcing)

@@ -1,5 +1,6 @@
 import Foundation
 import SPFModel
+import TensorCore
 
 /// A Gaussian monthly data distribution x ~ N(μ, L Lᵀ + σ² I) on a small full grid, and the exact
 /// conditional velocity E[Z_E − Z_S | x(u)] of the piecewise flow (spf-method.md §1.2) for any stage and path.
@@ -18,7 +19,7 @@ final class GaussianExactVelocity: VelocityField, @unchecked Sendable {
         self.firstMonth = firstMonth
         self.months = months
         let h = config.height, w = config.width
-        let rng = PhiloxRandom(seed: seed)
+        var rng = RandomStream(seed: seed).child(1)
         var m = [Double](repeating: 0, count: months * h * w)
         for t in 0..<months {
             for y in 0..<h {
@@ -33,7 +34,7 @@ final class GaussianExactVelocity: VelocityField, @unchecked Sendable {
         let n = months * h * w
         var cols: [[Double]] = []
         cols.append([Double](repeating: 0.7, count: n))                                  // shared decadal anomaly
-        let z = rng.normals(stream: 1, count: 10 * h * w)
+        let z = rng.normals(count: 10 * h * w)
         cols.append((0..<n).map { i in 0.5 * Double(z[(i / (12 * h * w)) % 10]) })       // yearly anomaly, cell-independent
         cols.append((0..<n).map { i in let c = i % (h * w); return 0.4 * Double(z[10 + c]) }) // spatial pattern
         cols.append((0..<n).map { i in let t = i / (h * w); return 0.3 * cos(2 * Double.pi * Double(t) / 12) })

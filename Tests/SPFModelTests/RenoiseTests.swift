@@ -1,5 +1,6 @@
 import Testing
 import SPFModel
+import TensorCore
 
 /// Jump-point renoising (spf-method.md Algorithm 3): at the next stage start, mean = S·Up(s), cov = (1−S)²·I.
 @Suite struct RenoiseTests {
@@ -18,15 +19,16 @@ import SPFModel
         // Coarse: 2 cells (so two blocks at the fine level: within-block and cross-block covariance).
         let coarse = FieldShape(items: 1, frames: 1, channels: 1, height: 1, width: 2)
         let signal: [Float] = [0.8, -1.3]
-        let rng = PhiloxRandom(seed: 99)
+        let rng = RandomStream(seed: 99)
         let draws = 20_000
         let fineCount = 2 * n
         var mean = [Double](repeating: 0, count: fineCount)
         var second = [Double](repeating: 0, count: fineCount * fineCount)
         for d in 0..<draws {
-            let eps = rng.normals(stream: PhiloxRandom.streamID([d, 1]), count: 2)
+            var epsStream = rng.child(UInt64(d)).child(1), zStream = rng.child(UInt64(d)).child(2)
+            let eps = epsStream.normals(count: 2)
             let xEnd = (0..<2).map { Float(previousEnd) * signal[$0] + Float(1 - previousEnd) * eps[$0] }
-            let z = rng.normals(stream: PhiloxRandom.streamID([d, 2]), count: fineCount)
+            let z = zStream.normals(count: fineCount)
             let (x, fs) = try PyramidOps.renoise(xEnd, coarse, rt: rt, rh: rh, rw: rw, scale: a, noiseScale: b, normals: z)
             #expect(fs.count == fineCount)
             for i in 0..<fineCount {

@@ -27,7 +27,7 @@ import SPFModel
         for k in a.keys { #expect(a[k]?.values == b[k]?.values, "array \(k) differs") }
         // Training changed the weights (the comparison is not between two untouched models).
         let fresh = try Trainer(model: cfg, pyramid: p, training: tc, runs: runs).exportArrays()
-        #expect(fresh["param/final.out.w"]?.values != a["param/final.out.w"]?.values)
+        #expect(fresh["param/final.out.weight"]?.values != a["param/final.out.weight"]?.values)
         // A state from another configuration is refused.
         var other = tc
         other.learningRate = 2e-3

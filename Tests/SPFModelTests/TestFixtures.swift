@@ -1,5 +1,6 @@
 import Foundation
 import SPFModel
+import TensorCore
 
 /// Small configurations and synthetic data shared by the tests.
 enum TestFixtures {
@@ -56,8 +57,8 @@ enum TestFixtures {
     static func run(source: Int, startYear: Int, years: Int, slope: Double, seed: UInt64) throws -> TrainingRun {
         let f = try forcing(startYear: startYear, years: years, slope: slope)
         let months = years * 12
-        let rng = PhiloxRandom(seed: seed)
-        let z = rng.normals(stream: 77, count: months * 2 * 256)
+        var rng = RandomStream(seed: seed).child(77)
+        let z = rng.normals(count: months * 2 * 256)
         var v = [Float](repeating: 0, count: months * 2 * 256)
         for m in 0..<months {
             for c in 0..<2 {

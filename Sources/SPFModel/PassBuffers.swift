@@ -1,0 +1,101 @@
+import Foundation
+import TensorCore
+
+/// Every tensor one network pass over one batch shape needs: inputs, activations, output and (for
+/// training) backward scratch, carved from one ``Workspace`` and reused by later passes of the same
+/// shape.
+final class PassBuffers: @unchecked Sendable {
+    /// What identifies a batch shape.
+    struct Key: Hashable {
+        var shape: FieldShape
+        var historyFrames: Int
+        var training: Bool
+    }
+
+    /// The workspace the tensors live in.
+    let workspace: Workspace
+    /// Field tokens `[I, Nf, C·p·p]` (input), target tokens (training) and output.
+    let fieldTokens: Tensor, targetTokens: Tensor, output: Tensor
+    /// Layer activations.
+    let conditioning: ConditioningNetwork.Activations
+    let tokens: TokenEmbedding.Activations
+    let stack: MMDiTStack.Buffers
+    let final: FinalLayer.Activations
+    let meanField: MeanFieldHead.Activations?
+    /// Backward scratch (nil for sampling passes).
+    let gradients: Gradients?
+
+    /// Backward scratch of one pass.
+    struct Gradients {
+        /// Output gradient `[I, Nf, C·p·p]`.
+        let output: Tensor
+        /// Conditioning gradient `[I, D]` (accumulated from every consumer of `e`).
+        let condition: Tensor
+        /// Stream gradients `[I, Nf, D]`, `[I, Nc, D]`.
+        let latent: Tensor, context: Tensor
+        /// Final-layer scratch: `[I, Nf, D]`, modulation `[I, 2D]`, `[I, D]`.
+        let finalScratch: Tensor, finalModulation: Modulation, finalSilu: Tensor
+        /// Conditioning-network scratch `[I, D]`.
+        let conditioningScratch: Tensor
+        /// Token-embedding scratch.
+        let tokens: TokenEmbedding.Scratch
+        /// Mean-field head scratch (same shapes as its activations).
+        let meanField: MeanFieldHead.Activations?
+    }
+
+    /// Allocates for `batch` of a model from `w` (reset first: tensors handed out before become invalid).
+    init(_ batch: SPFBatch, model m: MMDiT, training: Bool, workspace w: Workspace) {
+        w.reset()
+        workspace = w
+        let c = m.config, d = c.width, patch = c.channels * c.patchSize * c.patchSize
+        let items = batch.items, nf = batch.fieldTokens, nc = batch.contextTokens
+        fieldTokens = w.allocate([items, nf, patch])
+        targetTokens = w.allocate(training ? [items, nf, patch] : [0])
+        output = w.allocate([items, nf, patch])
+        conditioning = ConditioningNetwork.Activations(items: items, width: d, workspace: w)
+        tokens = TokenEmbedding.Activations(batch, width: d, workspace: w)
+        stack = MMDiTStack.Buffers(m.stack, batch: items, latentTokens: nf, contextTokens: nc, workspace: w)
+        final = FinalLayer.Activations(items: items, tokens: nf, width: d, workspace: w)
+        meanField = m.meanField == nil ? nil : MeanFieldHead.Activations(batch, config: c, workspace: w)
+        if training {
+            gradients = Gradients(
+                output: w.allocate([items, nf, patch]), condition: w.allocate([items, d]),
+                latent: w.allocate([items, nf, d]), context: w.allocate([items, nc, d]),
+                finalScratch: w.allocate([items, nf, d]), finalModulation: Modulation(w.allocate([items, 2 * d]), chunks: 2, width: d),
+                finalSilu: w.allocate([items, d]), conditioningScratch: w.allocate([items, d]),
+                tokens: TokenEmbedding.Scratch(batch, width: d, workspace: w),
+                meanField: m.meanField == nil ? nil : MeanFieldHead.Activations(batch, config: c, workspace: w))
+        } else {
+            gradients = nil
+        }
+    }
+}
+
+/// A small cache of ``PassBuffers`` by batch shape, safe to use from several threads (each pass
+/// takes a set out and gives it back). A pass whose shape has no idle set builds one, reusing the
+/// memory of the least recently used idle set once `capacity` sets are idle, so memory stays bounded
+/// when shapes vary from step to step (training batches mix stages and item counts).
+final class PassBufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [(key: PassBuffers.Key, buffers: PassBuffers)] = []
+    /// Idle sets kept at most.
+    let capacity: Int
+
+    init(capacity: Int = 4) { self.capacity = max(1, capacity) }
+
+    /// The idle set for `key`, or the workspace to build one in (a recycled one, or nil for a new one).
+    func take(_ key: PassBuffers.Key) -> (buffers: PassBuffers?, recycled: Workspace?) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let i = idle.lastIndex(where: { $0.key == key }) { return (idle.remove(at: i).buffers, nil) }
+        if idle.count >= capacity { return (nil, idle.removeFirst().buffers.workspace) }
+        return (nil, nil)
+    }
+
+    /// Returns a set for reuse.
+    func give(_ buffers: PassBuffers, key: PassBuffers.Key) {
+        lock.lock()
+        defer { lock.unlock() }
+        idle.append((key, buffers))
+    }
+}
