@@ -3,8 +3,9 @@ import Foundation
 import SPFEngine
 
 /// `spf.export`: writes emulated ensembles as CF-1.8 netCDF-4 (shuffle + deflate), one file per
-/// variable, ESM, scenario and timescale, `(member, time, lat, lon)`, in CMIP naming
-/// (`tas_Amon_SPF-CESM2_ssp245_r32x16_yearly.nc`), readable by xarray, CDO and ncview as they are.
+/// emulator, ESM, scenario and timescale holding every emulated variable (tas and pr) as
+/// `(member, time, lat, lon)`, named `SPF-CESM2_ssp245_r32x16_yearly.nc`, readable by xarray, CDO
+/// and ncview as they are.
 ///
 /// Time is written in the ESM's own calendar (param `calendars` maps source_id to calendar; the
 /// emulator produces calendar months and years, so no conversion happens) with bounds.
@@ -15,7 +16,7 @@ public struct ExportEnsemble: NodeKind {
     /// Kind name.
     public static let name = "spf.export"
     /// Implementation version.
-    public static let version = 1
+    public static let version = 2
     /// Summary.
     public static let summary = "Export emulated ensembles as CF-1.8 netCDF (member, time, lat, lon), optionally publishing them."
     /// Params.
@@ -82,33 +83,44 @@ public struct ExportEnsemble: NodeKind {
             let grid = try ClimateData.LatLonGrid(lat: try object.readDoubles("lat").values, lon: try object.readDoubles("lon").values)
             let time = try Self.timeAxis(startYear: start, years: years, timescale: timescale, calendar: calendar)
             let variables = try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID)
+            guard let first = variables.first else {
+                throw EngineError(.nodeFailed, "input \(object.key) has no variables", node: context.nodeID)
+            }
+            var members = 0
             for v in variables {
                 let shape = try object.shape(of: v)
-                guard shape.count == 4, shape[1] == time.count else {
-                    throw EngineError(.nodeFailed, "\(v) of \(source) has shape \(shape); expected [member, \(time.count), lat, lon]", node: context.nodeID)
+                guard shape.count == 4, shape[1] == time.count, shape[2] == grid.nlat, shape[3] == grid.nlon else {
+                    throw EngineError(.nodeFailed, "\(v) of \(source) has shape \(shape); expected [member, \(time.count), \(grid.nlat), \(grid.nlon)]", node: context.nodeID)
                 }
-                let tag = modelName == "spf" ? "SPF" : modelName.uppercased()
-                let fileName = "\(v)_\(timescale == "monthly" ? "Amon" : "Ayr")_\(tag)-\(source)_\(scenario)_r\(grid.nlon)x\(grid.nlat)_\(timescale).nc"
-                let spec = CFFileSpec(
-                    variable: Self.variableSpec(v, timescale: timescale), grid: grid, time: time,
-                    members: (0..<shape[0]).map { "m\($0)" },
-                    globalAttributes: [("title", .text("\(tag) emulation of \(source) \(scenario), \(timescale) \(v)")),
-                                       ("source_id", .text(source)), ("experiment_id", .text(scenario)),
-                                       ("emulator", .text(modelName)), ("frequency", .text(timescale))],
-                    provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
-                                             cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
-                    deflateLevel: try context.params.int("deflate"))
-                // Member by member: memory holds one member's [time, lat, lon], whatever the ensemble size.
-                let writer = try CFWriter(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec)
-                for m in 0..<shape[0] {
-                    try writer.write(member: m, timeStart: 0, values: try object.readFloats(v, rows: m..<(m + 1)).values)
+                guard members == 0 || members == shape[0] else {
+                    throw EngineError(.nodeFailed, "\(v) of \(source) has \(shape[0]) members, \(first) has \(members)", node: context.nodeID)
                 }
-                try writer.close()
-                written.append(["file": fileName, "source_id": source, "scenario": scenario, "timescale": timescale,
-                                "variable": v, "members": String(shape[0]), "model": modelName,
-                                "sampling_seconds": object.attribute("sampling_seconds") ?? "",
-                                "seconds_per_trajectory": object.attribute("seconds_per_trajectory") ?? ""])
+                members = shape[0]
             }
+            let tag = modelName == "spf" ? "SPF" : modelName.uppercased()
+            let fileName = "\(tag)-\(source)_\(scenario)_r\(grid.nlon)x\(grid.nlat)_\(timescale).nc"
+            var spec = CFFileSpec(
+                variable: Self.variableSpec(first, timescale: timescale), grid: grid, time: time,
+                members: (0..<members).map { "m\($0)" },
+                globalAttributes: [("title", .text("\(tag) emulation of \(source) \(scenario), \(timescale) \(variables.joined(separator: " and "))")),
+                                   ("source_id", .text(source)), ("experiment_id", .text(scenario)),
+                                   ("emulator", .text(modelName)), ("frequency", .text(timescale))],
+                provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
+                                         cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
+                deflateLevel: try context.params.int("deflate"))
+            spec.additionalVariables = variables.dropFirst().map { Self.variableSpec($0, timescale: timescale) }
+            // Member by member: memory holds one member's [time, lat, lon] of one variable, whatever the ensemble size.
+            let writer = try CFWriter(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec)
+            for v in variables {
+                for m in 0..<members {
+                    try writer.write(variable: v, member: m, timeStart: 0, values: try object.readFloats(v, rows: m..<(m + 1)).values)
+                }
+            }
+            try writer.close()
+            written.append(["file": fileName, "source_id": source, "scenario": scenario, "timescale": timescale,
+                            "variables": variables.joined(separator: " "), "members": String(members), "model": modelName,
+                            "sampling_seconds": object.attribute("sampling_seconds") ?? "",
+                            "seconds_per_trajectory": object.attribute("seconds_per_trajectory") ?? ""])
         }
         try out.setAttribute("files", try EmulatorObjects.json(written))
         let publish = try context.params.string("publish_dir")

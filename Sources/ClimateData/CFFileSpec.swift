@@ -135,6 +135,12 @@ public struct CFFileSpec: Sendable {
     public var writeGridBounds: Bool = true
     /// A vertical dimension after time (`[time, level, lat, lon]`); only without `members`.
     public var levels: CFVerticalAxis? = nil
+    /// Further data variables on the same dimensions (e.g. `pr` beside `tas` in one ensemble file),
+    /// written with `CFWriter.write(variable:member:timeStart:values:)`.
+    public var additionalVariables: [CFVariableSpec] = []
+
+    /// Every data variable of the file, `variable` first.
+    public var dataVariables: [CFVariableSpec] { [variable] + additionalVariables }
 
     /// Creates a file description.
     public init(variable: CFVariableSpec, grid: LatLonGrid, time: TimeAxis, members: [String]? = nil,

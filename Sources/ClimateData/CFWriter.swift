@@ -17,7 +17,7 @@ public final class CFWriter {
     public static let fillValue: Float = 1e20
     private let partialPath: String
     private var ncid: Int32 = -1
-    private var dataVar: Int32 = -1
+    private var dataVars: [String: Int32] = [:]
     private var closed = false
 
     /// Creates the file and writes all metadata and coordinates; data follow with `write`.
@@ -31,6 +31,10 @@ public final class CFWriter {
         guard spec.time.count > 0 else { throw ClimateDataError(.invalidArgument, "no time steps to write", file: path) }
         if let l = spec.levels, spec.members != nil || l.values.isEmpty {
             throw ClimateDataError(.invalidArgument, "a vertical dimension needs at least one level and no member dimension", file: path)
+        }
+        var seen: Set<String> = ["time", "time_bnds", "lat", "lat_bnds", "lon", "lon_bnds", "member", "member_id", "bnds"]
+        for name in spec.dataVariables.map(\.name) where !seen.insert(name).inserted {
+            throw ClimateDataError(.invalidArgument, "data variable name '\(name)' is used twice or clashes with a coordinate", file: path, variable: name)
         }
         try define()
     }
@@ -149,8 +153,7 @@ public final class CFWriter {
                 scalarIds.append(id)
             }
 
-            // The data variable.
-            let v = s.variable
+            // The data variables.
             let chunkT = max(1, min(s.timeStepsPerChunk, s.time.count))
             let dataDims: [Int32], chunks: [Int]
             if s.levels != nil {
@@ -162,22 +165,25 @@ public final class CFWriter {
             } else {
                 dataDims = [dTime, dMember, dLat, dLon]; chunks = [chunkT, 1, g.nlat, g.nlon]
             }
-            dataVar = try defVar(v.name, NC_FLOAT, dataDims)
-            try check(nc_def_var_chunking(ncid, dataVar, NC_CHUNKED, chunks), "nc_def_var_chunking", v.name)
-            if s.deflateLevel > 0 {
-                try check(nc_def_var_deflate(ncid, dataVar, 1, 1, Int32(s.deflateLevel)), "nc_def_var_deflate", v.name)
+            for v in s.dataVariables {
+                let dataVar = try defVar(v.name, NC_FLOAT, dataDims)
+                dataVars[v.name] = dataVar
+                try check(nc_def_var_chunking(ncid, dataVar, NC_CHUNKED, chunks), "nc_def_var_chunking", v.name)
+                if s.deflateLevel > 0 {
+                    try check(nc_def_var_deflate(ncid, dataVar, 1, 1, Int32(s.deflateLevel)), "nc_def_var_deflate", v.name)
+                }
+                var fill = CFWriter.fillValue
+                try check(nc_def_var_fill(ncid, dataVar, 0, &fill), "nc_def_var_fill", v.name)
+                try check(nc_put_att_float(ncid, dataVar, "missing_value", NC_FLOAT, 1, &fill), "nc_put_att missing_value", v.name)
+                if let sn = v.standardName { try putText(dataVar, "standard_name", sn, v.name) }
+                if let ln = v.longName { try putText(dataVar, "long_name", ln, v.name) }
+                try putText(dataVar, "units", v.units, v.name)
+                if let cm = v.cellMethods { try putText(dataVar, "cell_methods", cm, v.name) }
+                if !s.scalarCoordinates.isEmpty {
+                    try putText(dataVar, "coordinates", s.scalarCoordinates.map(\.name).joined(separator: " "), v.name)
+                }
+                for a in v.extraAttributes { try putAttribute(dataVar, a.name, a.value, v.name) }
             }
-            var fill = CFWriter.fillValue
-            try check(nc_def_var_fill(ncid, dataVar, 0, &fill), "nc_def_var_fill", v.name)
-            try check(nc_put_att_float(ncid, dataVar, "missing_value", NC_FLOAT, 1, &fill), "nc_put_att missing_value", v.name)
-            if let sn = v.standardName { try putText(dataVar, "standard_name", sn, v.name) }
-            if let ln = v.longName { try putText(dataVar, "long_name", ln, v.name) }
-            try putText(dataVar, "units", v.units, v.name)
-            if let cm = v.cellMethods { try putText(dataVar, "cell_methods", cm, v.name) }
-            if !s.scalarCoordinates.isEmpty {
-                try putText(dataVar, "coordinates", s.scalarCoordinates.map(\.name).joined(separator: " "), v.name)
-            }
-            for a in v.extraAttributes { try putAttribute(dataVar, a.name, a.value, v.name) }
 
             // Global attributes.
             try putText(NC_GLOBAL, "Conventions", "CF-1.8", nil)
@@ -210,23 +216,32 @@ public final class CFWriter {
     }
 
     /// Writes `values` (shape `[steps, nlat, nlon]`, or `[steps, levels, nlat, nlon]` with a
-    /// vertical dimension; row-major, latitudes ascending) at time index `timeStart` of member
-    /// `member` (0 when the file has no member dimension).
+    /// vertical dimension; row-major, latitudes ascending) of the spec's first data variable at time
+    /// index `timeStart` of member `member` (0 when the file has no member dimension).
     public func write(member: Int = 0, timeStart: Int, values: [Float]) throws(ClimateDataError) {
+        try write(variable: spec.variable.name, member: member, timeStart: timeStart, values: values)
+    }
+
+    /// Writes `values` of data variable `variable` (one of `spec.dataVariables`), laid out as in
+    /// `write(member:timeStart:values:)`.
+    public func write(variable: String, member: Int = 0, timeStart: Int, values: [Float]) throws(ClimateDataError) {
+        guard let dataVar = dataVars[variable] else {
+            throw ClimateDataError(.invalidArgument, "the file has no data variable '\(variable)' (it has \(spec.dataVariables.map(\.name).joined(separator: ", ")))", file: path, variable: variable)
+        }
         let g = spec.grid
         let nlev = spec.levels?.values.count ?? 1
         let plane = g.nlat * g.nlon * nlev
         guard !closed else { throw ClimateDataError(.invalidArgument, "write after close", file: path) }
         guard values.count % plane == 0 else {
-            throw ClimateDataError(.mismatch, "\(values.count) values are not whole \(g.nlat)x\(g.nlon) fields", file: path, variable: spec.variable.name)
+            throw ClimateDataError(.mismatch, "\(values.count) values are not whole \(g.nlat)x\(g.nlon) fields", file: path, variable: variable)
         }
         let steps = values.count / plane
         guard timeStart >= 0, timeStart + steps <= spec.time.count else {
-            throw ClimateDataError(.invalidArgument, "time steps \(timeStart)..<\(timeStart + steps) outside 0..<\(spec.time.count)", file: path, variable: spec.variable.name)
+            throw ClimateDataError(.invalidArgument, "time steps \(timeStart)..<\(timeStart + steps) outside 0..<\(spec.time.count)", file: path, variable: variable)
         }
         let memberCount = spec.members?.count ?? 1
         guard member >= 0, member < memberCount else {
-            throw ClimateDataError(.invalidArgument, "member \(member) outside 0..<\(memberCount)", file: path, variable: spec.variable.name)
+            throw ClimateDataError(.invalidArgument, "member \(member) outside 0..<\(memberCount)", file: path, variable: variable)
         }
         let filled = values.map { $0.isNaN ? CFWriter.fillValue : $0 }
         let start: [Int], count: [Int]
@@ -240,7 +255,7 @@ public final class CFWriter {
             start = [timeStart, member, 0, 0]; count = [steps, 1, g.nlat, g.nlon]
         }
         try NetCDFLibrary.locked { () throws(ClimateDataError) in
-            try check(nc_put_vara_float(ncid, dataVar, start, count, filled), "nc_put_vara_float", spec.variable.name)
+            try check(nc_put_vara_float(ncid, dataVar, start, count, filled), "nc_put_vara_float", variable)
         }
     }
 

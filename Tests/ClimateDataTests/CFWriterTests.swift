@@ -47,6 +47,41 @@ import ClimateData
         }
     }
 
+    @Test func writesSeveralVariablesInOneFile() throws {
+        let dir = try TestSupport.scratch("writer-multi")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("ens.nc").path
+        var (spec, tas) = try Self.ensembleSpec()
+        spec.additionalVariables = [CFVariableSpec(name: "pr", standardName: "precipitation_flux", units: "kg m-2 s-1")]
+        let perMember = spec.time.count * spec.grid.size
+        let pr = tas.map { $0.isNaN ? $0 : ($0 - 250) * 1e-6 }
+        let w = try CFWriter(path: path, spec: spec)
+        for m in 0..<3 {
+            // Interleaved on purpose: variables may be written in any order, member by member.
+            try w.write(variable: "pr", member: m, timeStart: 0, values: Array(pr[(m * perMember)..<((m + 1) * perMember)]))
+            try w.write(member: m, timeStart: 0, values: Array(tas[(m * perMember)..<((m + 1) * perMember)]))
+        }
+        #expect(throws: ClimateDataError.self) { try w.write(variable: "psl", member: 0, timeStart: 0, values: Array(tas[0..<perMember])) }
+        try w.close()
+
+        let f = try NetCDFFile(path: path)
+        for (name, values) in [("tas", tas), ("pr", pr)] {
+            let v = try f.variable(name)
+            #expect(v.dimensions == ["member", "time", "lat", "lon"])
+            let raw = try f.readDoubles(v)
+            #expect(raw.count == values.count)
+            #expect(raw[7] == Double(values[7]) && raw[raw.count - 1] == Double(values[values.count - 1]), "\(name)")
+            #expect(raw[5] == Double(CFWriter.fillValue), "\(name)")
+        }
+
+        // A data variable named like a coordinate, or twice, is refused before anything is written.
+        spec.additionalVariables = [CFVariableSpec(name: "tas", units: "K")]
+        #expect(throws: ClimateDataError.self) { try CFWriter(path: dir.appendingPathComponent("twice.nc").path, spec: spec) }
+        spec.additionalVariables = [CFVariableSpec(name: "lat", units: "1")]
+        #expect(throws: ClimateDataError.self) { try CFWriter(path: dir.appendingPathComponent("clash.nc").path, spec: spec) }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("clash.nc.partial").path))
+    }
+
     @Test(arguments: [CFFileSpec.MemberLayout.memberFirst, .timeFirst])
     func xarrayDecodesTimeAndCdoReads(layout: CFFileSpec.MemberLayout) throws {
         let dir = try TestSupport.scratch("writer2")

@@ -74,7 +74,7 @@ import Testing
         let (status, log) = try Self.spfflow(["run", manifest.path, "--cache", cache.path, "--progress", "none"], environment: env)
         try #require(status == 0, "\(log)")
 
-        // The publication: one directory, `latest` pointing at it, one file per scenario and variable.
+        // The publication: one directory, `latest` pointing at it, one file per scenario (tas and pr inside).
         let latest = publish.appendingPathComponent("latest")
         let target = try fm.destinationOfSymbolicLink(atPath: latest.path)
         let published = try fm.contentsOfDirectory(atPath: publish.path).filter { !$0.hasPrefix(".") && $0 != "latest" && $0 != "summary.json" }
@@ -82,7 +82,7 @@ import Testing
         let files = try fm.contentsOfDirectory(atPath: latest.path).sorted()
         var expected: [String] = []
         for scenario in ["ssp126", "ssp245", "ssp585"] {
-            for v in ["pr", "tas"] { expected.append("\(v)_Amon_SPF-CESM2_\(scenario)_r16x8_monthly.nc") }
+            expected.append("SPF-CESM2_\(scenario)_r16x8_monthly.nc")
         }
         #expect(files == (expected + ["summary.json"]).sorted())
 
@@ -94,7 +94,7 @@ import Testing
         #expect(scenarios.compactMap { $0["scenario"] as? String }.sorted() == ["ssp126", "ssp245", "ssp585"])
         for s in scenarios {
             #expect(s["members"] as? Int == 4)
-            #expect((s["files"] as? [String])?.count == 2)
+            #expect((s["files"] as? [String])?.count == 1)
             #expect(((s["sampling_seconds"] as? Double) ?? 0) > 0)
         }
         let timings = try #require(summary["timings"] as? [String: Any])
@@ -106,10 +106,12 @@ import Testing
         let python = ProcessInfo.processInfo.environment["SPFFLOW_PYTHON"] ?? "python3"
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let nc = latest.appendingPathComponent("tas_Amon_SPF-CESM2_ssp585_r16x8_monthly.nc").path
+        let nc = latest.appendingPathComponent("SPF-CESM2_ssp585_r16x8_monthly.nc").path
         check.arguments = [python, "-c", "import netCDF4, numpy as np, sys; d = netCDF4.Dataset(sys.argv[1]); v = d['tas']; "
                            + "assert v.dimensions == ('member', 'time', 'lat', 'lon'), v.dimensions; "
-                           + "assert v.shape == (4, 12, 8, 16), v.shape; a = v[:]; assert np.isfinite(a).all() and 150 < a.mean() < 350, a.mean()", nc]
+                           + "assert v.shape == (4, 12, 8, 16), v.shape; a = v[:]; assert np.isfinite(a).all() and 150 < a.mean() < 350, a.mean(); "
+                           + "p = d['pr']; assert p.dimensions == v.dimensions and p.shape == v.shape, p.shape; "
+                           + "b = p[:]; assert np.isfinite(b).all() and 0 <= b.min() and b.mean() < 1e-3, b.mean()", nc]
         try check.run()
         check.waitUntilExit()
         #expect(check.terminationStatus == 0)
