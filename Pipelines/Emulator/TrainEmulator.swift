@@ -48,8 +48,12 @@ public struct TrainEmulator: NodeKind {
     public init() {}
 
     /// The pyramid of a variant on an H×W grid.
-    static func pyramid(variant: String, height: Int, width: Int, variables: [String], euler: [Int], node: String) throws -> PyramidConfig {
-        let steps = euler.count == 3 ? euler : [8, 8, 8]
+    package static func pyramid(variant: String, height: Int, width: Int, variables: [String], euler: [Int], node: String) throws -> PyramidConfig {
+        // Euler steps: one per pyramid stage (3), or for the single-stage flat flow one number (or 3, summed).
+        guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == "flat" && euler.count == 1) else {
+            throw EngineError(.nodeFailed, "euler_steps \(euler) must list 3 positive step counts (one per stage)\(variant == "flat" ? ", or 1 for the flat flow" : "")", node: node)
+        }
+        let steps = euler
         switch variant {
         case "spf": return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: steps)
         case "flat": return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,

@@ -19,7 +19,7 @@ public struct EvaluateSkill: NodeKind {
     /// Kind name.
     public static let name = "eval.evaluate"
     /// Implementation version.
-    public static let version = 1
+    public static let version = 2
     /// Summary.
     public static let summary = "Skill of the emulators and baselines against held-out simulator members (CRPS, RMSE, spread-skill, NRMSE)."
     /// Params.
@@ -64,6 +64,7 @@ public struct EvaluateSkill: NodeKind {
             if let s = object.attribute("seconds_per_trajectory").flatMap(Double.init) { sampling["\(model) \(tsName)", default: []].append(s) }
             let axis = timescale == .decadal ? Evaluation.TimeAxis.decadal(startYear: start, endYear: start + years - 1)
                 : Evaluation.TimeAxis(timescale: timescale, startYear: start, count: timescale == .monthly ? years * 12 : years)
+            let truthAxis = Evaluation.TimeAxis(timescale: .monthly, startYear: axis.startYear, count: (axis.endYear + 1 - axis.startYear) * 12)
             for variable in try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID) {
                 guard let t = truth.fields[esm]?[variable] else { continue }
                 let (shape, values) = try object.readFloats(variable)
@@ -71,7 +72,8 @@ public struct EvaluateSkill: NodeKind {
                 // Scored at the product's own timescale and every coarser one.
                 for target in Evaluation.Timescale.allCases where target >= timescale {
                     let (e, eAxis) = try TimeAggregation.aggregate(ensemble, axis: axis, to: target)
-                    let (tr, _) = try TimeAggregation.aggregate(try t.field.selecting(times: t.frames(of: axis)), axis: axis, to: target)
+                    // The truth is monthly: select the product's years and average them up the same way.
+                    let (tr, _) = try TimeAggregation.aggregate(try t.field.selecting(times: t.frames(of: axis)), axis: truthAxis, to: target)
                     var sub = plan
                     sub.timescales = [target]
                     records += try SkillEvaluator.evaluate(model: model, esm: esm, variable: variable, ensemble: e, truth: tr,

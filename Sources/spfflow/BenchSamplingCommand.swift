@@ -34,10 +34,10 @@ struct BenchSamplingCommand: ParsableCommand {
             c.historyStream = history
             return try MMDiT(config: c, pyramid: p, seed: 1)
         }
-        let spfModel = try backbone(spf, history: false)
-        let flatModel = try backbone(flatMonthly, history: false)
-        let arYearlyModel = try backbone(arYearly, history: true)
-        let arMonthlyModel = try backbone(arMonthly, history: true)
+        let spfModel = BenchWorkCounter(try backbone(spf, history: false))
+        let flatModel = BenchWorkCounter(try backbone(flatMonthly, history: false))
+        let arYearlyModel = BenchWorkCounter(try backbone(arYearly, history: true))
+        let arMonthlyModel = BenchWorkCounter(try backbone(arMonthly, history: true))
         // Forcing: 2015–2064 monthly, a gridded map and two global channels (normalised units).
         let months = 50 * 12
         var gridded = [Float](repeating: 0, count: months * height * width), global = [Float](repeating: 0, count: months * 2)
@@ -49,7 +49,7 @@ struct BenchSamplingCommand: ParsableCommand {
         }
         let forcing = try ForcingSeries(startYear: 2015, months: months, griddedChannels: 1, height: height, width: width,
                                         gridded: gridded, globalChannels: 2, global: global)
-        print("config: grid \(height)x\(width), model \(model) (\(spfModel.parameterCount) parameters, d \(spfModel.config.width), depth \(spfModel.config.depth)), patch \(patch), forcing patch \(forcingPatch), \(steps) Euler steps per stage (flat: \(3 * steps)), \(members) members, \(years) years, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("config: grid \(height)x\(width), model \(model) (\(spfModel.network.parameterCount) parameters, d \(spfModel.network.config.width), depth \(spfModel.network.config.depth)), patch \(patch), forcing patch \(forcingPatch), \(steps) Euler steps per stage (flat: \(3 * steps)), \(members) members, \(years) years, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         func request(_ t: Timescale) -> SamplingRequest {
             SamplingRequest(scenario: "bench", startYear: 2025, years: years, target: t, members: Array(0..<members), source: 0, seed: 3)
         }
@@ -69,17 +69,36 @@ struct BenchSamplingCommand: ParsableCommand {
         var warm = request(.decadal)
         warm.members = [0]
         _ = try sampler.sample(warm, forcing: forcing, velocity: spfModel)
+        _ = spfModel.take()
+        // The work of one measurement (the counters add up over the repeats).
+        func work(_ counter: BenchWorkCounter) -> (passes: Int, tokens: Int, gflop: Double) {
+            let w = counter.take(), r = max(repeats, 1)
+            return (w.passes / r, w.tokens / r, w.gflop / Double(r))
+        }
         var spfTimes: [Timescale: Double] = [:]
+        var spfWork: [Timescale: (passes: Int, tokens: Int, gflop: Double)] = [:]
         for t in [Timescale.decadal, .yearly, .monthly] {
             spfTimes[t] = try time { _ = try sampler.output(try sampler.sample(request(t), forcing: forcing, velocity: spfModel)) }
+            spfWork[t] = work(spfModel)
         }
         // Flat flow at its native (monthly) timescale; yearly/decadal outputs are averages of the same samples.
         let flat = try time { _ = try flatSampler.output(try flatSampler.sample(request(.monthly), forcing: forcing, velocity: flatModel)) }
+        let flatWork = work(flatModel)
         // Autoregressive: yearly-native for decadal and yearly outputs (decadal = mean of its years), monthly-native for monthly.
         let arYearlyTime = try time { _ = try arY.sample(request(.yearly), forcing: forcing, velocity: arYearlyModel) }
+        let arYearlyWork = work(arYearlyModel)
         let arMonthlyTime = try time { _ = try arM.sample(request(.monthly), forcing: forcing, velocity: arMonthlyModel) }
+        let arMonthlyWork = work(arMonthlyModel)
         let d = spfTimes[.decadal] ?? 0, y = spfTimes[.yearly] ?? 0, m = spfTimes[.monthly] ?? 0
         func fig(_ name: String, _ v: Double, _ unit: String) { print("figure \(name) = \(String(format: "%.4g", v)) \(unit)") }
+        // The work behind each timing: network calls, tokens and backbone GFLOP (GEMMs of the blocks).
+        let rows: [(String, (passes: Int, tokens: Int, gflop: Double), Double)] = [
+            ("spf_decadal", spfWork[.decadal] ?? (0, 0, 0), d), ("spf_yearly", spfWork[.yearly] ?? (0, 0, 0), y),
+            ("spf_monthly", spfWork[.monthly] ?? (0, 0, 0), m), ("flat_monthly", flatWork, flat),
+            ("ar_yearly", arYearlyWork, arYearlyTime), ("ar_monthly", arMonthlyWork, arMonthlyTime)]
+        for (name, w, seconds) in rows {
+            print("work \(name): \(w.passes) network calls, \(w.tokens) tokens, \(String(format: "%.1f", w.gflop)) GFLOP, \(String(format: "%.1f", w.gflop / max(seconds, 1e-9))) GFLOP/s")
+        }
         fig("spf_decadal_seconds", d, "s")
         fig("spf_yearly_seconds", y, "s")
         fig("spf_monthly_seconds", m, "s")
@@ -90,5 +109,11 @@ struct BenchSamplingCommand: ParsableCommand {
         fig("spf_vs_ar_yearly", arYearlyTime / max(y, 1e-9), "x")
         fig("spf_vs_ar_monthly", arMonthlyTime / max(m, 1e-9), "x")
         fig("spf_vs_flat_monthly", flat / max(m, 1e-9), "x")
+        // The same ratios in backbone FLOPs: what the wall-time ratios can reach on a FLOP-bound CPU.
+        let sw = { (t: Timescale) in max(spfWork[t]?.gflop ?? 0, 1e-9) }
+        fig("spf_vs_ar_decadal_flops", arYearlyWork.gflop / sw(.decadal), "x")
+        fig("spf_vs_ar_yearly_flops", arYearlyWork.gflop / sw(.yearly), "x")
+        fig("spf_vs_ar_monthly_flops", arMonthlyWork.gflop / sw(.monthly), "x")
+        fig("spf_vs_flat_monthly_flops", flatWork.gflop / sw(.monthly), "x")
     }
 }
