@@ -68,8 +68,8 @@ extension Timescale {
 public struct MergeEnsemble: NodeKind {
     /// Kind name.
     public static let name = "spf.merge"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: de-normalises with the ESM's per-cell seasonal climatology when the model has one).
+    public static let version = 2
     /// Summary.
     public static let summary = "Gather SPF final-stage states of all member blocks into one ensemble product."
     /// Params.
@@ -137,7 +137,9 @@ public struct MergeEnsemble: NodeKind {
                         let ti = (start - periodStart) / monthsPerFrame
                         guard ti >= 0, ti < t else { continue }
                         let src = (k * frames + f) * c * plane, dst = (mi * t + ti) * c * plane
-                        let physical = model.info.normalizer.denormalizeFields(Array(part.values[src..<(src + c * plane)]), plane: plane)
+                        let physical = try model.info.normalizer.denormalizeFrame(part.values[src..<(src + c * plane)], plane: plane,
+                                                                                  source: state.info.request.source, start: start,
+                                                                                  months: monthsPerFrame)
                         values.replaceSubrange(dst..<(dst + c * plane), with: physical)
                     }
                 }
@@ -170,8 +172,9 @@ public struct MergeEnsemble: NodeKind {
 public struct SampleBaseline: NodeKind {
     /// Kind name.
     public static let name = "spf.sample-baseline"
-    /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers).
-    public static let version = 2
+    /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
+    /// 3: de-normalises with the ESM's per-cell seasonal climatology when the model has one).
+    public static let version = 3
     /// Summary.
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.
@@ -224,7 +227,8 @@ public struct SampleBaseline: NodeKind {
                 let ti = (start - startYear * 12) / timescale.months
                 guard ti >= 0, ti < t else { continue }
                 let src = (m * out.shape.frames + f) * c * plane, dst = (m * t + ti) * c * plane
-                let physical = model.info.normalizer.denormalizeFields(Array(out.values[src..<(src + c * plane)]), plane: plane)
+                let physical = try model.info.normalizer.denormalizeFrame(out.values[src..<(src + c * plane)], plane: plane, source: source,
+                                                                          start: start, months: timescale.months)
                 for i in 0..<(c * plane) { values[dst + i] = physical[i] }
             }
         }

@@ -6,18 +6,21 @@ import SPFModel
 /// training split only (the held-out scenario never enters them).
 ///
 /// Output attribute `normalizer` (JSON of SPFModel's `Normalizer`), datasets `field_mean`,
-/// `field_std` `[C]` and `forcing_mean`, `forcing_std` `[G]` for inspection.
+/// `field_std` `[C]` and `forcing_mean`, `forcing_std` `[G]` for inspection, and with the per-cell climatology
+/// `field_climatology` `[ESM, calendar month, C, lat, lon]` (ESM order in attribute `climatology_sources`).
 public struct NormalizationStats: NodeKind {
     /// Kind name.
     public static let name = "spf.norm-stats"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: optional per-ESM seasonal climatology of the fields).
+    public static let version = 2
     /// Summary.
     public static let summary = "Normalisation statistics of the training split (fields and forcings)."
     /// Params.
     public static let params = [
         ParamSpec("experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
                   doc: "experiments of the training split"),
+        ParamSpec("climatology", .string, default: .string("per-cell"),
+                  doc: "per-cell: subtract each ESM's mean seasonal cycle per cell (the model learns anomalies); none: per-variable mean only"),
     ]
     /// Inputs.
     public static let inputs = [InputSpec("shards", list: true, doc: "spf.shards outputs")]
@@ -33,13 +36,21 @@ public struct NormalizationStats: NodeKind {
         guard let channels = shards.first?.variables.count, !runs.isEmpty else {
             throw EngineError(.nodeFailed, "no training runs of experiments \(split.sorted()) in the shards", node: context.nodeID)
         }
-        let norm = try Normalizer.fit(runs: runs, channels: channels)
+        let mode = try context.params.string("climatology")
+        guard mode == "per-cell" || mode == "none" else {
+            throw EngineError(.nodeFailed, "param 'climatology' is '\(mode)': expected per-cell or none", node: context.nodeID)
+        }
+        let norm = try Normalizer.fit(runs: runs, channels: channels, climatologySources: mode == "per-cell" ? sources : nil)
         let out = try context.output()
         try out.setAttribute("normalizer", try EmulatorObjects.json(norm))
         try out.write("field_mean", shape: [norm.fieldMean.count], values: norm.fieldMean)
         try out.write("field_std", shape: [norm.fieldStd.count], values: norm.fieldStd)
         try out.write("forcing_mean", shape: [norm.globalMean.count], values: norm.globalMean)
         try out.write("forcing_std", shape: [norm.globalStd.count], values: norm.globalStd)
+        if let climatology = norm.climatology, let h = shards.first?.height, let w = shards.first?.width {
+            try out.write("field_climatology", shape: [climatology.sourceIDs.count, 12, channels, h, w], values: climatology.values)
+            try out.setAttribute("climatology_sources", try EmulatorObjects.json(climatology.sourceIDs))
+        }
         context.log("fitted on \(runs.count) runs of \(sources.count) ESMs: field mean \(norm.fieldMean), std \(norm.fieldStd)")
     }
 }

@@ -15,8 +15,9 @@ import SPFModel
 public struct TrainEmulator: NodeKind {
     /// Kind name.
     public static let name = "spf.train"
-    /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed).
-    public static let version = 2
+    /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed;
+    /// 3: the normaliser's climatology is reordered to the model's sources).
+    public static let version = 3
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// Params.
@@ -73,7 +74,11 @@ public struct TrainEmulator: NodeKind {
         let shards = try context.inputList("shards").map { try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split) }
         guard let first = shards.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
         let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
-        let norm = try EmulatorObjects.decode(Normalizer.self, try context.input("norm").attribute("normalizer"), what: "normalizer", node: context.nodeID)
+        var norm = try EmulatorObjects.decode(Normalizer.self, try context.input("norm").attribute("normalizer"), what: "normalizer", node: context.nodeID)
+        // The climatology in the order of the model's source embeddings (param 'sources', not the shards' order).
+        do { norm.climatology = try norm.climatology?.reordered(to: sources) } catch {
+            throw EngineError(.nodeFailed, "normalisation statistics: \(error)", node: context.nodeID)
+        }
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
                                        euler: try p.ints("euler_steps"), node: context.nodeID)
         var model = try MMDiTConfig.preset(try p.string("model"), pyramid: pyramid, patchSize: try p.int("patch"),

@@ -18,8 +18,8 @@ import SPFEngine
 public struct EvaluateSkill: NodeKind {
     /// Kind name.
     public static let name = "eval.evaluate"
-    /// Implementation version.
-    public static let version = 2
+    /// Implementation version (3: monthly headline figures of the later periods, named with the period).
+    public static let version = 3
     /// Summary.
     public static let summary = "Skill of the emulators and baselines against held-out simulator members (CRPS, RMSE, spread-skill, NRMSE)."
     /// Params.
@@ -87,6 +87,14 @@ public struct EvaluateSkill: NodeKind {
         table = table.addingESMAverage().addingFloorMultiples()
         let figures = periods.first.map { table.headlineFigures(period: $0.label) } ?? []
         var lines = figures.map(\.line)
+        // Monthly products usually cover only a late period (2081–2100 in the default): their figures come from the
+        // later periods, named with the period (`spf_monthly_crps_tas_2080_2100`).
+        for period in periods.dropFirst() {
+            let suffix = period.label.replacingOccurrences(of: "-", with: "_")
+            for figure in table.headlineFigures(period: period.label) where figure.name.contains("_monthly_") {
+                lines.append(HeadlineFigure(name: "\(figure.name)_\(suffix)", value: figure.value, unit: figure.unit).line)
+            }
+        }
         for (label, seconds) in sampling.sorted(by: { $0.key < $1.key }) {
             let name = label.replacingOccurrences(of: " ", with: "_")
             lines.append(HeadlineFigure(name: "\(name)_seconds_per_trajectory", value: seconds.reduce(0, +) / Double(seconds.count), unit: "s").line)

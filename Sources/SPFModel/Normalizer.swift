@@ -1,5 +1,5 @@
-/// Per-variable z-score statistics of output fields and per-channel statistics of forcings,
-/// computed from the training split only (spf-method.md guess 11).
+/// Per-variable z-score statistics of output fields (optionally of their anomalies from each ESM's per-cell seasonal
+/// climatology) and per-channel statistics of forcings, computed from the training split only (spf-method.md guess 11).
 public struct Normalizer: Codable, Sendable, Equatable {
     /// Field mean per variable [C].
     public var fieldMean: [Float]
@@ -13,9 +13,14 @@ public struct Normalizer: Codable, Sendable, Equatable {
     public var globalMean: [Float]
     /// Global forcing std per channel [G].
     public var globalStd: [Float]
+    /// Per-ESM, per-calendar-month, per-cell means subtracted from the fields (nil: the per-variable mean).
+    /// With it, `fieldStd` is the std of the anomalies from it and `fieldMean` their mean (≈ 0, informational).
+    public var climatology: FieldClimatology?
 
     /// Creates statistics directly.
-    public init(fieldMean: [Float], fieldStd: [Float], griddedMean: [Float], griddedStd: [Float], globalMean: [Float], globalStd: [Float]) {
+    public init(fieldMean: [Float], fieldStd: [Float], griddedMean: [Float], griddedStd: [Float], globalMean: [Float], globalStd: [Float],
+                climatology: FieldClimatology? = nil) {
+        self.climatology = climatology
         self.fieldMean = fieldMean
         self.fieldStd = fieldStd
         self.griddedMean = griddedMean
@@ -24,8 +29,10 @@ public struct Normalizer: Codable, Sendable, Equatable {
         self.globalStd = globalStd
     }
 
-    /// Statistics over all months and cells of the training runs.
-    public static func fit(runs: [TrainingRun], channels: Int) throws -> Normalizer {
+    /// Statistics over all months and cells of the training runs. With `climatologySources` (the ESM of each
+    /// `TrainingRun.source` index), fields are taken as anomalies from each ESM's mean seasonal cycle per cell
+    /// (`FieldClimatology`) and the per-variable statistics are those of the anomalies.
+    public static func fit(runs: [TrainingRun], channels: Int, climatologySources: [String]? = nil) throws -> Normalizer {
         guard let first = runs.first else { throw SPFModelError(.invalidData, "no training runs to fit normalisation") }
         let cg = first.forcing.griddedChannels, gc = first.forcing.globalChannels
         func stats(_ chunks: [(values: [Float], channels: Int, plane: Int)], _ nch: Int) throws -> ([Float], [Float]) {
@@ -54,26 +61,89 @@ public struct Normalizer: Codable, Sendable, Equatable {
             throw SPFModelError(.invalidData, "run \(r.label) has forcing channels \(r.forcing.griddedChannels)/\(r.forcing.globalChannels), expected \(cg)/\(gc)")
         }
         let plane = first.forcing.height * first.forcing.width
-        let (fm, fs) = try stats(runs.map { ($0.fields, channels, $0.fields.count / max($0.months * channels, 1)) }, channels)
+        var (fm, fs) = try stats(runs.map { ($0.fields, channels, $0.fields.count / max($0.months * channels, 1)) }, channels)
+        var climatology: FieldClimatology?
+        if let ids = climatologySources {
+            let fitted = try FieldClimatology.fit(runs: runs, sourceIDs: ids, channels: channels)
+            // Anomaly statistics, one run at a time (the anomalies of all runs at once would double the memory).
+            let withMeanOnly = Normalizer(fieldMean: [Float](repeating: 0, count: channels), fieldStd: [Float](repeating: 1, count: channels),
+                                          griddedMean: [], griddedStd: [], globalMean: [], globalStd: [], climatology: fitted)
+            var s = [Double](repeating: 0, count: channels), s2 = s, n = s
+            for run in runs {
+                let anomaly = try withMeanOnly.normalizeRun(run)
+                let plane = anomaly.count / max(run.months * channels, 1)
+                for (k, v) in anomaly.enumerated() {
+                    let c = (k / plane) % channels
+                    s[c] += Double(v)
+                    s2[c] += Double(v) * Double(v)
+                    n[c] += 1
+                }
+            }
+            fm = (0..<channels).map { Float(n[$0] > 0 ? s[$0] / n[$0] : 0) }
+            fs = (0..<channels).map { c in
+                let m = n[c] > 0 ? s[c] / n[c] : 0
+                return Float(max((n[c] > 0 ? max(s2[c] / n[c] - m * m, 0) : 1).squareRoot(), 1e-6))
+            }
+            climatology = fitted
+        }
         let (gm, gs) = try stats(runs.map { ($0.forcing.gridded, cg, plane) }, cg)
         let (sm, ss) = try stats(runs.map { ($0.forcing.global, gc, 1) }, gc)
-        return Normalizer(fieldMean: fm, fieldStd: fs, griddedMean: gm, griddedStd: gs, globalMean: sm, globalStd: ss)
+        return Normalizer(fieldMean: fm, fieldStd: fs, griddedMean: gm, griddedStd: gs, globalMean: sm, globalStd: ss,
+                          climatology: climatology)
     }
 
-    /// Normalises fields laid out [..., C, plane].
-    public func normalizeFields(_ x: [Float], plane: Int) -> [Float] {
+    /// The normalised monthly fields of a run [months, C, plane]: minus its ESM's climatology of each calendar month
+    /// (when there is one), over the per-variable std.
+    public func normalizeRun(_ run: TrainingRun) throws -> [Float] {
         let c = fieldMean.count
-        var out = x
-        for k in 0..<out.count { let ch = (k / plane) % c; out[k] = (x[k] - fieldMean[ch]) / fieldStd[ch] }
+        let frame = run.fields.count / max(run.months, 1)
+        let plane = frame / max(c, 1)
+        var out = run.fields
+        for m in 0..<run.months {
+            let offset = try offsets(source: run.source, start: run.firstMonth + m, months: 1, plane: plane)
+            let base = m * frame
+            for k in 0..<frame { out[base + k] = (run.fields[base + k] - offset[k]) / fieldStd[k / plane] }
+        }
         return out
     }
 
-    /// Inverse of `normalizeFields`.
-    public func denormalizeFields(_ x: [Float], plane: Int) -> [Float] {
-        let c = fieldMean.count
-        var out = x
-        for k in 0..<out.count { let ch = (k / plane) % c; out[k] = x[k] * fieldStd[ch] + fieldMean[ch] }
+    /// Physical values of sampled frames: `values` [items, frames, C, plane] in normalised units, frame `f` spanning
+    /// `monthsPerFrame` months from absolute month `frameStarts[f]`, all of ESM `source`.
+    public func denormalize(_ values: [Float], shape: FieldShape, frameStarts: [Int], monthsPerFrame: Int, source: Int) throws -> [Float] {
+        guard frameStarts.count == shape.frames, values.count == shape.items * shape.perItem, shape.channels == fieldMean.count else {
+            throw SPFModelError(.shapeMismatch, "cannot de-normalise \(values.count) values as \(shape) with \(frameStarts.count) frame starts")
+        }
+        let plane = shape.height * shape.width, frame = shape.channels * plane
+        let offsets = try frameStarts.map { try self.offsets(source: source, start: $0, months: monthsPerFrame, plane: plane) }
+        var out = values
+        for i in 0..<shape.items {
+            for (f, offset) in offsets.enumerated() {
+                let base = (i * shape.frames + f) * frame
+                for k in 0..<frame { out[base + k] = values[base + k] * fieldStd[k / plane] + offset[k] }
+            }
+        }
         return out
+    }
+
+    /// Physical values of one sampled frame [C, plane] spanning `months` months from absolute month `start`.
+    public func denormalizeFrame(_ values: ArraySlice<Float>, plane: Int, source: Int, start: Int, months: Int) throws -> [Float] {
+        guard values.count == fieldMean.count * plane else {
+            throw SPFModelError(.shapeMismatch, "a frame of \(values.count) values is not \(fieldMean.count) variables × \(plane) cells")
+        }
+        let offset = try offsets(source: source, start: start, months: months, plane: plane)
+        return zip(values, offset).enumerated().map { k, pair in pair.0 * fieldStd[k / plane] + pair.1 }
+    }
+
+    /// What is subtracted from a frame of `months` months starting at absolute month `start` before dividing by the
+    /// std: its ESM's climatology averaged over those months, or the per-variable mean. [C, plane].
+    func offsets(source: Int, start: Int, months: Int, plane: Int) throws -> [Float] {
+        if let climatology {
+            guard climatology.plane == plane, climatology.channels == fieldMean.count else {
+                throw SPFModelError(.shapeMismatch, "climatology of \(climatology.channels)×\(climatology.plane) cells does not fit fields of \(fieldMean.count)×\(plane)")
+            }
+            return try climatology.mean(source: source, start: start, months: months)
+        }
+        return fieldMean.flatMap { [Float](repeating: $0, count: plane) }
     }
 
     /// A normalised copy of a forcing series.

@@ -70,8 +70,7 @@ public final class Trainer: @unchecked Sendable {
         let norm = try normalizer ?? Normalizer.fit(runs: runs, channels: pyramid.channels)
         self.normalizer = norm
         self.runs = runs
-        let plane = pyramid.height * pyramid.width
-        fields = runs.map { norm.normalizeFields($0.fields, plane: plane) }
+        fields = try runs.map { try norm.normalizeRun($0) }
         forcings = try runs.map { try norm.normalize($0.forcing) }
         let b = TrainingExampleBuilder(pyramid: pyramid, decadeOriginYear: training.decadeOriginYear)
         builder = b

@@ -73,7 +73,8 @@ import SPFModel
                                       source: 0, seed: 77)
             let st = try sampler.sample(req, forcing: normForcing, velocity: model)
             let out = try sampler.output(st)
-            let phys = trainer.normalizer.denormalizeFields(out.values, plane: 256)
+            let phys = try trainer.normalizer.denormalize(out.values, shape: out.shape, frameStarts: out.frameStarts,
+                                                          monthsPerFrame: target.months, source: 0)
             results[target] = phys
             scores[target] = Self.score(phys, members: members, frames: out.shape.frames, frameStarts: out.frameStarts,
                                         monthsPerFrame: target.months, forcing: testForcing)
