@@ -30,6 +30,8 @@ public struct SampleStage: NodeKind {
         ParamSpec("years", .int, doc: "years in the period"),
         ParamSpec("member_start", .int, default: 0, doc: "first member of the block"),
         ParamSpec("member_count", .int, default: 10, doc: "members in the block"),
+        ParamSpec("euler_steps", .intList, default: .list([]),
+                  doc: "Euler steps per pyramid stage for this sampling (one count per stage); empty: the model's own"),
     ]
     /// Inputs.
     public static let inputs = [
@@ -62,7 +64,16 @@ public struct SampleStage: NodeKind {
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let target = try Self.timescale(try p.string("target"), node: context.nodeID)
         let stage = try p.int("stage"), startYear = try p.int("start_year"), years = try p.int("years")
-        let sampler = try PyramidSampler(config: model.info.pyramid)
+        var pyramid = model.info.pyramid
+        let euler = try p.ints("euler_steps")
+        if !euler.isEmpty {
+            guard euler.count == pyramid.stageCount, euler.allSatisfy({ $0 > 0 }) else {
+                throw EngineError(.nodeFailed, "param 'euler_steps' \(euler) must list \(pyramid.stageCount) positive step counts (one per stage)",
+                                  node: context.nodeID)
+            }
+            pyramid.stepsPerStage = euler
+        }
+        let sampler = try PyramidSampler(config: pyramid)
         var state: SamplerState
         // Wall time behind this state: its own plus the share of the previous stages' time that the
         // frames it branches off account for (a decade's yearly branch carries 1/9 of a 9-decade stage 0).

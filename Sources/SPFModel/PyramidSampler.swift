@@ -83,8 +83,12 @@ public struct PyramidSampler: Sendable {
     /// normalised, [I, stage0Frames, C, H, W]; it is block-averaged to each stage's grid.
     public func runStage(_ stage: Int, from state: SamplerState, forcing: ForcingSeries,
                          velocity: any VelocityField, history: [Float]? = nil) throws -> SamplerState {
-        let info = state.info
-        guard info.config == config else { throw SPFModelError(.invalidState, "state belongs to another pyramid") }
+        var info = state.info
+        // Euler step counts may differ between stages' runs (a sampling-time choice); everything else must match.
+        var comparable = info.config
+        comparable.stepsPerStage = config.stepsPerStage
+        guard comparable == config else { throw SPFModelError(.invalidState, "state belongs to another pyramid") }
+        info.config = config
         guard stage >= 0, stage < config.stageCount else {
             throw SPFModelError(.invalidState, "stage \(stage) outside 0..<\(config.stageCount)")
         }
