@@ -1,0 +1,40 @@
+import Foundation
+import Pipelines
+import SPFEngine
+import Testing
+
+/// The default manifest and its longer-training variant load against the registered kinds, expand to the SPF
+/// pyramid of stage nodes, and share every curation node's key (so the full run reuses the default run's cache).
+@Suite struct ClimateSuiteManifestTests {
+    static func session(_ name: String, cache: URL) throws -> EngineSession {
+        let path = SmokeManifestTests.repoRoot.appendingPathComponent("Manifests/\(name)").path
+        return try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry,
+                                 cleanLeftovers: false)
+    }
+
+    @Test func defaultAndFullManifestsPlanAndShareTheCuration() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-suite-plan-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        let main = try Self.session("climatesuite.yaml", cache: cache)
+        let full = try Self.session("climatesuite-full.yaml", cache: cache)
+        let ids = main.manifest.nodes.map(\.id)
+        #expect(ids == full.manifest.nodes.map(\.id))
+        // The pyramid: stage 0 per ESM and block, yearly per decade, monthly only for 2081-2100, one merge per product.
+        let stages = main.manifest.nodes.filter { $0.kindName == "spf.stage" }.map(\.id)
+        #expect(stages.filter { $0.hasPrefix("decadal-") && !$0.contains("-s") }.count == 20)
+        #expect(stages.filter { $0.hasPrefix("yearly-") && !$0.hasPrefix("yearly-s2-") }.count == 180)
+        #expect(stages.filter { $0.hasPrefix("monthly-") }.count == 400)
+        #expect(!stages.contains("monthly-CESM2-m0-y2080") && stages.contains("monthly-CESM2-m0-y2081"))
+        let mainPlan = Dictionary(uniqueKeysWithValues: main.plan().map { ($0.id, $0.objects) })
+        let fullPlan = Dictionary(uniqueKeysWithValues: full.plan().map { ($0.id, $0.objects) })
+        let curation: Set<String> = ["climate.generate-suite", "climate.discover", "climate.curate", "climate.regrid-weights",
+                                     "climate.regrid", "climate.align-forcings", "spf.shards", "spf.norm-stats"]
+        for node in main.manifest.nodes {
+            if curation.contains(node.kindName) {
+                #expect(mainPlan[node.id] == fullPlan[node.id], "\(node.id) should be shared")
+            } else if node.kindName == "spf.train" {
+                #expect(mainPlan[node.id] != fullPlan[node.id], "\(node.id) trains longer in the full manifest")
+            }
+        }
+    }
+}
