@@ -67,11 +67,10 @@ public struct SampleStage: NodeKind {
         var pyramid = model.info.pyramid
         let euler = try p.ints("euler_steps")
         if !euler.isEmpty {
-            guard euler.count == pyramid.stageCount, euler.allSatisfy({ $0 > 0 }) else {
-                throw EngineError(.nodeFailed, "param 'euler_steps' \(euler) must list \(pyramid.stageCount) positive step counts (one per stage)",
-                                  node: context.nodeID)
-            }
             pyramid.stepsPerStage = euler
+            do { try pyramid.validate() } catch {
+                throw EngineError(.nodeFailed, "param 'euler_steps' \(euler): \(error)", node: context.nodeID)
+            }
         }
         let sampler = try PyramidSampler(config: pyramid)
         var state: SamplerState

@@ -54,13 +54,12 @@ public struct TrainEmulator: NodeKind {
         guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == "flat" && euler.count == 1) else {
             throw EngineError(.nodeFailed, "euler_steps \(euler) must list 3 positive step counts (one per stage)\(variant == "flat" ? ", or 1 for the flat flow" : "")", node: node)
         }
-        let steps = euler
         switch variant {
-        case "spf": return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: steps)
+        case "spf": return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
         case "flat": return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,
-                                               steps: steps.reduce(0, +))
+                                               steps: euler.reduce(0, +))
         case "ar": return PyramidConfig.autoregressivePyramid(height: height, width: width, variables: variables, timescale: .yearly,
-                                                              frames: 1, steps: steps)
+                                                              frames: 1, steps: euler)
         default: throw EngineError(.nodeFailed, "unknown variant '\(variant)' (spf, flat, ar)", node: node)
         }
     }

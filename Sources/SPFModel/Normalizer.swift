@@ -35,9 +35,12 @@ public struct Normalizer: Codable, Sendable, Equatable {
     public static func fit(runs: [TrainingRun], channels: Int, climatologySources: [String]? = nil) throws -> Normalizer {
         guard let first = runs.first else { throw SPFModelError(.invalidData, "no training runs to fit normalisation") }
         let cg = first.forcing.griddedChannels, gc = first.forcing.globalChannels
-        func stats(_ chunks: [(values: [Float], channels: Int, plane: Int)], _ nch: Int) throws -> ([Float], [Float]) {
+        // Per-channel mean and std over chunks laid out [..., channels, plane], produced one at a time (so the
+        // anomalies of all runs never exist at once).
+        func stats(_ count: Int, _ nch: Int, _ chunk: (Int) throws -> (values: [Float], channels: Int, plane: Int)) throws -> ([Float], [Float]) {
             var s = [Double](repeating: 0, count: nch), s2 = [Double](repeating: 0, count: nch), n = [Double](repeating: 0, count: nch)
-            for ch in chunks {
+            for i in 0..<count {
+                let ch = try chunk(i)
                 let frame = ch.channels * ch.plane
                 guard frame > 0 else { continue }
                 for (k, v) in ch.values.enumerated() {
@@ -61,33 +64,19 @@ public struct Normalizer: Codable, Sendable, Equatable {
             throw SPFModelError(.invalidData, "run \(r.label) has forcing channels \(r.forcing.griddedChannels)/\(r.forcing.globalChannels), expected \(cg)/\(gc)")
         }
         let plane = first.forcing.height * first.forcing.width
-        var (fm, fs) = try stats(runs.map { ($0.fields, channels, $0.fields.count / max($0.months * channels, 1)) }, channels)
-        var climatology: FieldClimatology?
-        if let ids = climatologySources {
-            let fitted = try FieldClimatology.fit(runs: runs, sourceIDs: ids, channels: channels)
-            // Anomaly statistics, one run at a time (the anomalies of all runs at once would double the memory).
-            let withMeanOnly = Normalizer(fieldMean: [Float](repeating: 0, count: channels), fieldStd: [Float](repeating: 1, count: channels),
-                                          griddedMean: [], griddedStd: [], globalMean: [], globalStd: [], climatology: fitted)
-            var s = [Double](repeating: 0, count: channels), s2 = s, n = s
-            for run in runs {
-                let anomaly = try withMeanOnly.normalizeRun(run)
-                let plane = anomaly.count / max(run.months * channels, 1)
-                for (k, v) in anomaly.enumerated() {
-                    let c = (k / plane) % channels
-                    s[c] += Double(v)
-                    s2[c] += Double(v) * Double(v)
-                    n[c] += 1
-                }
-            }
-            fm = (0..<channels).map { Float(n[$0] > 0 ? s[$0] / n[$0] : 0) }
-            fs = (0..<channels).map { c in
-                let m = n[c] > 0 ? s[c] / n[c] : 0
-                return Float(max((n[c] > 0 ? max(s2[c] / n[c] - m * m, 0) : 1).squareRoot(), 1e-6))
-            }
-            climatology = fitted
+        let fieldPlane = { (run: TrainingRun) in run.fields.count / max(run.months * channels, 1) }
+        let climatology = try climatologySources.map { try FieldClimatology.fit(runs: runs, sourceIDs: $0, channels: channels) }
+        let (fm, fs): ([Float], [Float])
+        if let climatology {
+            // Statistics of the anomalies from the climatology.
+            let anomalies = Normalizer(fieldMean: [Float](repeating: 0, count: channels), fieldStd: [Float](repeating: 1, count: channels),
+                                       griddedMean: [], griddedStd: [], globalMean: [], globalStd: [], climatology: climatology)
+            (fm, fs) = try stats(runs.count, channels) { (try anomalies.normalizeRun(runs[$0]), channels, fieldPlane(runs[$0])) }
+        } else {
+            (fm, fs) = try stats(runs.count, channels) { (runs[$0].fields, channels, fieldPlane(runs[$0])) }
         }
-        let (gm, gs) = try stats(runs.map { ($0.forcing.gridded, cg, plane) }, cg)
-        let (sm, ss) = try stats(runs.map { ($0.forcing.global, gc, 1) }, gc)
+        let (gm, gs) = try stats(runs.count, cg) { (runs[$0].forcing.gridded, cg, plane) }
+        let (sm, ss) = try stats(runs.count, gc) { (runs[$0].forcing.global, gc, 1) }
         return Normalizer(fieldMean: fm, fieldStd: fs, griddedMean: gm, griddedStd: gs, globalMean: sm, globalStd: ss,
                           climatology: climatology)
     }
@@ -98,9 +87,11 @@ public struct Normalizer: Codable, Sendable, Equatable {
         let c = fieldMean.count
         let frame = run.fields.count / max(run.months, 1)
         let plane = frame / max(c, 1)
+        // One offset per calendar month (absolute month m of any year is calendar month m for m in 0..<12).
+        let offsetOfMonth = try (0..<12).map { try offsets(source: run.source, start: $0, months: 1, plane: plane) }
         var out = run.fields
         for m in 0..<run.months {
-            let offset = try offsets(source: run.source, start: run.firstMonth + m, months: 1, plane: plane)
+            let offset = offsetOfMonth[FieldClimatology.calendarMonth(run.firstMonth + m)]
             let base = m * frame
             for k in 0..<frame { out[base + k] = (run.fields[base + k] - offset[k]) / fieldStd[k / plane] }
         }
