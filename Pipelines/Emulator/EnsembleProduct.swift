@@ -68,8 +68,9 @@ extension Timescale {
 public struct MergeEnsemble: NodeKind {
     /// Kind name.
     public static let name = "spf.merge"
-    /// Implementation version (2: de-normalises with the ESM's per-cell seasonal climatology when the model has one).
-    public static let version = 2
+    /// Implementation version (2: de-normalises with the ESM's per-cell seasonal climatology when the model has one;
+    /// 3: and with its forced pattern, given the scenario's forcing, when the climatology regresses on the forcing).
+    public static let version = 3
     /// Summary.
     public static let summary = "Gather SPF final-stage states of all member blocks into one ensemble product."
     /// Params.
@@ -82,6 +83,8 @@ public struct MergeEnsemble: NodeKind {
     public static let inputs = [
         InputSpec("model", doc: "spf.train output the states were sampled with"),
         InputSpec("states", list: true, doc: "spf.stage outputs of the last stage"),
+        InputSpec("forcing", optional: true,
+                  doc: "climate.align-forcings output of the scenario (needed when the model's climatology follows the forcing)"),
     ]
     /// Makes the kind.
     public init() {}
@@ -97,6 +100,9 @@ public struct MergeEnsemble: NodeKind {
         let h = pyramid.height, w = pyramid.width, c = pyramid.channels, plane = h * w
         let monthsPerFrame = timescale.months
         let periodStart = startYear * 12
+        let forcing = try Self.forcing(context, model: model)
+        // The expected field of each frame, the same for every member: computed once per frame start.
+        var offsets: [Int: [Float]] = [:]
         // Pass 1: metadata only (no latents) — which members each state holds, and the sampling time.
         let objects = try context.inputList("states")
         var blocks: [[Int]: [Int]] = [:]   // sorted members -> input indices
@@ -137,9 +143,11 @@ public struct MergeEnsemble: NodeKind {
                         let ti = (start - periodStart) / monthsPerFrame
                         guard ti >= 0, ti < t else { continue }
                         let src = (k * frames + f) * c * plane, dst = (mi * t + ti) * c * plane
-                        let physical = try model.info.normalizer.denormalizeFrame(part.values[src..<(src + c * plane)], plane: plane,
-                                                                                  source: state.info.request.source, start: start,
-                                                                                  months: monthsPerFrame)
+                        let source = state.info.request.source
+                        let offset = try offsets[start] ?? model.info.normalizer.frameOffset(source: source, start: start, months: monthsPerFrame,
+                                                                                             plane: plane, forcing: forcing)
+                        offsets[start] = offset
+                        let physical = try model.info.normalizer.denormalizeFrame(part.values[src..<(src + c * plane)], offset: offset)
                         values.replaceSubrange(dst..<(dst + c * plane), with: physical)
                     }
                 }
@@ -165,6 +173,19 @@ public struct MergeEnsemble: NodeKind {
         try out.write("lon", shape: [w], values: model.lon)
         try product.writeMetadata(to: out)
     }
+
+    /// The scenario's normalised forcing from the optional `forcing` input; an error when the model needs it and the
+    /// manifest does not give it.
+    static func forcing(_ context: NodeContext, model: EmulatorObjects.SamplingModel) throws -> ForcingSeries? {
+        guard let object = try context.optionalInput("forcing") else {
+            guard !model.info.normalizer.needsForcing else {
+                throw EngineError(.nodeFailed, "the model's climatology follows the global forcings (spf.norm-stats climatology: pattern-scaling): "
+                                  + "give this spf.merge node the scenario's forcing as input 'forcing'", node: context.nodeID)
+            }
+            return nil
+        }
+        return try EmulatorObjects.forcingSeries(object, model: model, node: context.nodeID)
+    }
 }
 
 /// `spf.sample-baseline`: samples a baseline generative model (flat flow or autoregressive pyramidal
@@ -173,8 +194,9 @@ public struct SampleBaseline: NodeKind {
     /// Kind name.
     public static let name = "spf.sample-baseline"
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
-    /// 3: de-normalises with the ESM's per-cell seasonal climatology when the model has one).
-    public static let version = 3
+    /// 3: de-normalises with the ESM's per-cell seasonal climatology when the model has one;
+    /// 4: and with its forced pattern when the climatology regresses on the forcing).
+    public static let version = 4
     /// Summary.
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.
@@ -222,13 +244,15 @@ public struct SampleBaseline: NodeKind {
                                       lat: model.lat, lon: model.lon, values: [], samplingSeconds: 0)
         let t = product.frames
         var values = [Float](repeating: .nan, count: members * t * c * plane)
+        let offsets = try out.frameStarts.map {
+            try model.info.normalizer.frameOffset(source: source, start: $0, months: timescale.months, plane: plane, forcing: forcing)
+        }
         for m in 0..<members {
             for (f, start) in out.frameStarts.enumerated() {
                 let ti = (start - startYear * 12) / timescale.months
                 guard ti >= 0, ti < t else { continue }
                 let src = (m * out.shape.frames + f) * c * plane, dst = (m * t + ti) * c * plane
-                let physical = try model.info.normalizer.denormalizeFrame(out.values[src..<(src + c * plane)], plane: plane, source: source,
-                                                                          start: start, months: timescale.months)
+                let physical = try model.info.normalizer.denormalizeFrame(out.values[src..<(src + c * plane)], offset: offsets[f])
                 for i in 0..<(c * plane) { values[dst + i] = physical[i] }
             }
         }

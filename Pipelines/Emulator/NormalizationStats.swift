@@ -7,20 +7,24 @@ import SPFModel
 ///
 /// Output attribute `normalizer` (JSON of SPFModel's `Normalizer`), datasets `field_mean`,
 /// `field_std` `[C]` and `forcing_mean`, `forcing_std` `[G]` for inspection, and with the per-cell climatology
-/// `field_climatology` `[ESM, calendar month, C, lat, lon]` (ESM order in attribute `climatology_sources`).
+/// `field_climatology` `[ESM, calendar month, C, lat, lon]` (ESM order in attribute `climatology_sources`); with
+/// pattern scaling, `field_climatology` holds the intercepts and `field_forcing_slopes`
+/// `[ESM, calendar month, forcing, C, lat, lon]` the slopes per normalised global forcing.
 public struct NormalizationStats: NodeKind {
     /// Kind name.
     public static let name = "spf.norm-stats"
-    /// Implementation version (2: optional per-ESM seasonal climatology of the fields).
-    public static let version = 2
+    /// Implementation version (2: optional per-ESM seasonal climatology of the fields; 3: optional per-cell pattern scaling).
+    public static let version = 3
     /// Summary.
     public static let summary = "Normalisation statistics of the training split (fields and forcings)."
     /// Params.
     public static let params = [
         ParamSpec("experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
                   doc: "experiments of the training split"),
-        ParamSpec("climatology", .string, default: .string("per-cell"),
-                  doc: "per-cell: subtract each ESM's mean seasonal cycle per cell (the model learns anomalies); none: per-variable mean only"),
+        ParamSpec("climatology", .string, default: .string("pattern-scaling"),
+                  doc: "pattern-scaling: subtract each ESM's per-cell, per-calendar-month linear response to the global forcings "
+                    + "(the model learns what pattern scaling misses); per-cell: each ESM's mean seasonal cycle per cell (the model "
+                    + "learns anomalies); none: per-variable mean only"),
     ]
     /// Inputs.
     public static let inputs = [InputSpec("shards", list: true, doc: "spf.shards outputs")]
@@ -37,10 +41,11 @@ public struct NormalizationStats: NodeKind {
             throw EngineError(.nodeFailed, "no training runs of experiments \(split.sorted()) in the shards", node: context.nodeID)
         }
         let mode = try context.params.string("climatology")
-        guard mode == "per-cell" || mode == "none" else {
-            throw EngineError(.nodeFailed, "param 'climatology' is '\(mode)': expected per-cell or none", node: context.nodeID)
+        guard ["pattern-scaling", "per-cell", "none"].contains(mode) else {
+            throw EngineError(.nodeFailed, "param 'climatology' is '\(mode)': expected pattern-scaling, per-cell or none", node: context.nodeID)
         }
-        let norm = try Normalizer.fit(runs: runs, channels: channels, climatologySources: mode == "per-cell" ? sources : nil)
+        let norm = try Normalizer.fit(runs: runs, channels: channels, climatologySources: mode == "none" ? nil : sources,
+                                      regressOnForcing: mode == "pattern-scaling")
         let out = try context.output()
         try out.setAttribute("normalizer", try EmulatorObjects.json(norm))
         try out.write("field_mean", shape: [norm.fieldMean.count], values: norm.fieldMean)
@@ -50,6 +55,10 @@ public struct NormalizationStats: NodeKind {
         if let climatology = norm.climatology, let h = shards.first?.height, let w = shards.first?.width {
             try out.write("field_climatology", shape: [climatology.sourceIDs.count, 12, channels, h, w], values: climatology.values)
             try out.setAttribute("climatology_sources", try EmulatorObjects.json(climatology.sourceIDs))
+            if climatology.forcingChannels > 0 {
+                try out.write("field_forcing_slopes", shape: [climatology.sourceIDs.count, 12, climatology.forcingChannels, channels, h, w],
+                              values: climatology.forcingSlopes)
+            }
         }
         context.log("fitted on \(runs.count) runs of \(sources.count) ESMs: field mean \(norm.fieldMean), std \(norm.fieldStd)")
     }

@@ -31,8 +31,11 @@ public struct Normalizer: Codable, Sendable, Equatable {
 
     /// Statistics over all months and cells of the training runs. With `climatologySources` (the ESM of each
     /// `TrainingRun.source` index), fields are taken as anomalies from each ESM's mean seasonal cycle per cell
-    /// (`FieldClimatology`) and the per-variable statistics are those of the anomalies.
-    public static func fit(runs: [TrainingRun], channels: Int, climatologySources: [String]? = nil) throws -> Normalizer {
+    /// (`FieldClimatology`) and the per-variable statistics are those of the anomalies. With `regressOnForcing` too,
+    /// the climatology is per-cell pattern scaling (it also follows the global forcings) and the anomalies are the
+    /// residuals from it.
+    public static func fit(runs: [TrainingRun], channels: Int, climatologySources: [String]? = nil,
+                           regressOnForcing: Bool = false) throws -> Normalizer {
         guard let first = runs.first else { throw SPFModelError(.invalidData, "no training runs to fit normalisation") }
         let cg = first.forcing.griddedChannels, gc = first.forcing.globalChannels
         // Per-channel mean and std over chunks laid out [..., channels, plane], produced one at a time (so the
@@ -65,33 +68,47 @@ public struct Normalizer: Codable, Sendable, Equatable {
         }
         let plane = first.forcing.height * first.forcing.width
         let fieldPlane = { (run: TrainingRun) in run.fields.count / max(run.months * channels, 1) }
-        let climatology = try climatologySources.map { try FieldClimatology.fit(runs: runs, sourceIDs: $0, channels: channels) }
+        let (gm, gs) = try stats(runs.count, cg) { (runs[$0].forcing.gridded, cg, plane) }
+        let (sm, ss) = try stats(runs.count, gc) { (runs[$0].forcing.global, gc, 1) }
+        let forcingOnly = Normalizer(fieldMean: [], fieldStd: [], griddedMean: gm, griddedStd: gs, globalMean: sm, globalStd: ss)
+        let climatology = try climatologySources.map { sources in
+            regressOnForcing
+                ? try FieldClimatology.fit(runs: runs, sourceIDs: sources, channels: channels,
+                                           forcing: try runs.map { try forcingOnly.normalize($0.forcing).global }, forcingChannels: gc)
+                : try FieldClimatology.fit(runs: runs, sourceIDs: sources, channels: channels)
+        }
         let (fm, fs): ([Float], [Float])
         if let climatology {
             // Statistics of the anomalies from the climatology.
-            let anomalies = Normalizer(fieldMean: [Float](repeating: 0, count: channels), fieldStd: [Float](repeating: 1, count: channels),
-                                       griddedMean: [], griddedStd: [], globalMean: [], globalStd: [], climatology: climatology)
+            var anomalies = forcingOnly
+            anomalies.fieldMean = [Float](repeating: 0, count: channels)
+            anomalies.fieldStd = [Float](repeating: 1, count: channels)
+            anomalies.climatology = climatology
             (fm, fs) = try stats(runs.count, channels) { (try anomalies.normalizeRun(runs[$0]), channels, fieldPlane(runs[$0])) }
         } else {
             (fm, fs) = try stats(runs.count, channels) { (runs[$0].fields, channels, fieldPlane(runs[$0])) }
         }
-        let (gm, gs) = try stats(runs.count, cg) { (runs[$0].forcing.gridded, cg, plane) }
-        let (sm, ss) = try stats(runs.count, gc) { (runs[$0].forcing.global, gc, 1) }
         return Normalizer(fieldMean: fm, fieldStd: fs, griddedMean: gm, griddedStd: gs, globalMean: sm, globalStd: ss,
                           climatology: climatology)
     }
 
-    /// The normalised monthly fields of a run [months, C, plane]: minus its ESM's climatology of each calendar month
-    /// (when there is one), over the per-variable std.
+    /// The normalised monthly fields of a run [months, C, plane]: minus its ESM's expected field of each month (its
+    /// climatology of that calendar month, following the run's forcing when the climatology regresses on it), over
+    /// the per-variable std.
     public func normalizeRun(_ run: TrainingRun) throws -> [Float] {
         let c = fieldMean.count
         let frame = run.fields.count / max(run.months, 1)
         let plane = frame / max(c, 1)
-        // One offset per calendar month (absolute month m of any year is calendar month m for m in 0..<12).
-        let offsetOfMonth = try (0..<12).map { try offsets(source: run.source, start: $0, months: 1, plane: plane) }
+        let forcesField = (climatology?.forcingChannels ?? 0) > 0
+        let forcing = forcesField ? try normalize(run.forcing) : nil
+        // Without forcing slopes, one offset per calendar month (absolute month m of any year is calendar month m for
+        // m in 0..<12); with them, one per month.
+        let offsetOfMonth = forcesField ? [] : try (0..<12).map { try frameOffset(source: run.source, start: $0, months: 1, plane: plane) }
         var out = run.fields
         for m in 0..<run.months {
-            let offset = offsetOfMonth[FieldClimatology.calendarMonth(run.firstMonth + m)]
+            let offset = forcesField
+                ? try frameOffset(source: run.source, start: run.firstMonth + m, months: 1, plane: plane, forcing: forcing)
+                : offsetOfMonth[FieldClimatology.calendarMonth(run.firstMonth + m)]
             let base = m * frame
             for k in 0..<frame { out[base + k] = (run.fields[base + k] - offset[k]) / fieldStd[k / plane] }
         }
@@ -100,12 +117,16 @@ public struct Normalizer: Codable, Sendable, Equatable {
 
     /// Physical values of sampled frames: `values` [items, frames, C, plane] in normalised units, frame `f` spanning
     /// `monthsPerFrame` months from absolute month `frameStarts[f]`, all of ESM `source`.
-    public func denormalize(_ values: [Float], shape: FieldShape, frameStarts: [Int], monthsPerFrame: Int, source: Int) throws -> [Float] {
+    /// - Parameter forcing: the scenario's normalised forcing (needed when the climatology regresses on it).
+    public func denormalize(_ values: [Float], shape: FieldShape, frameStarts: [Int], monthsPerFrame: Int, source: Int,
+                            forcing: ForcingSeries? = nil) throws -> [Float] {
         guard frameStarts.count == shape.frames, values.count == shape.items * shape.perItem, shape.channels == fieldMean.count else {
             throw SPFModelError(.shapeMismatch, "cannot de-normalise \(values.count) values as \(shape) with \(frameStarts.count) frame starts")
         }
         let plane = shape.height * shape.width, frame = shape.channels * plane
-        let offsets = try frameStarts.map { try self.offsets(source: source, start: $0, months: monthsPerFrame, plane: plane) }
+        let offsets = try frameStarts.map {
+            try frameOffset(source: source, start: $0, months: monthsPerFrame, plane: plane, forcing: forcing)
+        }
         var out = values
         for i in 0..<shape.items {
             for (f, offset) in offsets.enumerated() {
@@ -117,25 +138,35 @@ public struct Normalizer: Codable, Sendable, Equatable {
     }
 
     /// Physical values of one sampled frame [C, plane] spanning `months` months from absolute month `start`.
-    public func denormalizeFrame(_ values: ArraySlice<Float>, plane: Int, source: Int, start: Int, months: Int) throws -> [Float] {
-        guard values.count == fieldMean.count * plane else {
-            throw SPFModelError(.shapeMismatch, "a frame of \(values.count) values is not \(fieldMean.count) variables × \(plane) cells")
+    public func denormalizeFrame(_ values: ArraySlice<Float>, plane: Int, source: Int, start: Int, months: Int,
+                                 forcing: ForcingSeries? = nil) throws -> [Float] {
+        try denormalizeFrame(values, offset: try frameOffset(source: source, start: start, months: months, plane: plane, forcing: forcing))
+    }
+
+    /// Physical values of one sampled frame [C, plane] given its `frameOffset` (computed once for all members).
+    public func denormalizeFrame(_ values: ArraySlice<Float>, offset: [Float]) throws -> [Float] {
+        guard values.count == offset.count, !fieldStd.isEmpty else {
+            throw SPFModelError(.shapeMismatch, "a frame of \(values.count) values does not fit an offset of \(offset.count)")
         }
-        let offset = try offsets(source: source, start: start, months: months, plane: plane)
+        let plane = offset.count / fieldStd.count
         return zip(values, offset).enumerated().map { k, pair in pair.0 * fieldStd[k / plane] + pair.1 }
     }
 
     /// What is subtracted from a frame of `months` months starting at absolute month `start` before dividing by the
-    /// std: its ESM's climatology averaged over those months, or the per-variable mean. [C, plane].
-    func offsets(source: Int, start: Int, months: Int, plane: Int) throws -> [Float] {
+    /// std: its ESM's climatology averaged over those months (following `forcing`, the scenario's normalised
+    /// forcing, when the climatology regresses on it), or the per-variable mean. [C, plane].
+    public func frameOffset(source: Int, start: Int, months: Int, plane: Int, forcing: ForcingSeries? = nil) throws -> [Float] {
         if let climatology {
             guard climatology.plane == plane, climatology.channels == fieldMean.count else {
                 throw SPFModelError(.shapeMismatch, "climatology of \(climatology.channels)×\(climatology.plane) cells does not fit fields of \(fieldMean.count)×\(plane)")
             }
-            return try climatology.mean(source: source, start: start, months: months)
+            return try climatology.mean(source: source, start: start, months: months, forcing: forcing)
         }
         return fieldMean.flatMap { [Float](repeating: $0, count: plane) }
     }
+
+    /// True when de-normalising needs the scenario's forcing (the climatology regresses on it).
+    public var needsForcing: Bool { (climatology?.forcingChannels ?? 0) > 0 }
 
     /// A normalised copy of a forcing series.
     public func normalize(_ f: ForcingSeries) throws -> ForcingSeries {

@@ -107,7 +107,7 @@ struct BenchEnsembleCommand: ParsableCommand {
             params: {stage: 2, target: monthly, source_id: \(esm), scenario: ssp245, start_year: \(firstYear), years: \(years)}
           - id: merge
             kind: spf.merge
-            inputs: {model: model, states: "monthly-b${block}"}
+            inputs: {model: model, states: "monthly-b${block}", forcing: forcing}
             params: {timescale: monthly, start_year: \(firstYear), years: \(years)}
           - {id: export, kind: spf.export, inputs: {products: merge}, params: {calendars: {\(esm): noleap}}}
 

@@ -127,5 +127,16 @@ import Testing
         #expect(!second.output.contains("\nran "))
         let secondTail = second.output.split(separator: "\n").map(String.init).reversed().prefix { $0.hasPrefix("figure ") }
         #expect(Array(secondTail) == Array(tail))
+
+        // The emulator's climatology follows the forcing (pattern scaling): a merge node without the scenario's
+        // forcing fails and says which input it needs, instead of writing fields without the forced response.
+        let withoutForcing = try String(contentsOfFile: manifest, encoding: .utf8)
+            .replacingOccurrences(of: #"states: "monthly-${esm}", forcing: "forcing-${esm}-${scenario}"}"#, with: #"states: "monthly-${esm}"}"#)
+        #expect(!withoutForcing.contains(#"states: "monthly-${esm}", forcing"#))
+        let edited = cache.appendingPathComponent("smoke-without-merge-forcing.yaml")
+        try withoutForcing.write(to: edited, atomically: true, encoding: .utf8)
+        let third = try Self.run(Self.binary(), ["run", edited.path, "--cache", cache.path, "--progress", "none"])
+        #expect(third.status != 0)
+        #expect(third.output.contains("merge-monthly-") && third.output.contains("input 'forcing'"), "\(third.output.suffix(2000))")
     }
 }
