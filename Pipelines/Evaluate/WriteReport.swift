@@ -17,8 +17,8 @@ import SPFEngine
 public struct WriteReport: NodeKind {
     /// Kind name.
     public static let name = "eval.report"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: the summary gives each model's ensemble size, not the first product's for all).
+    public static let version = 2
     /// Summary.
     public static let summary = "Report directory (HTML + Markdown + PNG): skill table, maps, global-mean series, curation, DAG, timings."
     /// Params.
@@ -114,10 +114,15 @@ public struct WriteReport: NodeKind {
             }
         }
         let headline = skill.periods.first ?? ""
-        let models = Set(data.products.map(\.model)).sorted().map(skill.label).joined(separator: ", ")
-        let members = data.products.first.flatMap { $0.object.attribute("members") } ?? "?"
+        // Each model with its ensemble size(s): the baselines are often sampled smaller than SPF.
+        var membersByModel: [String: Set<String>] = [:]
+        for product in data.products { membersByModel[product.model, default: []].insert(product.object.attribute("members") ?? "?") }
+        let models = membersByModel.keys.sorted().map { model in
+            let sizes = (membersByModel[model] ?? []).sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.joined(separator: " or ")
+            return "\(skill.label(model)) (\(sizes) members)"
+        }.joined(separator: ", ")
         let summary = "Manifest \(snapshot?.manifestName ?? "?"): \(esms.count) ESM(s) (\(esms.joined(separator: ", "))), "
-            + "held-out scenario \(scenario); emulated ensembles of \(models) with \(members) members each, "
+            + "held-out scenario \(scenario); emulated ensembles of \(models), "
             + "scored against \(truth.values.first?.values.first?.members.count ?? 0) held-out simulator members per ESM."
         let content = ReportContent(title: try p.string("title"), summary: summary, skill: skill, headlinePeriod: headline,
                                     sections: sections, curation: curation, dag: dag, timings: timings, notes: notes)

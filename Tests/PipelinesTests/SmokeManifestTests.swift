@@ -116,6 +116,7 @@ import Testing
         #expect(pngs.filter { $0.hasPrefix("series_") }.count == 2 * 2, "\(pngs)")
         for png in pngs { #expect(html.contains("src=\"\(png)\""), "index.html does not show \(png)") }
         #expect(html.contains("Curation") && html.contains("CESM2") && html.contains("MRI-ESM2-0"))
+        #expect(html.contains("SPF (4 members)"), "the summary names each model's ensemble size")
         #expect(html.contains("ran</span>") && html.contains("train-spf"))
         let figures = report.attribute("figures") ?? ""
         #expect(figures.split(separator: "\n").allSatisfy { $0.hasPrefix("figure ") } && !figures.isEmpty)
