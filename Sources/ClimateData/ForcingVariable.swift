@@ -11,6 +11,11 @@ public struct ForcingVariable: Sendable, Hashable {
         case series(variable: String, scale: Double)
         /// Stratospheric aerosol optical depth of the SAI experiment (zero in other experiments).
         case saiAOD
+        /// The forcing's slow memory: an exponentially weighted running mean of an annual RCMIP series from `since`
+        /// (zero before), `S(y) = a S(y−1) + (1 − a) x(y)` with `a = exp(−1 / timescale)` (years), times `scale`.
+        /// A linear deep ocean with that time constant warms in proportion to it, which the current forcing alone
+        /// cannot tell (two scenarios reach the same forcing with different histories).
+        case smoothed(variable: String, since: Int, timescale: Double, scale: Double)
     }
 
     /// Name used in outputs and manifests (e.g. "co2_cumulative").
@@ -49,10 +54,17 @@ public struct ForcingVariable: Sendable, Hashable {
     public static let erf = ForcingVariable(
         name: "erf", units: "W m-2", source: .series(variable: "Effective Radiative Forcing", scale: 1))
 
-    /// Looks up a variable by manifest name: `co2_cumulative`, `ch4`, `so2`, `bc`, `aod`, `erf`,
+    /// The slow memory of the total effective radiative forcing: its 200-year exponentially weighted running mean
+    /// since 1750, W m-2 (not in the default set; available by name). A proxy for the deep-ocean warming behind the
+    /// slow "pattern effect" (Southern Ocean and sea-ice regions catching up long after the forcing).
+    public static let erfSlow = ForcingVariable(
+        name: "erf_slow", units: "W m-2",
+        source: .smoothed(variable: "Effective Radiative Forcing", since: 1750, timescale: 200, scale: 1))
+
+    /// Looks up a variable by manifest name: `co2_cumulative`, `ch4`, `so2`, `bc`, `aod`, `erf`, `erf_slow`,
     /// or `rcmip:<Variable>` for any RCMIP series as-is.
     public static func named(_ name: String) throws(ForcingError) -> ForcingVariable {
-        let known: [ForcingVariable] = [.co2Cumulative, .ch4, .so2, .bc, .aod, .erf]
+        let known: [ForcingVariable] = [.co2Cumulative, .ch4, .so2, .bc, .aod, .erf, .erfSlow]
         if let v = known.first(where: { $0.name == name }) { return v }
         if name.hasPrefix("rcmip:") {
             let variable = String(name.dropFirst("rcmip:".count))

@@ -85,6 +85,19 @@ public struct RCMIPForcingData: Sendable {
                     }
                     total += inc
                 }
+            case .smoothed(let name, let since, let timescale, let scale):
+                guard timescale > 0, since <= last else {
+                    throw ForcingError(.badSpecification, "forcing \(variable.name): smoothing over \(timescale) years from \(since)")
+                }
+                let start = min(since, first)
+                let s = try joined(name, scenario: scenario, from: start, through: last)
+                let a = exp(-1 / timescale)
+                var memory = 0.0
+                for (k, x) in s.enumerated() {
+                    let year = start + k
+                    if year >= since { memory = a * memory + (1 - a) * x * scale }
+                    if year >= first { values[(year - first) * n + v] = memory }
+                }
             case .saiAOD:
                 if let sai = scenario.sai {
                     let a = try sai.aod(from: first, through: last, forcing: forcing)

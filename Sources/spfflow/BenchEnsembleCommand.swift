@@ -89,7 +89,7 @@ struct BenchEnsembleCommand: ParsableCommand {
         axes: {block: [\(blocks)]}
         nodes:
           - {id: model, kind: spf.load-model, params: {file: "\(modelFile)"}}
-          - {id: forcing, kind: climate.align-forcings, params: {experiment: ssp245, calendar: noleap, first_year: 2015, last_year: 2100}}
+          - {id: forcing, kind: climate.align-forcings, params: {experiment: ssp245, calendar: noleap, first_year: 2015, last_year: 2100, forcings: [co2_cumulative, ch4, so2, bc, aod, erf_slow]}}
           - id: decadal-b${block}
             kind: spf.stage
             over: [block]

@@ -48,3 +48,28 @@ import ClimateData
         #expect(abs(net - min(e585[k], e245[k])) < 1e-9)
     }
 }
+
+@Test func slowForcingMemoryIsTheRunningMeanOfTheERFSince1750() throws {
+    let data = try RCMIPTestSupport.extract()
+    let set = try ForcingSet(names: ["erf", "erf_slow"])
+    let erf = try data.joined("Effective Radiative Forcing", scenario: ForcingScenario.forExperiment("ssp245"), from: 1750, through: 2100)
+    let a = exp(-1.0 / 200)
+    var memory = 0.0, expected: [Double] = []
+    for x in erf { memory = a * memory + (1 - a) * x; expected.append(memory) }
+    // The scenario's years carry the memory of the historical ones: the same values whatever the requested start.
+    let ssp = try data.annual(set, experiment: "ssp245", from: 2015, through: 2100)
+    let slow = try ssp.series("erf_slow")
+    #expect(zip(slow, expected[(2015 - 1750)...]).allSatisfy { abs($0 - $1) < 1e-12 })
+    let long = try data.annual(set, experiment: "ssp245", from: 1900, through: 2100)
+    #expect(try long.series("erf_slow")[(2015 - 1900)...].elementsEqual(slow))
+    // It lags the forcing: below it while the forcing rises, and it tells scenarios apart that the current ERF alone
+    // would not (ssp126 has had more time at its level than ssp585 when both pass 3 W m-2).
+    #expect(try ssp.value("erf_slow", year: 2100) < ssp.value("erf", year: 2100))
+    func slowAt(_ experiment: String, erf level: Double) throws -> Double {
+        let f = try data.annual(set, experiment: experiment, from: 2015, through: 2100)
+        let years = try f.series("erf")
+        guard let k = years.firstIndex(where: { $0 >= level }) else { return .nan }
+        return try f.series("erf_slow")[k]
+    }
+    #expect(try slowAt("ssp126", erf: 2.8) > slowAt("ssp585", erf: 2.8))
+}
