@@ -99,7 +99,7 @@ public struct Normalizer: Codable, Sendable, Equatable {
         let c = fieldMean.count
         let frame = run.fields.count / max(run.months, 1)
         let plane = frame / max(c, 1)
-        let forcesField = (climatology?.forcingChannels ?? 0) > 0
+        let forcesField = needsForcing
         let forcing = forcesField ? try normalize(run.forcing) : nil
         // Without forcing slopes, one offset per calendar month (absolute month m of any year is calendar month m for
         // m in 0..<12); with them, one per month.
