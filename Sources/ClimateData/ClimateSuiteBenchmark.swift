@@ -36,7 +36,7 @@ public enum ClimateSuiteBenchmark {
         try simulator.run(threads: threads) { run in
             for url in try writer.write(run) {
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-                bytes.add(size ?? 0)
+                bytes.add(size)
             }
         }
         let seconds = Date().timeIntervalSince(start)

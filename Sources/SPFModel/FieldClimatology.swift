@@ -50,6 +50,17 @@ public struct FieldClimatology: Codable, Sendable, Equatable {
         self.forcingSlopes = forcingSlopes
     }
 
+    /// A run's source index is one of the `sources` ESMs and its fields hold `frame` values (`plane` cells per
+    /// variable, like the first run's) per month.
+    private static func check(_ run: TrainingRun, sources: Int, plane: Int, frame: Int) throws {
+        guard (0..<sources).contains(run.source) else {
+            throw SPFModelError(.invalidData, "run \(run.label) has source index \(run.source), but only \(sources) ESMs are known")
+        }
+        guard run.fields.count == run.months * frame else {
+            throw SPFModelError(.shapeMismatch, "run \(run.label): fields do not have \(plane) cells per variable like the first run")
+        }
+    }
+
     /// Fits the mean of every (source, calendar month, variable, cell) over the runs; each source needs at least one
     /// run covering every calendar month.
     public static func fit(runs: [TrainingRun], sourceIDs: [String], channels: Int) throws -> FieldClimatology {
@@ -59,12 +70,7 @@ public struct FieldClimatology: Codable, Sendable, Equatable {
         var sums = [Double](repeating: 0, count: sourceIDs.count * 12 * frame)
         var counts = [Int](repeating: 0, count: sourceIDs.count * 12)
         for run in runs {
-            guard sourceIDs.indices.contains(run.source) else {
-                throw SPFModelError(.invalidData, "run \(run.label) has source index \(run.source), but only \(sourceIDs.count) ESMs are known")
-            }
-            guard run.fields.count == run.months * frame else {
-                throw SPFModelError(.shapeMismatch, "run \(run.label): fields do not have \(plane) cells per variable like the first run")
-            }
+            try Self.check(run, sources: sourceIDs.count, plane: plane, frame: frame)
             for m in 0..<run.months {
                 let month = Self.calendarMonth(run.firstMonth + m)
                 let slot = run.source * 12 + month
@@ -107,12 +113,7 @@ public struct FieldClimatology: Codable, Sendable, Equatable {
         var counts = [Int](repeating: 0, count: sourceIDs.count * 12)
         var x = [Double](repeating: 1, count: p)
         for (r, run) in runs.enumerated() {
-            guard sourceIDs.indices.contains(run.source) else {
-                throw SPFModelError(.invalidData, "run \(run.label) has source index \(run.source), but only \(sourceIDs.count) ESMs are known")
-            }
-            guard run.fields.count == run.months * frame else {
-                throw SPFModelError(.shapeMismatch, "run \(run.label): fields do not have \(plane) cells per variable like the first run")
-            }
+            try Self.check(run, sources: sourceIDs.count, plane: plane, frame: frame)
             guard forcing[r].count == run.months * forcingChannels else {
                 throw SPFModelError(.shapeMismatch, "run \(run.label): forcing has \(forcing[r].count) values, expected [\(run.months), \(forcingChannels)]")
             }

@@ -47,8 +47,8 @@ final class SpfflowProcess: @unchecked Sendable {
     init(_ arguments: [String], in dir: URL, tag: String) throws {
         stdoutURL = dir.appendingPathComponent("\(tag).stdout")
         stderrURL = dir.appendingPathComponent("\(tag).stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: spfflowBinary())
         process.arguments = arguments
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)

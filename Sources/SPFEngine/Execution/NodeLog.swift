@@ -10,7 +10,7 @@ package final class NodeLog: @unchecked Sendable {
     package init(url: URL) {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: url.path) {
-            FileManager.default.createFile(atPath: url.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         }
         handle = FileHandle(forWritingAtPath: url.path)
         _ = try? handle?.seekToEnd()

@@ -26,7 +26,7 @@ public struct ProcessExecutor: Executor {
         let output = job.logFile.deletingPathExtension().appendingPathExtension("out")
         do {
             try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let handle = try FileHandle(forWritingTo: output)
             defer { try? handle.close() }
             process.standardOutput = handle
