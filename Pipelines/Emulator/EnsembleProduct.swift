@@ -6,7 +6,8 @@ import SPFModel
 /// variable `[member, time, lat, lon]` (physical units), `lat`, `lon`; attributes `source_id`,
 /// `scenario`, `timescale`, `start_year`, `years`, `members`, `model` (spf, flat, ar), `variables`,
 /// `sampling_seconds` (wall time of all the sampling behind it) and `seconds_per_trajectory`
-/// (per member and 10 simulated years).
+/// (per member and 10 simulated years); for an ensemble of antithetic pairs also `antithetic` ("true") and
+/// `member_ids` (JSON, the absolute member index of each row: members 2k and 2k + 1 are partners).
 struct EnsembleProduct {
     var sourceID: String
     var scenario: String
@@ -21,6 +22,8 @@ struct EnsembleProduct {
     /// [member, time, C, lat, lon], physical units.
     var values: [Float]
     var samplingSeconds: Double
+    /// Absolute member indices of the rows, when the members are antithetic pairs (nil: independent members).
+    var antitheticMemberIDs: [Int]? = nil
 
     var frames: Int { timescale == .monthly ? years * 12 : (timescale == .yearly ? years : (years + 9) / 10) }
 
@@ -43,12 +46,28 @@ struct EnsembleProduct {
 
     /// Writes `lat`, `lon` and the attributes (everything but the variables' datasets).
     func writeMetadata(to out: ObjectWriter) throws {
-        try out.setAttributes([
+        var attributes = [
             "source_id": sourceID, "scenario": scenario, "timescale": timescale.name, "start_year": String(startYear),
             "years": String(years), "members": String(members), "model": model,
             "variables": try EmulatorObjects.json(variables), "sampling_seconds": String(samplingSeconds),
             "seconds_per_trajectory": String(samplingSeconds / Double(max(members, 1)) / (Double(years) / 10)),
-        ])
+        ]
+        if let ids = antitheticMemberIDs {
+            attributes["antithetic"] = "true"
+            attributes["member_ids"] = try EmulatorObjects.json(ids)
+        }
+        try out.setAttributes(attributes)
+    }
+
+    /// The absolute member indices of a stored product's rows when its members are antithetic pairs; nil for
+    /// independent members (every product written before antithetic sampling existed).
+    static func antitheticMemberIDs(_ object: StoredObject, members: Int, node: String) throws -> [Int]? {
+        guard object.attribute("antithetic") == "true" else { return nil }
+        let ids = try EmulatorObjects.decode([Int].self, object.attribute("member_ids"), what: "member_ids", node: node)
+        guard ids.count == members else {
+            throw EngineError(.nodeFailed, "product \(object.key): member_ids names \(ids.count) members, the data has \(members)", node: node)
+        }
+        return ids
     }
 }
 
@@ -69,8 +88,9 @@ public struct MergeEnsemble: NodeKind {
     /// Kind name.
     public static let name = "spf.merge"
     /// Implementation version (2: de-normalises with the ESM's per-cell seasonal climatology when the model has one;
-    /// 3: and with its forced pattern, given the scenario's forcing, when the climatology regresses on the forcing).
-    public static let version = 3
+    /// 3: and with its forced pattern, given the scenario's forcing, when the climatology regresses on the forcing;
+    /// 4: records antithetic member pairs).
+    public static let version = 4
     /// Summary.
     public static let summary = "Gather SPF final-stage states of all member blocks into one ensemble product."
     /// Params.
@@ -107,12 +127,17 @@ public struct MergeEnsemble: NodeKind {
         let objects = try context.inputList("states")
         var blocks: [[Int]: [Int]] = [:]   // sorted members -> input indices
         var seconds = 0.0, scenario = "", sourceIndex = -1
+        var antithetic: Set<Bool> = []
         for (i, object) in objects.enumerated() {
             let info = try EmulatorObjects.decode(SamplerStateInfo.self, object.attribute("state"), what: "state", node: node)
             seconds += Double(object.attribute("seconds") ?? "") ?? 0
             scenario = info.request.scenario
             sourceIndex = info.request.source
+            antithetic.insert(info.request.antithetic)
             blocks[info.request.members.sorted(), default: []].append(i)
+        }
+        guard antithetic.count <= 1 else {
+            throw EngineError(.nodeFailed, "input 'states' mixes antithetic and independent member blocks: sample every block of a product the same way", node: node)
         }
         let order = blocks.keys.sorted { ($0.first ?? 0) < ($1.first ?? 0) }
         let allMembers = order.flatMap { $0 }
@@ -122,7 +147,8 @@ public struct MergeEnsemble: NodeKind {
         let product = EnsembleProduct(sourceID: model.sources.indices.contains(sourceIndex) ? model.sources[sourceIndex] : "?",
                                       scenario: scenario, timescale: timescale, startYear: startYear, years: years,
                                       members: allMembers.count, model: "spf", variables: pyramid.variables,
-                                      lat: model.lat, lon: model.lon, values: [], samplingSeconds: seconds)
+                                      lat: model.lat, lon: model.lon, values: [], samplingSeconds: seconds,
+                                      antitheticMemberIDs: antithetic.contains(true) ? allMembers : nil)
         let t = product.frames
         guard !allMembers.isEmpty, t > 0 else { throw EngineError(.nodeFailed, "no members or no frames to merge", node: node) }
         let out = try context.output()

@@ -15,8 +15,8 @@ import SPFEngine
 public struct ExportEnsemble: NodeKind {
     /// Kind name.
     public static let name = "spf.export"
-    /// Implementation version.
-    public static let version = 2
+    /// Implementation version (3: member labels and `ensemble_design` say which members are antithetic pairs).
+    public static let version = 3
     /// Summary.
     public static let summary = "Export emulated ensembles as CF-1.8 netCDF (member, time, lat, lon), optionally publishing them."
     /// Params.
@@ -97,14 +97,22 @@ public struct ExportEnsemble: NodeKind {
                 }
                 members = shape[0]
             }
+            let antitheticIDs = try EnsembleProduct.antitheticMemberIDs(object, members: members, node: context.nodeID)
+            let memberLabels = (antitheticIDs ?? Array(0..<members)).map { "m\($0)" }
+            var design: [(name: String, value: CFAttribute)] = []
+            if antitheticIDs != nil {
+                design.append(("ensemble_design", .text("antithetic pairs: members m(2k) and m(2k+1) were sampled from opposite noise; "
+                    + "each member is an exact draw, but a pair is not independent, so an unbiased spread or fair CRPS leaves out "
+                    + "each member's partner")))
+            }
             let tag = modelName == "spf" ? "SPF" : modelName.uppercased()
             let fileName = "\(tag)-\(source)_\(scenario)_r\(grid.nlon)x\(grid.nlat)_\(timescale).nc"
             var spec = CFFileSpec(
                 variable: Self.variableSpec(first, timescale: timescale), grid: grid, time: time,
-                members: (0..<members).map { "m\($0)" },
+                members: memberLabels,
                 globalAttributes: [("title", .text("\(tag) emulation of \(source) \(scenario), \(timescale) \(variables.joined(separator: " and "))")),
                                    ("source_id", .text(source)), ("experiment_id", .text(scenario)),
-                                   ("emulator", .text(modelName)), ("frequency", .text(timescale))],
+                                   ("emulator", .text(modelName)), ("frequency", .text(timescale))] + design,
                 provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
                                          cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
                 deflateLevel: try context.params.int("deflate"))

@@ -16,8 +16,9 @@ import SPFModel
 public struct SampleStage: NodeKind {
     /// Kind name.
     public static let name = "spf.stage"
-    /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers).
-    public static let version = 2
+    /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
+    /// 3: optional antithetic member pairs).
+    public static let version = 3
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.
@@ -30,6 +31,8 @@ public struct SampleStage: NodeKind {
         ParamSpec("years", .int, doc: "years in the period"),
         ParamSpec("member_start", .int, default: 0, doc: "first member of the block"),
         ParamSpec("member_count", .int, default: 10, doc: "members in the block"),
+        ParamSpec("antithetic", .bool, default: false,
+                  doc: "stage 0 only (later stages inherit it): member 2k + 1 draws member 2k's noise negated at every stage, so the ensemble mean converges much faster; use even member_start and member_count"),
         ParamSpec("euler_steps", .intList, default: .list([]),
                   doc: "Euler steps per pyramid stage for this sampling (one count per stage); empty: the model's own"),
     ]
@@ -84,9 +87,18 @@ public struct SampleStage: NodeKind {
         } else {
             guard stage == 0 else { throw EngineError(.nodeFailed, "stage \(stage) needs a `previous` input", node: context.nodeID) }
             let first = try p.int("member_start"), count = try p.int("member_count")
+            let antithetic = try p.bool("antithetic")
+            guard first >= 0, count >= 1 else {
+                throw EngineError(.nodeFailed, "params member_start \(first), member_count \(count): need member_start ≥ 0 and member_count ≥ 1", node: context.nodeID)
+            }
+            // A block that splits a pair would leave a member whose partner is sampled by another node: allowed
+            // (the pairs are by absolute member index), but an odd block is almost always a typo.
+            if antithetic, first % 2 != 0 || count % 2 != 0 {
+                throw EngineError(.nodeFailed, "param 'antithetic': member_start \(first) and member_count \(count) must be even so every block holds whole pairs (2k, 2k + 1)", node: context.nodeID)
+            }
             let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: target,
                                           members: Array(first..<(first + count)), source: source, seed: context.seed,
-                                          decadeOriginYear: model.info.training.decadeOriginYear)
+                                          decadeOriginYear: model.info.training.decadeOriginYear, antithetic: antithetic)
             state = try sampler.initialState(request)
         }
         context.progress(0.05, "stage \(stage) \(target) \(startYear)+\(years)y")

@@ -18,8 +18,9 @@ import SPFEngine
 public struct EvaluateSkill: NodeKind {
     /// Kind name.
     public static let name = "eval.evaluate"
-    /// Implementation version (3: monthly headline figures of the later periods, named with the period).
-    public static let version = 3
+    /// Implementation version (3: monthly headline figures of the later periods, named with the period;
+    /// 4: antithetic member pairs scored with the estimators for such ensembles).
+    public static let version = 4
     /// Summary.
     public static let summary = "Skill of the emulators and baselines against held-out simulator members (CRPS, RMSE, spread-skill, NRMSE)."
     /// Params.
@@ -68,7 +69,10 @@ public struct EvaluateSkill: NodeKind {
             for variable in try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID) {
                 guard let t = truth.fields[esm]?[variable] else { continue }
                 let (shape, values) = try object.readFloats(variable)
-                let ensemble = try EnsembleField(members: shape[0], times: shape[1], grid: truth.grid, values: values)
+                var ensemble = try EnsembleField(members: shape[0], times: shape[1], grid: truth.grid, values: values)
+                if let ids = try EnsembleProduct.antitheticMemberIDs(object, members: shape[0], node: context.nodeID) {
+                    ensemble = try ensemble.pairing(antitheticMemberIDs: ids)
+                }
                 // Scored at the product's own timescale and every coarser one.
                 for target in Evaluation.Timescale.allCases where target >= timescale {
                     let (e, eAxis) = try TimeAggregation.aggregate(ensemble, axis: axis, to: target)

@@ -44,7 +44,9 @@ struct ReportData {
         func field(_ variable: String, grid: Evaluation.LatLonGrid) throws -> EnsembleField {
             let (shape, values) = try object.readFloats(variable)
             guard shape.count == 4 else { throw EvaluationError(.shapeMismatch, "product \(esm) \(model): \(variable) has shape \(shape)") }
-            return try EnsembleField(members: shape[0], times: shape[1], grid: grid, values: values)
+            let field = try EnsembleField(members: shape[0], times: shape[1], grid: grid, values: values)
+            guard let ids = try EnsembleProduct.antitheticMemberIDs(object, members: shape[0], node: "report") else { return field }
+            return try field.pairing(antitheticMemberIDs: ids)
         }
     }
 

@@ -17,8 +17,9 @@ import SPFEngine
 public struct WriteReport: NodeKind {
     /// Kind name.
     public static let name = "eval.report"
-    /// Implementation version (2: the summary gives each model's ensemble size, not the first product's for all).
-    public static let version = 2
+    /// Implementation version (2: the summary gives each model's ensemble size, not the first product's for all;
+    /// 3: spread maps of antithetic ensembles leave each member's partner out).
+    public static let version = 3
     /// Summary.
     public static let summary = "Report directory (HTML + Markdown + PNG): skill table, maps, global-mean series, curation, DAG, timings."
     /// Params.

@@ -12,6 +12,10 @@ public struct EnsembleField: Sendable, Equatable {
     public let cells: Int
     /// Data `[member, time, lat, lon]`.
     public var values: [Float]
+    /// Antithetic partners, when the members come in ± noise pairs: `partners[i]` is the member sampled with
+    /// member i's noise negated (−1: none). Such pairs are not independent draws, so the scores that assume
+    /// independent members (fair CRPS, spread, spread–skill) leave a member's own partner out; nil: all independent.
+    public var partners: [Int]?
 
     /// Wraps `values` after checking `values.count == members * times * cells`.
     public init(members: Int, times: Int, cells: Int, values: [Float]) throws(EvaluationError) {
@@ -27,6 +31,27 @@ public struct EnsembleField: Sendable, Equatable {
         self.times = times
         self.cells = cells
         self.values = values
+        self.partners = nil
+    }
+
+    /// The same ensemble with antithetic pairs: `memberIDs[i]` is member i's absolute index and members 2k and
+    /// 2k + 1 (absolute) are partners when both are present.
+    public func pairing(antitheticMemberIDs memberIDs: [Int]) throws(EvaluationError) -> EnsembleField {
+        guard memberIDs.count == members, Set(memberIDs).count == members, memberIDs.allSatisfy({ $0 >= 0 }) else {
+            throw EvaluationError(.invalidArgument, "antithetic member ids \(memberIDs) do not name \(members) distinct members ≥ 0")
+        }
+        let position = Dictionary(uniqueKeysWithValues: memberIDs.enumerated().map { ($1, $0) })
+        var out = self
+        out.partners = memberIDs.map { position[$0 ^ 1] ?? -1 }
+        return out
+    }
+
+    /// Unordered antithetic pairs (i < j) and the number of members without a partner.
+    public var antitheticPairs: (pairs: [(Int, Int)], unpaired: Int) {
+        guard let partners else { return ([], members) }
+        var pairs: [(Int, Int)] = []
+        for (i, j) in partners.enumerated() where j > i { pairs.append((i, j)) }
+        return (pairs, members - 2 * pairs.count)
     }
 
     /// Wraps `values` of shape `[member, time, lat, lon]` on `grid`.
@@ -60,8 +85,27 @@ public struct EnsembleField: Sendable, Equatable {
     }
 
     /// Ensemble standard deviation (unbiased, divisor M − 1; zero for M = 1), `[time, lat, lon]`.
+    /// With antithetic pairs: the root of the mean of (x_i − x_j)²/2 over the independent (non-partner) pairs.
     public func ensembleSpread() -> [Float] {
         guard members > 1 else { return [Float](repeating: 0, count: times * cells) }
+        let (pairs, _) = antitheticPairs
+        if !pairs.isEmpty {
+            let mean = ensembleMeanDouble()
+            var ss = [Double](repeating: 0, count: times * cells), pairSq = ss
+            for m in 0..<members {
+                let base = m * times * cells
+                for i in 0..<(times * cells) { let d = Double(values[base + i]) - mean[i]; ss[i] += d * d }
+            }
+            for (a, b) in pairs {
+                for i in 0..<(times * cells) {
+                    let d = Double(values[a * times * cells + i]) - Double(values[b * times * cells + i])
+                    pairSq[i] += d * d
+                }
+            }
+            let m = Double(members), independent = m * (m - 1) - 2 * Double(pairs.count)
+            guard independent > 0 else { return [Float](repeating: .nan, count: times * cells) }
+            return zip(ss, pairSq).map { Float(max(0, (m * $0 - $1) / independent).squareRoot()) }
+        }
         let mean = ensembleMean()
         var ss = [Double](repeating: 0, count: times * cells)
         for m in 0..<members {
@@ -81,7 +125,12 @@ public struct EnsembleField: Sendable, Equatable {
         }
         var out = [Float](); out.reserveCapacity(list.count * times * cells)
         for m in list { out.append(contentsOf: values[(m * times * cells)..<((m + 1) * times * cells)]) }
-        return try EnsembleField(members: list.count, times: times, cells: cells, values: out)
+        var field = try EnsembleField(members: list.count, times: times, cells: cells, values: out)
+        if let partners {
+            let position = Dictionary(list.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            field.partners = list.map { partners[$0] >= 0 ? position[partners[$0]] ?? -1 : -1 }
+        }
+        return field
     }
 
     /// The frames `range` of every member, as a new ensemble.
@@ -94,7 +143,9 @@ public struct EnsembleField: Sendable, Equatable {
         for m in 0..<members {
             out.append(contentsOf: values[index(m, range.lowerBound, 0)..<index(m, range.upperBound - 1, cells)])
         }
-        return try EnsembleField(members: members, times: range.count, cells: cells, values: out)
+        var field = try EnsembleField(members: members, times: range.count, cells: cells, values: out)
+        field.partners = partners
+        return field
     }
 
     /// Global-mean series per member, `[member, time]`, cos(φ)-weighted on `grid`.

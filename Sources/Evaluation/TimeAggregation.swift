@@ -62,6 +62,8 @@ public enum TimeAggregation {
                 for i in 0..<c { out[o + i] = Float(acc[i] * scale) }
             }
         }
-        return try EnsembleField(members: field.members, times: groups.count, cells: c, values: out)
+        var aggregated = try EnsembleField(members: field.members, times: groups.count, cells: c, values: out)
+        aggregated.partners = field.partners
+        return aggregated
     }
 }

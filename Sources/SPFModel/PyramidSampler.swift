@@ -21,6 +21,17 @@ public struct PyramidSampler: Sendable {
             .child(UInt64(bitPattern: Int64(frameStart)))
     }
 
+    /// The standard normals member `member` draws at `stage` for the parent frame at `frameStart`. With
+    /// `antithetic`, member 2k + 1 takes member 2k's draws negated, so a pair's noise sums to zero.
+    public static func memberNoise(seed: UInt64, member: Int, stage: Int, frameStart: Int, count: Int,
+                                   antithetic: Bool) -> [Float] {
+        let odd = antithetic && member % 2 == 1
+        var stream = noiseStream(seed: seed, member: odd ? member - 1 : member, stage: stage, frameStart: frameStart)
+        var z = stream.normals(count: count)
+        if odd { for k in z.indices { z[k] = -z[k] } }
+        return z
+    }
+
     /// The state before stage 0: metadata only. Stage-0 items are the aligned windows of `config.stage0Frames`
     /// frames (e.g. one decade) that overlap the period, member-major.
     public func initialState(_ request: SamplingRequest) throws -> SamplerState {
@@ -108,8 +119,8 @@ public struct PyramidSampler: Sendable {
             x = []
             x.reserveCapacity(shape.count)
             for i in 0..<shape.items {
-                var stream = Self.noiseStream(seed: seed, member: members[i], stage: 0, frameStart: starts[i])
-                x.append(contentsOf: stream.normals(count: shape.perItem))
+                x.append(contentsOf: Self.memberNoise(seed: seed, member: members[i], stage: 0, frameStart: starts[i],
+                                                      count: shape.perItem, antithetic: info.request.antithetic))
             }
             positions.append(shape.perItem)
         } else {
@@ -147,8 +158,8 @@ public struct PyramidSampler: Sendable {
             var z: [Float] = []
             z.reserveCapacity(fine.count)
             for i in 0..<cs.items {
-                var stream = Self.noiseStream(seed: seed, member: members[i], stage: stage, frameStart: starts[i])
-                z.append(contentsOf: stream.normals(count: fine.perItem))
+                z.append(contentsOf: Self.memberNoise(seed: seed, member: members[i], stage: stage, frameStart: starts[i],
+                                                      count: fine.perItem, antithetic: info.request.antithetic))
             }
             positions.append(fine.perItem)
             (x, shape) = try PyramidOps.renoise(cur, cs, rt: f.rt, rh: f.rh, rw: f.rw,

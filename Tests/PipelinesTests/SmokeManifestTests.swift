@@ -23,7 +23,7 @@ import Testing
         environment["SPFFLOW_CACHE"] = nil
         process.environment = environment
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-test-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: out) }
         let handle = try FileHandle(forWritingTo: out)
         process.standardOutput = handle
@@ -105,6 +105,16 @@ import Testing
             if fields.count == 4 { #expect(fields[3] == "4,12,8,16", "\(line)") }
         }
 
+        // SPF's members are antithetic pairs: the product records them, the export says so to its readers.
+        let merged = try Self.object(session, node: "merge-monthly-CESM2")
+        #expect(merged.attribute("antithetic") == "true" && merged.attribute("member_ids") == "[0,1,2,3]",
+                "\(String(describing: merged.attribute("member_ids")))")
+        let design = try Self.run("/usr/bin/env", [python, "-c", "import sys, xarray as xr\nfor p in sys.argv[1:]:\n"
+            + "    with xr.open_dataset(p) as ds: print(ds.attrs.get('ensemble_design', '-')[:16], ','.join(ds['member_id'].values.astype(str)))"]
+            + netcdf.map(\.path))
+        #expect(design.output.split(separator: "\n").filter { !$0.isEmpty } == ["antithetic pairs m0,m1,m2,m3", "antithetic pairs m0,m1,m2,m3"],
+                "\(design.output)")
+
         // The report: index.html and index.md with maps, series, the DAG; figures on the output.
         let report = try Self.object(session, node: "report")
         let reportDir = try #require(report.filesDirectory).appendingPathComponent("report")
@@ -139,5 +149,15 @@ import Testing
         let third = try Self.run(Self.binary(), ["run", edited.path, "--cache", cache.path, "--progress", "none"])
         #expect(third.status != 0)
         #expect(third.output.contains("merge-monthly-") && third.output.contains("input 'forcing'"), "\(third.output.suffix(2000))")
+
+        // Antithetic blocks hold whole pairs: an odd block is refused with the node and the param named.
+        let oddBlock = try String(contentsOfFile: manifest, encoding: .utf8)
+            .replacingOccurrences(of: "member_start: 0, member_count: 4, antithetic: true}", with: "member_start: 0, member_count: 3, antithetic: true}")
+        #expect(oddBlock.contains("member_count: 3, antithetic: true"))
+        let odd = cache.appendingPathComponent("smoke-odd-antithetic-block.yaml")
+        try oddBlock.write(to: odd, atomically: true, encoding: .utf8)
+        let fourth = try Self.run(Self.binary(), ["run", odd.path, "--cache", cache.path, "--progress", "none"])
+        #expect(fourth.status != 0)
+        #expect(fourth.output.contains("decadal-CESM2") && fourth.output.contains("param 'antithetic'"), "\(fourth.output.suffix(2000))")
     }
 }

@@ -80,4 +80,32 @@ public enum CRPS {
         guard m > 1 else { return mae }
         return mae - pairSum / (2 * Double(m) * Double(m - 1))
     }
+
+    /// Fair CRPS of an ensemble whose members are not all independent: `pairSum` is `Σ |x_m − x_m'|` over the
+    /// `orderedPairs` ordered pairs (m ≠ m') of independent members only, e.g. all pairs but antithetic partners
+    /// (`M(M − 1) − 2P` for P partner pairs). The spread term is then still unbiased for `E|X − X'|`; the
+    /// mean-absolute-error term uses every member (each is an exact draw). Same arguments as
+    /// ``fair(sorted:prefixSums:pairSum:observation:)`` otherwise.
+    @inline(__always)
+    public static func fair(sorted: UnsafeBufferPointer<Double>, prefixSums: UnsafeBufferPointer<Double>,
+                            independentPairSum pairSum: Double, orderedPairs: Int, observation y: Double) -> Double {
+        let m = sorted.count
+        guard m > 0, prefixSums.count == m + 1 else { return .nan }
+        guard orderedPairs > 0 else { return .nan }
+        let exact = fair(sorted: sorted, prefixSums: prefixSums, pairSum: 0, observation: y)
+        return exact - pairSum / (2 * Double(orderedPairs))
+    }
+
+    /// Fair CRPS of `members` against `observation` where `partners[i]` is the member that is not independent
+    /// of member i (its antithetic partner; −1: none): the pairs (i, partners[i]) are left out of the spread
+    /// term. Reference implementation in O(M²), for tests and small ensembles.
+    public static func fair(members: [Double], partners: [Int], observation: Double) -> Double {
+        let m = members.count
+        guard m > 0, partners.count == m else { return .nan }
+        let mae = members.reduce(0) { $0 + abs($1 - observation) } / Double(m)
+        var sum = 0.0, count = 0
+        for i in 0..<m { for j in 0..<m where j != i && partners[i] != j { sum += abs(members[i] - members[j]); count += 1 } }
+        guard count > 0 else { return m == 1 ? mae : .nan }
+        return mae - sum / (2 * Double(count))
+    }
 }

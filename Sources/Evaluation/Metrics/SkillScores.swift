@@ -15,6 +15,8 @@ public struct SkillScores: Sendable, Equatable, Codable {
     ///
     /// The factor corrects for the finite ensemble: for a reliable ensemble of M members,
     /// E[(x̄ − y)²] = (1 + 1/M)·σ² while the unbiased ensemble variance estimates σ².
+    /// For antithetic pairs the ratio is `sqrt(σ² + Var(x̄)) / pooledRMSE` with Var(x̄) estimated from the
+    /// pair means (σ²/M for independent members, so both forms agree there).
     public var spreadSkill: Double?
     /// Ensemble size M.
     public var members: Int
