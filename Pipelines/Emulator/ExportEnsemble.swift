@@ -23,6 +23,9 @@ public struct ExportEnsemble: NodeKind {
     public static let params = [
         ParamSpec("calendars", .object, default: .object([:]), doc: "source_id → CF calendar of its output (default noleap)"),
         ParamSpec("deflate", .int, default: 4, doc: "deflate level (shuffle always on)"),
+        ParamSpec("layout", .string, default: "member-first",
+                  doc: "dimension order: member-first (member, time, lat, lon), as xarray users expect; time-first "
+                      + "(time, member, lat, lon), which CDO also reads (it needs time first and takes member as a z-axis)"),
         ParamSpec("publish_dir", .string, default: "", key: false, doc: "publish directory (empty: keep the files in the cache only)"),
         ParamSpec("label", .string, default: "", key: false, doc: "label of this publication (default: `<node id>-<UTC time>`)"),
     ]
@@ -64,9 +67,19 @@ public struct ExportEnsemble: NodeKind {
         }
     }
 
+    /// The `layout` param.
+    static func memberLayout(_ name: String, node: String) throws -> CFFileSpec.MemberLayout {
+        switch name {
+        case "member-first": return .memberFirst
+        case "time-first": return .timeFirst
+        default: throw EngineError(.nodeFailed, "param 'layout': '\(name)' is neither member-first nor time-first", node: node)
+        }
+    }
+
     /// Writes the files (and publishes them).
     public func run(_ context: NodeContext) throws {
         let started = Date()
+        let layout = try Self.memberLayout(try context.params.string("layout"), node: context.nodeID)
         let calendars = try context.params.value("calendars")
         let out = try context.output()
         var written: [[String: String]] = []
@@ -115,7 +128,7 @@ public struct ExportEnsemble: NodeKind {
                                    ("emulator", .text(modelName)), ("frequency", .text(timescale))] + design,
                 provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
                                          cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
-                deflateLevel: try context.params.int("deflate"))
+                deflateLevel: try context.params.int("deflate"), memberLayout: layout)
             spec.additionalVariables = variables.dropFirst().map { Self.variableSpec($0, timescale: timescale) }
             // Member by member: memory holds one member's [time, lat, lon] of one variable, whatever the ensemble size.
             let writer = try CFWriter(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec)

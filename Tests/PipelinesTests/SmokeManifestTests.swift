@@ -159,5 +159,34 @@ import Testing
         let fourth = try Self.run(Self.binary(), ["run", odd.path, "--cache", cache.path, "--progress", "none"])
         #expect(fourth.status != 0)
         #expect(fourth.output.contains("decadal-CESM2") && fourth.output.contains("param 'antithetic'"), "\(fourth.output.suffix(2000))")
+
+        // `layout: time-first` writes (time, member, lat, lon), which CDO reads as it is; only the export reruns.
+        let exportParams = "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}}"
+        let original = try String(contentsOfFile: manifest, encoding: .utf8)
+        #expect(original.contains(exportParams))
+        let timeFirst = cache.appendingPathComponent("smoke-time-first.yaml")
+        try original.replacingOccurrences(of: exportParams, with: "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}, layout: time-first}")
+            .write(to: timeFirst, atomically: true, encoding: .utf8)
+        let fifth = try Self.run(Self.binary(), ["run", timeFirst.path, "--cache", cache.path, "--progress", "none"])
+        #expect(fifth.status == 0, "\(fifth.output.suffix(2000))")
+        #expect(fifth.output.contains("1 to compute"), "\(fifth.output.prefix(400))")
+        let cdoSession = try EngineSession(manifestPath: timeFirst.path, cacheOverride: cache.path, registry: NodeKindRegistry.registry,
+                                           cleanLeftovers: false)
+        let cdoFiles = Self.files(under: try #require(try Self.object(cdoSession, node: "export").filesDirectory), suffix: ".nc")
+        #expect(cdoFiles.count == 2)
+        let dims = try Self.run("/usr/bin/env", [python, "-c", "import sys, xarray as xr\nwith xr.open_dataset(sys.argv[1]) as ds: print(','.join(ds['tas'].dims), ','.join(str(n) for n in ds['tas'].shape))"]
+            + cdoFiles.prefix(1).map(\.path))
+        #expect(dims.output.trimmingCharacters(in: .whitespacesAndNewlines) == "time,member,lat,lon 12,4,8,16", "\(dims.output)")
+        if let file = cdoFiles.first, FileManager.default.isExecutableFile(atPath: "/usr/bin/cdo") {
+            let sinfo = try Self.run("/usr/bin/cdo", ["-s", "sinfo", file.path])
+            #expect(sinfo.status == 0 && sinfo.output.contains("points=128 (16x8)") && sinfo.output.contains("levels=4"), "cdo sinfo: \(sinfo.output)")
+            let names = try Self.run("/usr/bin/cdo", ["-s", "showname", file.path])
+            #expect(names.status == 0 && names.output.contains("tas pr"), "cdo showname: \(names.output)")
+        }
+        let badLayout = cache.appendingPathComponent("smoke-bad-layout.yaml")
+        try original.replacingOccurrences(of: exportParams, with: "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}, layout: time-major}")
+            .write(to: badLayout, atomically: true, encoding: .utf8)
+        let sixth = try Self.run(Self.binary(), ["run", badLayout.path, "--cache", cache.path, "--progress", "none"])
+        #expect(sixth.status != 0 && sixth.output.contains("param 'layout'") && sixth.output.contains("time-major"), "\(sixth.output.suffix(2000))")
     }
 }
