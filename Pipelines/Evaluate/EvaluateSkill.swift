@@ -68,11 +68,7 @@ public struct EvaluateSkill: NodeKind {
             let truthAxis = Evaluation.TimeAxis(timescale: .monthly, startYear: axis.startYear, count: (axis.endYear + 1 - axis.startYear) * 12)
             for variable in try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID) {
                 guard let t = truth.fields[esm]?[variable] else { continue }
-                let (shape, values) = try object.readFloats(variable)
-                var ensemble = try EnsembleField(members: shape[0], times: shape[1], grid: truth.grid, values: values)
-                if let ids = try EnsembleProduct.antitheticMemberIDs(object, members: shape[0], node: context.nodeID) {
-                    ensemble = try ensemble.pairing(antitheticMemberIDs: ids)
-                }
+                let ensemble = try EnsembleProduct.ensemble(object, variable: variable, grid: truth.grid, node: context.nodeID)
                 // Scored at the product's own timescale and every coarser one.
                 for target in Evaluation.Timescale.allCases where target >= timescale {
                     let (e, eAxis) = try TimeAggregation.aggregate(ensemble, axis: axis, to: target)

@@ -42,11 +42,7 @@ struct ReportData {
 
         /// The ensemble of `variable`, `[member, time, lat, lon]`.
         func field(_ variable: String, grid: Evaluation.LatLonGrid) throws -> EnsembleField {
-            let (shape, values) = try object.readFloats(variable)
-            guard shape.count == 4 else { throw EvaluationError(.shapeMismatch, "product \(esm) \(model): \(variable) has shape \(shape)") }
-            let field = try EnsembleField(members: shape[0], times: shape[1], grid: grid, values: values)
-            guard let ids = try EnsembleProduct.antitheticMemberIDs(object, members: shape[0], node: "report") else { return field }
-            return try field.pairing(antitheticMemberIDs: ids)
+            try EnsembleProduct.ensemble(object, variable: variable, grid: grid, node: "report")
         }
     }
 

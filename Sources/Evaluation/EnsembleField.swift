@@ -84,6 +84,17 @@ public struct EnsembleField: Sendable, Equatable {
         return sum.map { $0 * scale }
     }
 
+    /// The unbiased variance of an ensemble with antithetic pairs, from the ordered pairs of members that are not
+    /// partners: `(M·Σ(x − x̄)² − Σ_pairs (x_a − x_b)²) / (M(M − 1) − 2P)` (floored at 0), given the sum of squared
+    /// deviations from the mean and the partners' squared differences (each pair once); nil when no two members are
+    /// independent.
+    public static func independentPairVariance(sumOfSquares ss: Double, partnerSquares: Double, members: Int,
+                                               partnerPairs: Int) -> Double? {
+        let ordered = members * (members - 1) - 2 * partnerPairs
+        guard ordered > 0 else { return nil }
+        return max(0, (Double(members) * ss - partnerSquares) / Double(ordered))
+    }
+
     /// Ensemble standard deviation (unbiased, divisor M − 1; zero for M = 1), `[time, lat, lon]`.
     /// With antithetic pairs: the root of the mean of (x_i − x_j)²/2 over the independent (non-partner) pairs.
     public func ensembleSpread() -> [Float] {
@@ -102,9 +113,11 @@ public struct EnsembleField: Sendable, Equatable {
                     pairSq[i] += d * d
                 }
             }
-            let m = Double(members), independent = m * (m - 1) - 2 * Double(pairs.count)
-            guard independent > 0 else { return [Float](repeating: .nan, count: times * cells) }
-            return zip(ss, pairSq).map { Float(max(0, (m * $0 - $1) / independent).squareRoot()) }
+            // NaN where no two members are independent.
+            return zip(ss, pairSq).map {
+                Float((Self.independentPairVariance(sumOfSquares: $0, partnerSquares: $1, members: members,
+                                                    partnerPairs: pairs.count) ?? .nan).squareRoot())
+            }
         }
         let mean = ensembleMean()
         var ss = [Double](repeating: 0, count: times * cells)

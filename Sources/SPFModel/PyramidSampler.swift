@@ -26,7 +26,8 @@ public struct PyramidSampler: Sendable {
     public static func memberNoise(seed: UInt64, member: Int, stage: Int, frameStart: Int, count: Int,
                                    antithetic: Bool) -> [Float] {
         let odd = antithetic && member % 2 == 1
-        var stream = noiseStream(seed: seed, member: odd ? member - 1 : member, stage: stage, frameStart: frameStart)
+        var stream = noiseStream(seed: seed, member: odd ? SamplingRequest.antitheticPartner(of: member) : member, stage: stage,
+                                 frameStart: frameStart)
         var z = stream.normals(count: count)
         if odd { for k in z.indices { z[k] = -z[k] } }
         return z

@@ -72,8 +72,8 @@ public enum EnsembleScorer {
                                         let mid = (a + b) / 2
                                         pm += mid; pmSq += mid * mid
                                     }
-                                    let variance = orderedIndependentPairs > 0
-                                        ? max(0, (Double(m) * ss - partnerSq) / Double(orderedIndependentPairs)) : 0
+                                    let variance = EnsembleField.independentPairVariance(sumOfSquares: ss, partnerSquares: partnerSq, members: m,
+                                                                                         partnerPairs: pairA.count) ?? 0
                                     varSum += w * variance
                                     let p = Double(pairA.count)
                                     if pairA.count >= 2 {
