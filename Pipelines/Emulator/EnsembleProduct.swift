@@ -221,8 +221,8 @@ public struct SampleBaseline: NodeKind {
     public static let name = "spf.sample-baseline"
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
     /// 3: de-normalises with the ESM's per-cell seasonal climatology when the model has one;
-    /// 4: and with its forced pattern when the climatology regresses on the forcing).
-    public static let version = 4
+    /// 4: and with its forced pattern when the climatology regresses on the forcing; 5: `solver`).
+    public static let version = 5
     /// Summary.
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.
@@ -232,14 +232,17 @@ public struct SampleBaseline: NodeKind {
         ParamSpec("start_year", .int, doc: "first year"),
         ParamSpec("years", .int, doc: "years"),
         ParamSpec("members", .int, default: 20, doc: "ensemble members"),
+        SampleStage.solverParam,
+        ParamSpec("euler_steps", .intList, default: .list([]),
+                  doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"),
     ]
     /// Inputs.
     public static let inputs = [
         InputSpec("model", doc: "spf.train output of variant flat or ar"),
         InputSpec("forcing", doc: "climate.align-forcings output of the scenario"),
     ]
-    /// Uses both cores.
-    public static let threads = 2
+    /// One thread, like `spf.stage`: the ten ESMs' baseline nodes run side by side.
+    public static let threads = 1
     /// Makes the kind.
     public init() {}
 
@@ -251,17 +254,18 @@ public struct SampleBaseline: NodeKind {
         let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
-        let pyramid = model.info.pyramid
+        let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: try p.ints("euler_steps"), node: context.nodeID)
         let timescale = pyramid.timescales[pyramid.timescales.count - 1]
         let startYear = try p.int("start_year"), years = try p.int("years"), members = try p.int("members")
         let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: timescale,
                                       members: Array(0..<members), source: source, seed: context.seed,
                                       decadeOriginYear: model.info.training.decadeOriginYear)
+        let solver = try SampleStage.solver(named: try p.string("solver"), node: context.nodeID)
         let out: (values: [Float], shape: FieldShape, frameStarts: [Int])
         if pyramid.autoregressive {
-            out = try AutoregressiveSampler(config: pyramid).sample(request, forcing: forcing, velocity: model.network)
+            out = try AutoregressiveSampler(config: pyramid, solver: solver).sample(request, forcing: forcing, velocity: model.network)
         } else {
-            let sampler = try PyramidSampler(config: pyramid)
+            let sampler = try PyramidSampler(config: pyramid, solver: solver)
             out = try sampler.output(try sampler.sample(request, forcing: forcing, velocity: model.network))
         }
         let plane = pyramid.height * pyramid.width, c = pyramid.channels

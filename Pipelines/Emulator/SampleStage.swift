@@ -17,8 +17,8 @@ public struct SampleStage: NodeKind {
     /// Kind name.
     public static let name = "spf.stage"
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
-    /// 3: optional antithetic member pairs).
-    public static let version = 3
+    /// 3: optional antithetic member pairs; 4: `solver`).
+    public static let version = 4
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.
@@ -34,7 +34,8 @@ public struct SampleStage: NodeKind {
         ParamSpec("antithetic", .bool, default: false,
                   doc: "stage 0 only (later stages inherit it): member 2k + 1 draws member 2k's noise negated at every stage, so the ensemble mean converges much faster; use even member_start and member_count"),
         ParamSpec("euler_steps", .intList, default: .list([]),
-                  doc: "Euler steps per pyramid stage for this sampling (one count per stage); empty: the model's own"),
+                  doc: "solver steps per pyramid stage for this sampling (one count per stage); empty: the model's own"),
+        Self.solverParam,
     ]
     /// Inputs.
     public static let inputs = [
@@ -42,10 +43,34 @@ public struct SampleStage: NodeKind {
         InputSpec("forcing", doc: "climate.align-forcings output of the scenario"),
         InputSpec("previous", optional: true, doc: "spf.stage output of the previous stage (absent for stage 0)"),
     ]
-    /// Uses both cores for its GEMMs.
-    public static let threads = 2
+    /// One thread: a block's stage is small, and on 2 cores two stage nodes side by side finish about 1.45x
+    /// sooner than one after the other on two threads each (the sampling pyramid has thousands of such nodes).
+    public static let threads = 1
     /// Makes the kind.
     public init() {}
+
+    /// The `solver` param (also `spf.sample-baseline`'s).
+    public static let solverParam = ParamSpec("solver", .string, default: "euler",
+                                              doc: "ODE solver of every stage: euler (one network pass per step) or midpoint (two per step, second order: 2 midpoint steps keep the spread that 5 Euler steps lose)")
+
+    /// Parses a `solver` param value; an unknown name is an error naming the node and the choices.
+    public static func solver(named name: String, node: String) throws -> ODESolver {
+        guard let solver = ODESolver(rawValue: name) else {
+            throw EngineError(.nodeFailed, "param 'solver': unknown solver '\(name)' (choose \(ODESolver.allCases.map(\.rawValue).joined(separator: " or ")))", node: node)
+        }
+        return solver
+    }
+
+    /// The model's pyramid with this sampling's step counts (`euler_steps`; empty: the model's own).
+    public static func pyramid(_ base: PyramidConfig, steps: [Int], node: String) throws -> PyramidConfig {
+        guard !steps.isEmpty else { return base }
+        var pyramid = base
+        pyramid.stepsPerStage = steps
+        do { try pyramid.validate() } catch {
+            throw EngineError(.nodeFailed, "param 'euler_steps' \(steps): \(error)", node: node)
+        }
+        return pyramid
+    }
 
     /// Parses a timescale name.
     static func timescale(_ name: String, node: String) throws -> Timescale {
@@ -67,15 +92,8 @@ public struct SampleStage: NodeKind {
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let target = try Self.timescale(try p.string("target"), node: context.nodeID)
         let stage = try p.int("stage"), startYear = try p.int("start_year"), years = try p.int("years")
-        var pyramid = model.info.pyramid
-        let euler = try p.ints("euler_steps")
-        if !euler.isEmpty {
-            pyramid.stepsPerStage = euler
-            do { try pyramid.validate() } catch {
-                throw EngineError(.nodeFailed, "param 'euler_steps' \(euler): \(error)", node: context.nodeID)
-            }
-        }
-        let sampler = try PyramidSampler(config: pyramid)
+        let pyramid = try Self.pyramid(model.info.pyramid, steps: try p.ints("euler_steps"), node: context.nodeID)
+        let sampler = try PyramidSampler(config: pyramid, solver: try Self.solver(named: try p.string("solver"), node: context.nodeID))
         var state: SamplerState
         // Wall time behind this state: its own plus the share of the previous stages' time that the
         // frames it branches off account for (a decade's yearly branch carries 1/9 of a 9-decade stage 0).

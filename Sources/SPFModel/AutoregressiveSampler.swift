@@ -5,14 +5,14 @@ public struct AutoregressiveSampler: Sendable {
     public let sampler: PyramidSampler
 
     /// Creates a sampler; the pyramid must be an autoregressive one whose window is a whole number of years.
-    public init(config: PyramidConfig) throws {
+    public init(config: PyramidConfig, solver: ODESolver = .euler) throws {
         guard config.autoregressive else {
             throw SPFModelError(.invalidConfiguration, "AutoregressiveSampler needs an autoregressive pyramid")
         }
         guard config.stage0SpanMonths % 12 == 0 else {
             throw SPFModelError(.invalidConfiguration, "autoregressive window of \(config.stage0SpanMonths) months is not whole years")
         }
-        sampler = try PyramidSampler(config: config)
+        sampler = try PyramidSampler(config: config, solver: solver)
     }
 
     /// Samples the request window after window; `initialHistory` ([members, frames, C, H, W], normalised) conditions

@@ -7,11 +7,14 @@ import TensorCore
 public struct PyramidSampler: Sendable {
     /// The pyramid.
     public let config: PyramidConfig
+    /// How every stage integrates its window (a sampling-time choice, like the step counts).
+    public let solver: ODESolver
 
     /// Creates a sampler for a validated pyramid.
-    public init(config: PyramidConfig) throws {
+    public init(config: PyramidConfig, solver: ODESolver = .euler) throws {
         try config.validate()
         self.config = config
+        self.solver = solver
     }
 
     /// RNG stream of the stage-0 noise (stage 0) or of the renoising into `stage`, for one member and one
@@ -89,14 +92,14 @@ public struct PyramidSampler: Sendable {
     }
 
     /// Runs stage `stage` from a state whose last completed stage is `stage − 1`: jump (funnel + renoise)
-    /// if stage > 0, then Euler integration over the stage window with `velocity`.
+    /// if stage > 0, then integration over the stage window with `velocity` (`solver`, the config's step count).
     ///
     /// `history` (autoregressive baseline only): the previous window of every item at full resolution,
     /// normalised, [I, stage0Frames, C, H, W]; it is block-averaged to each stage's grid.
     public func runStage(_ stage: Int, from state: SamplerState, forcing: ForcingSeries,
                          velocity: any VelocityField, history: [Float]? = nil) throws -> SamplerState {
         var info = state.info
-        // Euler step counts may differ between stages' runs (a sampling-time choice); everything else must match.
+        // Step counts (and the solver) may differ between stages' runs (a sampling-time choice); everything else must match.
         var comparable = info.config
         comparable.stepsPerStage = config.stepsPerStage
         guard comparable == config else { throw SPFModelError(.invalidState, "state belongs to another pyramid") }
@@ -181,7 +184,7 @@ public struct PyramidSampler: Sendable {
             context.history = hs
             context.historyFrames = hsh.frames
         }
-        x = try Self.integrate(x, window: windows[stage], steps: config.stepsPerStage[stage], context: context, velocity: velocity)
+        x = try solver.integrate(x, window: windows[stage], steps: config.stepsPerStage[stage], context: context, velocity: velocity)
         var out = info
         out.completedStage = stage
         out.shape = shape
@@ -189,23 +192,6 @@ public struct PyramidSampler: Sendable {
         out.itemFrameStart = starts
         out.rngStreamPositions = positions
         return SamplerState(info: out, latent: x)
-    }
-
-    /// Euler integration of dx/du = v(x, τ(u)) from u = 0 to 1 on a uniform grid.
-    public static func integrate(_ x0: [Float], window: StageWindow, steps: Int, context: StageContext,
-                                 velocity: any VelocityField) throws -> [Float] {
-        var x = x0
-        let du = 1.0 / Double(steps)
-        for s in 0..<steps {
-            let tau = window.tau(local: Double(s) * du)
-            let v = try velocity.velocity(x, tau: Array(repeating: tau, count: context.shape.items), context: context)
-            guard v.count == x.count else {
-                throw SPFModelError(.shapeMismatch, "velocity has \(v.count) values for latent \(context.shape.dims)")
-            }
-            let fdu = Float(du)
-            for k in 0..<x.count { x[k] += fdu * v[k] }
-        }
-        return x
     }
 
     /// Runs all stages of a request.

@@ -188,5 +188,14 @@ import Testing
             .write(to: badLayout, atomically: true, encoding: .utf8)
         let sixth = try Self.run(Self.binary(), ["run", badLayout.path, "--cache", cache.path, "--progress", "none"])
         #expect(sixth.status != 0 && sixth.output.contains("param 'layout'") && sixth.output.contains("time-major"), "\(sixth.output.suffix(2000))")
+
+        // An unknown ODE solver is refused with the node, the param and the choices named.
+        #expect(original.contains("solver: midpoint, euler_steps: [3, 3, 2]"))
+        let badSolver = cache.appendingPathComponent("smoke-bad-solver.yaml")
+        try original.replacingOccurrences(of: "solver: midpoint, euler_steps: [3, 3, 2]", with: "solver: rk4, euler_steps: [3, 3, 2]")
+            .write(to: badSolver, atomically: true, encoding: .utf8)
+        let seventh = try Self.run(Self.binary(), ["run", badSolver.path, "--cache", cache.path, "--progress", "none"])
+        #expect(seventh.status != 0 && seventh.output.contains("monthly-") && seventh.output.contains("param 'solver'")
+                && seventh.output.contains("rk4") && seventh.output.contains("midpoint"), "\(seventh.output.suffix(2000))")
     }
 }

@@ -1,0 +1,46 @@
+import Pipelines
+import SPFEngine
+import SPFModel
+import Testing
+
+/// The sampling-time params of `spf.stage` and `spf.sample-baseline`: the ODE solver and the per-stage step
+/// counts, parsed the same way by both kinds, with errors that name the node and the param.
+@Suite struct SamplingParamsTests {
+    @Test func bothSamplingKindsTakeTheSolverAndTheStepCounts() {
+        for params in [SampleStage.params, SampleBaseline.params] {
+            let names = Set(params.map(\.name))
+            #expect(names.contains("solver") && names.contains("euler_steps"))
+            // Euler is the default, so a manifest without `solver` samples as it did before the param existed.
+            #expect(params.first { $0.name == "solver" }?.defaultValue == .string("euler"))
+        }
+    }
+
+    @Test func solverNames() throws {
+        #expect(try SampleStage.solver(named: "euler", node: "n") == .euler)
+        #expect(try SampleStage.solver(named: "midpoint", node: "n") == .midpoint)
+        do {
+            _ = try SampleStage.solver(named: "heun", node: "monthly-CESM2")
+            Issue.record("solver 'heun' accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("monthly-CESM2") && text.contains("param 'solver'") && text.contains("heun")
+                    && text.contains("euler") && text.contains("midpoint"), "\(text)")
+        }
+    }
+
+    @Test func stepCountsOverrideTheModelsOwn() throws {
+        let base = PyramidConfig.decadalYearlyMonthly(height: 16, width: 32, variables: ["tas", "pr"])
+        #expect(try SampleStage.pyramid(base, steps: [], node: "n") == base)
+        var expected = base
+        expected.stepsPerStage = [4, 4, 2]
+        #expect(try SampleStage.pyramid(base, steps: [4, 4, 2], node: "n") == expected)
+        for bad in [[4, 4], [4, 0, 2]] {
+            do {
+                _ = try SampleStage.pyramid(base, steps: bad, node: "yearly-CESM2")
+                Issue.record("euler_steps \(bad) accepted")
+            } catch {
+                #expect("\(error)".contains("yearly-CESM2") && "\(error)".contains("euler_steps"), "\(error)")
+            }
+        }
+    }
+}
