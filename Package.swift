@@ -30,12 +30,14 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "COpenSSLCrypto", path: "Sources/COpenSSLCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // glibc's <malloc.h> (malloc_trim), which Swift's Glibc module leaves out.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The Zstandard HDF5 filter (registered id 32015) and the chunk codec helpers.
         .target(name: "CH5Zstd", dependencies: ["CHDF5", "CZstd"], path: "Sources/CH5Zstd"),
 
         // Libraries.
         .target(name: "SPFEngine",
-                dependencies: ["CHDF5", "CZstd", "CH5Zstd", "COpenSSLCrypto",
+                dependencies: ["CHDF5", "CZstd", "CH5Zstd", "COpenSSLCrypto", "CMalloc",
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: nativeFlags),
         .target(name: "ClimateData", dependencies: ["CNetCDF", "CHDF5"], swiftSettings: nativeFlags),

@@ -49,4 +49,27 @@ import Testing
         flat.lines = [SeriesLine(x: [2000, 2001], y: [1, 1], color: .black, label: "x")]
         _ = flat.render()
     }
+
+    /// The report's CRPS chart has six models: each gets its own colour, and the legend wraps instead of running
+    /// off the image, so every model's swatch is drawn above the plot.
+    @Test func everyBarChartSeriesHasItsOwnColourAndALegendEntry() throws {
+        let labels = ["SPF", "Flat flow", "AR pyramidal flow", "Climatology", "Pattern scaling", "Stochastic pattern scaling"]
+        #expect(Set(ReportFigures.palette.prefix(labels.count).map { [$0.r, $0.g, $0.b] }).count == labels.count)
+        let chart = BarChart(title: "CRPS / floor", yLabel: "x", groups: ["tas yearly", "pr yearly"],
+                             series: labels.enumerated().map { (i, l) in (label: l, color: ReportFigures.palette[i], values: [1.0, 1.1]) })
+        let image = chart.render()
+        // Bars start below the title and the legend rows; the legend's swatches are the only coloured pixels above them.
+        let legendBottom = 18 * chart.textScale + 2 * 14 * chart.textScale
+        for (i, label) in labels.enumerated() {
+            let c = ReportFigures.palette[i]
+            var found = false
+            for y in 0..<legendBottom {
+                for x in 0..<image.width {
+                    let k = 3 * (y * image.width + x)
+                    if image.pixels[k] == c.r && image.pixels[k + 1] == c.g && image.pixels[k + 2] == c.b { found = true }
+                }
+            }
+            #expect(found, "no legend swatch for \(label)")
+        }
+    }
 }

@@ -39,8 +39,10 @@ public struct BarChart: Sendable {
         let yMax = max(1e-12, min(values.last ?? 1, cap) * 1.08)
         let ticks = AxisTicks(lower: 0, upper: yMax, target: 5)
         let tickWidth = ticks.labels.map { BitmapFont.width(of: $0, scale: s) }.max() ?? 0
-        let legendH = 14 * s
-        let left = tickWidth + 12 + 14 * s, right = 16, top = 20 * s + legendH, bottom = 20 * s
+        let left = tickWidth + 12 + 14 * s, right = 16
+        let legend = legendLayout(left: left, right: width - right)
+        let legendH = 14 * s * ((legend.map(\.row).max() ?? 0) + 1)
+        let top = 20 * s + legendH, bottom = 20 * s
         let plotW = width - left - right, plotH = height - top - bottom
         func py(_ v: Double) -> Int { top + Int(((yMax - min(v, yMax)) / yMax * Double(plotH)).rounded()) }
         image.text(title, x: left + plotW / 2, y: 5 * s, scale: s, anchor: .centre)
@@ -77,13 +79,30 @@ public struct BarChart: Sendable {
         image.fill(x: left, y: top + plotH, width: plotW, height: 1, .text)
         image.fill(x: left, y: top, width: 1, height: plotH, .text)
         image.verticalText(yLabel, x: 4, centreY: top + plotH / 2, scale: s)
-        // Legend in one row under the title.
-        var lx = left
-        for entry in series {
-            image.fill(x: lx, y: 18 * s, width: 10 * s, height: 7 * s, entry.color)
-            image.text(entry.label, x: lx + 12 * s, y: 18 * s, scale: s)
-            lx += 12 * s + BitmapFont.width(of: entry.label, scale: s) + 12 * s
+        // Legend under the title, in as many rows as the entries need.
+        for (entry, place) in zip(series, legend) {
+            let y = 18 * s + place.row * 14 * s
+            image.fill(x: place.x, y: y, width: 10 * s, height: 7 * s, entry.color)
+            image.text(entry.label, x: place.x + 12 * s, y: y, scale: s)
         }
         return image
+    }
+
+    /// Where each series' legend entry goes: left to right from `left`, wrapping to a new row before an entry
+    /// would pass `right`.
+    func legendLayout(left: Int, right: Int) -> [(x: Int, row: Int)] {
+        let s = textScale
+        var out: [(x: Int, row: Int)] = []
+        var x = left, row = 0
+        for entry in series {
+            let w = 12 * s + BitmapFont.width(of: entry.label, scale: s)
+            if x > left && x + w > right {
+                x = left
+                row += 1
+            }
+            out.append((x, row))
+            x += w + 12 * s
+        }
+        return out
     }
 }

@@ -20,8 +20,10 @@ public struct GlobalMeanSeries: Sendable {
 
 /// Builders for the report's standard figures from plain arrays.
 public enum ReportFigures {
-    /// Colours for models in plots, in order.
-    public static let palette: [RGBColor] = [0x2166AC, 0xD6604D, 0x1B7837, 0x762A83, 0xE08214].map { RGBColor(hex: $0) }
+    /// Colours for models in plots, in order: one for each of the report's models (SPF, the two flows and the
+    /// three cheap baselines) and more, so no two models of one chart share a colour.
+    public static let palette: [RGBColor] = [0x2166AC, 0xD6604D, 0x1B7837, 0x762A83, 0xE08214, 0x35978F, 0x8C510A, 0x4D4D4D]
+        .map { RGBColor(hex: $0) }
 
     /// Maps of the ensemble mean, the ensemble spread and the error of the ensemble mean against
     /// one held-out truth member, each averaged over the frames given (e.g. a late-century decade).

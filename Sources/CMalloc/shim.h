@@ -1,0 +1,3 @@
+#pragma once
+// glibc's allocator controls (malloc_trim): not part of Swift's Glibc module.
+#include <malloc.h>
