@@ -24,6 +24,9 @@ struct EnsembleProduct {
     var samplingSeconds: Double
     /// Absolute member indices of the rows, when the members are antithetic pairs (nil: independent members).
     var antitheticMemberIDs: [Int]? = nil
+    /// Absolute member indices of the rows of independent members, recorded as `member_ids` too when known (so a
+    /// monthly product can be matched row by row with the yearly product of the same members).
+    var memberIDs: [Int]? = nil
 
     var frames: Int { timescale == .monthly ? years * 12 : (timescale == .yearly ? years : (years + 9) / 10) }
 
@@ -55,9 +58,40 @@ struct EnsembleProduct {
         if let ids = antitheticMemberIDs {
             attributes["antithetic"] = "true"
             attributes["member_ids"] = try EmulatorObjects.json(ids)
+        } else if let ids = memberIDs {
+            attributes["member_ids"] = try EmulatorObjects.json(ids)
         }
         try out.setAttributes(attributes)
     }
+
+    /// The absolute member index of each row of a stored product: its `member_ids`, or 0..<members for a product
+    /// that does not record them (the baselines' members are 0..<members).
+    static func memberIDs(_ object: StoredObject, members: Int, node: String) throws -> [Int] {
+        guard let text = object.attribute("member_ids") else { return Array(0..<members) }
+        let ids = try EmulatorObjects.decode([Int].self, text, what: "member_ids", node: node)
+        guard ids.count == members else {
+            throw EngineError(.nodeFailed, "product \(object.key): member_ids names \(ids.count) members, the data has \(members)", node: node)
+        }
+        return ids
+    }
+
+    /// Floors the variables named in `nonNegative` at zero in `values` laid out `[…, C, plane]` (physical units):
+    /// a precipitation flux is never negative, while a flow sampled in normalised units can undershoot zero.
+    static func floorNonNegative(_ values: inout [Float], variables: [String], nonNegative: Set<String>, plane: Int) {
+        let c = variables.count
+        let floored = variables.indices.filter { nonNegative.contains(variables[$0]) }
+        guard !floored.isEmpty, c > 0, plane > 0 else { return }
+        for frame in 0..<(values.count / (c * plane)) {
+            for k in floored {
+                let base = (frame * c + k) * plane
+                for i in base..<(base + plane) where values[i] < 0 { values[i] = 0 }
+            }
+        }
+    }
+
+    /// The `non_negative` param of the kinds that write products.
+    static let nonNegativeParam = ParamSpec("non_negative", .stringList, default: .list([.string("pr")]),
+                                            doc: "variables floored at zero (fluxes such as pr); with `annual`, the months of every year are floored and still average to the yearly value")
 
     /// The absolute member indices of a stored product's rows when its members are antithetic pairs; nil for
     /// independent members (every product written before antithetic sampling existed).
@@ -89,8 +123,9 @@ public struct MergeEnsemble: NodeKind {
     public static let name = "spf.merge"
     /// Implementation version (2: de-normalises with the ESM's per-cell seasonal climatology when the model has one;
     /// 3: and with its forced pattern, given the scenario's forcing, when the climatology regresses on the forcing;
-    /// 4: records antithetic member pairs).
-    public static let version = 4
+    /// 4: records antithetic member pairs; 5: floors `non_negative` variables at zero, records `member_ids` of independent
+    /// members, and takes a monthly product's annual means from the yearly product given as `annual`).
+    public static let version = 5
     /// Summary.
     public static let summary = "Gather SPF final-stage states of all member blocks into one ensemble product."
     /// Params.
@@ -98,6 +133,7 @@ public struct MergeEnsemble: NodeKind {
         ParamSpec("timescale", .string, doc: "decadal, yearly or monthly"),
         ParamSpec("start_year", .int, doc: "first year of the product"),
         ParamSpec("years", .int, doc: "years in the product"),
+        EnsembleProduct.nonNegativeParam,
     ]
     /// Inputs.
     public static let inputs = [
@@ -105,6 +141,9 @@ public struct MergeEnsemble: NodeKind {
         InputSpec("states", list: true, doc: "spf.stage outputs of the last stage"),
         InputSpec("forcing", optional: true,
                   doc: "climate.align-forcings output of the scenario (needed when the model's climatology follows the forcing)"),
+        InputSpec("annual", optional: true,
+                  doc: "for a monthly product: the spf.merge yearly product of the same ESM, scenario and members; every year's months "
+                      + "are shifted to average to it, so the two timescales agree"),
     ]
     /// Makes the kind.
     public init() {}
@@ -121,6 +160,7 @@ public struct MergeEnsemble: NodeKind {
         let monthsPerFrame = timescale.months
         let periodStart = startYear * 12
         let forcing = try Self.forcing(context, model: model)
+        let nonNegative = Set(try p.strings("non_negative"))
         // The expected field of each frame, the same for every member: computed once per frame start.
         var offsets: [Int: [Float]] = [:]
         // Pass 1: metadata only (no latents) — which members each state holds, and the sampling time.
@@ -148,8 +188,12 @@ public struct MergeEnsemble: NodeKind {
                                       scenario: scenario, timescale: timescale, startYear: startYear, years: years,
                                       members: allMembers.count, model: "spf", variables: pyramid.variables,
                                       lat: model.lat, lon: model.lon, values: [], samplingSeconds: seconds,
-                                      antitheticMemberIDs: antithetic.contains(true) ? allMembers : nil)
+                                      antitheticMemberIDs: antithetic.contains(true) ? allMembers : nil,
+                                      memberIDs: allMembers)
         let t = product.frames
+        let annual = try context.optionalInput("annual").map {
+            try AnnualProduct($0, matching: product, node: node)
+        }
         guard !allMembers.isEmpty, t > 0 else { throw EngineError(.nodeFailed, "no members or no frames to merge", node: node) }
         let out = try context.output()
         let writers = try pyramid.variables.map {
@@ -180,6 +224,11 @@ public struct MergeEnsemble: NodeKind {
             }
             if let missing = values.firstIndex(where: { $0.isNaN }) {
                 throw EngineError(.nodeFailed, "product frame \((missing / (c * plane)) % t) of member \(members[missing / (c * plane * t)]) is not covered by any input state", node: node)
+            }
+            if let annual {
+                try annual.constrain(&values, members: members, variables: pyramid.variables, nonNegative: nonNegative, plane: plane)
+            } else {
+                EnsembleProduct.floorNonNegative(&values, variables: pyramid.variables, nonNegative: nonNegative, plane: plane)
             }
             // [member, time, C, plane] -> per variable [member, time, plane], appended member by member.
             var row = [Float](repeating: 0, count: t * plane)
@@ -214,6 +263,72 @@ public struct MergeEnsemble: NodeKind {
     }
 }
 
+/// The yearly product a monthly product's annual means are taken from (`spf.merge` input `annual`).
+struct AnnualProduct {
+    let object: StoredObject
+    /// Member index of each row.
+    let memberIDs: [Int]
+    /// Row of the yearly product holding the first year of the monthly product.
+    let firstRow: Int
+    let years: Int
+    let node: String
+
+    /// Checks that `object` is a yearly product of the same ESM and scenario covering `product`'s years.
+    init(_ object: StoredObject, matching product: EnsembleProduct, node: String) throws {
+        func fail(_ why: String) -> EngineError {
+            EngineError(.nodeFailed, "input 'annual' (\(object.key)): \(why)", node: node)
+        }
+        guard product.timescale == .monthly else { throw fail("only a monthly product takes its annual means from a yearly product") }
+        guard object.attribute("timescale") == "yearly", let start = object.attribute("start_year").flatMap(Int.init),
+              let years = object.attribute("years").flatMap(Int.init), let members = object.attribute("members").flatMap(Int.init) else {
+            throw fail("is not a yearly ensemble product")
+        }
+        guard object.attribute("source_id") == product.sourceID, object.attribute("scenario") == product.scenario else {
+            throw fail("is \(object.attribute("source_id") ?? "?") \(object.attribute("scenario") ?? "?"), this product \(product.sourceID) \(product.scenario)")
+        }
+        guard start <= product.startYear, start + years >= product.startYear + product.years else {
+            throw fail("covers \(start)–\(start + years - 1), not \(product.startYear)–\(product.startYear + product.years - 1)")
+        }
+        self.object = object
+        self.memberIDs = try EnsembleProduct.memberIDs(object, members: members, node: node)
+        self.firstRow = product.startYear - start
+        self.years = product.years
+        self.node = node
+    }
+
+    /// Sets the annual means of one block's monthly values (`[member, years·12, C, plane]`, physical units) to the
+    /// yearly product's rows of the same members.
+    func constrain(_ values: inout [Float], members: [Int], variables: [String], nonNegative: Set<String>, plane: Int) throws {
+        guard let first = members.first, let row = memberIDs.firstIndex(of: first),
+              row + members.count <= memberIDs.count, Array(memberIDs[row..<(row + members.count)]) == members else {
+            throw EngineError(.nodeFailed, "input 'annual' (\(object.key)) does not hold members \(members.first ?? 0)…\(members.last ?? 0) "
+                              + "in order: give the yearly product of the same ensemble", node: node)
+        }
+        let c = variables.count, t = years * 12
+        for (k, variable) in variables.enumerated() {
+            let (shape, yearly) = try object.readFloats(variable, rows: row..<(row + members.count))
+            guard shape.count == 4, shape[2] * shape[3] == plane else {
+                throw EngineError(.nodeFailed, "input 'annual' (\(object.key)): \(variable) has shape \(shape), expected [member, year, lat, lon] of \(plane) cells", node: node)
+            }
+            let yearsA = shape[1]
+            var monthly = [Float](repeating: 0, count: t * plane)
+            for m in 0..<members.count {
+                for f in 0..<t {
+                    let src = ((m * t + f) * c + k) * plane
+                    monthly.replaceSubrange((f * plane)..<((f + 1) * plane), with: values[src..<(src + plane)])
+                }
+                let base = (m * yearsA + firstRow) * plane
+                try AnnualMeanConstraint.constrain(monthly: &monthly, annual: Array(yearly[base..<(base + years * plane)]), plane: plane,
+                                                   nonNegative: nonNegative.contains(variable))
+                for f in 0..<t {
+                    let dst = ((m * t + f) * c + k) * plane
+                    values.replaceSubrange(dst..<(dst + plane), with: monthly[(f * plane)..<((f + 1) * plane)])
+                }
+            }
+        }
+    }
+}
+
 /// `spf.sample-baseline`: samples a baseline generative model (flat flow or autoregressive pyramidal
 /// flow) for one ESM, scenario and period, directly into an ensemble product.
 public struct SampleBaseline: NodeKind {
@@ -221,8 +336,9 @@ public struct SampleBaseline: NodeKind {
     public static let name = "spf.sample-baseline"
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
     /// 3: de-normalises with the ESM's per-cell seasonal climatology when the model has one;
-    /// 4: and with its forced pattern when the climatology regresses on the forcing; 5: `solver`).
-    public static let version = 5
+    /// 4: and with its forced pattern when the climatology regresses on the forcing; 5: `solver`; 6: floors `non_negative`
+    /// variables at zero, as `spf.merge` does).
+    public static let version = 6
     /// Summary.
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.
@@ -235,6 +351,7 @@ public struct SampleBaseline: NodeKind {
         SampleStage.solverParam,
         ParamSpec("euler_steps", .intList, default: .list([]),
                   doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"),
+        EnsembleProduct.nonNegativeParam,
     ]
     /// Inputs.
     public static let inputs = [
@@ -289,6 +406,7 @@ public struct SampleBaseline: NodeKind {
         guard !values.contains(where: { $0.isNaN }) else {
             throw EngineError(.nodeFailed, "the baseline did not cover every frame of \(startYear)+\(years)y", node: context.nodeID)
         }
+        EnsembleProduct.floorNonNegative(&values, variables: pyramid.variables, nonNegative: Set(try p.strings("non_negative")), plane: plane)
         product.values = values
         product.samplingSeconds = Date().timeIntervalSince(started)
         try product.write(to: try context.output())

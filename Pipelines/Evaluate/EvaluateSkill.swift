@@ -19,8 +19,10 @@ public struct EvaluateSkill: NodeKind {
     /// Kind name.
     public static let name = "eval.evaluate"
     /// Implementation version (3: monthly headline figures of the later periods, named with the period;
-    /// 4: antithetic member pairs scored with the estimators for such ensembles).
-    public static let version = 4
+    /// 4: antithetic member pairs scored with the estimators for such ensembles; 5: a timescale's figures come from the
+    /// product of that timescale when there is one (the monthly product's yearly means no longer replace the yearly
+    /// product's figures), and the baselines' `non_negative` variables are floored at zero like the emulators').
+    public static let version = 5
     /// Summary.
     public static let summary = "Skill of the emulators and baselines against held-out simulator members (CRPS, RMSE, spread-skill, NRMSE)."
     /// Params.
@@ -30,6 +32,8 @@ public struct EvaluateSkill: NodeKind {
         ParamSpec("baseline_members", .int, default: 20, doc: "members of the stochastic pattern-scaling ensemble"),
         ParamSpec("training_experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
                   doc: "experiments the baselines are fitted on"),
+        ParamSpec("non_negative", .stringList, default: .list([.string("pr")]),
+                  doc: "variables the baselines' predictions are floored at zero for (the emulators' products are floored when written)"),
     ]
     /// Inputs.
     public static let inputs = [
@@ -54,7 +58,7 @@ public struct EvaluateSkill: NodeKind {
                                           lastYear: periods.map(\.lastYear).max() ?? 2100, node: context.nodeID)
         var records: [SkillRecord] = []
         var sampling: [String: [Double]] = [:]
-        let products = try context.inputList("products")
+        let products = Self.finestFirst(try context.inputList("products"))
         for (i, object) in products.enumerated() {
             guard let esm = object.attribute("source_id"), let tsName = object.attribute("timescale"),
                   let timescale = Evaluation.Timescale(rawValue: tsName), let start = object.attribute("start_year").flatMap(Int.init),
@@ -107,10 +111,26 @@ public struct EvaluateSkill: NodeKind {
         context.log(lines.joined(separator: "\n"))
     }
 
+    /// The products ordered finest timescale first (stable otherwise). Each product is also scored at every coarser
+    /// timescale and a later record of the same key replaces an earlier one, so in this order a timescale's figures
+    /// come from the product of that timescale itself, and from a finer product's averages only when there is none.
+    static func finestFirst(_ products: [StoredObject]) -> [StoredObject] {
+        finestFirst(products) { $0.attribute("timescale") }
+    }
+
+    /// ``finestFirst(_:)`` for anything with a timescale name (an unknown name sorts first).
+    public static func finestFirst<T>(_ items: [T], timescale: (T) -> String?) -> [T] {
+        func rank(_ item: T) -> Int {
+            Evaluation.Timescale(rawValue: timescale(item) ?? "").flatMap { Evaluation.Timescale.allCases.firstIndex(of: $0) } ?? 0
+        }
+        return items.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+    }
+
     /// Climatology, pattern scaling, stochastic pattern scaling and the floor for every ESM and variable.
     func scoreBaselinesAndFloor(_ context: NodeContext, truth: HeldOutTruth, plan: EvaluationPlan) throws -> [SkillRecord] {
         let split = Set(try context.params.strings("training_experiments"))
         let members = try context.params.int("baseline_members")
+        let nonNegative = Set(try context.params.strings("non_negative"))
         var forcingByESM: [String: StoredObject] = [:]
         for f in try context.inputList("forcing") { if let s = f.attribute("source_id") { forcingByESM[s] = f } }
         var records: [SkillRecord] = []
@@ -143,11 +163,16 @@ public struct EvaluateSkill: NodeKind {
                 let ps = try PatternScaling.fit(runs: runs)
                 let sps = try StochasticPatternScaling.fit(runs: runs)
                 let clim = try Climatology.fit(runs: runs)
-                let candidates: [(String, EnsembleField)] = [
+                var candidates: [(String, EnsembleField)] = [
                     (ModelID.climatology, try clim.predictEnsemble(axis: axis)),
                     (ModelID.patternScaling, try ps.predictEnsemble(forcings: forcings, axis: axis)),
                     (ModelID.stochasticPatternScaling, try sps.sample(forcings: forcings, axis: axis, members: members, seed: context.seed)),
                 ]
+                if nonNegative.contains(variable) {
+                    for i in candidates.indices {
+                        for j in candidates[i].1.values.indices where candidates[i].1.values[j] < 0 { candidates[i].1.values[j] = 0 }
+                    }
+                }
                 for target in Evaluation.Timescale.allCases {
                     let (tr, tAxis) = try TimeAggregation.aggregate(t.field, axis: axis, to: target)
                     var sub = plan

@@ -44,3 +44,20 @@ import Testing
         }
     }
 }
+
+/// The evaluation scores every product at its own and every coarser timescale; a later record replaces an earlier
+/// one, so products go finest first and a timescale's figures come from that timescale's own product.
+@Suite struct EvaluationProductOrderTests {
+    @Test func nativeProductsAreScoredLast() {
+        let products = ["yearly-A", "decadal-A", "monthly-A", "flat-monthly", "yearly-B"]
+        let ordered = EvaluateSkill.finestFirst(products) { String($0.split(separator: "-").first { ["monthly", "yearly", "decadal"].contains($0) } ?? "") }
+        #expect(ordered == ["monthly-A", "flat-monthly", "yearly-A", "yearly-B", "decadal-A"])
+    }
+
+    @Test func productKindsFloorPrByDefault() {
+        for params in [MergeEnsemble.params, SampleBaseline.params, EvaluateSkill.params] {
+            #expect(params.first { $0.name == "non_negative" }?.defaultValue == .list([.string("pr")]))
+        }
+        #expect(MergeEnsemble.inputs.contains { $0.name == "annual" && $0.optional })
+    }
+}

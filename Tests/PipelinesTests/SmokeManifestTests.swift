@@ -115,6 +115,29 @@ import Testing
         #expect(design.output.split(separator: "\n").filter { !$0.isEmpty } == ["antithetic pairs m0,m1,m2,m3", "antithetic pairs m0,m1,m2,m3"],
                 "\(design.output)")
 
+        // The monthly product takes its annual means from the yearly product of the same members (input `annual`), and
+        // pr is never negative in either.
+        for esm in ["CESM2", "MRI-ESM2-0"] {
+            let monthly = try Self.object(session, node: "merge-monthly-\(esm)")
+            let yearly = try Self.object(session, node: "merge-yearly-\(esm)")
+            for variable in ["tas", "pr"] {
+                let (ms, mv) = try monthly.readFloats(variable)
+                let (ys, yv) = try yearly.readFloats(variable)
+                try #require(ms == [4, 12, 8, 16] && ys == [4, 10, 8, 16], "\(ms) \(ys)")
+                var worst = 0.0
+                for member in 0..<4 {
+                    for cell in 0..<128 {
+                        let months = (0..<12).map { Double(mv[(member * 12 + $0) * 128 + cell]) }
+                        let annual = Double(yv[(member * 10 + 6) * 128 + cell])  // 2091 is the 7th year from 2085
+                        let scale = variable == "pr" ? 1e-5 : 1.0
+                        worst = max(worst, abs(months.reduce(0, +) / 12 - annual) / scale)
+                    }
+                }
+                #expect(worst < 1e-4, "\(esm) \(variable): monthly means differ from the yearly product by \(worst)")
+                if variable == "pr" { #expect(mv.allSatisfy { $0 >= 0 } && yv.allSatisfy { $0 >= 0 }, "\(esm): negative pr") }
+            }
+        }
+
         // The report: index.html and index.md with maps, series, the DAG; figures on the output.
         let report = try Self.object(session, node: "report")
         let reportDir = try #require(report.filesDirectory).appendingPathComponent("report")
