@@ -22,11 +22,11 @@ struct EnsembleProduct {
     /// [member, time, C, lat, lon], physical units.
     var values: [Float]
     var samplingSeconds: Double
-    /// Absolute member indices of the rows, when the members are antithetic pairs (nil: independent members).
-    var antitheticMemberIDs: [Int]? = nil
-    /// Absolute member indices of the rows of independent members, recorded as `member_ids` too when known (so a
-    /// monthly product can be matched row by row with the yearly product of the same members).
+    /// Absolute member indices of the rows, recorded as `member_ids` when known (so a monthly product can be matched
+    /// row by row with the yearly product of the same members); nil: the rows are members 0..<members.
     var memberIDs: [Int]? = nil
+    /// The members are antithetic pairs (2k and 2k + 1 are partners); such a product always records `memberIDs`.
+    var antithetic = false
 
     var frames: Int { timescale == .monthly ? years * 12 : (timescale == .yearly ? years : (years + 9) / 10) }
 
@@ -55,24 +55,16 @@ struct EnsembleProduct {
             "variables": try EmulatorObjects.json(variables), "sampling_seconds": String(samplingSeconds),
             "seconds_per_trajectory": String(samplingSeconds / Double(max(members, 1)) / (Double(years) / 10)),
         ]
-        if let ids = antitheticMemberIDs {
-            attributes["antithetic"] = "true"
-            attributes["member_ids"] = try EmulatorObjects.json(ids)
-        } else if let ids = memberIDs {
-            attributes["member_ids"] = try EmulatorObjects.json(ids)
-        }
+        if antithetic { attributes["antithetic"] = "true" }
+        if let ids = memberIDs { attributes["member_ids"] = try EmulatorObjects.json(ids) }
         try out.setAttributes(attributes)
     }
 
     /// The absolute member index of each row of a stored product: its `member_ids`, or 0..<members for a product
     /// that does not record them (the baselines' members are 0..<members).
     static func memberIDs(_ object: StoredObject, members: Int, node: String) throws -> [Int] {
-        guard let text = object.attribute("member_ids") else { return Array(0..<members) }
-        let ids = try EmulatorObjects.decode([Int].self, text, what: "member_ids", node: node)
-        guard ids.count == members else {
-            throw EngineError(.nodeFailed, "product \(object.key): member_ids names \(ids.count) members, the data has \(members)", node: node)
-        }
-        return ids
+        guard object.attribute("member_ids") != nil else { return Array(0..<members) }
+        return try decodedMemberIDs(object, members: members, node: node)
     }
 
     /// Floors the variables named in `nonNegative` at zero in `values` laid out `[…, C, plane]` (physical units):
@@ -97,6 +89,11 @@ struct EnsembleProduct {
     /// independent members (every product written before antithetic sampling existed).
     static func antitheticMemberIDs(_ object: StoredObject, members: Int, node: String) throws -> [Int]? {
         guard object.attribute("antithetic") == "true" else { return nil }
+        return try decodedMemberIDs(object, members: members, node: node)
+    }
+
+    /// The product's `member_ids` (an error when it is missing or does not name one id per row).
+    private static func decodedMemberIDs(_ object: StoredObject, members: Int, node: String) throws -> [Int] {
         let ids = try EmulatorObjects.decode([Int].self, object.attribute("member_ids"), what: "member_ids", node: node)
         guard ids.count == members else {
             throw EngineError(.nodeFailed, "product \(object.key): member_ids names \(ids.count) members, the data has \(members)", node: node)
@@ -188,8 +185,7 @@ public struct MergeEnsemble: NodeKind {
                                       scenario: scenario, timescale: timescale, startYear: startYear, years: years,
                                       members: allMembers.count, model: "spf", variables: pyramid.variables,
                                       lat: model.lat, lon: model.lon, values: [], samplingSeconds: seconds,
-                                      antitheticMemberIDs: antithetic.contains(true) ? allMembers : nil,
-                                      memberIDs: allMembers)
+                                      memberIDs: allMembers, antithetic: antithetic.contains(true))
         let t = product.frames
         let annual = try context.optionalInput("annual").map {
             try AnnualProduct($0, matching: product, node: node)

@@ -168,10 +168,8 @@ public struct EvaluateSkill: NodeKind {
                     (ModelID.patternScaling, try ps.predictEnsemble(forcings: forcings, axis: axis)),
                     (ModelID.stochasticPatternScaling, try sps.sample(forcings: forcings, axis: axis, members: members, seed: context.seed)),
                 ]
-                if nonNegative.contains(variable) {
-                    for i in candidates.indices {
-                        for j in candidates[i].1.values.indices where candidates[i].1.values[j] < 0 { candidates[i].1.values[j] = 0 }
-                    }
+                for i in candidates.indices {
+                    EnsembleProduct.floorNonNegative(&candidates[i].1.values, variables: [variable], nonNegative: nonNegative, plane: cells)
                 }
                 for target in Evaluation.Timescale.allCases {
                     let (tr, tAxis) = try TimeAggregation.aggregate(t.field, axis: axis, to: target)
