@@ -158,8 +158,9 @@ public struct MergeEnsemble: NodeKind {
         let periodStart = startYear * 12
         let forcing = try Self.forcing(context, model: model)
         let nonNegative = Set(try p.strings("non_negative"))
-        // The expected field of each frame, the same for every member: computed once per frame start.
+        // The expected field of each frame and the scale of each ESM, the same for every member: computed once.
         var offsets: [Int: [Float]] = [:]
+        var scales: [Int: [Float]] = [:]
         // Pass 1: metadata only (no latents) — which members each state holds, and the sampling time.
         let objects = try context.inputList("states")
         var blocks: [[Int]: [Int]] = [:]   // sorted members -> input indices
@@ -213,7 +214,10 @@ public struct MergeEnsemble: NodeKind {
                         let offset = try offsets[start] ?? model.info.normalizer.frameOffset(source: source, start: start, months: monthsPerFrame,
                                                                                              plane: plane, forcing: forcing)
                         offsets[start] = offset
-                        let physical = try model.info.normalizer.denormalizeFrame(part.values[src..<(src + c * plane)], offset: offset)
+                        let scale = try scales[source] ?? model.info.normalizer.scale(source: source, plane: plane)
+                        scales[source] = scale
+                        let physical = try model.info.normalizer.denormalizeFrame(part.values[src..<(src + c * plane)], offset: offset,
+                                                                                  scale: scale)
                         values.replaceSubrange(dst..<(dst + c * plane), with: physical)
                     }
                 }
@@ -390,12 +394,14 @@ public struct SampleBaseline: NodeKind {
         let offsets = try out.frameStarts.map {
             try model.info.normalizer.frameOffset(source: source, start: $0, months: timescale.months, plane: plane, forcing: forcing)
         }
+        let scale = try model.info.normalizer.scale(source: source, plane: plane)
         for m in 0..<members {
             for (f, start) in out.frameStarts.enumerated() {
                 let ti = (start - startYear * 12) / timescale.months
                 guard ti >= 0, ti < t else { continue }
                 let src = (m * out.shape.frames + f) * c * plane, dst = (m * t + ti) * c * plane
-                let physical = try model.info.normalizer.denormalizeFrame(out.values[src..<(src + c * plane)], offset: offsets[f])
+                let physical = try model.info.normalizer.denormalizeFrame(out.values[src..<(src + c * plane)], offset: offsets[f],
+                                                                          scale: scale)
                 for i in 0..<(c * plane) { values[dst + i] = physical[i] }
             }
         }

@@ -9,12 +9,14 @@ import SPFModel
 /// `field_std` `[C]` and `forcing_mean`, `forcing_std` `[G]` for inspection, and with the per-cell climatology
 /// `field_climatology` `[ESM, calendar month, C, lat, lon]` (ESM order in attribute `climatology_sources`); with
 /// pattern scaling, `field_climatology` holds the intercepts and `field_forcing_slopes`
-/// `[ESM, calendar month, forcing, C, lat, lon]` the slopes per normalised global forcing.
+/// `[ESM, calendar month, forcing, C, lat, lon]` the slopes per normalised global forcing; with `cell_std`,
+/// `field_cell_std` `[ESM, C, lat, lon]` the per-cell stds that normalise the anomalies.
 public struct NormalizationStats: NodeKind {
     /// Kind name.
     public static let name = "spf.norm-stats"
-    /// Implementation version (2: optional per-ESM seasonal climatology of the fields; 3: optional per-cell pattern scaling).
-    public static let version = 3
+    /// Implementation version (2: optional per-ESM seasonal climatology of the fields; 3: optional per-cell pattern scaling;
+    /// 4: optional per-cell std).
+    public static let version = 4
     /// Summary.
     public static let summary = "Normalisation statistics of the training split (fields and forcings)."
     /// Params.
@@ -25,11 +27,27 @@ public struct NormalizationStats: NodeKind {
                   doc: "pattern-scaling: subtract each ESM's per-cell, per-calendar-month linear response to the global forcings "
                     + "(the model learns what pattern scaling misses); per-cell: each ESM's mean seasonal cycle per cell (the model "
                     + "learns anomalies); none: per-variable mean only"),
+        ParamSpec("cell_std", .stringList, default: .list([]),
+                  doc: "variables whose anomalies are scaled by each ESM's std per cell instead of one std per variable (e.g. "
+                    + "[pr]: the ITCZ's spread is twenty times the deserts'; needs a climatology)"),
     ]
     /// Inputs.
     public static let inputs = [InputSpec("shards", list: true, doc: "spf.shards outputs")]
     /// Makes the kind.
     public init() {}
+
+    /// Which of the shards' `variables` param `cell_std` scales per cell (`names` must be among them, and need a
+    /// per-ESM climatology).
+    public static func perCellStd(_ names: [String], variables: [String], climatology: String, node: String) throws -> [Bool] {
+        if let unknown = names.first(where: { !variables.contains($0) }) {
+            throw EngineError(.nodeFailed, "param 'cell_std' names variable '\(unknown)', but the shards hold \(variables.joined(separator: ", "))",
+                              node: node)
+        }
+        if !names.isEmpty, climatology == "none" {
+            throw EngineError(.nodeFailed, "param 'cell_std' needs a per-ESM climatology: param 'climatology' is 'none'", node: node)
+        }
+        return variables.map { names.contains($0) }
+    }
 
     /// Fits the statistics.
     public func run(_ context: NodeContext) throws {
@@ -44,8 +62,10 @@ public struct NormalizationStats: NodeKind {
         guard ["pattern-scaling", "per-cell", "none"].contains(mode) else {
             throw EngineError(.nodeFailed, "param 'climatology' is '\(mode)': expected pattern-scaling, per-cell or none", node: context.nodeID)
         }
+        let perCell = try Self.perCellStd(try context.params.strings("cell_std"), variables: shards.first?.variables ?? [],
+                                          climatology: mode, node: context.nodeID)
         let norm = try Normalizer.fit(runs: runs, channels: channels, climatologySources: mode == "none" ? nil : sources,
-                                      regressOnForcing: mode == "pattern-scaling")
+                                      regressOnForcing: mode == "pattern-scaling", perCellStd: perCell)
         let out = try context.output()
         try out.setAttribute("normalizer", try EmulatorObjects.json(norm))
         try out.write("field_mean", shape: [norm.fieldMean.count], values: norm.fieldMean)
@@ -59,6 +79,9 @@ public struct NormalizationStats: NodeKind {
                 try out.write("field_forcing_slopes", shape: [climatology.sourceIDs.count, 12, climatology.forcingChannels, channels, h, w],
                               values: climatology.forcingSlopes)
             }
+        }
+        if let scale = norm.cellStd, let h = shards.first?.height, let w = shards.first?.width {
+            try out.write("field_cell_std", shape: [scale.sourceIDs.count, channels, h, w], values: scale.values)
         }
         context.log("fitted on \(runs.count) runs of \(sources.count) ESMs: field mean \(norm.fieldMean), std \(norm.fieldStd)")
     }

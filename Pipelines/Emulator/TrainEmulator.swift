@@ -74,8 +74,9 @@ public struct TrainEmulator: NodeKind {
         guard let first = shards.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
         let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
         var norm = try EmulatorObjects.decode(Normalizer.self, try context.input("norm").attribute("normalizer"), what: "normalizer", node: context.nodeID)
-        // The climatology in the order of the model's source embeddings (param 'sources', not the shards' order).
-        do { norm.climatology = try norm.climatology?.reordered(to: sources) } catch {
+        // The climatology and per-cell stds in the order of the model's source embeddings (param 'sources', not the
+        // shards' order).
+        do { norm = try norm.reordered(to: sources) } catch {
             throw EngineError(.nodeFailed, "normalisation statistics: \(error)", node: context.nodeID)
         }
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,

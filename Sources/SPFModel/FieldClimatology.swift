@@ -268,30 +268,17 @@ public struct FieldClimatology: Codable, Sendable, Equatable {
         try c.encode(sourceIDs, forKey: .sourceIDs)
         try c.encode(channels, forKey: .channels)
         try c.encode(plane, forKey: .plane)
-        try c.encode(Self.base64(values), forKey: .valuesFloat32LE)
+        try c.encode(Float32Base64.encode(values), forKey: .valuesFloat32LE)
         if forcingChannels > 0 {
             try c.encode(forcingChannels, forKey: .forcingChannels)
-            try c.encode(Self.base64(forcingSlopes), forKey: .forcingSlopesFloat32LE)
+            try c.encode(Float32Base64.encode(forcingSlopes), forKey: .forcingSlopesFloat32LE)
         }
     }
 
     private static func decodeFloats(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [Float] {
-        guard let bytes = Data(base64Encoded: try c.decode(String.self, forKey: key)), bytes.count % 4 == 0 else {
+        guard let values = Float32Base64.decode(try c.decode(String.self, forKey: key)) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not base64 float32 data")
         }
-        return stride(from: 0, to: bytes.count, by: 4).map { i -> Float in
-            let b = bytes.index(bytes.startIndex, offsetBy: i)
-            let bits = UInt32(bytes[b]) | UInt32(bytes[b + 1]) << 8 | UInt32(bytes[b + 2]) << 16 | UInt32(bytes[b + 3]) << 24
-            return Float(bitPattern: bits)
-        }
-    }
-
-    private static func base64(_ values: [Float]) -> String {
-        var bytes = Data(capacity: values.count * 4)
-        for v in values {
-            let bits = v.bitPattern
-            bytes.append(contentsOf: [UInt8(bits & 0xff), UInt8((bits >> 8) & 0xff), UInt8((bits >> 16) & 0xff), UInt8(bits >> 24)])
-        }
-        return bytes.base64EncodedString()
+        return values
     }
 }

@@ -1,5 +1,5 @@
 /// Per-variable z-score statistics of output fields (optionally of their anomalies from each ESM's per-cell seasonal
-/// climatology) and per-channel statistics of forcings, computed from the training split only (spf-method.md guess 11).
+/// climatology, and optionally scaled by each ESM's per-cell std of those anomalies) and per-channel statistics of forcings, computed from the training split only (spf-method.md guess 11).
 public struct Normalizer: Codable, Sendable, Equatable {
     /// Field mean per variable [C].
     public var fieldMean: [Float]
@@ -16,11 +16,15 @@ public struct Normalizer: Codable, Sendable, Equatable {
     /// Per-ESM, per-calendar-month, per-cell means subtracted from the fields (nil: the per-variable mean).
     /// With it, `fieldStd` is the std of the anomalies from it and `fieldMean` their mean (≈ 0, informational).
     public var climatology: FieldClimatology?
+    /// Per-ESM, per-cell stds of the anomalies (`FieldScale`); where set they replace `fieldStd` (nil: `fieldStd`
+    /// in every cell). Variables not scaled per cell carry their `fieldStd` in it.
+    public var cellStd: FieldScale?
 
     /// Creates statistics directly.
     public init(fieldMean: [Float], fieldStd: [Float], griddedMean: [Float], griddedStd: [Float], globalMean: [Float], globalStd: [Float],
-                climatology: FieldClimatology? = nil) {
+                climatology: FieldClimatology? = nil, cellStd: FieldScale? = nil) {
         self.climatology = climatology
+        self.cellStd = cellStd
         self.fieldMean = fieldMean
         self.fieldStd = fieldStd
         self.griddedMean = griddedMean
@@ -33,9 +37,10 @@ public struct Normalizer: Codable, Sendable, Equatable {
     /// `TrainingRun.source` index), fields are taken as anomalies from each ESM's mean seasonal cycle per cell
     /// (`FieldClimatology`) and the per-variable statistics are those of the anomalies. With `regressOnForcing` too,
     /// the climatology is per-cell pattern scaling (it also follows the global forcings) and the anomalies are the
-    /// residuals from it.
+    /// residuals from it. The variables with `perCellStd[c]` (it needs `climatologySources`) are scaled by each ESM's
+    /// std of the anomalies per cell (`FieldScale`) instead of one std per variable.
     public static func fit(runs: [TrainingRun], channels: Int, climatologySources: [String]? = nil,
-                           regressOnForcing: Bool = false) throws -> Normalizer {
+                           regressOnForcing: Bool = false, perCellStd: [Bool] = []) throws -> Normalizer {
         guard let first = runs.first else { throw SPFModelError(.invalidData, "no training runs to fit normalisation") }
         let cg = first.forcing.griddedChannels, gc = first.forcing.globalChannels
         // Per-channel mean and std over chunks laid out [..., channels, plane], produced one at a time (so the
@@ -78,6 +83,7 @@ public struct Normalizer: Codable, Sendable, Equatable {
                 : try FieldClimatology.fit(runs: runs, sourceIDs: sources, channels: channels)
         }
         let (fm, fs): ([Float], [Float])
+        var cellStd: FieldScale?
         if let climatology {
             // Statistics of the anomalies from the climatology.
             var anomalies = forcingOnly
@@ -85,16 +91,44 @@ public struct Normalizer: Codable, Sendable, Equatable {
             anomalies.fieldStd = [Float](repeating: 1, count: channels)
             anomalies.climatology = climatology
             (fm, fs) = try stats(runs.count, channels) { (try anomalies.normalizeRun(runs[$0]), channels, fieldPlane(runs[$0])) }
+            if perCellStd.contains(true) {
+                cellStd = try FieldScale.fit(runs: runs, sourceIDs: climatology.sourceIDs, channels: channels, variableStd: fs,
+                                             perCell: perCellStd, anomalies: { try anomalies.normalizeRun($0) })
+            }
         } else {
+            guard !perCellStd.contains(true) else {
+                throw SPFModelError(.invalidConfiguration, "a per-cell std needs the ESMs of the runs (a per-ESM climatology)")
+            }
             (fm, fs) = try stats(runs.count, channels) { (runs[$0].fields, channels, fieldPlane(runs[$0])) }
         }
         return Normalizer(fieldMean: fm, fieldStd: fs, griddedMean: gm, griddedStd: gs, globalMean: sm, globalStd: ss,
-                          climatology: climatology)
+                          climatology: climatology, cellStd: cellStd)
+    }
+
+    /// The same statistics with the per-ESM parts (climatology, per-cell stds) in `order`, the model's source
+    /// embedding order.
+    public func reordered(to order: [String]) throws -> Normalizer {
+        var out = self
+        out.climatology = try climatology?.reordered(to: order)
+        out.cellStd = try cellStd?.reordered(to: order)
+        return out
+    }
+
+    /// What a normalised value of 1 is in each cell of a frame of ESM `source` [C·plane]: the per-cell std, or the
+    /// variable's std in every cell.
+    public func scale(source: Int, plane: Int) throws -> [Float] {
+        if let cellStd {
+            guard cellStd.plane == plane, cellStd.channels == fieldStd.count else {
+                throw SPFModelError(.shapeMismatch, "per-cell stds of \(cellStd.channels)×\(cellStd.plane) cells do not fit fields of \(fieldStd.count)×\(plane)")
+            }
+            return try cellStd.std(source: source)
+        }
+        return fieldStd.flatMap { [Float](repeating: $0, count: plane) }
     }
 
     /// The normalised monthly fields of a run [months, C, plane]: minus its ESM's expected field of each month (its
     /// climatology of that calendar month, following the run's forcing when the climatology regresses on it), over
-    /// the per-variable std.
+    /// the std (`scale(source:plane:)`).
     public func normalizeRun(_ run: TrainingRun) throws -> [Float] {
         let c = fieldMean.count
         let frame = run.fields.count / max(run.months, 1)
@@ -103,6 +137,7 @@ public struct Normalizer: Codable, Sendable, Equatable {
         let forcing = forcesField ? try normalize(run.forcing) : nil
         // Without forcing slopes, one offset per calendar month (absolute month m of any year is calendar month m for
         // m in 0..<12); with them, one per month.
+        let scale = try scale(source: run.source, plane: plane)
         let offsetOfMonth = forcesField ? [] : try (0..<12).map { try frameOffset(source: run.source, start: $0, months: 1, plane: plane) }
         var out = run.fields
         for m in 0..<run.months {
@@ -110,7 +145,7 @@ public struct Normalizer: Codable, Sendable, Equatable {
                 ? try frameOffset(source: run.source, start: run.firstMonth + m, months: 1, plane: plane, forcing: forcing)
                 : offsetOfMonth[FieldClimatology.calendarMonth(run.firstMonth + m)]
             let base = m * frame
-            for k in 0..<frame { out[base + k] = (run.fields[base + k] - offset[k]) / fieldStd[k / plane] }
+            for k in 0..<frame { out[base + k] = (run.fields[base + k] - offset[k]) / scale[k] }
         }
         return out
     }
@@ -127,11 +162,12 @@ public struct Normalizer: Codable, Sendable, Equatable {
         let offsets = try frameStarts.map {
             try frameOffset(source: source, start: $0, months: monthsPerFrame, plane: plane, forcing: forcing)
         }
+        let scale = try scale(source: source, plane: plane)
         var out = values
         for i in 0..<shape.items {
             for (f, offset) in offsets.enumerated() {
                 let base = (i * shape.frames + f) * frame
-                for k in 0..<frame { out[base + k] = values[base + k] * fieldStd[k / plane] + offset[k] }
+                for k in 0..<frame { out[base + k] = values[base + k] * scale[k] + offset[k] }
             }
         }
         return out
@@ -140,16 +176,17 @@ public struct Normalizer: Codable, Sendable, Equatable {
     /// Physical values of one sampled frame [C, plane] spanning `months` months from absolute month `start`.
     public func denormalizeFrame(_ values: ArraySlice<Float>, plane: Int, source: Int, start: Int, months: Int,
                                  forcing: ForcingSeries? = nil) throws -> [Float] {
-        try denormalizeFrame(values, offset: try frameOffset(source: source, start: start, months: months, plane: plane, forcing: forcing))
+        try denormalizeFrame(values, offset: try frameOffset(source: source, start: start, months: months, plane: plane, forcing: forcing),
+                             scale: try scale(source: source, plane: plane))
     }
 
-    /// Physical values of one sampled frame [C, plane] given its `frameOffset` (computed once for all members).
-    public func denormalizeFrame(_ values: ArraySlice<Float>, offset: [Float]) throws -> [Float] {
-        guard values.count == offset.count, !fieldStd.isEmpty else {
-            throw SPFModelError(.shapeMismatch, "a frame of \(values.count) values does not fit an offset of \(offset.count)")
+    /// Physical values of one sampled frame [C, plane] given its `frameOffset` and `scale` (computed once for all
+    /// members).
+    public func denormalizeFrame(_ values: ArraySlice<Float>, offset: [Float], scale: [Float]) throws -> [Float] {
+        guard values.count == offset.count, values.count == scale.count else {
+            throw SPFModelError(.shapeMismatch, "a frame of \(values.count) values does not fit an offset of \(offset.count) and a scale of \(scale.count)")
         }
-        let plane = offset.count / fieldStd.count
-        return zip(values, offset).enumerated().map { k, pair in pair.0 * fieldStd[k / plane] + pair.1 }
+        return zip(values, zip(scale, offset)).map { v, so in v * so.0 + so.1 }
     }
 
     /// What is subtracted from a frame of `months` months starting at absolute month `start` before dividing by the

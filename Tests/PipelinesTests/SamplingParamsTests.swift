@@ -61,3 +61,26 @@ import Testing
         #expect(MergeEnsemble.inputs.contains { $0.name == "annual" && $0.optional })
     }
 }
+
+/// `spf.norm-stats` param `cell_std`: the variables it names are scaled per cell, in the shards' variable order;
+/// an unknown variable or a missing climatology is an error that names the node and the param.
+@Suite struct CellStdParamTests {
+    @Test func namedVariablesAreFlaggedInTheShardsOrder() throws {
+        #expect(NormalizationStats.params.first { $0.name == "cell_std" }?.defaultValue == .list([]))
+        #expect(try NormalizationStats.perCellStd([], variables: ["tas", "pr"], climatology: "none", node: "norm") == [false, false])
+        #expect(try NormalizationStats.perCellStd(["pr"], variables: ["tas", "pr"], climatology: "pattern-scaling", node: "norm") == [false, true])
+        #expect(try NormalizationStats.perCellStd(["pr", "tas"], variables: ["tas", "pr"], climatology: "per-cell", node: "norm") == [true, true])
+    }
+
+    @Test func unknownVariablesAndMissingClimatologiesAreNamed() {
+        for (names, climatology, words) in [(["psl"], "pattern-scaling", ["psl", "tas, pr"]), (["pr"], "none", ["climatology", "none"])] {
+            do {
+                _ = try NormalizationStats.perCellStd(names, variables: ["tas", "pr"], climatology: climatology, node: "norm-suite")
+                Issue.record("cell_std \(names) with climatology \(climatology) accepted")
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains("norm-suite") && text.contains("cell_std") && words.allSatisfy(text.contains), "\(text)")
+            }
+        }
+    }
+}

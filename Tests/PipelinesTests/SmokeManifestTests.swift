@@ -115,6 +115,13 @@ import Testing
         #expect(design.output.split(separator: "\n").filter { !$0.isEmpty } == ["antithetic pairs m0,m1,m2,m3", "antithetic pairs m0,m1,m2,m3"],
                 "\(design.output)")
 
+        // The normalisation scales each ESM's residuals per cell (param `cell_std`): one positive std per ESM, variable
+        // and cell, not the same everywhere.
+        let norm = try Self.object(session, node: "norm")
+        let (scaleShape, scales) = try norm.readFloats("field_cell_std")
+        #expect(scaleShape == [2, 2, 8, 16], "\(scaleShape)")
+        #expect(scales.allSatisfy { $0.isFinite && $0 > 0 } && Set(scales[0..<128]).count > 1)
+
         // The monthly product takes its annual means from the yearly product of the same members (input `annual`), and
         // pr is never negative in either.
         for esm in ["CESM2", "MRI-ESM2-0"] {
