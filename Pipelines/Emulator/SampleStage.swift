@@ -72,14 +72,12 @@ public struct SampleStage: NodeKind {
         return pyramid
     }
 
-    /// Parses a timescale name.
-    static func timescale(_ name: String, node: String) throws -> Timescale {
-        switch name {
-        case "decadal": return .decadal
-        case "yearly": return .yearly
-        case "monthly": return .monthly
-        default: throw EngineError(.nodeFailed, "unknown timescale '\(name)' (decadal, yearly, monthly)", node: node)
+    /// Parses a timescale name (the manifest spelling is the raw value: decadal, yearly, monthly).
+    public static func timescale(_ name: String, node: String) throws -> Timescale {
+        guard let timescale = Timescale(rawValue: name) else {
+            throw EngineError(.nodeFailed, "unknown timescale '\(name)' (\(Timescale.allCases.map(\.rawValue).joined(separator: ", ")))", node: node)
         }
+        return timescale
     }
 
     /// Runs the stage.

@@ -28,6 +28,20 @@ import Testing
         }
     }
 
+    @Test func timescaleNames() throws {
+        for timescale in Timescale.allCases {
+            #expect(try SampleStage.timescale(timescale.rawValue, node: "n") == timescale)
+        }
+        do {
+            _ = try SampleStage.timescale("daily", node: "merge-daily-CESM2")
+            Issue.record("timescale 'daily' accepted")
+        } catch {
+            let text = "\(error)"
+            #expect(text.contains("merge-daily-CESM2") && text.contains("daily")
+                    && text.contains("decadal, yearly, monthly"), "\(text)")
+        }
+    }
+
     @Test func stepCountsOverrideTheModelsOwn() throws {
         let base = PyramidConfig.decadalYearlyMonthly(height: 16, width: 32, variables: ["tas", "pr"])
         #expect(try SampleStage.pyramid(base, steps: [], node: "n") == base)

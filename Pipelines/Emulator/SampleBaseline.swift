@@ -1,0 +1,85 @@
+import Foundation
+import SPFEngine
+import SPFModel
+
+/// `spf.sample-baseline`: samples a baseline generative model (flat flow or autoregressive pyramidal
+/// flow) for one ESM, scenario and period, directly into an ensemble product.
+public struct SampleBaseline: NodeKind {
+    /// Kind name.
+    public static let name = "spf.sample-baseline"
+    /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
+    /// 3: de-normalises with the ESM's per-cell seasonal climatology when the model has one;
+    /// 4: and with its forced pattern when the climatology regresses on the forcing; 5: `solver`; 6: floors `non_negative`
+    /// variables at zero, as `spf.merge` does).
+    public static let version = 6
+    /// Summary.
+    public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
+    /// Params.
+    public static let params = [
+        ParamSpec("source_id", .string, doc: "ESM to emulate"),
+        ParamSpec("scenario", .string, doc: "scenario label"),
+        ParamSpec("start_year", .int, doc: "first year"),
+        ParamSpec("years", .int, doc: "years"),
+        ParamSpec("members", .int, default: 20, doc: "ensemble members"),
+        SampleStage.solverParam,
+        ParamSpec("euler_steps", .intList, default: .list([]),
+                  doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"),
+        EnsembleProduct.nonNegativeParam,
+    ]
+    /// Inputs.
+    public static let inputs = [
+        InputSpec("model", doc: "spf.train output of variant flat or ar"),
+        InputSpec("forcing", doc: "climate.align-forcings output of the scenario"),
+    ]
+    /// One thread, like `spf.stage`: the ten ESMs' baseline nodes run side by side.
+    public static let threads = 1
+    /// Makes the kind.
+    public init() {}
+
+    /// Samples.
+    public func run(_ context: NodeContext) throws {
+        let p = context.params
+        let started = Date()
+        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID, threads: context.threads)
+        let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
+        let sourceID = try p.string("source_id")
+        let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
+        let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: try p.ints("euler_steps"), node: context.nodeID)
+        let timescale = pyramid.timescales[pyramid.timescales.count - 1]
+        let startYear = try p.int("start_year"), years = try p.int("years"), members = try p.int("members")
+        let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: timescale,
+                                      members: Array(0..<members), source: source, seed: context.seed,
+                                      decadeOriginYear: model.info.training.decadeOriginYear)
+        let solver = try SampleStage.solver(named: try p.string("solver"), node: context.nodeID)
+        let out: (values: [Float], shape: FieldShape, frameStarts: [Int])
+        if pyramid.autoregressive {
+            out = try AutoregressiveSampler(config: pyramid, solver: solver).sample(request, forcing: forcing, velocity: model.network)
+        } else {
+            let sampler = try PyramidSampler(config: pyramid, solver: solver)
+            out = try sampler.output(try sampler.sample(request, forcing: forcing, velocity: model.network))
+        }
+        let plane = pyramid.height * pyramid.width, c = pyramid.channels
+        var product = EnsembleProduct(sourceID: sourceID, scenario: try p.string("scenario"), timescale: timescale, startYear: startYear,
+                                      years: years, members: members, model: model.variant, variables: pyramid.variables,
+                                      lat: model.lat, lon: model.lon, values: [], samplingSeconds: 0)
+        let t = product.frames
+        var values = [Float](repeating: .nan, count: members * t * c * plane)
+        var denormalizer = try FrameDenormalizer(normalizer: model.info.normalizer, source: source, monthsPerFrame: timescale.months,
+                                                 plane: plane, forcing: forcing)
+        for m in 0..<members {
+            for (f, start) in out.frameStarts.enumerated() {
+                guard let ti = product.frameIndex(startingAt: start) else { continue }
+                let src = (m * out.shape.frames + f) * c * plane, dst = (m * t + ti) * c * plane
+                let physical = try denormalizer.physical(out.values[src..<(src + c * plane)], start: start)
+                values.replaceSubrange(dst..<(dst + c * plane), with: physical)
+            }
+        }
+        guard !values.contains(where: { $0.isNaN }) else {
+            throw EngineError(.nodeFailed, "the baseline did not cover every frame of \(startYear)+\(years)y", node: context.nodeID)
+        }
+        EnsembleProduct.floorNonNegative(&values, variables: pyramid.variables, nonNegative: Set(try p.strings("non_negative")), plane: plane)
+        product.values = values
+        product.samplingSeconds = Date().timeIntervalSince(started)
+        try product.write(to: try context.output())
+    }
+}
