@@ -31,6 +31,11 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a count instead of one line per cached node.")
     var quietCached = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Memory the nodes running at once may ask for together (e.g. 8G; local and process executors).",
+        discussion: "A node's request is its `resources.memory` (nodes without one count as 0); a node waits until it fits beside the running ones. Default: no limit."))
+    var memory: String?
+
     @Option(name: .long, help: "Executor: \(availableExecutors.map(\.name).joined(separator: ", ")).")
     var executor: String = "local"
 
@@ -42,10 +47,18 @@ struct RunCommand: ParsableCommand {
                 throw EngineError(.usage, "--progress must be one of \(ProgressMode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             if let jobs, jobs < 1 { throw EngineError(.usage, "--jobs must be at least 1") }
+            let memoryLimitMB = try memory.map { text in
+                do { return try SlurmResources.parseMemoryMB(text) } catch let error as SlurmError {
+                    throw EngineError(.usage, "--memory: \(error.message)")
+                }
+            }
+            if memoryLimitMB != nil && executor == "slurm" {
+                throw EngineError(.usage, "--memory is for the local and process executors; on Slurm each node's resources.memory is its --mem request")
+            }
             let session = try manifest.session()
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
                                      until: until, force: force, progress: mode, progressInterval: progressInterval,
-                                     showCached: !quietCached)
+                                     showCached: !quietCached, memoryLimitMB: memoryLimitMB)
             if executor == "slurm" { return (session, try runOnSlurm(session: session, options: options, slurm: slurm)) }
             guard let factory = availableExecutors.first(where: { $0.name == executor }) else {
                 throw EngineError(.usage, "--executor must be one of \(availableExecutors.map(\.name).joined(separator: ", "))")

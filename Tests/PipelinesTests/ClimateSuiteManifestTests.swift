@@ -37,4 +37,18 @@ import Testing
             }
         }
     }
+
+    /// Every node asks for memory (`resources.memory`: Slurm's --mem, and what `spfflow run --memory` counts): 1G by
+    /// default, more for the nodes measured above it, and no node more than the 8 GiB a run may peak at.
+    @Test func manifestsAskForTheMemoryTheirNodesMeasured() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-suite-memory-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: cache) }
+        for (name, trainMB) in [("climatesuite.yaml", 6144), ("climatesuite-full.yaml", 7168)] {
+            let nodes = Dictionary(uniqueKeysWithValues: try Self.session(name, cache: cache).manifest.nodes.map { ($0.id, $0.resources.memoryMB) })
+            #expect(nodes.values.allSatisfy { ($0 ?? 0) >= 1024 && ($0 ?? 0) <= 8192 }, "\(name)")
+            #expect(nodes["train-spf"] == trainMB, "\(name)")
+            #expect(nodes["flat-CESM2"] == 3072 && nodes["train-flat"] == 3072 && nodes["evaluate"] == 2048, "\(name)")
+            #expect(nodes["regrid-CESM2-ssp245-r1-pr"] == 1024 && nodes["monthly-CESM2-m0-y2090"] == 1024, "\(name)")
+        }
+    }
 }

@@ -13,6 +13,9 @@ extension EngineSession {
         let forced = Set(forceIdx.map { manifest.nodes[$0].id })
         let decisions = plan(force: forced)
         let toRun = Set(decisions.filter { $0.willRun && requested.contains($0.index) }.map(\.index))
+        if let limit = options.memoryLimitMB {
+            try checkMemoryRequests(of: toRun, fitIn: limit)
+        }
         let runID = RunStore.newRunID()
         let executor = executor ?? LocalExecutor(runner: runner, capacity: options.jobs)
         let started = Date()
@@ -28,14 +31,15 @@ extension EngineSession {
 
         let display = ProgressDisplay(mode: options.progress, total: toRun.count, interval: options.progressInterval)
         let cachedCount = decisions.filter { !$0.willRun && requested.contains($0.index) }.count
-        display.line("run \(runID): \(manifest.name), \(requested.count) node(s): \(cachedCount) cached, \(toRun.count) to compute (\(executor.name), \(executor.capacity) slot(s))")
+        display.line("run \(runID): \(manifest.name), \(requested.count) node(s): \(cachedCount) cached, \(toRun.count) to compute (\(executor.name), \(executor.capacity) slot(s)\(options.memoryLimitMB.map { ", memory limit \(Self.memoryText($0))" } ?? ""))")
         if options.showCached {
             var text = ""
             for d in decisions where !d.willRun && requested.contains(d.index) { text += "cached    \(d.id)\n" }
             if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
         }
         let shared = RecordBox(record)
-        let scheduler = RunScheduler(graph: graph, executor: executor, keepGoing: options.keepGoing, toRun: toRun)
+        let scheduler = RunScheduler(graph: graph, executor: executor, keepGoing: options.keepGoing, toRun: toRun,
+                                     memoryLimitMB: options.memoryLimitMB)
         display.start()
         let runs = self.runs
         let manifestPath = manifest.file.path
@@ -104,6 +108,26 @@ extension EngineSession {
             for f in failures { display.line("  failed: \(f.node)  log: \(f.log)") }
         }
         return RunSummary(record: record, failures: failures)
+    }
+
+    /// Fails, naming the node and where the manifest declares it, when a node to run asks for more memory
+    /// (`resources.memory`) than the whole limit, so it could never start.
+    func checkMemoryRequests(of toRun: Set<Int>, fitIn limit: Int) throws {
+        for i in toRun.sorted() {
+            let node = manifest.nodes[i]
+            if let asked = node.resources.memoryMB, asked > limit {
+                throw EngineError(.usage, "node asks for resources.memory \(Self.memoryText(asked)), more than the run's "
+                                  + "--memory \(Self.memoryText(limit)): it could never start; raise --memory or lower the request",
+                                  at: node.location, node: node.id)
+            }
+        }
+    }
+
+    /// A memory size in MiB as `spfflow` prints it: `512M`, `8G`, `1.5G`.
+    static func memoryText(_ mb: Int) -> String {
+        guard mb >= 1024 else { return "\(mb)M" }
+        let g = Double(mb) / 1024
+        return g == g.rounded() ? "\(Int(g))G" : String(format: "%.1fG", g)
     }
 }
 

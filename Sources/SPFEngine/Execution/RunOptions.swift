@@ -14,10 +14,15 @@ public struct RunOptions: Sendable {
     public var progressInterval: Double
     /// Print one line per cached node (otherwise a count).
     public var showCached: Bool
+    /// Memory (MiB) the nodes in flight may ask for together, from their `resources.memory` (nil: no limit).
+    /// A node that would take the sum past it waits for running nodes to finish; a node that asks for more than
+    /// the whole limit fails the run before anything starts. Nodes without `resources.memory` count as 0.
+    public var memoryLimitMB: Int?
 
     /// Makes options.
     public init(jobs: Int, keepGoing: Bool = false, until: [String] = [], force: [String] = [],
-                progress: ProgressMode = .auto, progressInterval: Double = 10, showCached: Bool = true) {
+                progress: ProgressMode = .auto, progressInterval: Double = 10, showCached: Bool = true,
+                memoryLimitMB: Int? = nil) {
         self.jobs = jobs
         self.keepGoing = keepGoing
         self.until = until
@@ -25,6 +30,7 @@ public struct RunOptions: Sendable {
         self.progress = progress
         self.progressInterval = progressInterval
         self.showCached = showCached
+        self.memoryLimitMB = memoryLimitMB
     }
 }
 

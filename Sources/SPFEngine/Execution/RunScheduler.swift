@@ -1,8 +1,10 @@
 import Foundation
 
 /// Runs the nodes that need computing through an executor, in dependency order, as many at once as
-/// the executor's thread slots allow. On a failure it stops launching (or, with keep-going, skips only
-/// the failed node's dependents) and waits for running nodes to finish.
+/// the executor's thread slots allow and, with a memory limit, as the nodes' `resources.memory` fit in it
+/// together (the first ready node in index order that fits starts; nothing waits while nothing runs).
+/// On a failure it stops launching (or, with keep-going, skips only the failed node's dependents) and
+/// waits for running nodes to finish.
 package final class RunScheduler: @unchecked Sendable {
     /// What happened to one scheduled node.
     package struct Result: Sendable {
@@ -15,6 +17,7 @@ package final class RunScheduler: @unchecked Sendable {
     private let executor: any Executor
     private let keepGoing: Bool
     private let toRun: Set<Int>
+    private let memoryLimitMB: Int?
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var remaining: [Int: Int] = [:]
@@ -22,10 +25,12 @@ package final class RunScheduler: @unchecked Sendable {
     private var results: [Int: Result] = [:]
     private var freeSlots: Int
     private var inFlight = 0
+    private var memoryInFlightMB = 0
     private var stopping = false
 
-    package init(graph: NodeGraph, executor: any Executor, keepGoing: Bool, toRun: Set<Int>) {
+    package init(graph: NodeGraph, executor: any Executor, keepGoing: Bool, toRun: Set<Int>, memoryLimitMB: Int? = nil) {
         self.graph = graph
+        self.memoryLimitMB = memoryLimitMB
         self.executor = executor
         self.keepGoing = keepGoing
         self.toRun = toRun
@@ -36,6 +41,15 @@ package final class RunScheduler: @unchecked Sendable {
 
     private func slots(_ i: Int) -> Int { min(max(1, graph.manifest.nodes[i].threads), executor.capacity) }
 
+    private func memoryMB(_ i: Int) -> Int { graph.manifest.nodes[i].resources.memoryMB ?? 0 }
+
+    /// True when node `i` may start now: its slots are free and its memory fits beside the running nodes'.
+    private func canStart(_ i: Int) -> Bool {
+        guard slots(i) <= freeSlots else { return false }
+        guard let limit = memoryLimitMB, inFlight > 0 else { return true }
+        return memoryInFlightMB + memoryMB(i) <= limit
+    }
+
     /// Runs every node of `toRun`. `makeJob` builds a job (threads are set here), `verify` confirms a
     /// job's outputs are committed, `onStart`/`onResult` report progress (called with no lock held
     /// by the scheduler's own state, but serialised).
@@ -44,10 +58,11 @@ package final class RunScheduler: @unchecked Sendable {
                      onResult: @escaping @Sendable (Int, Result) -> Void) -> [Int: Result] {
         condition.lock()
         while true {
-            while !stopping, let pos = ready.firstIndex(where: { slots($0) <= freeSlots }) {
+            while !stopping, let pos = ready.firstIndex(where: canStart) {
                 let i = ready.remove(at: pos)
                 let need = slots(i)
                 freeSlots -= need
+                memoryInFlightMB += memoryMB(i)
                 inFlight += 1
                 let job = makeJob(i, need)
                 onStart(i)
@@ -85,6 +100,7 @@ package final class RunScheduler: @unchecked Sendable {
         }
         results[i] = result
         freeSlots += need
+        memoryInFlightMB -= memoryMB(i)
         inFlight -= 1
         onResult(i, result)
         if result.status == .failed {

@@ -1,6 +1,7 @@
 /// What a node asks of a batch scheduler, from the manifest's `resources:` mapping (in `defaults:`
 /// and on a node; the node's keys override the defaults' one by one). Not part of the cache key:
-/// asking for more memory never invalidates a result. The local executor ignores it.
+/// asking for more memory never invalidates a result. The local and process executors use `memory` only under
+/// `spfflow run --memory LIMIT`: nodes then start only while the requests of the nodes in flight fit in the limit.
 ///
 /// ```yaml
 /// defaults:
