@@ -116,8 +116,8 @@ extension EngineSession {
         for i in toRun.sorted() {
             let node = manifest.nodes[i]
             if let asked = node.resources.memoryMB, asked > limit {
-                throw EngineError(.usage, "node asks for resources.memory \(Self.memoryText(asked)), more than the run's "
-                                  + "--memory \(Self.memoryText(limit)): it could never start; raise --memory or lower the request",
+                throw EngineError(.usage, "its resources.memory \(Self.memoryText(asked)) is more than the run's --memory "
+                                  + "\(Self.memoryText(limit)), so it could never start: raise --memory or lower the request",
                                   at: node.location, node: node.id)
             }
         }
