@@ -2,11 +2,25 @@
 // spfflow: probabilistic climate-emulator ensembles (SPF) with a cached, resumable DAG engine.
 import PackageDescription
 
-/// Release code is built for the CPU it runs on when SPFFLOW_NATIVE=1 (the Makefile sets it):
-/// AVX2/FMA on the machines this runs on, baseline x86-64 otherwise.
-let nativeFlags: [SwiftSetting] =
-    Context.environment["SPFFLOW_NATIVE"] == "1"
-    ? [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))] : []
+/// Release code is compiled for a portable CPU baseline, so one binary runs on every node of a
+/// cluster and computes the same there: x86-64-v3 (AVX2, FMA, BMI2: every x86-64 server of the last
+/// decade) unless SPFFLOW_CPU says otherwise: `native` for the build machine alone (measured by
+/// `spfflow bench tensor --native-binary`; it can die with SIGILL on an older node), `x86-64-v4`,
+/// or `x86-64` for any x86-64. Objects record the target (`spfflow.build_target`). Other
+/// architectures build for their baseline.
+let cpuTarget = Context.environment["SPFFLOW_CPU"].flatMap { $0.isEmpty ? nil : $0 } ?? "x86-64-v3"
+let cpuDefine = "SPFFLOW_TARGET_" + String(cpuTarget.uppercased().map { $0 == "-" ? "_" : $0 })
+/// The psABI levels (x86-64-v2 … v4) are `-march` names to clang, not CPU names to swiftc: Swift's
+/// code generation takes its target features from the Clang importer, so `-Xcc -march=` sets them.
+let cpuTargetFlags = cpuTarget.hasPrefix("x86-64-v") ? ["-Xcc", "-march=" + cpuTarget] : ["-target-cpu", cpuTarget]
+#if arch(x86_64)
+let cpuFlags: [SwiftSetting] = [
+    .unsafeFlags(cpuTargetFlags, .when(configuration: .release)),
+    .define(cpuDefine, .when(configuration: .release)),
+]
+#else
+let cpuFlags: [SwiftSetting] = []
+#endif
 
 let package = Package(
     name: "spfflow",
@@ -39,23 +53,23 @@ let package = Package(
         .target(name: "SPFEngine",
                 dependencies: ["CHDF5", "CZstd", "CH5Zstd", "COpenSSLCrypto", "CMalloc",
                                .product(name: "Yams", package: "Yams")],
-                swiftSettings: nativeFlags),
-        .target(name: "ClimateData", dependencies: ["CNetCDF", "CHDF5"], swiftSettings: nativeFlags),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: nativeFlags),
-        .target(name: "SPFModel", dependencies: ["TensorCore"], swiftSettings: nativeFlags),
+                swiftSettings: cpuFlags),
+        .target(name: "ClimateData", dependencies: ["CNetCDF", "CHDF5"], swiftSettings: cpuFlags),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: cpuFlags),
+        .target(name: "SPFModel", dependencies: ["TensorCore"], swiftSettings: cpuFlags),
         // Skill metrics (RMSE, CRPS, spread-skill, NRMSE), cheap baselines, report rendering.
-        .target(name: "Evaluation", swiftSettings: nativeFlags),
+        .target(name: "Evaluation", swiftSettings: cpuFlags),
 
         // Node kinds: where the engine meets the libraries.
         .target(name: "Pipelines",
                 dependencies: ["SPFEngine", "ClimateData", "TensorCore", "SPFModel", "Evaluation"],
-                path: "Pipelines", swiftSettings: nativeFlags),
+                path: "Pipelines", swiftSettings: cpuFlags),
 
         // The command.
         .executableTarget(name: "spfflow",
                           dependencies: ["SPFEngine", "Pipelines", "ClimateData", "TensorCore", "SPFModel", "Evaluation",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: nativeFlags),
+                          swiftSettings: cpuFlags),
 
         .testTarget(name: "SPFEngineTests", dependencies: ["SPFEngine", "Pipelines"]),
         .testTarget(name: "ClimateDataTests", dependencies: ["ClimateData"]),

@@ -1,4 +1,5 @@
 import SPFEngine
+import TensorCore
 
 /// Every node kind a manifest may name. Adding a kind = one new file + one line here.
 public enum NodeKindRegistry {
@@ -34,6 +35,8 @@ public enum NodeKindRegistry {
         WriteReport.self,
     ]
 
-    /// The registry the CLI and tests use.
-    public static var registry: KindRegistry { KindRegistry(kinds) }
+    /// The registry the CLI and tests use; objects record the OpenBLAS kernels they were computed with.
+    public static var registry: KindRegistry {
+        KindRegistry(kinds, platform: ["blas_core": BLASInfo.coreName, "blas_config": BLASInfo.configuration])
+    }
 }

@@ -3,18 +3,23 @@ import Dispatch
 
 /// How many threads TensorCore may use, passed explicitly to every kernel (no global settings).
 ///
-/// GEMMs run on `threads` OpenBLAS threads; element-wise, normalisation and attention kernels
-/// split their rows/items into fixed contiguous ranges on `threads` Dispatch workers. Every kernel
-/// computes each output from the same operations in the same order whatever the split, so results
-/// are bit-identical for any thread count.
+/// Every parallel kernel cuts its work into pieces that are a fixed function of the problem's
+/// shape, never of the thread count or the CPU, and threads take whole pieces: GEMMs into
+/// ``GEMMRowBlocks`` (one single-threaded BLAS call each), element-wise kernels into 4096-element
+/// chunks, reductions into 16384-element chunks added in chunk order, and row-wise kernels
+/// (normalisation, attention, modulation) into rows or (sample, head) items that each compute their
+/// own outputs alone. So results are bit-identical for any thread count on one machine.
 public struct ComputeContext: Sendable, Equatable {
     /// How large single GEMMs use the threads.
     public enum GEMMThreading: String, Sendable, Equatable, Codable {
-        /// Output rows split in fixed ranges over Dispatch workers, each calling BLAS on one thread
-        /// (one thread pool for everything; OpenBLAS's own threads stay idle).
+        /// Output rows cut into ``GEMMRowBlocks`` taken by Dispatch workers, each block one BLAS call
+        /// on one thread (one thread pool for everything; OpenBLAS's own threads stay idle).
+        /// Bit-identical for any thread count.
         case splitRows
-        /// OpenBLAS's own threads (`openblas_set_num_threads(threads)`). That setting is process-wide:
-        /// do not run two contexts concurrently when either uses this mode.
+        /// OpenBLAS's own threads (`openblas_set_num_threads(threads)`): how OpenBLAS splits a
+        /// product follows the thread count, so the last bits do too. For benchmarks (sgemm's own
+        /// rate), not for results. The setting is process-wide: do not run two contexts
+        /// concurrently when either uses this mode.
         case blasThreads
     }
 

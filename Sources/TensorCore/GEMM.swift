@@ -34,31 +34,29 @@ public enum GEMM {
 
     /// `C = alpha · op(A) · op(B) + beta · C` with `context`'s threads (see ``ComputeContext/GEMMThreading``).
     ///
-    /// With `.splitRows` the rows of `C` are split into fixed ranges (multiples of 16 rows) over the
-    /// workers, each calling BLAS on one thread; the inner dimension is never split, so every
-    /// element is computed by the same operations whatever the thread count. Products too small
-    /// for every part to take OpenBLAS's regular path run unsplit.
+    /// With `.splitRows` the rows of `C` are cut into ``GEMMRowBlocks``, a fixed function of
+    /// `(m, n, k)` alone, and each block is one single-threaded BLAS call; the workers take whole
+    /// blocks. The same calls with the same arguments are made for any thread count, so the bytes of
+    /// `C` cannot depend on it, whatever the BLAS kernel does inside a call (OpenBLAS's Haswell/Zen
+    /// sgemm, for one, rounds the last rows of a call differently from the rest).
     public static func multiply(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, context: ComputeContext
     ) {
         context.setBLASThreads()
-        let parts = min(context.threads, m / 64)
-        guard context.gemmThreading == .splitRows, parts > 1,
-              Double(m / parts) * Double(n) * Double(k) >= 4_194_304 else {
+        let blocks = GEMMRowBlocks(m: m, n: n, k: k)
+        guard context.gemmThreading == .splitRows, blocks.count > 1 else {
             multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        let blocks = (m + 15) / 16
-        context.parallelFor(parts) { range in
-            for part in range {
-                let lo = min(m, blocks * part / parts * 16), hi = min(m, blocks * (part + 1) / parts * 16)
-                guard lo < hi else { continue }
+        context.parallelFor(blocks.count) { range in
+            for block in range {
+                let rows = blocks.rows(of: block)
                 // Row `r` of op(A): row r of A, or column r of A when transposed.
-                let ap = transA == .none ? a + lo * lda : a + lo
-                multiply(transA, transB, m: hi - lo, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b, ldb: ldb,
-                         beta: beta, c: c + lo * ldc, ldc: ldc)
+                let ap = transA == .none ? a + rows.lowerBound * lda : a + rows.lowerBound
+                multiply(transA, transB, m: rows.count, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b, ldb: ldb,
+                         beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
             }
         }
     }

@@ -18,5 +18,6 @@ struct SPFFlow: ParsableCommand {
             InspectCommand.self,
             RegridCommand.self,
             ModelCommand.self,
+            DoctorCommand.self,
         ])
 }

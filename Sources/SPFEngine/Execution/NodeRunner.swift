@@ -93,7 +93,7 @@ package final class NodeRunner: Sendable {
                 inputKeys: keys.components[index].inputs, seed: node.seed, spfflowVersion: SPFEngineInfo.version,
                 host: ProcessIdentity.host, startedAt: started, endedAt: ended, wallSeconds: wall,
                 peakMemoryBytes: ProcessIdentity.peakResidentBytes, node: node.id, runId: runID,
-                slurmJobId: ProcessInfo.processInfo.environment["SLURM_JOB_ID"])
+                slurmJobId: ProcessInfo.processInfo.environment["SLURM_JOB_ID"], platform: graph.manifest.platform)
             for (output, objectKey) in zip(outputs, objectKeys) {
                 let writer = try io.outputWriter(output)
                 try writer.setProvenance(provenance)

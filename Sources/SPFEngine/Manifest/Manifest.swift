@@ -65,6 +65,8 @@ public struct Manifest: Sendable {
     public let nodes: [ManifestNode]
     /// Node index by id.
     public let index: [String: Int]
+    /// Attributes of the compute libraries every object records (the registry's ``KindRegistry/platform``).
+    public var platform: [String: String] = [:]
 
     /// The node with `id`.
     public func node(_ id: String) -> ManifestNode? { index[id].map { nodes[$0] } }

@@ -88,7 +88,8 @@ public struct ManifestLoader: Sendable {
         let nodes = try resolveInputs(expanded, byID: firstByID)
         var index: [String: Int] = [:]
         for (i, n) in nodes.enumerated() { index[n.id] = i }
-        let manifest = Manifest(name: name, file: url, declaredCacheDirectory: cacheDir.standardizedFileURL, nodes: nodes, index: index)
+        var manifest = Manifest(name: name, file: url, declaredCacheDirectory: cacheDir.standardizedFileURL, nodes: nodes, index: index)
+        manifest.platform = registry.platform
         try NodeGraph(manifest).checkAcyclic()
         return manifest
     }

@@ -30,11 +30,16 @@ public struct ObjectProvenance: Codable, Sendable, Equatable {
     public var runId: String?
     /// Slurm job id, when run under Slurm.
     public var slurmJobId: String?
+    /// The CPU that computed the object.
+    public var cpu: HostCPU
+    /// Attributes of the compute libraries (the registry's ``KindRegistry/platform``, e.g. the BLAS core).
+    public var platform: [String: String]
 
     /// Makes a provenance record.
     public init(kind: String, kindVersion: Int, paramsJSON: String, inputKeys: [String: [String]], seed: UInt64,
                 spfflowVersion: String, host: String, startedAt: Date, endedAt: Date, wallSeconds: Double,
-                peakMemoryBytes: Int64, node: String? = nil, runId: String? = nil, slurmJobId: String? = nil) {
+                peakMemoryBytes: Int64, node: String? = nil, runId: String? = nil, slurmJobId: String? = nil,
+                cpu: HostCPU = .current, platform: [String: String] = [:]) {
         self.kind = kind
         self.kindVersion = kindVersion
         self.paramsJSON = paramsJSON
@@ -49,6 +54,8 @@ public struct ObjectProvenance: Codable, Sendable, Equatable {
         self.node = node
         self.runId = runId
         self.slurmJobId = slurmJobId
+        self.cpu = cpu
+        self.platform = platform
     }
 
     /// The attributes this provenance is stored as.
@@ -67,7 +74,11 @@ public struct ObjectProvenance: Codable, Sendable, Equatable {
             "spfflow.ended_at": iso.string(from: endedAt),
             "spfflow.wall_seconds": String(wallSeconds),
             "spfflow.peak_memory_bytes": String(peakMemoryBytes),
+            "spfflow.cpu_model": cpu.model,
+            "spfflow.cpu_isa_level": cpu.isaLevel,
+            "spfflow.build_target": HostCPU.buildTarget,
         ]
+        for (name, value) in platform { result["spfflow." + name] = value }
         if let node { result["spfflow.node"] = node }
         if let runId { result["spfflow.run_id"] = runId }
         if let slurmJobId { result["spfflow.slurm_job_id"] = slurmJobId }

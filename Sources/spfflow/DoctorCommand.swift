@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import SPFEngine
+import TensorCore
+
+/// `spfflow doctor`: what this machine computes with, and whether it gives the same bytes on every
+/// thread count. Run it on a cluster's node types before trusting their results to agree.
+///
+/// Prints the CPU model and ISA level, the build's target, the OpenBLAS kernels in use, then trains
+/// ``DeterminismProbe``'s MM-DiT for two steps on each thread count and prints its digest. Exits 1
+/// when two thread counts disagree.
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Show the CPU, build target and BLAS kernels, and check that results are bit-identical on every thread count.")
+
+    @Option(parsing: .upToNextOption, help: "Thread counts to compare.")
+    var threads: [Int] = [1, 2, 3, 8]
+
+    @Flag(help: "Print one line per fact as 'name = value' (for scripts and tests).")
+    var plain = false
+
+    func validate() throws {
+        guard !threads.isEmpty, threads.allSatisfy({ $0 >= 1 && $0 <= 256 }) else {
+            throw ValidationError("--threads takes counts from 1 to 256, got \(threads)")
+        }
+    }
+
+    func run() throws {
+        let cpu = HostCPU.current
+        let facts: [(String, String)] = [
+            ("cpu_model", cpu.model), ("cpu_isa_level", cpu.isaLevel), ("build_target", HostCPU.buildTarget),
+            ("blas_core", BLASInfo.coreName), ("blas_config", BLASInfo.configuration),
+        ]
+        for (name, value) in facts { print(plain ? "\(name) = \(value)" : "\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(value)") }
+        let probe = DeterminismProbe()
+        var digests: [String] = []
+        for count in threads {
+            let outcome = try probe.run(context: ComputeContext(threads: count))
+            digests.append(outcome.digestHex)
+            let losses = outcome.losses.map { String(format: "%.9g", $0) }.joined(separator: ",")
+            print(plain ? "probe_threads_\(count) = \(outcome.digestHex) \(losses)"
+                        : "threads \(String(count).padding(toLength: 6, withPad: " ", startingAt: 0)) digest \(outcome.digestHex)  losses \(losses)")
+        }
+        let identical = Set(digests).count == 1
+        print(plain ? "bit_identical_across_threads = \(identical)"
+                    : (identical ? "bit-identical on \(threads.map(String.init).joined(separator: ", ")) threads"
+                                 : "NOT bit-identical across thread counts: results on this machine depend on the thread count"))
+        if !identical { throw ExitCode(1) }
+    }
+}
