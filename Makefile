@@ -16,12 +16,14 @@ export SPFFLOW_CPU ?=
 MANIFEST ?= Manifests/climatesuite.yaml
 TESTDATA := .testdata
 
-.PHONY: help deps test-deps build run test bench clean
+.PHONY: help deps test-deps build run test bench chaos fuzz clean
 
 help:
 	@echo "make run    # set up everything and run $(MANIFEST)"
 	@echo "make test   # set up everything and run the tests"
 	@echo "make bench  # print the benchmark figures"
+	@echo "make chaos  # kill -9 runs at random moments, resume, compare with an uninterrupted run"
+	@echo "make fuzz   # fuzz the manifest loader and the CF reader with libFuzzer"
 
 deps:
 	@scripts/ensure-apt.sh $(APT_PACKAGES)
@@ -46,6 +48,23 @@ bench: test-deps build
 	.build/release/spfflow bench tensor
 	.build/release/spfflow bench sampling
 	.build/release/spfflow bench ensemble
+
+# kill -9 at random moments, resume, compare every object with an uninterrupted run's. The smoke
+# manifest takes about a minute; the default manifest up to train-spf about an hour on 2 cores
+# (CHAOS_DEFAULT=0 skips it).
+CHAOS_DEFAULT ?= 1
+chaos: test-deps build
+	$(PYTHON) scripts/chaos.py --binary .build/release/spfflow --manifest Manifests/smoke.yaml \
+	    --kills 20 --training-kills 5 --max-delay 2 --training-delay 0.3
+	@if [ "$(CHAOS_DEFAULT)" = 1 ]; then \
+	  $(PYTHON) scripts/chaos.py --binary .build/release/spfflow --manifest Manifests/climatesuite.yaml \
+	    --until train-spf --kills 20 --training-kills 5 --max-delay 90 --training-delay 25; fi
+
+# libFuzzer on the manifest loader and the CF reader, FUZZ_SECONDS each, from seed corpora of the
+# shipped manifests and netCDF files the tests write (Fuzz/, scripts/fuzz.sh).
+FUZZ_SECONDS ?= 300
+fuzz: test-deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build .spfflow

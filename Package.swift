@@ -27,6 +27,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "spfflow", targets: ["spfflow"]),
+        // The libraries, for the fuzz targets (Fuzz/Package.swift) and other tools built beside spfflow.
+        .library(name: "SPFFlowLibraries", targets: ["SPFEngine", "ClimateData", "TensorCore", "SPFModel", "Evaluation", "Pipelines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

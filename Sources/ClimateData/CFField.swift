@@ -11,6 +11,8 @@ public struct MissingValueReport: Sendable, Equatable {
     /// Number of values equal to netCDF's default fill for the type (e.g. 9.96921e36 for float)
     /// in a variable without `_FillValue`: never-written data, masked as netCDF4-python does.
     public var defaultFillCount: Int = 0
+    /// Number of values that were +∞ or −∞ in the file (masked; curation refuses them, see ``CFFieldCheck``).
+    public var infiniteCount: Int = 0
 
     /// Creates an empty report.
     public init(declared: [Double] = [], declaredCount: Int = 0, thresholdCount: Int = 0, nanCount: Int = 0) {
@@ -18,13 +20,14 @@ public struct MissingValueReport: Sendable, Equatable {
     }
 
     /// All missing values found.
-    public var total: Int { declaredCount + thresholdCount + nanCount + defaultFillCount }
+    public var total: Int { declaredCount + thresholdCount + nanCount + defaultFillCount + infiniteCount }
 
     /// Adds another report's counts (declared values are merged).
     public mutating func merge(_ other: MissingValueReport) {
         for d in other.declared where !declared.contains(d) { declared.append(d) }
         declaredCount += other.declaredCount; thresholdCount += other.thresholdCount; nanCount += other.nanCount
         defaultFillCount += other.defaultFillCount
+        infiniteCount += other.infiniteCount
     }
 }
 

@@ -354,7 +354,7 @@ public struct CFReader: Sendable {
             if let tp = timePos { s[tp] = start[tp] + t0; c[tp] = tn }
             if floatPath {
                 let raw = try file.readFloats(v, start: s, count: c)
-                var nanCount = 0, declaredCount = 0, defaultCount = 0, hugeCount = 0
+                var nanCount = 0, declaredCount = 0, defaultCount = 0, hugeCount = 0, infiniteCount = 0
                 raw.withUnsafeBufferPointer { rp in
                     out.withUnsafeMutableBufferPointer { op in
                         for t in 0..<tn {
@@ -364,6 +364,7 @@ public struct CFReader: Sendable {
                                 for i in 0..<g.nlon {
                                     let x = rp[rowBase + layout.lonSource[i] * lonStride]
                                     if x.isNaN { nanCount += 1; continue }
+                                    if x.isInfinite { infiniteCount += 1; continue }
                                     if !declaredF.isEmpty && declaredF.contains(x) { declaredCount += 1; continue }
                                     if let d = defaultF, x == d { defaultCount += 1; continue }
                                     if abs(x) >= thresholdF { hugeCount += 1; continue }
@@ -375,6 +376,7 @@ public struct CFReader: Sendable {
                 }
                 report.nanCount += nanCount; report.declaredCount += declaredCount
                 report.defaultFillCount += defaultCount; report.thresholdCount += hugeCount
+                report.infiniteCount += infiniteCount
                 t0 += tn
                 continue
             }
@@ -386,6 +388,7 @@ public struct CFReader: Sendable {
                     for i in 0..<g.nlon {
                         let x = raw[rowBase + layout.lonSource[i] * lonStride]
                         if x.isNaN { report.nanCount += 1; continue }
+                        if x.isInfinite { report.infiniteCount += 1; continue }
                         if !declared.isEmpty && declared.contains(x) { report.declaredCount += 1; continue }
                         if let d = defaultFill, x == d { report.defaultFillCount += 1; continue }
                         if let th = options.hugeValueThreshold, abs(x) >= th { report.thresholdCount += 1; continue }

@@ -49,6 +49,7 @@ extension CMIP6Dataset {
         for f in files {
             let reader = try CFReader(path: f.path)
             var field = try reader.read(variable, options: options)
+            try CFFieldCheck.validate(field, reader: reader)
             boundsInFile = boundsInFile && !field.grid.boundsDerived
             guard let t = field.time else {
                 throw ClimateDataError(.malformed, "dataset file has no time axis", file: f.path, variable: variable)

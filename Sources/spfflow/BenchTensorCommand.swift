@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Glibc
+import SPFEngine
 import TensorCore
 
 /// `spfflow bench tensor`: times one DiT training step (forward + backward + AdamW) on the tensor core.
@@ -27,12 +28,20 @@ struct BenchTensorCommand: ParsableCommand {
     var gemmThreading: String = "splitRows"
     @Flag(help: "Also time the step on one thread (a quiet reference for the multi-thread figure).") var singleThreadFigure = false
     @Flag(help: "Print per-phase and per-kernel timings (diagnostics, not figures).") var details = false
+    @Option(help: ArgumentHelp("Another spfflow binary timed on the same step in alternating rounds, e.g. a SPFFLOW_CPU=native build.",
+                               discussion: "Prints native_train_step_ms and native_vs_portable_train_step (its time over this binary's)."))
+    var nativeBinary: String?
+    @Option(help: ArgumentHelp("PyTorch's reference script (bench/torch_reference.py) timed on the same step in alternating rounds.",
+                               discussion: "Prints torch_train_step_ms and train_step_vs_torch (this binary's time over PyTorch's)."))
+    var torchReference: String?
+    @Option(help: "The Python that runs --torch-reference.") var python = "python3"
+    @Option(help: "Alternating rounds with --native-binary and --torch-reference.") var rounds = 3
 
     func validate() throws {
         guard ComputeContext.GEMMThreading(rawValue: gemmThreading) != nil else {
             throw ValidationError("--gemm-threading must be splitRows or blasThreads, got '\(gemmThreading)'")
         }
-        guard threads >= 1, depth >= 1, steps >= 1, warmup >= 0, batch >= 1, tokens >= 1 else {
+        guard threads >= 1, depth >= 1, steps >= 1, warmup >= 0, batch >= 1, tokens >= 1, rounds >= 1 else {
             throw ValidationError("threads, depth, steps, batch and tokens must be ≥ 1 (warm-up ≥ 0)")
         }
     }
@@ -119,6 +128,36 @@ struct BenchTensorCommand: ParsableCommand {
                 let c2 = cpuMs()
                 print(String(format: "cpu time per step, %d thread(s): step %.1f ms, GEMM replay %.1f ms, difference %.1f ms",
                              c.threads, (c1 - c0) / Double(steps), (c2 - c1) / Double(steps), (c1 - c0 - (c2 - c1)) / Double(steps)))
+            }
+        }
+        let peers = BenchPeers(nativeBinary: nativeBinary, torchScript: torchReference, python: python)
+        if !peers.isEmpty {
+            let shape = ["--threads", "\(threads)", "--depth", "\(depth)", "--width", "\(width)", "--heads", "\(heads)",
+                         "--tokens", "\(tokens)", "--batch", "\(batch)", "--steps", "\(steps)", "--warmup", "\(warmup)"]
+            var own: [Double] = [], native: [Double] = [], torch: [Double] = []
+            for _ in 0..<rounds {
+                own.append(median((0..<steps).map { _ in timeStep(ctx) }))
+                if let binary = peers.nativeBinary {
+                    native.append(try BenchPeers.figure("train_step_ms", executable: binary,
+                                                        arguments: ["bench", "tensor", "--mlp-ratio", "\(mlpRatio)"] + shape))
+                }
+                if let script = peers.torchScript {
+                    torch.append(try BenchPeers.figure("torch_train_step_ms", executable: "/usr/bin/env",
+                                                       arguments: [peers.python, script] + shape))
+                }
+            }
+            let ownMs = median(own)
+            print("side by side, \(rounds) alternating rounds: this build (\(HostCPU.buildTarget)) \(own.map { String(format: "%.1f", $0) }.joined(separator: ", ")) ms"
+                  + (native.isEmpty ? "" : "; native \(native.map { String(format: "%.1f", $0) }.joined(separator: ", ")) ms")
+                  + (torch.isEmpty ? "" : "; PyTorch \(torch.map { String(format: "%.1f", $0) }.joined(separator: ", ")) ms"))
+            print(String(format: "figure portable_train_step_ms = %.1f ms", ownMs))
+            if !native.isEmpty {
+                print(String(format: "figure native_train_step_ms = %.1f ms", median(native)))
+                print(String(format: "figure native_vs_portable_train_step = %.3f ratio", median(native) / ownMs))
+            }
+            if !torch.isEmpty {
+                print(String(format: "figure torch_train_step_ms = %.1f ms", median(torch)))
+                print(String(format: "figure train_step_vs_torch = %.3f ratio", ownMs / median(torch)))
             }
         }
         if singleThreadFigure {

@@ -1,0 +1,16 @@
+// swift-tools-version: 6.0
+// libFuzzer targets for spfflow's two parsers of user input: the manifest loader and the CF netCDF
+// reader. Built apart from the main package, with the fuzzer sanitizer, by `make fuzz`:
+//   swift build -c debug --package-path Fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+import PackageDescription
+
+let package = Package(
+    name: "spfflow-fuzz",
+    dependencies: [.package(name: "spfflow", path: "..")],
+    targets: [
+        .executableTarget(name: "FuzzManifest",
+                          dependencies: [.product(name: "SPFFlowLibraries", package: "spfflow")]),
+        .executableTarget(name: "FuzzCF",
+                          dependencies: [.product(name: "SPFFlowLibraries", package: "spfflow")]),
+    ]
+)

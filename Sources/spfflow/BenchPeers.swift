@@ -1,0 +1,47 @@
+import Foundation
+
+/// Peers timed beside `spfflow bench tensor`'s own step, in the same run: the same benchmark in
+/// another spfflow binary (a build for another CPU target), and PyTorch's reference script.
+///
+/// Rounds alternate (this binary, then each peer), so every figure sees the same machine load; a
+/// figure is the median over rounds of each run's own median step time.
+struct BenchPeers {
+    /// Another spfflow binary, e.g. `.build-native/release/spfflow` (SPFFLOW_CPU=native).
+    var nativeBinary: String?
+    /// bench/torch_reference.py, run with `python`.
+    var torchScript: String?
+    /// The Python that runs the script.
+    var python: String
+
+    var isEmpty: Bool { nativeBinary == nil && torchScript == nil }
+
+    /// Runs `executable arguments` and returns the value of its `figure <name> = <value> ms` line.
+    static func figure(_ name: String, executable: String, arguments: [String]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let output = String(decoding: data, as: UTF8.self)
+        let prefix = "figure \(name) = "
+        guard process.terminationStatus == 0,
+              let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
+              let value = line.dropFirst(prefix.count).split(separator: " ").first.flatMap({ Double($0) }) else {
+            throw BenchPeerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
+                                 output: String(output.suffix(2000)))
+        }
+        return value
+    }
+}
+
+/// A peer benchmark that did not print its figure.
+struct BenchPeerError: Error, CustomStringConvertible {
+    var command: String
+    var status: Int32
+    var output: String
+    var description: String { "peer benchmark `\(command)` exited \(status) without its figure:\n\(output)" }
+}
