@@ -42,10 +42,14 @@ test: test-deps build
 	SPFFLOW_BIN=$(CURDIR)/.build/release/spfflow SPFFLOW_TESTDATA=$(CURDIR)/$(TESTDATA) \
 	SPFFLOW_PYTHON=$(PYTHON) swift test $(SWIFT_BUILD_FLAGS)
 
+# bench tensor times this (portable) build's training step beside a build for this machine's own CPU
+# (.build-native, SPFFLOW_CPU=native) and, when torch is importable, PyTorch's reference, alternating.
 bench: test-deps build
+	SPFFLOW_CPU=native swift build $(SWIFT_BUILD_FLAGS) --scratch-path .build-native --product spfflow
 	.build/release/spfflow bench engine
 	.build/release/spfflow bench climate
-	.build/release/spfflow bench tensor
+	.build/release/spfflow bench tensor --native-binary .build-native/release/spfflow \
+	    $$($(PYTHON) -c "import torch" 2>/dev/null && echo --torch-reference bench/torch_reference.py --python $(PYTHON))
 	.build/release/spfflow bench sampling
 	.build/release/spfflow bench ensemble
 

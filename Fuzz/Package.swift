@@ -8,9 +8,10 @@ let package = Package(
     name: "spfflow-fuzz",
     dependencies: [.package(name: "spfflow", path: "..")],
     targets: [
+        .target(name: "CFuzzDriver"),
         .executableTarget(name: "FuzzManifest",
-                          dependencies: [.product(name: "SPFFlowLibraries", package: "spfflow")]),
+                          dependencies: ["CFuzzDriver", .product(name: "SPFFlowLibraries", package: "spfflow")]),
         .executableTarget(name: "FuzzCF",
-                          dependencies: [.product(name: "SPFFlowLibraries", package: "spfflow")]),
+                          dependencies: ["CFuzzDriver", .product(name: "SPFFlowLibraries", package: "spfflow")]),
     ]
 )

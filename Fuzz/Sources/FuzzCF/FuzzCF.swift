@@ -1,4 +1,5 @@
 import ClimateData
+import CFuzzDriver
 import Foundation
 
 /// One libFuzzer input: the bytes as a netCDF file (classic or netCDF-4), written to a per-process
@@ -37,5 +38,16 @@ enum CFFuzzBody {
             guard let info = try? reader.file.variable(name), values(info.shape) <= maximumValues else { continue }
             _ = try? reader.read(name)
         }
+    }
+}
+
+/// The entry point SwiftPM links as `main` for this target: libFuzzer's driver with the target above.
+@_cdecl("FuzzCF_main")
+public func fuzzCFMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzCF(data, size)
     }
 }

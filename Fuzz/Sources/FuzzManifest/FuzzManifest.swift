@@ -1,3 +1,4 @@
+import CFuzzDriver
 import Foundation
 import Pipelines
 import SPFEngine
@@ -14,4 +15,15 @@ public func fuzzManifest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = NodeGraph(manifest)
     }
     return 0
+}
+
+/// The entry point SwiftPM links as `main` for this target: libFuzzer's driver with the target above.
+@_cdecl("FuzzManifest_main")
+public func fuzzManifestMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in
+        guard let data else { return 0 }
+        return fuzzManifest(data, size)
+    }
 }
