@@ -11,6 +11,12 @@ public struct FileSystemSpace: Sendable, Equatable {
     /// Size of the file system in bytes.
     public var totalBytes: Int64
 
+    /// Makes a figure.
+    public init(availableBytes: Int64, totalBytes: Int64) {
+        self.availableBytes = availableBytes
+        self.totalBytes = totalBytes
+    }
+
     /// The file system of `url` (nil when statvfs fails, e.g. the path is gone).
     public static func of(_ url: URL) -> FileSystemSpace? {
         var st = statvfs()
