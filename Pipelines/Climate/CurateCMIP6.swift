@@ -33,7 +33,8 @@ public struct CurateCMIP6: NodeKind {
     /// Writes the curated field (see `ClimateFieldObject`).
     public func run(_ context: NodeContext) throws {
         let p = context.params
-        let all = try DiscoveredDataset.all(in: try context.input("catalog"))
+        let catalog = try context.input("catalog")
+        let all = try DiscoveredDataset.all(in: catalog)
         func want(_ value: String, _ param: String) throws -> Bool {
             let v = try p.string(param)
             // A member given as a realization ("r2") matches that realization's label in any model
@@ -52,7 +53,9 @@ public struct CurateCMIP6: NodeKind {
         let levelText = try p.string("level")
         let level = levelText.isEmpty ? nil : try VerticalSelection(parsing: levelText)
         context.progress(0.1, "reading \(chosen.files.count) file(s)")
-        var (field, issues, summary) = try chosen.dataset().read(options: CFReadOptions(level: level))
+        // The catalog's paths are relative to its root (a store object's files, looked up in this cache, or a directory).
+        let root = try CatalogRoot.of(catalog)?.resolve(in: context.store)
+        var (field, issues, summary) = try chosen.dataset(root: root).read(options: CFReadOptions(level: level))
         for i in issues { context.log(i.description) }
         guard var time = field.time else { throw ClimateDataError(.malformed, "dataset \(chosen.id) has no time axis") }
 

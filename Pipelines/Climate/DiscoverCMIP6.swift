@@ -5,12 +5,15 @@ import SPFEngine
 /// `climate.discover`: walks a CMIP6 DRS tree and records the selected datasets (latest version
 /// each, files in time order) and any issues (duplicate versions, unparsable names). The tree is
 /// either a directory on disk (`root`, whose content digest is part of the key) or the files
-/// directory of an upstream node (input `tree`, e.g. `climate.generate-suite`).
+/// directory of an upstream node (input `tree`, e.g. `climate.generate-suite`). File paths are recorded
+/// relative to that root, and the root (attribute `root`) as the tree's object key or the on-disk
+/// directory, so a cache moved, copied or mounted elsewhere keeps a readable catalog (version 3; version 2
+/// recorded absolute paths into the cache).
 public struct DiscoverCMIP6: NodeKind {
     /// Kind name.
     public static let name = "climate.discover"
     /// Implementation version.
-    public static let version = 2
+    public static let version = 3
     /// Summary.
     public static let summary = "Find CMIP6 datasets in a DRS directory tree (selection by source_id, experiment, member, table, variable, grid)."
     /// Params.
@@ -30,22 +33,27 @@ public struct DiscoverCMIP6: NodeKind {
     public init() {}
 
     /// Writes attribute `datasets` (JSON list of {id, source_id, experiment, member, table, variable,
-    /// grid, version, files}) and `issues` (JSON list of strings), and int64 `file_count` [datasets].
+    /// grid, version, files}; files relative to the root), `root` (JSON ``CatalogRoot``) and `issues` (JSON
+    /// list of strings, paths relative to the root), and int64 `file_count` [datasets].
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let selection = CMIP6Selection(sourceIDs: try p.strings("source_ids"), experiments: try p.strings("experiments"),
                                        members: try p.strings("members"), tables: try p.strings("tables"),
                                        variables: try p.strings("variables"), grids: try p.strings("grids"))
         let root: String
+        let catalogRoot: CatalogRoot
         let tree = try context.optionalInput("tree")
         switch (try p.value("root"), tree) {
-        case (.string(let path), nil): root = path
+        case (.string(let path), nil):
+            root = path
+            catalogRoot = .onDisk(path)
         case (.null, let t?):
             guard let dir = t.filesDirectory else {
                 throw ClimateDataError(.notFound, "input `tree` (\(t.key)) has no files directory holding a CMIP6 tree")
             }
             let sub = try p.string("subdirectory")
             root = sub.isEmpty ? dir.path : dir.appendingPathComponent(sub).path
+            catalogRoot = .storeObject(t.key, subdirectory: sub)
         case (.null, nil): throw ClimateDataError(.invalidArgument, "climate.discover needs `root` (a directory) or an input `tree`")
         default: throw ClimateDataError(.invalidArgument, "climate.discover takes either `root` or an input `tree`, not both")
         }
@@ -53,12 +61,14 @@ public struct DiscoverCMIP6: NodeKind {
         guard !catalog.datasets.isEmpty else {
             throw ClimateDataError(.dataset, "no CMIP6 dataset under \(root) matches the selection")
         }
-        let entries = catalog.datasets.map(DiscoveredDataset.init)
+        let entries = catalog.datasets.map { DiscoveredDataset($0, root: root) }
+        let issues = catalog.issues.map { $0.description.replacingOccurrences(of: root.hasSuffix("/") ? root : root + "/", with: "") }
         let out = try context.output("out")
         try out.setAttribute("datasets", String(decoding: try ClimateFieldObject.encoder.encode(entries), as: UTF8.self))
-        try out.setAttribute("issues", String(decoding: try ClimateFieldObject.encoder.encode(catalog.issues.map(\.description)), as: UTF8.self))
+        try out.setAttribute("root", try catalogRoot.json())
+        try out.setAttribute("issues", String(decoding: try ClimateFieldObject.encoder.encode(issues), as: UTF8.self))
         try out.write("file_count", shape: [catalog.datasets.count], values: catalog.datasets.map { Int64($0.files.count) })
-        for issue in catalog.issues { context.log(issue.description) }
+        for issue in issues { context.log(issue) }
         context.log("found \(catalog.datasets.count) dataset(s), \(catalog.datasets.reduce(0) { $0 + $1.files.count }) file(s)")
     }
 }
@@ -74,17 +84,30 @@ struct DiscoveredDataset: Codable, Equatable {
     var grid: String
     var version: String
     var ignoredVersions: [String]
+    /// Paths relative to the catalog's root (absolute in catalogs of version 2).
     var files: [String]
 
-    init(_ d: CMIP6Dataset) {
+    /// A dataset found under `root`, its file paths made relative to it.
+    init(_ d: CMIP6Dataset, root: String) {
         id = d.id; sourceID = d.sourceID; experiment = d.experiment; member = d.member; table = d.table
-        variable = d.variable; grid = d.grid; version = d.version; ignoredVersions = d.ignoredVersions; files = d.files.map(\.path)
+        variable = d.variable; grid = d.grid; version = d.version; ignoredVersions = d.ignoredVersions
+        files = d.files.map { CatalogRoot.relative($0.path, to: root) }
     }
 
-    /// Back to a dataset (file names re-parsed).
-    func dataset() throws -> CMIP6Dataset {
+    /// Back to a dataset (file names re-parsed), relative paths resolved against `root` (absolute ones kept).
+    func dataset(root: URL?) throws -> CMIP6Dataset {
         var files: [CMIP6File] = []
-        for f in self.files { files.append(CMIP6File(path: f, name: try CMIP6FileName(parsing: f), version: version)) }
+        for f in self.files {
+            let path: String
+            if f.hasPrefix("/") {
+                path = f
+            } else if let root {
+                path = root.appendingPathComponent(f, isDirectory: false).path
+            } else {
+                throw ClimateDataError(.malformed, "dataset \(id): relative file path \(f) in a catalog without a root")
+            }
+            files.append(CMIP6File(path: path, name: try CMIP6FileName(parsing: f), version: version))
+        }
         return CMIP6Dataset(id: id, version: version, files: files, ignoredVersions: ignoredVersions)
     }
 

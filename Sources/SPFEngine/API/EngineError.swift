@@ -32,6 +32,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case cache
         /// A file input could not be read.
         case fileInput
+        /// A node could not write its outputs because the cache's file system is full (or over quota).
+        case diskFull
     }
 
     /// What went wrong.
@@ -63,7 +65,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case .invalidYAML, .invalidManifest, .unknownKind, .unknownParam, .missingParam, .paramType, .badInput,
              .missingReference, .cycle, .duplicateID, .usage:
             true
-        case .kindContract, .nodeFailed, .cache, .fileInput:
+        case .kindContract, .nodeFailed, .cache, .fileInput, .diskFull:
             false
         }
     }

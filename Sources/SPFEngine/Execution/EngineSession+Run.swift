@@ -92,7 +92,11 @@ extension EngineSession {
         let failedIdx = toRun.filter { results[$0]?.status == .failed }.sorted()
         let incomplete = toRun.filter { results[$0] == nil || results[$0]?.status == .skipped }
         record.state = failedIdx.isEmpty && incomplete.isEmpty ? .succeeded : .failed
-        try runs.save(record)
+        do { try runs.save(record) } catch {
+            // On a full disk the record may not fit: that must not hide the node failures reported below.
+            if record.state == .succeeded { throw error }
+            display.line("warning: \((error as? EngineError)?.message ?? "\(error)")")
+        }
         let objectKeys = record.nodes.enumerated().filter { requested.contains($0.offset) }.flatMap { $0.element.objects.values }
         try? store.recordRunObjects(RunObjects(runId: runID, objectKeys: Array(Set(objectKeys)).sorted()))
         let failures = failedIdx.map { i in

@@ -29,6 +29,7 @@ package final class NodeLog: @unchecked Sendable {
         for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
             text += "\(stamp) \(line)\n"
         }
-        handle?.write(Data(text.utf8))
+        // Never `write(_:)`: it traps when the write fails (a full file system must not kill the run).
+        try? handle?.write(contentsOf: Data(text.utf8))
     }
 }

@@ -105,8 +105,12 @@ package final class NodeRunner: Sendable {
             log.write(String(format: "finished in %.3f s; committed %@", wall, objectKeys.joined(separator: ", ")))
             return .computed
         } catch {
+            // Measured before the node's temporaries are deleted: a write that failed for lack of space says so.
+            let space = FileSystemSpace.of(store.root)
+            let writing = io.uncommittedPaths()
             io.abandonAll()
-            let message = (error as? EngineError)?.message ?? "\(error)"
+            let diskFull = DiskFullDiagnosis.error(for: error, node: node.id, cache: store.root, writing: writing, space: space)
+            let message = diskFull?.message ?? (error as? EngineError)?.message ?? "\(error)"
             log.write("FAILED: \(message)")
             return .failed(message)
         }
@@ -179,6 +183,11 @@ final class LocalNodeIO: NodeIO, @unchecked Sendable {
 
     func committed(_ name: String) {
         lock.withLock { _ = writers.removeValue(forKey: name) }
+    }
+
+    /// The temporary files of the outputs not committed yet.
+    func uncommittedPaths() -> [String] {
+        lock.withLock { writers.keys.sorted().compactMap { writers[$0]?.url.path } }
     }
 
     func abandonAll() {

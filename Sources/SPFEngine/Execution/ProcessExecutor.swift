@@ -44,6 +44,14 @@ public struct ProcessExecutor: Executor {
             let last = text.split(separator: "\n").last(where: { $0.contains("failed") || $0.contains("error") }).map(String.init)
             return .failed(last ?? "exec-node exited with status \(process.terminationStatus) (output: \(output.path))")
         }
-        return text.contains("computed by a concurrent process") ? .computedElsewhere : .computed
+        return Self.outcome(ofSucceeded: text)
+    }
+
+    /// What a successful `exec-node` did, from its status line: `ran` computed the node; `cached` (already
+    /// committed when it looked, or computed by a concurrent process while it waited on the lease) did not.
+    /// Only `ran` counts as computed, so run records count each node once across concurrent runs.
+    static func outcome(ofSucceeded output: String) -> NodeOutcome {
+        let status = output.split(separator: "\n").last { $0.hasPrefix("ran ") || $0.hasPrefix("cached ") }
+        return status?.hasPrefix("cached ") == true ? .computedElsewhere : .computed
     }
 }

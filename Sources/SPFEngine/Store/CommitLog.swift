@@ -54,16 +54,21 @@ package final class CommitLog: @unchecked Sendable {
         guard flock(fd, LOCK_EX) == 0 else { throw StoreError(.io, "cannot lock commit log", path: url.path) }
         defer { flock(fd, LOCK_UN) }
         var st = stat()
-        let fresh = fstat(fd, &st) == 0 && st.st_size == 0
+        let sized = fstat(fd, &st) == 0
+        let fresh = sized && st.st_size == 0
         if !fresh, st.st_size > 0 {
             var last: UInt8 = 0
             if pread(fd, &last, 1, off_t(st.st_size - 1)) == 1, last != 0x0A { line.insert(0x0A, at: 0) }
         }
         let written = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == line.count else {
-            throw StoreError(.io, "short write to commit log: \(String(cString: strerror(errno)))", path: url.path)
+            // A full file system takes part of a line: cut it off so the log ends where it did (we hold the lock).
+            if written < 0 { throw FileTree.systemError("cannot append to the commit log", path: url.path) }
+            if sized { _ = ftruncate(fd, off_t(st.st_size)) }
+            // A regular file takes part of a write only when its file system is full.
+            throw StoreError(.noSpace, "short write to the commit log (\(written) of \(line.count) bytes): no space left on device", path: url.path)
         }
-        guard fsync(fd) == 0 else { throw StoreError(.io, "fsync of commit log failed", path: url.path) }
+        guard fsync(fd) == 0 else { throw FileTree.systemError("fsync of the commit log failed", path: url.path) }
         if fresh { try FileTree.fsync(path: url.deletingLastPathComponent().path) }  // the new directory entry
         lock.withLock { refreshLocked() }
     }

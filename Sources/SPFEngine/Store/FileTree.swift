@@ -10,7 +10,7 @@ package enum FileTree {
         let fd = open(path, O_RDONLY)
         if fd < 0 { throw StoreError(.io, "cannot open for fsync: \(String(cString: strerror(errno)))", path: path) }
         defer { close(fd) }
-        if Glibc.fsync(fd) != 0 { throw StoreError(.io, "fsync failed: \(String(cString: strerror(errno)))", path: path) }
+        if Glibc.fsync(fd) != 0 { throw systemError("fsync failed", path: path) }
     }
 
     /// fsyncs every regular file and directory under `directory`, then the directory itself.
@@ -26,15 +26,24 @@ package enum FileTree {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw StoreError(.io, "cannot create directory: \(error.localizedDescription)", path: url.path)
+            let code = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? (error as NSError).code
+            throw StoreError(FileSystemSpace.isOutOfSpace(errno: Int32(truncatingIfNeeded: code)) ? .noSpace : .io,
+                             "cannot create directory: \(error.localizedDescription)", path: url.path)
         }
     }
 
     /// rename(2), replacing the target.
     package static func rename(_ from: URL, to: URL) throws {
         if Glibc.rename(from.path, to.path) != 0 {
-            throw StoreError(.io, "rename to \(to.path) failed: \(String(cString: strerror(errno)))", path: from.path)
+            throw systemError("rename to \(to.path) failed", path: from.path)
         }
+    }
+
+    /// The error for a failed system call (reads `errno`): `.noSpace` for ENOSPC and EDQUOT, else `.io`.
+    package static func systemError(_ what: String, path: String) -> StoreError {
+        let code = errno
+        return StoreError(FileSystemSpace.isOutOfSpace(errno: code) ? .noSpace : .io,
+                          "\(what): \(String(cString: strerror(code)))", path: path)
     }
 
     /// Removes a file or directory tree if it exists.

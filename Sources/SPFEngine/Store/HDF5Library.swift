@@ -24,12 +24,21 @@ package enum HDF5Library {
         return fapl
     }
 
-    /// Throws a `.hdf5` error when `status` is negative.
+    /// Throws a `.hdf5` error when `status` is negative, or `.noSpace` when HDF5's error stack says the
+    /// write failed because the file system is full (ENOSPC) or over quota (EDQUOT).
     @discardableResult
     package static func check<T: BinaryInteger>(_ status: T, _ what: @autoclosure () -> String,
                                                 path: String? = nil) throws -> T {
-        if status < 0 { throw StoreError(.hdf5, what(), path: path) }
+        if status < 0 { throw failure(what(), path: path) }
         return status
+    }
+
+    /// The error for a failed HDF5 call (call right after it: the next API call clears the error stack).
+    package static func failure(_ what: String, path: String?) -> StoreError {
+        if HDF5ErrorStack.descriptions().contains(where: FileSystemSpace.mentionsOutOfSpace) {
+            return StoreError(.noSpace, "\(what): no space left on device", path: path)
+        }
+        return StoreError(.hdf5, what, path: path)
     }
 }
 

@@ -80,10 +80,11 @@ public final class ObjectStore: Sendable {
     @discardableResult
     public func commit(_ writer: ObjectWriter, key: String, output: String = "out",
                        info: CommitInfo = CommitInfo()) throws -> CommitRecord {
+        let target = objectURL(key), targetFiles = filesURL(key)
+        var renamed = false
         do {
             let digests = try writer.close()
             try FileTree.fsync(path: writer.url.path)
-            let target = objectURL(key), targetFiles = filesURL(key)
             try FileTree.makeDirectory(target.deletingLastPathComponent())
             FileTree.remove(targetFiles)
             if digests.files != nil {
@@ -93,6 +94,7 @@ public final class ObjectStore: Sendable {
                 FileTree.remove(writer.filesDirectory)
             }
             try FileTree.rename(writer.url, to: target)
+            renamed = true
             try FileTree.fsync(path: target.deletingLastPathComponent().path)
             try FileTree.fsync(path: tmpDirectory.path)
             let stamp = FileStamp.current(file: target, filesDirectory: targetFiles)
@@ -104,6 +106,12 @@ public final class ObjectStore: Sendable {
             return record
         } catch {
             writer.abandon()
+            // Renamed but never recorded (e.g. the commit log's file system is full): nothing may read it, so
+            // it goes now instead of waiting for the orphan sweep (the node's lease keeps others off this key).
+            if renamed && log.record(for: key) == nil {
+                FileTree.remove(target)
+                FileTree.remove(targetFiles)
+            }
             throw error
         }
     }

@@ -102,8 +102,9 @@ public final class ObjectWriter: @unchecked Sendable {
         }
         let dataset = H5Dcreate2(file, name, T.elementType.nativeType, space, hdf5Default, dcpl, hdf5Default)
         if dataset < 0 {
+            let failure = HDF5Library.failure("cannot create dataset \(name)", path: url.path)
             lock.withLock { _ = openDatasets.remove(name) }
-            throw StoreError(.hdf5, "cannot create dataset \(name)", path: url.path)
+            throw failure
         }
         return StreamingDatasetWriter(owner: self, dataset: dataset, name: name, shape: shape, chunkRows: rows, options: options)
     }
@@ -194,8 +195,9 @@ public final class ObjectWriter: @unchecked Sendable {
         defer { H5Sclose(space) }
         let dataset = H5Dcreate2(file, name, T.elementType.nativeType, space, hdf5Default, hdf5Default, hdf5Default)
         guard dataset >= 0 else {
+            let failure = HDF5Library.failure("cannot create dataset \(name)", path: url.path)
             lock.withLock { _ = openDatasets.remove(name) }
-            throw StoreError(.hdf5, "cannot create dataset \(name)", path: url.path)
+            throw failure
         }
         defer { H5Dclose(dataset) }
         if values.count > 0 {

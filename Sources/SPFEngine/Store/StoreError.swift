@@ -10,6 +10,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case codec
         /// A file-system operation failed.
         case io
+        /// A write failed because the file system is full (ENOSPC) or the quota is used up (EDQUOT).
+        case noSpace
         /// A caller passed a shape, dtype, name or value count that does not fit.
         case invalidArgument
         /// A dataset, attribute or object does not exist.
