@@ -5,10 +5,10 @@ SHELL := /bin/bash
 
 APT_PACKAGES := libnetcdf-dev libhdf5-dev libopenblas-dev libzstd-dev libssl-dev pkg-config \
                 netcdf-bin hdf5-tools
-APT_TEST_PACKAGES := cdo
+APT_TEST_PACKAGES := cdo libudunits2-0
 APT_TEST_PACKAGES += slurmctld slurmd slurm-client munge
 PYTHON ?= python3
-PIP_TEST_PACKAGES := numpy h5py hdf5plugin netCDF4 cftime xarray properscoring
+PIP_TEST_PACKAGES := numpy h5py hdf5plugin netCDF4 cftime xarray properscoring cfchecker intake-esm
 SWIFT_BUILD_FLAGS := -c release
 export SPFFLOW_NATIVE ?= 1
 MANIFEST ?= Manifests/climatesuite.yaml
