@@ -10,9 +10,9 @@ import SPFEngine
 /// yearly products go into `Ayr` (frequency `yr`) and decadal ones into `Adec` (frequency `dec`),
 /// with CMIP6's frequency names. The DRS and the file names carry the table, as CMIP6's do; AIMIP's
 /// frequency is in the `frequency` attribute and the catalogue's `frequency` column.
-enum CMIPVariableTable {
+public enum CMIPVariableTable {
     /// Table and frequency of a product timescale (`monthly`, `yearly`, `decadal`).
-    static func table(timescale: String, node: String) throws -> (table: String, frequency: String) {
+    public static func table(timescale: String, node: String) throws -> (table: String, frequency: String) {
         switch timescale {
         case "monthly": return ("Amon", "mon")
         case "yearly": return ("Ayr", "yr")
@@ -22,7 +22,7 @@ enum CMIPVariableTable {
     }
 
     /// The first and last date of a product as CMIP6 file names write them: `YYYYMM` for months, `YYYY` otherwise.
-    static func timeRange(timescale: String, startYear: Int, years: Int) -> (start: String, end: String) {
+    public static func timeRange(timescale: String, startYear: Int, years: Int) -> (start: String, end: String) {
         let last = startYear + max(years, 1) - 1
         if timescale == "monthly" { return (String(format: "%04d01", startYear), String(format: "%04d12", last)) }
         return (String(format: "%04d", startYear), String(format: "%04d", last))
@@ -30,7 +30,7 @@ enum CMIPVariableTable {
 
     /// CMIP6 metadata of a published variable: standard name, units, cell_methods and cell_measures as in
     /// CMIP6's Amon table, and for tas the 2 m height scalar coordinate.
-    static func variable(_ name: String, node: String) throws -> (spec: CFVariableSpec, scalars: [CFScalarCoordinate]) {
+    public static func variable(_ name: String, node: String) throws -> (spec: CFVariableSpec, scalars: [CFScalarCoordinate]) {
         let measures: [(name: String, value: CFAttribute)] = [("cell_measures", .text("area: areacella"))]
         switch name {
         case "tas":
@@ -49,15 +49,15 @@ enum CMIPVariableTable {
     }
 
     /// `areacella`, as CMIP6's fx table has it.
-    static let areacella = CFVariableSpec(name: "areacella", standardName: "cell_area", longName: "Grid-Cell Area for Atmospheric Grid Variables",
+    public static let areacella = CFVariableSpec(name: "areacella", standardName: "cell_area", longName: "Grid-Cell Area for Atmospheric Grid Variables",
                                           units: "m2", cellMethods: "area: sum")
 
     /// The Earth radius of the cell areas (m), CMIP6's and CDO's.
-    static let earthRadius = 6_371_000.0
+    public static let earthRadius = 6_371_000.0
 
     /// CMIP6's nominal_resolution class of a grid, from the square root of its mean cell area (the CMIP6
     /// guidance's bins: 0.72, 1.6, 3.6, 7.2, 16, 36, 72, 160, 360, 720, 1600, 3600, 7200 km).
-    static func nominalResolution(_ grid: ClimateData.LatLonGrid) -> String {
+    public static func nominalResolution(_ grid: ClimateData.LatLonGrid) -> String {
         let area = grid.cellAreas.reduce(0, +) / Double(max(grid.size, 1))
         let km = area.squareRoot() * earthRadius / 1000
         let bins: [(Double, String)] = [(0.72, "0.5 km"), (1.6, "1 km"), (3.6, "2.5 km"), (7.2, "5 km"), (16, "10 km"), (36, "25 km"),
