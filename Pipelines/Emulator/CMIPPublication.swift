@@ -42,6 +42,18 @@ struct CMIPPublication {
     /// `r<k+1>i1p1f1` of sampler member k.
     static func variantLabel(member k: Int) -> String { "r\(k + 1)i1p1f1" }
 
+    /// The paths (relative to the archive root) of the product's data files, one per variable and member.
+    func dataPaths(_ p: Product) throws -> [String] {
+        let (table, _) = try CMIPVariableTable.table(timescale: p.timescale, node: node)
+        let range = CMIPVariableTable.timeRange(timescale: p.timescale, startYear: p.startYear, years: p.years)
+        return try p.variables.flatMap { variable in
+            try p.memberIDs.map { k in
+                try reference(activity: settings.activity(of: p.scenario), sourceID: "\(Self.emulatorTag(p.model))-\(p.sourceID)",
+                              experiment: p.scenario, member: Self.variantLabel(member: k), table: table, variable: variable, timeRange: range).path
+            }
+        }
+    }
+
     /// Writes the product's files under `root` (the archive root, holding `CMIP6/…`); returns them as catalogue assets.
     func write(_ p: Product, root: URL) throws -> [IntakeCatalog.Asset] {
         let tag = Self.emulatorTag(p.model)

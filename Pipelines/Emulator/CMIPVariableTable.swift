@@ -37,7 +37,7 @@ public enum CMIPVariableTable {
             return (CFVariableSpec(name: "tas", standardName: "air_temperature", longName: "Near-Surface Air Temperature", units: "K",
                                    cellMethods: "area: time: mean",
                                    extraAttributes: measures + [("comment", .text("near-surface (usually, 2 meter) air temperature; emulated"))]),
-                    [CFScalarCoordinate(name: "height", value: 2, units: "m", standardName: "height", positive: "up")])
+                    [height])
         case "pr":
             return (CFVariableSpec(name: "pr", standardName: "precipitation_flux", longName: "Precipitation", units: "kg m-2 s-1",
                                    cellMethods: "area: time: mean",
@@ -46,6 +46,14 @@ public enum CMIPVariableTable {
         default:
             throw EngineError(.nodeFailed, "param 'layout': cmip: no CMIP6 metadata for variable '\(name)' (tas, pr)", node: node)
         }
+    }
+
+    /// tas's scalar coordinate as CMIP6 writes it: `height` = 2 m, axis Z, positive up.
+    static var height: CFScalarCoordinate {
+        var h = CFScalarCoordinate(name: "height", value: 2, units: "m", standardName: "height", positive: "up")
+        h.longName = "height"
+        h.axis = "Z"
+        return h
     }
 
     /// `areacella`, as CMIP6's fx table has it.

@@ -107,6 +107,7 @@ public struct ExportEnsemble: NodeKind {
         let out = try context.output()
         var written: [[String: String]] = []
         var assets: [IntakeCatalog.Asset] = []
+        var publishedPaths: Set<String> = []
         for object in try context.inputList("products") {
             guard let source = object.attribute("source_id"), let scenario = object.attribute("scenario"),
                   let timescale = object.attribute("timescale"), let start = object.attribute("start_year").flatMap(Int.init),
@@ -139,7 +140,14 @@ public struct ExportEnsemble: NodeKind {
                 let product = CMIPPublication.Product(object: object, sourceID: source, scenario: scenario, timescale: timescale,
                                                       model: modelName, startYear: start, years: years, variables: variables,
                                                       memberIDs: ids, antithetic: object.attribute("antithetic") == "true", grid: grid, time: time)
+                // Two products of the same emulator, ESM, scenario and timescale would write the same files: refuse rather
+                // than let the second overwrite the first (the fx file of an ESM and scenario is shared by its timescales).
+                for path in try cmip.dataPaths(product) where publishedPaths.contains(path) {
+                    throw EngineError(.nodeFailed, "input 'products': \(object.key) would write \(path) again (two products of the same "
+                                      + "emulator, ESM, scenario and timescale)", node: context.nodeID)
+                }
                 for asset in try cmip.write(product, root: out.filesDirectory) where !assets.contains(where: { $0.path == asset.path }) {
+                    publishedPaths.insert(asset.path)
                     assets.append(asset)
                     written.append(["file": asset.path, "source_id": source, "scenario": scenario, "timescale": timescale,
                                     "variables": asset.facets["variable_id"] ?? "", "members": String(members), "model": modelName,

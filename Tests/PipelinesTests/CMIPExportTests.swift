@@ -145,7 +145,7 @@ import Testing
         let tasFile = cmipRoot.appendingPathComponent(expected.first { $0.contains("tas_Amon_SPF-CESM2_ssp245_r3i1p1f1") } ?? "")
         let header = try SmokeManifestTests.run("/usr/bin/ncdump", ["-hs", tasFile.path])
         #expect(header.status == 0, "\(header.output)")
-        for line in ["float tas(time, lat, lon) ;", "tas:standard_name = \"air_temperature\" ;", "tas:units = \"K\" ;",
+        for line in ["float tas(time, lat, lon) ;", "height:axis = \"Z\" ;", "height:long_name = \"height\" ;", "tas:standard_name = \"air_temperature\" ;", "tas:units = \"K\" ;",
                      "tas:cell_methods = \"area: time: mean\" ;", "tas:cell_measures = \"area: areacella\" ;", "tas:_ChunkSizes = 1, 8, 16 ;",
                      "tas:_DeflateLevel = 4 ;", "tas:_Shuffle = \"true\" ;", ":variant_label = \"r3i1p1f1\" ;", ":realization_index = 3 ;",
                      ":antithetic_partner = \"r4i1p1f1\" ;", ":table_id = \"Amon\" ;", ":frequency = \"mon\" ;", ":grid_label = \"gr\" ;",
@@ -288,5 +288,13 @@ import Testing
         let bad = try SmokeManifestTests.run(SmokeManifestTests.binary(), ["run", badFacet.path, "--cache", cache.path, "--progress", "none"])
         #expect(bad.status != 0 && bad.output.contains("export-cmip") && bad.output.contains("param 'institution_id'")
                 && bad.output.contains("my_lab"), "\(bad.output.suffix(2000))")
+        // Two products that would write the same files are refused instead of the second overwriting the first.
+        let twice = dir.appendingPathComponent("twice.yaml")
+        try Self.manifest(publish: publish).replacingOccurrences(of: #"["merge-monthly-${esm}", "merge-yearly-${esm}"]"#,
+                                                                 with: #"["merge-monthly-${esm}", "merge-monthly-${esm}"]"#)
+            .write(to: twice, atomically: true, encoding: .utf8)
+        let duplicate = try SmokeManifestTests.run(SmokeManifestTests.binary(), ["run", twice.path, "--cache", cache.path, "--progress", "none"])
+        #expect(duplicate.status != 0 && duplicate.output.contains("export-cmip") && duplicate.output.contains("input 'products'")
+                && duplicate.output.contains("tas_Amon_SPF-CESM2_ssp245_r1i1p1f1_gr_209101-209112.nc again"), "\(duplicate.output.suffix(2000))")
     }
 }
