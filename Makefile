@@ -5,10 +5,10 @@ SHELL := /bin/bash
 
 APT_PACKAGES := libnetcdf-dev libhdf5-dev libopenblas-dev libzstd-dev libssl-dev pkg-config \
                 netcdf-bin hdf5-tools
-APT_TEST_PACKAGES := cdo
+APT_TEST_PACKAGES := cdo libudunits2-0
 APT_TEST_PACKAGES += slurmctld slurmd slurm-client munge
 PYTHON ?= python3
-PIP_TEST_PACKAGES := numpy h5py hdf5plugin netCDF4 cftime xarray properscoring
+PIP_TEST_PACKAGES := numpy h5py hdf5plugin netCDF4 cftime xarray properscoring cfchecker intake-esm
 SWIFT_BUILD_FLAGS := -c release
 # Release code targets the portable x86-64-v3 baseline (Package.swift); SPFFLOW_CPU=native opts in to the
 # build machine's own instruction set, in its own build folder (make bench measures it beside the portable one).

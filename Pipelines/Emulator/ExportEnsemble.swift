@@ -12,23 +12,32 @@ import SPFEngine
 /// With `publish_dir` set, files are also published there atomically (written beside, then renamed)
 /// under `<publish_dir>/<run label>/` with a `latest` symbolic link switched by rename, and a JSON
 /// summary `summary.json` a monitoring system can read.
+///
+/// `layout: cmip` writes what CMIP6 archives and AIMIP ask for instead (`CMIPPublication`): one file per
+/// variable and member in CMIP6's DRS directories and file names, CMOR-style attributes, an
+/// `areacella` fx file, and an intake-esm catalogue (`catalog.json`, `catalog.csv`; `IntakeCatalog`)
+/// beside the `CMIP6/` tree, in the cache (paths relative to it) and in every publication (absolute paths).
 public struct ExportEnsemble: NodeKind {
     /// Kind name.
     public static let name = "spf.export"
-    /// Implementation version (3: member labels and `ensemble_design` say which members are antithetic pairs).
-    public static let version = 3
+    /// Implementation version (3: member labels and `ensemble_design` say which members are antithetic pairs;
+    /// 4: `layout: cmip` and its params).
+    public static let version = 4
     /// Summary.
-    public static let summary = "Export emulated ensembles as CF-1.8 netCDF (member, time, lat, lon), optionally publishing them."
+    public static let summary = "Export emulated ensembles as CF-1.8 netCDF (member, time, lat, lon) or in CMIP6's layout, optionally publishing them."
     /// Params.
     public static let params = [
         ParamSpec("calendars", .object, default: .object([:]), doc: "source_id → CF calendar of its output (default noleap)"),
         ParamSpec("deflate", .int, default: 4, doc: "deflate level (shuffle always on)"),
         ParamSpec("layout", .string, default: "member-first",
-                  doc: "dimension order: member-first (member, time, lat, lon), as xarray users expect; time-first "
-                      + "(time, member, lat, lon), which CDO also reads (it needs time first and takes member as a z-axis)"),
+                  doc: "member-first: one file per ESM, scenario and timescale, (member, time, lat, lon), as xarray users expect; "
+                      + "time-first: the same as (time, member, lat, lon), which CDO also reads (it needs time first and takes "
+                      + "member as a z-axis); cmip: CMIP6's DRS, one file per variable and member (r<k+1>i1p1f1 for sampler member k), "
+                      + "table Amon/Ayr/Adec for monthly/yearly/decadal, source_id <EMULATOR>-<ESM>, grid_label and version from "
+                      + "the params below, CMOR-style attributes, an areacella fx file and an intake-esm catalogue"),
         ParamSpec("publish_dir", .string, default: "", key: false, doc: "publish directory (empty: keep the files in the cache only)"),
         ParamSpec("label", .string, default: "", key: false, doc: "label of this publication (default: `<node id>-<UTC time>`)"),
-    ]
+    ] + CMIPPublicationSettings.params
     /// Inputs.
     public static let inputs = [InputSpec("products", list: true, doc: "spf.merge or spf.sample-baseline outputs")]
     /// Makes the kind.
@@ -67,22 +76,38 @@ public struct ExportEnsemble: NodeKind {
         }
     }
 
+    /// The `layout` param: one ensemble file per product with the member dimension first or second, or CMIP's layout.
+    enum Layout: Equatable {
+        case ensemble(CFFileSpec.MemberLayout)
+        case cmip
+    }
+
     /// The `layout` param.
-    static func memberLayout(_ name: String, node: String) throws -> CFFileSpec.MemberLayout {
+    static func layout(_ name: String, node: String) throws -> Layout {
         switch name {
-        case "member-first": return .memberFirst
-        case "time-first": return .timeFirst
-        default: throw EngineError(.nodeFailed, "param 'layout': '\(name)' is neither member-first nor time-first", node: node)
+        case "member-first": return .ensemble(.memberFirst)
+        case "time-first": return .ensemble(.timeFirst)
+        case "cmip": return .cmip
+        default: throw EngineError(.nodeFailed, "param 'layout': '\(name)' is not member-first, time-first or cmip", node: node)
         }
     }
 
     /// Writes the files (and publishes them).
     public func run(_ context: NodeContext) throws {
         let started = Date()
-        let layout = try Self.memberLayout(try context.params.string("layout"), node: context.nodeID)
+        let layout = try Self.layout(try context.params.string("layout"), node: context.nodeID)
+        var cmip: CMIPPublication?
+        if layout == .cmip {
+            let iso = ISO8601DateFormatter()
+            iso.formatOptions = [.withInternetDateTime]
+            cmip = CMIPPublication(settings: try CMIPPublicationSettings.from(context.params, node: context.nodeID, now: started),
+                                   node: context.nodeID, creationDate: iso.string(from: started))
+        }
         let calendars = try context.params.value("calendars")
         let out = try context.output()
         var written: [[String: String]] = []
+        var assets: [IntakeCatalog.Asset] = []
+        var publishedPaths: Set<String> = []
         for object in try context.inputList("products") {
             guard let source = object.attribute("source_id"), let scenario = object.attribute("scenario"),
                   let timescale = object.attribute("timescale"), let start = object.attribute("start_year").flatMap(Int.init),
@@ -110,6 +135,28 @@ public struct ExportEnsemble: NodeKind {
                 }
                 members = shape[0]
             }
+            if let cmip {
+                let ids = try EnsembleProduct.memberIDs(object, members: members, node: context.nodeID)
+                let product = CMIPPublication.Product(object: object, sourceID: source, scenario: scenario, timescale: timescale,
+                                                      model: modelName, startYear: start, years: years, variables: variables,
+                                                      memberIDs: ids, antithetic: object.attribute("antithetic") == "true", grid: grid, time: time)
+                // Two products of the same emulator, ESM, scenario and timescale would write the same files: refuse rather
+                // than let the second overwrite the first (the fx file of an ESM and scenario is shared by its timescales).
+                for path in try cmip.dataPaths(product) where publishedPaths.contains(path) {
+                    throw EngineError(.nodeFailed, "input 'products': \(object.key) would write \(path) again (two products of the same "
+                                      + "emulator, ESM, scenario and timescale)", node: context.nodeID)
+                }
+                for asset in try cmip.write(product, root: out.filesDirectory) where !assets.contains(where: { $0.path == asset.path }) {
+                    publishedPaths.insert(asset.path)
+                    assets.append(asset)
+                    written.append(["file": asset.path, "source_id": source, "scenario": scenario, "timescale": timescale,
+                                    "variables": asset.facets["variable_id"] ?? "", "members": String(members), "model": modelName,
+                                    "sampling_seconds": object.attribute("sampling_seconds") ?? "",
+                                    "seconds_per_trajectory": object.attribute("seconds_per_trajectory") ?? ""])
+                }
+                continue
+            }
+            guard case .ensemble(let memberLayout) = layout else { continue }
             let antitheticIDs = try EnsembleProduct.antitheticMemberIDs(object, members: members, node: context.nodeID)
             let memberLabels = (antitheticIDs ?? Array(0..<members)).map { "m\($0)" }
             var design: [(name: String, value: CFAttribute)] = []
@@ -128,7 +175,7 @@ public struct ExportEnsemble: NodeKind {
                                    ("emulator", .text(modelName)), ("frequency", .text(timescale))] + design,
                 provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
                                          cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
-                deflateLevel: try context.params.int("deflate"), memberLayout: layout)
+                deflateLevel: try context.params.int("deflate"), memberLayout: memberLayout)
             spec.additionalVariables = variables.dropFirst().map { Self.variableSpec($0, timescale: timescale) }
             // Member by member: memory holds one member's [time, lat, lon] of one variable, whatever the ensemble size.
             let writer = try CFWriter(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec)
@@ -144,6 +191,13 @@ public struct ExportEnsemble: NodeKind {
                             "seconds_per_trajectory": object.attribute("seconds_per_trajectory") ?? ""])
         }
         try out.setAttribute("files", try EmulatorObjects.json(written))
+        var catalog: IntakeCatalog?
+        if cmip != nil {
+            catalog = IntakeCatalog(id: "spfflow-\(context.nodeID)",
+                                    description: "Emulated ensembles exported by spfflow node \(context.nodeID) in the CMIP6 layout", assets: assets)
+            // In the cache, paths are relative to the catalogue's directory (open it from there); a publication names them absolutely.
+            try catalog?.write(to: out.filesDirectory, pathPrefix: "")
+        }
         let publish = try context.params.string("publish_dir")
         if !publish.isEmpty {
             var label = try context.params.string("label")
@@ -154,62 +208,11 @@ public struct ExportEnsemble: NodeKind {
                 stamp.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
                 label = "\(context.nodeID)-\(stamp.string(from: started))"
             }
+            catalog?.id = "spfflow-\(label)"
             try Publisher(directory: URL(fileURLWithPath: publish)).publish(
-                files: written.compactMap { $0["file"] }.map { out.filesDirectory.appendingPathComponent($0) },
-                label: label, summary: written, exportSeconds: Date().timeIntervalSince(started))
+                files: written.compactMap { $0["file"] }.map { (out.filesDirectory.appendingPathComponent($0), $0) },
+                label: label, summary: written, exportSeconds: Date().timeIntervalSince(started), catalog: catalog)
             context.log("published \(written.count) files to \(publish)")
         }
-    }
-}
-
-/// Publishes files into a directory a monitoring system and users read: `<dir>/<label>/` is filled
-/// under a temporary name and renamed into place, then `latest` is switched by renaming a new link
-/// over it, so readers never see a half-written publication.
-struct Publisher {
-    var directory: URL
-
-    /// The monitoring summary: per scenario (and ESM, timescale) its members, files and sampling
-    /// times, and the run's timings.
-    static func summary(label: String, files: [[String: String]], exportSeconds: Double) -> [String: Any] {
-        var groups: [String: [[String: String]]] = [:]
-        for f in files { groups["\(f["scenario"] ?? "")|\(f["source_id"] ?? "")|\(f["timescale"] ?? "")|\(f["model"] ?? "")", default: []].append(f) }
-        var scenarios: [[String: Any]] = []
-        var sampling = 0.0
-        for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
-            guard let first = group.first else { continue }
-            let seconds = Double(first["sampling_seconds"] ?? "") ?? 0
-            sampling += seconds
-            scenarios.append(["scenario": first["scenario"] ?? "", "source_id": first["source_id"] ?? "",
-                              "timescale": first["timescale"] ?? "", "model": first["model"] ?? "",
-                              "members": Int(first["members"] ?? "") ?? 0, "files": group.compactMap { $0["file"] },
-                              "sampling_seconds": seconds,
-                              "seconds_per_trajectory": Double(first["seconds_per_trajectory"] ?? "") ?? 0])
-        }
-        return ["label": label, "files": files, "scenarios": scenarios,
-                "timings": ["sampling_seconds": sampling, "export_seconds": exportSeconds],
-                "published": ISO8601DateFormatter().string(from: Date())]
-    }
-
-    func publish(files: [URL], label: String, summary: [[String: String]], exportSeconds: Double = 0) throws {
-        let fm = FileManager.default
-        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        let final = directory.appendingPathComponent(label)
-        let staging = directory.appendingPathComponent(".\(label).tmp-\(getpid())")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        for f in files { try fm.copyItem(at: f, to: staging.appendingPathComponent(f.lastPathComponent)) }
-        let json = try JSONSerialization.data(withJSONObject: Self.summary(label: label, files: summary, exportSeconds: exportSeconds),
-                                              options: [.sortedKeys, .prettyPrinted])
-        try json.write(to: staging.appendingPathComponent("summary.json"))
-        if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
-        try fm.moveItem(at: staging, to: final)
-        let link = directory.appendingPathComponent(".latest.tmp-\(getpid())")
-        try? fm.removeItem(at: link)
-        try fm.createSymbolicLink(atPath: link.path, withDestinationPath: label)
-        guard rename(link.path, directory.appendingPathComponent("latest").path) == 0 else {
-            throw EngineError(.nodeFailed, "could not switch \(directory.path)/latest: \(String(cString: strerror(errno)))")
-        }
-        try json.write(to: directory.appendingPathComponent("summary.json.tmp"))
-        _ = rename(directory.appendingPathComponent("summary.json.tmp").path, directory.appendingPathComponent("summary.json").path)
     }
 }

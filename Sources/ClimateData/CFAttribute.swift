@@ -1,3 +1,5 @@
+import CNetCDF
+
 /// The value of a netCDF attribute: text, or numbers (converted to Double; the original type is kept).
 public enum CFAttribute: Sendable, Hashable, CustomStringConvertible {
     /// A text (NC_CHAR) or string (NC_STRING) attribute.
@@ -21,4 +23,9 @@ public enum CFAttribute: Sendable, Hashable, CustomStringConvertible {
         case .numbers(let v, _): return v.map { "\($0)" }.joined(separator: ", ")
         }
     }
+}
+
+extension CFAttribute {
+    /// A single NC_INT attribute (CMOR's `realization_index` and the like).
+    public static func integer(_ value: Int) -> CFAttribute { .numbers([Double(value)], type: NC_INT) }
 }

@@ -33,6 +33,10 @@ public struct CFScalarCoordinate: Sendable {
     public var standardName: String?
     /// `positive` attribute (`up`/`down`), if any.
     public var positive: String?
+    /// Long name, if any (CMIP6 writes `height` for tas's 2 m).
+    public var longName: String? = nil
+    /// `axis` attribute (`Z`), if any.
+    public var axis: String? = nil
 
     /// Creates a scalar coordinate.
     public init(name: String, value: Double, units: String, standardName: String? = nil, positive: String? = nil) {

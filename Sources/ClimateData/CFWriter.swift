@@ -150,6 +150,8 @@ public final class CFWriter {
                 try putText(id, "units", c.units, c.name)
                 if let sn = c.standardName { try putText(id, "standard_name", sn, c.name) }
                 if let p = c.positive { try putText(id, "positive", p, c.name) }
+                if let ln = c.longName { try putText(id, "long_name", ln, c.name) }
+                if let a = c.axis { try putText(id, "axis", a, c.name) }
                 scalarIds.append(id)
             }
 

@@ -5,7 +5,8 @@ import Testing
 
 /// Manifests/nightly-ensemble.yaml against a tiny model: smoke.yaml's train-spf output exported with
 /// `spfflow model export`, loaded by `spf.load-model`, sampled for three scenarios in member blocks,
-/// merged, exported and published. Runs the real binary (SPFFLOW_BIN, else .build/release/spfflow).
+/// merged, exported in the CMIP layout and published with an intake-esm catalogue. Runs the real binary (SPFFLOW_BIN,
+/// else .build/release/spfflow).
 @Suite(.serialized) struct NightlyManifestTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -58,7 +59,7 @@ import Testing
         return text
     }
 
-    @Test func nightlyManifestPublishesOneFilePerScenarioAndRerunsFromCache() throws {
+    @Test func nightlyManifestPublishesTheCMIPLayoutAndRerunsFromCache() throws {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("spfflow-nightly-\(UUID().uuidString)")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -74,17 +75,31 @@ import Testing
         let (status, log) = try Self.spfflow(["run", manifest.path, "--cache", cache.path, "--progress", "none"], environment: env)
         try #require(status == 0, "\(log)")
 
-        // The publication: one directory, `latest` pointing at it, one file per scenario (tas and pr inside).
+        // The publication: one directory, `latest` pointing at it, in the CMIP layout: one file per scenario, variable and
+        // member (r1..r4 from the two blocks), an areacella fx file per scenario, the intake-esm catalogue and summary.json.
         let latest = publish.appendingPathComponent("latest")
         let target = try fm.destinationOfSymbolicLink(atPath: latest.path)
         let published = try fm.contentsOfDirectory(atPath: publish.path).filter { !$0.hasPrefix(".") && $0 != "latest" && $0 != "summary.json" }
         #expect(published == [target])
-        let files = try fm.contentsOfDirectory(atPath: latest.path).sorted()
+        #expect(try fm.contentsOfDirectory(atPath: latest.path).sorted() == ["CMIP6", "catalog.csv", "catalog.json", "summary.json"])
+        let files = CMIPExportTests.relativeFiles(latest.resolvingSymlinksInPath(), suffix: ".nc")
+        // The version is the export's date: one vYYYYMMDD for every file.
+        let versions = Set(files.map { $0.split(separator: "/").map(String.init) }.filter { $0.count == 11 }.map { $0[9] })
+        #expect(versions.count == 1 && versions.allSatisfy { $0.count == 9 && $0.hasPrefix("v") && $0.dropFirst().allSatisfy(\.isNumber) },
+                "\(versions)")
+        let version = versions.first ?? "v?"
         var expected: [String] = []
         for scenario in ["ssp126", "ssp245", "ssp585"] {
-            expected.append("SPF-CESM2_\(scenario)_r16x8_monthly.nc")
+            let base = "CMIP6/ScenarioMIP/spfflow/SPF-CESM2/\(scenario)"
+            for member in 1...4 {
+                for variable in ["tas", "pr"] {
+                    expected.append("\(base)/r\(member)i1p1f1/Amon/\(variable)/gr/\(version)/"
+                                    + "\(variable)_Amon_SPF-CESM2_\(scenario)_r\(member)i1p1f1_gr_208501-208512.nc")
+                }
+            }
+            expected.append("\(base)/r1i1p1f1/fx/areacella/gr/\(version)/areacella_fx_SPF-CESM2_\(scenario)_r1i1p1f1_gr.nc")
         }
-        #expect(files == (expected + ["summary.json"]).sorted())
+        #expect(files == expected.sorted(), "\(files)")
 
         // The monitoring summary: per scenario its members, files and timings.
         let data = try Data(contentsOf: latest.appendingPathComponent("summary.json"))
@@ -94,7 +109,7 @@ import Testing
         #expect(scenarios.compactMap { $0["scenario"] as? String }.sorted() == ["ssp126", "ssp245", "ssp585"])
         for s in scenarios {
             #expect(s["members"] as? Int == 4)
-            #expect((s["files"] as? [String])?.count == 1)
+            #expect((s["files"] as? [String])?.count == 9)
             #expect(((s["sampling_seconds"] as? Double) ?? 0) > 0)
         }
         let timings = try #require(summary["timings"] as? [String: Any])
@@ -102,19 +117,35 @@ import Testing
         #expect(timings["export_seconds"] is Double)
         #expect(fm.fileExists(atPath: publish.appendingPathComponent("summary.json").path))
 
-        // The netCDF: (member, time, lat, lon) with 4 members of 12 months, finite values.
+        // The netCDF: tas and pr of one member as (time, lat, lon), 12 months, finite values in range.
         let python = ProcessInfo.processInfo.environment["SPFFLOW_PYTHON"] ?? "python3"
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let nc = latest.appendingPathComponent("SPF-CESM2_ssp585_r16x8_monthly.nc").path
+        let member = latest.appendingPathComponent("CMIP6/ScenarioMIP/spfflow/SPF-CESM2/ssp585/r4i1p1f1/Amon")
         check.arguments = [python, "-c", "import netCDF4, numpy as np, sys; d = netCDF4.Dataset(sys.argv[1]); v = d['tas']; "
-                           + "assert v.dimensions == ('member', 'time', 'lat', 'lon'), v.dimensions; "
-                           + "assert v.shape == (4, 12, 8, 16), v.shape; a = v[:]; assert np.isfinite(a).all() and 150 < a.mean() < 350, a.mean(); "
-                           + "p = d['pr']; assert p.dimensions == v.dimensions and p.shape == v.shape, p.shape; "
-                           + "b = p[:]; assert np.isfinite(b).all() and 0 < b.mean() < 1e-3, b.mean()", nc]
+                           + "assert v.dimensions == ('time', 'lat', 'lon'), v.dimensions; assert v.dtype == np.float32; "
+                           + "assert v.shape == (12, 8, 16), v.shape; a = v[:]; assert np.isfinite(a).all() and 150 < a.mean() < 350, a.mean(); "
+                           + "assert d.variant_label == 'r4i1p1f1' and d.table_id == 'Amon' and d.frequency == 'mon', d.variant_label; "
+                           + "p = netCDF4.Dataset(sys.argv[2])['pr']; assert p.dimensions == v.dimensions and p.shape == v.shape, p.shape; "
+                           + "b = p[:]; assert np.isfinite(b).all() and 0 < b.mean() < 1e-3, b.mean()",
+                           member.appendingPathComponent("tas/gr/\(version)/tas_Amon_SPF-CESM2_ssp585_r4i1p1f1_gr_208501-208512.nc").path,
+                           member.appendingPathComponent("pr/gr/\(version)/pr_Amon_SPF-CESM2_ssp585_r4i1p1f1_gr_208501-208512.nc").path]
         try check.run()
         check.waitUntilExit()
         #expect(check.terminationStatus == 0)
+
+        // intake-esm: one scenario's members (from two blocks) as one dataset with member_id a dimension.
+        let intake = try SmokeManifestTests.run("/usr/bin/env", [python, "-c", """
+        import sys, warnings
+        warnings.simplefilter("ignore")
+        import intake
+        cat = intake.open_esm_datastore(sys.argv[1])
+        dsets = cat.search(source_id="SPF-CESM2", experiment_id="ssp585", table_id="Amon").to_dataset_dict(progressbar=False, threaded=False)
+        ds = dsets["ScenarioMIP.spfflow.SPF-CESM2.ssp585.Amon.gr"]
+        print("loaded", " ".join(f"{k}={v}" for k, v in ds.sizes.items()), ",".join(sorted(ds.data_vars)), ",".join(map(str, ds.member_id.values)))
+        """, latest.appendingPathComponent("catalog.json").path])
+        #expect(intake.output.split(separator: "\n").contains("loaded member_id=4 time=12 lat=8 lon=16 bnds=2 pr,tas r1i1p1f1,r2i1p1f1,r3i1p1f1,r4i1p1f1"),
+                "\(intake.output.suffix(3000))")
 
         // A rerun computes nothing and publishes nothing new.
         let (again, againLog) = try Self.spfflow(["run", manifest.path, "--cache", cache.path, "--progress", "none"], environment: env)
