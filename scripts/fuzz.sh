@@ -19,10 +19,13 @@ find .testdata -name '*.nc' -size -120k | sort | head -24 | while read -r f; do 
 "$python" scripts/fuzz_seeds.py "$work/corpus-cf"
 
 echo "building the fuzz targets (Fuzz/, -sanitize=fuzzer)"
-swift build -c release --package-path Fuzz --scratch-path "$PWD/.build-fuzz" \
-    -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library 2>&1 | grep -E "error|warning: unre|Compiling Fuzz|Build complete" || true
+if ! swift build -c release --package-path Fuzz --scratch-path "$PWD/.build-fuzz" \
+        -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library >"$work/build.log" 2>&1; then
+    grep -E "error" "$work/build.log" | head -20 >&2
+    echo "the fuzz targets did not build (log: $work/build.log)" >&2
+    exit 2
+fi
 bin="$PWD/.build-fuzz/release"
-[ -x "$bin/FuzzManifest" ] && [ -x "$bin/FuzzCF" ] || { echo "fuzz targets did not build" >&2; exit 2; }
 
 crashes=0
 library_crashes=0

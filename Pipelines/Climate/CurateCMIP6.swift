@@ -10,6 +10,10 @@ public struct CurateCMIP6: NodeKind {
     public static let name = "climate.curate"
     /// Implementation version.
     public static let version = 1
+    /// Curation hands the user's files to netCDF-C and HDF5, which a corrupt file can crash (`make fuzz`
+    /// found such files): under the local executor each curation runs in its own process, so a crash
+    /// fails this node, naming it, and the run goes on with the rest.
+    public static let runsInOwnProcess = true
     /// Summary.
     public static let summary = "Select one CMIP6 dataset, decode it (fills, calendar, grid normalisation) and aggregate in time with calendar weights."
     /// Inputs.

@@ -44,6 +44,10 @@ public protocol NodeKind: Sendable {
     static var outputs: [String] { get }
     /// Threads the node would like (the executor gives at most `--jobs`); default 1.
     static var threads: Int { get }
+    /// Whether the local executor runs the node in its own `spfflow exec-node` process; default false.
+    /// For kinds that hand files a user supplies to C libraries (netCDF-C, HDF5) whose bugs a corrupt
+    /// file can trigger: a crash there then fails the node, naming it, instead of ending the run.
+    static var runsInOwnProcess: Bool { get }
     /// Makes an instance to run.
     init()
     /// Computes the node's outputs.
@@ -59,6 +63,8 @@ extension NodeKind {
     public static var params: [ParamSpec] { [] }
     /// Default: one thread.
     public static var threads: Int { 1 }
+    /// Default: in the run's process.
+    public static var runsInOwnProcess: Bool { false }
     /// Default: empty summary.
     public static var summary: String { "" }
 }

@@ -38,8 +38,9 @@ public struct ExecutorFactory: Sendable {
         ProcessExecutor(binary: setup.binary, capacity: setup.jobs)
     }
 
-    /// The in-process executor (`--jobs` slots).
+    /// The in-process executor (`--jobs` slots); kinds that ask for their own process get one.
     public static let local = ExecutorFactory(name: "local", summary: "compute nodes in this process, --jobs at once") { setup in
-        LocalExecutor(runner: setup.session.runner, capacity: setup.jobs)
+        LocalExecutor(runner: setup.session.runner, capacity: setup.jobs,
+                      isolation: ProcessExecutor(binary: setup.binary, capacity: setup.jobs))
     }
 }

@@ -38,7 +38,10 @@ public struct ProcessExecutor: Executor {
         }
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         if process.terminationReason == .uncaughtSignal {
-            return .failed("exec-node was killed by signal \(process.terminationStatus) (output: \(output.path))")
+            let signal = process.terminationStatus
+            let name = [4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV"][signal].map { " (\($0))" } ?? ""
+            return .failed("exec-node was killed by signal \(signal)\(name): it crashed, or was killed, while computing the node"
+                           + " (a corrupt input file can crash the netCDF/HDF5 libraries); output: \(output.path)")
         }
         guard process.terminationStatus == 0 else {
             let last = text.split(separator: "\n").last(where: { $0.contains("failed") || $0.contains("error") }).map(String.init)
