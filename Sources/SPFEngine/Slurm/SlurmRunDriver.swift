@@ -100,7 +100,35 @@ public struct SlurmRunDriver: Sendable {
             sleepUntilNextPoll()
             snapshot = try pollTolerantly(&state)
         }
+        sweepLeftovers(&state, snapshot: snapshot)
         return state.report(calls: client.runner.counter.snapshot)
+    }
+
+    /// Jobs of settled nodes that Slurm still shows active: normally a job that committed and is exiting,
+    /// but also one whose slurmstepd died while its process went on and committed the node (Slurm keeps
+    /// such a job RUNNING for minutes). Waits up to `commitGrace` seconds for them to end, then cancels
+    /// them, so that no job of the run is left in the queue.
+    private func sweepLeftovers(_ state: inout RunState, snapshot first: SqueueSnapshot) {
+        var snapshot = first
+        let deadline = Date().addingTimeInterval(options.commitGrace)
+        while true {
+            let active = state.settledJobs.filter { snapshot.tasks(ofArray: $0.jobID)[$0.index]?.isActive == true }
+            if active.isEmpty { return }
+            if Date() >= deadline || interrupts?.signal != nil {
+                let ids = Array(Set(active.map(\.displayID))).sorted()
+                do {
+                    try client.cancel(ids)
+                    log("slurm: cancelled job(s) \(ids.joined(separator: " ")): still in the queue \(options.commitGrace) s after their nodes settled")
+                } catch {
+                    log("slurm: could not cancel job(s) \(ids.joined(separator: " ")) left in the queue: \(error)")
+                }
+                return
+            }
+            sleepUntilNextPoll()
+            state.polls += 1
+            guard let next = try? client.poll(jobName: options.jobName) else { return }
+            snapshot = next
+        }
     }
 
     // MARK: - Steps
@@ -174,6 +202,7 @@ public struct SlurmRunDriver: Sendable {
             guard case .queued(var job) = state.phase[id] else { continue }
             if isCommitted(id) {
                 state.phase[id] = .done
+                state.settledJobs.append(job)
                 log("slurm: committed \(id) (job \(job.displayID))")
                 continue
             }
@@ -252,6 +281,7 @@ public struct SlurmRunDriver: Sendable {
 
     /// A job ended and the node has no commit record: resubmit later, retry, or fail.
     private func settleEndedJob(id: String, job: JobRef, state: inout RunState, known: SlurmJobEnd? = nil, noticed lostNotice: String? = nil) {
+        state.settledJobs.append(job)
         let upstreamDone = state.upstream(of: id).allSatisfy { state.isDone($0) }
         if known == nil && (!upstreamDone || job.lastReason.contains("Dependency")) {
             // Cancelled because an input's job failed (it may be retried): not this node's failure.
@@ -471,6 +501,8 @@ public struct SlurmRunDriver: Sendable {
         var polls = 0
         /// False once `sacct` said Slurm accounting is disabled (then `scontrol show job` tells how jobs ended).
         var accountingAvailable = true
+        /// The jobs of nodes settled so far (committed, failed, or to be resubmitted).
+        var settledJobs: [JobRef] = []
 
         init(nodes: [SlurmNodeSpec]) {
             order = nodes.map(\.id)
