@@ -11,6 +11,10 @@ import SPFEngine
 @Suite(.serialized) struct SlurmFailureTests {
     /// Seconds between polls in these tests.
     static let poll = 0.25
+    /// Seconds allowed, beyond the polls, for the squeue/scontrol calls and for scheduling on a busy
+    /// 2-core machine (`make test` runs every suite at once). Polls are counted exactly by the driver's
+    /// "noticed 1 poll after the job ended".
+    static let slack = 3.0
 
     /// A manifest with one `test.hold-memory` node `hog`.
     struct Workspace {
@@ -157,7 +161,7 @@ import SPFEngine
         #expect(result.stderr.contains("/logs/"), "\(result.stderr)")
         let delay = failedLine.at.timeIntervalSince(try Self.endTime(of: job))
         // EndTime is in whole seconds: the job ended in [EndTime, EndTime + 1).
-        #expect(delay < 1 + Self.poll + 1.5, "noticed \(delay) s after EndTime")
+        #expect(delay < 1 + Self.poll + Self.slack, "noticed \(delay) s after EndTime")
         try Self.expectNothingLeftInTheQueue(ws)
 
         // Once more with a retry at twice the memory: the second job gets --mem 400M and commits.
@@ -188,7 +192,7 @@ import SPFEngine
                 "\(result.stderr)")
         #expect(result.stderr.contains("noticed 1 poll after the job ended"), "\(result.stderr)")
         let delay = failedLine.at.timeIntervalSince(try Self.endTime(of: job))
-        #expect(delay < 1 + Self.poll + 1.5, "noticed \(delay) s after EndTime")
+        #expect(delay < 1 + Self.poll + Self.slack, "noticed \(delay) s after EndTime")
         try Self.expectNothingLeftInTheQueue(ws)
         print("slurm failures: TIMEOUT noticed \(String(format: "%.2f", delay)) s after EndTime; test took \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
@@ -214,7 +218,7 @@ import SPFEngine
         #expect(failedLine.line.contains("not retried: cancelled"), "\(failedLine.line)")
         #expect(!result.stdout.contains("(attempt 2)"), "\(result.stdout)")
         let delay = failedLine.at.timeIntervalSince(cancelledAt)
-        #expect(delay < Self.poll + 1.5, "noticed \(delay) s after scancel")
+        #expect(delay < Self.poll + Self.slack, "noticed \(delay) s after scancel")
         try Self.expectNothingLeftInTheQueue(ws)
         print("slurm failures: scancel noticed \(String(format: "%.2f", delay)) s after scancel; test took \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
@@ -237,7 +241,7 @@ import SPFEngine
         #expect(result.stdout.contains("(attempt 2)"), "\(result.stdout)")
         #expect(result.stdout.contains("committed hog"), "\(result.stdout)")
         let delay = retryLine.at.timeIntervalSince(killedAt)
-        #expect(delay < Self.poll + 1.5, "noticed \(delay) s after kill -9")
+        #expect(delay < Self.poll + Self.slack, "noticed \(delay) s after kill -9")
         try Self.expectNothingLeftInTheQueue(ws)
 
         // Without retries the same kill fails the run, naming node, job, signal and log.
@@ -280,8 +284,8 @@ import SPFEngine
         #expect(result.stdout.contains("(attempt 2)"), "\(result.stdout)")
         #expect(result.stdout.contains("committed hog"), "\(result.stdout)")
         let delay = retryLine.at.timeIntervalSince(killedAt)
-        // lostGrace (3 s) from the first poll that sees the holder dead, plus polls and squeue calls on a busy machine.
-        #expect(delay < 3 + 4, "noticed \(delay) s after the kill")
+        // lostGrace (3 s) from the first poll that sees the holder dead, and at least two polls.
+        #expect(delay < 3 + 2 * Self.poll + Self.slack, "noticed \(delay) s after the kill")
         try Self.expectNothingLeftInTheQueue(ws)
         let states = try CommandRunner().check(["squeue", "--noheader", "--states=all", "--jobs=\(job)", "--format=%T"])
         #expect(states.contains("CANCELLED"), "the lost job should have been cancelled: \(states)")
