@@ -141,13 +141,22 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// nil when it may be alive or nothing is known (no lease yet, or one of another job).
     private func processGone(_ job: NodeJob, jobID: String) -> String? {
         guard let holder = session.store.leases.holder(of: job.key), holder.slurmJobId == jobID else { return nil }
-        if holder.host == ProcessIdentity.host && !ProcessIdentity.isAlive(holder.pid) {
+        if holder.host == ProcessIdentity.host && (!ProcessIdentity.isAlive(holder.pid) || Self.isZombie(holder.pid)) {
             return "the node's lease holder, pid \(holder.pid) on \(holder.host), is dead"
         }
         if holder.isExpired() {
             return "the node's lease holder, pid \(holder.pid) on \(holder.host), sent no heartbeat for \(Int(Date().timeIntervalSince(holder.heartbeatAt))) s"
         }
         return nil
+    }
+
+    /// Whether `pid` on this host has exited and waits to be reaped (a killed job process whose
+    /// slurmstepd died too is reparented and reaped late; `kill(pid, 0)` still succeeds on it).
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces or parentheses).
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 
     private func settle(_ id: String, _ settlement: SlurmRunDriver.Settlement) {
