@@ -11,6 +11,7 @@ public enum NodeKindRegistry {
         SumArrays.self,
         CheckpointedCount.self,
         LargeOutput.self,
+        HoldMemory.self,
         FileBytes.self,
         RecordRunSnapshot.self,
         // Climate data curation (Pipelines/Climate/).

@@ -4,12 +4,16 @@
 #                                  # exit 0 once the node is idle, non-zero with the reason otherwise
 #   scripts/slurm-local.sh stop    # stop the three daemons by their PIDs
 #   scripts/slurm-local.sh status  # exit 0 if the node is up (idle, mixed or allocated)
-# It writes /etc/slurm/slurm.conf only when that file is absent or was written by this script, so it
+# It writes /etc/slurm/slurm.conf (and cgroup.conf) only when absent or written by this script, so it
 # never overwrites the configuration of a real cluster. Verified with Debian 12's Slurm 22.05.
+# Memory is enforced as on a production cluster: a job over its --mem is killed and ends
+# OUT_OF_MEMORY (task/cgroup with ConstrainRAMSpace where the cgroup v1 memory controller is
+# writable; otherwise jobacct_gather/linux with OverMemoryKill, which samples every second).
 set -uo pipefail
 
 CONF_DIR=/etc/slurm
 CONF="$CONF_DIR/slurm.conf"
+CGROUP_CONF="$CONF_DIR/cgroup.conf"
 MARKER="# written by spfflow scripts/slurm-local.sh"
 STATE_DIR=/var/lib/slurm
 LOG_DIR=/var/log/slurm
@@ -57,6 +61,36 @@ start_munge() {
     fail "munge does not answer: $(munge -n 2>&1 | unmunge 2>&1 | head -n 3 | tr '\n' ' ')"
 }
 
+# True when Slurm's task/cgroup can confine a job's memory here: a writable cgroup v1 memory controller.
+memory_cgroup_usable() {
+    local root=/sys/fs/cgroup/memory probe ok=1
+    [ -f "$root/memory.limit_in_bytes" ] || return 1
+    probe="$root/spfflow-probe.$$"
+    mkdir "$probe" 2>/dev/null || return 1
+    echo 67108864 >"$probe/memory.limit_in_bytes" 2>/dev/null && ok=0
+    rmdir "$probe" 2>/dev/null || true
+    return $ok
+}
+
+write_cgroup_conf() {
+    if [ -f "$CGROUP_CONF" ] && ! grep -qF "$MARKER" "$CGROUP_CONF"; then
+        fail "$CGROUP_CONF exists and was not written by this script; not touching a real cluster's configuration"
+    fi
+    local tmp="$CGROUP_CONF.tmp.$$"
+    cat >"$tmp" <<EOF
+$MARKER
+CgroupPlugin=cgroup/v1
+CgroupMountpoint=/sys/fs/cgroup
+ConstrainCores=no
+ConstrainDevices=no
+ConstrainRAMSpace=yes
+ConstrainSwapSpace=yes
+AllowedRAMSpace=100
+AllowedSwapSpace=0
+EOF
+    mv "$tmp" "$CGROUP_CONF"
+}
+
 write_conf() {
     if [ -f "$CONF" ] && ! grep -qF "$MARKER" "$CONF"; then
         fail "$CONF exists and was not written by this script; not touching a real cluster's configuration"
@@ -68,6 +102,20 @@ write_conf() {
     hw=$(echo "$hw" | sed -e 's/^NodeName=[^ ]* //' -e 's/ *UpTime=.*$//')
     mkdir -p "$CONF_DIR" "$STATE_DIR/slurmctld" "$STATE_DIR/slurmd" "$LOG_DIR"
     chown slurm:slurm "$STATE_DIR/slurmctld" "$STATE_DIR/slurmd" "$LOG_DIR" 2>/dev/null || true
+    local enforcement
+    if memory_cgroup_usable; then
+        write_cgroup_conf
+        enforcement="ProctrackType=proctrack/cgroup
+TaskPlugin=task/cgroup
+JobAcctGatherType=jobacct_gather/cgroup
+JobAcctGatherFrequency=task=1"
+    else
+        enforcement="ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherFrequency=task=1
+JobAcctGatherParams=OverMemoryKill"
+    fi
     local tmp="$CONF.tmp.$$"
     cat >"$tmp" <<EOF
 $MARKER
@@ -76,9 +124,7 @@ SlurmctldHost=localhost
 SlurmUser=slurm
 AuthType=auth/munge
 MpiDefault=none
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
+$enforcement
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
 JobCompLoc=$LOG_DIR/jobcomp.log

@@ -66,7 +66,8 @@ extension RunCommand {
             let perPoll = report.polls > 0 ? Double(report.schedulerCalls["squeue", default: 0]) / Double(report.polls) : 0
             print("slurm: job name \(executor.jobName): \(report.submissions) submission(s) for \(report.submittedNodes.count) node attempt(s), \(report.adopted.count) adopted, \(report.polls) poll(s), \(String(format: "%.2f", perPoll)) squeue call(s) per poll; calls: \(calls)")
             for f in report.failed {
-                FileHandle.standardError.write(Data("spfflow: node '\(f.node)' failed on Slurm: job \(f.jobID) \(f.state); job output \(f.logPath)\n".utf8))
+                let noticed = f.noticed.isEmpty ? "" : "; " + f.noticed
+                FileHandle.standardError.write(Data("spfflow: node '\(f.node)' failed on Slurm: job \(f.jobID) \(f.reason) (from \(f.reasonSource)), after \(f.attempts) attempt\(f.attempts == 1 ? "" : "s")\(noticed); job output \(f.logPath)\n".utf8))
             }
         }
         return summary

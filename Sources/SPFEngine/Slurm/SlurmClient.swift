@@ -1,5 +1,5 @@
 /// The Slurm commands spfflow uses, each run from an argument vector: submit, poll one run's
-/// jobs with a single `squeue`, cancel, and check that a controller answers.
+/// jobs with a single `squeue`, ask how a failed job ended, cancel, and check that a controller answers.
 public struct SlurmClient: Sendable {
     /// Runs and counts the commands.
     public let runner: CommandRunner
@@ -27,6 +27,29 @@ public struct SlurmClient: Sendable {
            !result.stderr.contains("Invalid job id") {
             throw SlurmError(.commandFailed, "scancel \(jobIDs.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
+    }
+
+    /// How job `jobID` (`123` or `120_4`) ended: from `sacct` while `accounting` is true, else (or
+    /// when sacct does not know the job yet) from `scontrol show job`; nil when neither knows it.
+    /// Sets `accounting` to false when sacct is missing or says accounting is disabled, so a run asks it once.
+    public func jobEnd(jobID: String, accounting: inout Bool) -> SlurmJobEnd? {
+        if accounting {
+            do {
+                let result = try runner.run(SlurmJobEnd.sacctArguments(jobID: jobID))
+                if result.status == 0 {
+                    if let end = SlurmJobEnd.parseSacct(result.stdout, jobID: jobID),
+                       SqueueSnapshot.terminalStates.contains(end.state) {
+                        return end
+                    }
+                } else {
+                    accounting = false
+                }
+            } catch {
+                accounting = false
+            }
+        }
+        guard let result = try? runner.run(SlurmJobEnd.scontrolArguments(jobID: jobID)), result.status == 0 else { return nil }
+        return SlurmJobEnd.parseScontrol(result.stdout)
     }
 
     /// Nil when a controller answers `sinfo`, else the reason it does not.

@@ -63,6 +63,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
             var failure: String?
             do {
                 report = try driver.run(specs, isCommitted: { id in byID[id].map(self.isCommitted) ?? false },
+                                        processGone: { [self] id, jobID in byID[id].flatMap { processGone($0, jobID: jobID) } },
                                         afterPoll: { [self] snapshot in breakOrphanedLeases(snapshot) },
                                         onSettled: { [self] id, settlement in settle(id, settlement) })
             } catch {
@@ -135,11 +136,34 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
         job.objects.values.allSatisfy { session.runner.objectState($0) == .committed }
     }
 
+    /// Why the process computing `job`, which Slurm shows running as job `jobID`, is known to be gone
+    /// (the node's lease names that job and its holder died on this host or stopped its heartbeat);
+    /// nil when it may be alive or nothing is known (no lease yet, or one of another job).
+    private func processGone(_ job: NodeJob, jobID: String) -> String? {
+        guard let holder = session.store.leases.holder(of: job.key), holder.slurmJobId == jobID else { return nil }
+        if holder.host == ProcessIdentity.host && (!ProcessIdentity.isAlive(holder.pid) || Self.isZombie(holder.pid)) {
+            return "the node's lease holder, pid \(holder.pid) on \(holder.host), is dead"
+        }
+        if holder.isExpired() {
+            return "the node's lease holder, pid \(holder.pid) on \(holder.host), sent no heartbeat for \(Int(Date().timeIntervalSince(holder.heartbeatAt))) s"
+        }
+        return nil
+    }
+
+    /// Whether `pid` on this host has exited and waits to be reaped (a killed job process whose
+    /// slurmstepd died too is reparented and reaped late; `kill(pid, 0)` still succeeds on it).
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces or parentheses).
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
     private func settle(_ id: String, _ settlement: SlurmRunDriver.Settlement) {
         let outcome: NodeOutcome
         switch settlement {
         case .committed: outcome = .computed
-        case .failed(let f): outcome = .failed("slurm job \(f.jobID) \(f.state) after \(f.attempts) attempt\(f.attempts == 1 ? "" : "s"); job output \(f.logPath)")
+        case .failed(let f): outcome = .failed("slurm job \(f.jobID) \(f.reason), after \(f.attempts) attempt\(f.attempts == 1 ? "" : "s"); job output \(f.logPath)")
         case .blocked: outcome = .failed("not run on Slurm: an input failed")
         }
         condition.withLock {

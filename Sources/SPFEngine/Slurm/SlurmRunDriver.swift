@@ -32,6 +32,11 @@ public struct SlurmRunDriver: Sendable {
         var endedAt: Date?
         var lastState: String
         var lastReason: String
+        /// Polls whose snapshot showed the job over (ended or gone) while it was still waited for.
+        var endedPolls = 0
+        /// Since when, and on how many polls, Slurm showed the job RUNNING while its process was known gone.
+        var goneSince: Date?
+        var gonePolls = 0
 
         /// `123` or `120_4`.
         var displayID: String { record.isArray ? "\(jobID)_\(index)" : jobID }
@@ -58,7 +63,13 @@ public struct SlurmRunDriver: Sendable {
     /// Runs `nodes` (in an order where each comes after its upstream) until each is committed,
     /// failed, or blocked by a failed input. `isCommitted(id)` must check the node's commit record.
     /// `afterPoll` sees every poll; `onSettled` hears each node's end as soon as it is known.
+    ///
+    /// `processGone(id, jobID)` may tell that the process of a job Slurm shows RUNNING is known to be
+    /// dead (e.g. its lease's holder died on this host, or stopped its heartbeat): a job whose step or
+    /// node died without Slurm noticing. Such a job is cancelled and settled as `LOST` once that holds
+    /// for `lostGrace` seconds and two polls.
     public func run(_ nodes: [SlurmNodeSpec], isCommitted: (String) -> Bool,
+                    processGone: ((String, String) -> String?)? = nil,
                     afterPoll: ((SqueueSnapshot) -> Void)? = nil,
                     onSettled: ((String, Settlement) -> Void)? = nil) throws -> SlurmRunReport {
         try createDirectories()
@@ -72,7 +83,7 @@ public struct SlurmRunDriver: Sendable {
                 try handleInterrupt(signal, state: state)
             }
             afterPoll?(snapshot)
-            refresh(&state, snapshot: snapshot, isCommitted: isCommitted)
+            refresh(&state, snapshot: snapshot, isCommitted: isCommitted, processGone: processGone)
             try submitReady(&state, isCommitted: isCommitted)
             if let onSettled {
                 for id in state.order where !announced.contains(id) {
@@ -89,7 +100,35 @@ public struct SlurmRunDriver: Sendable {
             sleepUntilNextPoll()
             snapshot = try pollTolerantly(&state)
         }
+        sweepLeftovers(&state, snapshot: snapshot)
         return state.report(calls: client.runner.counter.snapshot)
+    }
+
+    /// Jobs of settled nodes that Slurm still shows active: normally a job that committed and is exiting,
+    /// but also one whose slurmstepd died while its process went on and committed the node (Slurm keeps
+    /// such a job RUNNING for minutes). Waits up to `commitGrace` seconds for them to end, then cancels
+    /// them, so that no job of the run is left in the queue.
+    private func sweepLeftovers(_ state: inout RunState, snapshot first: SqueueSnapshot) {
+        var snapshot = first
+        let deadline = Date().addingTimeInterval(options.commitGrace)
+        while true {
+            let active = state.settledJobs.filter { snapshot.tasks(ofArray: $0.jobID)[$0.index]?.isActive == true }
+            if active.isEmpty { return }
+            if Date() >= deadline || interrupts?.signal != nil {
+                let ids = Array(Set(active.map(\.displayID))).sorted()
+                do {
+                    try client.cancel(ids)
+                    log("slurm: cancelled job(s) \(ids.joined(separator: " ")): still in the queue \(options.commitGrace) s after their nodes settled")
+                } catch {
+                    log("slurm: could not cancel job(s) \(ids.joined(separator: " ")) left in the queue: \(error)")
+                }
+                return
+            }
+            sleepUntilNextPoll()
+            state.polls += 1
+            guard let next = try? client.poll(jobName: options.jobName) else { return }
+            snapshot = next
+        }
     }
 
     // MARK: - Steps
@@ -155,13 +194,15 @@ public struct SlurmRunDriver: Sendable {
     }
 
     /// Applies one poll: commit records first, then the queue.
-    private func refresh(_ state: inout RunState, snapshot: SqueueSnapshot, isCommitted: (String) -> Bool) {
+    private func refresh(_ state: inout RunState, snapshot: SqueueSnapshot, isCommitted: (String) -> Bool,
+                         processGone: ((String, String) -> String?)?) {
         let now = Date()
         var arrays: [String: [Int: SqueueSnapshot.Job]] = [:]
         for id in state.order {
             guard case .queued(var job) = state.phase[id] else { continue }
             if isCommitted(id) {
                 state.phase[id] = .done
+                state.settledJobs.append(job)
                 log("slurm: committed \(id) (job \(job.displayID))")
                 continue
             }
@@ -169,8 +210,21 @@ public struct SlurmRunDriver: Sendable {
             let entry = arrays[job.jobID]?[job.index]
             if let entry, entry.isActive {
                 job.endedAt = nil
+                job.endedPolls = 0
                 job.lastState = entry.state
                 job.lastReason = entry.reason
+                if entry.state == "RUNNING", let processGone, let why = processGone(id, entry.jobID) {
+                    let since = job.goneSince ?? now
+                    job.goneSince = since
+                    job.gonePolls += 1
+                    if job.gonePolls >= 2 && now.timeIntervalSince(since) >= options.lostGrace {
+                        settleLostJob(id: id, job: job, why: why, state: &state)
+                        continue
+                    }
+                } else {
+                    job.goneSince = nil
+                    job.gonePolls = 0
+                }
                 state.phase[id] = .queued(job)
                 continue
             }
@@ -180,6 +234,13 @@ public struct SlurmRunDriver: Sendable {
             } else {
                 job.lastState = job.lastState == "COMPLETED" || SqueueSnapshot.terminalStates.contains(job.lastState)
                     ? job.lastState : "UNKNOWN"
+            }
+            job.endedPolls += 1
+            if job.lastState != "COMPLETED" && job.lastState != "UNKNOWN" {
+                // Killed or failed (OUT_OF_MEMORY, TIMEOUT, CANCELLED, NODE_FAIL, FAILED...) and no commit
+                // record: settle it on this first poll that sees it over, never leave it "running".
+                settleEndedJob(id: id, job: job, state: &state)
+                continue
             }
             guard let ended = job.endedAt else {
                 // First poll that sees it over: look once more before deciding.
@@ -204,27 +265,72 @@ public struct SlurmRunDriver: Sendable {
         }
     }
 
+    /// Slurm shows the job RUNNING but its process is gone (its step or node died unnoticed): cancel
+    /// the job so nothing of the run is left in the queue, then retry or fail the node as LOST.
+    private func settleLostJob(id: String, job: JobRef, why: String, state: inout RunState) {
+        do {
+            try client.cancel([job.displayID])
+        } catch {
+            log("slurm: could not cancel lost job \(job.displayID): \(error)")
+        }
+        let seconds = job.goneSince.map { Date().timeIntervalSince($0) } ?? 0
+        let end = SlurmJobEnd(state: "LOST", lostBecause: why, source: .lease)
+        settleEndedJob(id: id, job: job, state: &state, known: end,
+                       noticed: "noticed \(job.gonePolls) polls (\(String(format: "%.1f", seconds)) s) after its process was first seen gone; job cancelled")
+    }
+
     /// A job ended and the node has no commit record: resubmit later, retry, or fail.
-    private func settleEndedJob(id: String, job: JobRef, state: inout RunState) {
+    private func settleEndedJob(id: String, job: JobRef, state: inout RunState, known: SlurmJobEnd? = nil, noticed lostNotice: String? = nil) {
+        state.settledJobs.append(job)
         let upstreamDone = state.upstream(of: id).allSatisfy { state.isDone($0) }
-        if !upstreamDone || job.lastReason.contains("Dependency") {
+        if known == nil && (!upstreamDone || job.lastReason.contains("Dependency")) {
             // Cancelled because an input's job failed (it may be retried): not this node's failure.
             state.phase[id] = .waiting
             return
         }
         let failures = (state.failures[id] ?? 0) + 1
         state.failures[id] = failures
-        let cancelledByUser = job.lastState == "CANCELLED"
+        let end = known ?? jobEnd(of: job, state: &state)
+        let cancelledByUser = end.state == "CANCELLED"
         let logPath = job.record.logPath(in: options.logsDirectory, index: job.index)
+        var reason = end.explanation
+        if end.state == "COMPLETED" {
+            reason += " (exit status 0), but its commit record did not appear within --commit-grace \(options.commitGrace) s"
+        }
+        let polls = "\(job.endedPolls) poll\(job.endedPolls == 1 ? "" : "s")"
+        let waitedForCommit = job.lastState == "COMPLETED" || job.lastState == "UNKNOWN"
+        let noticed = lostNotice ?? (waitedForCommit
+            ? "settled \(polls) after the job ended (waiting --commit-grace for its commit record)"
+            : "noticed \(polls) after the job ended")
         if !cancelledByUser && failures <= options.retries {
             state.phase[id] = .waiting
-            log("slurm: \(id) failed in job \(job.displayID) (\(job.lastState)); retry \(failures) of \(options.retries); log \(logPath)")
+            var grownTo: [String] = []
+            if let spec = state.specs[id] {
+                let grown = spec.resources.scaled(forAttempt: failures, memoryFactor: options.memoryGrowth, timeFactor: options.timeGrowth)
+                if let mb = grown.memoryMB, grown.memoryMB != spec.resources.memoryMB { grownTo.append("--mem \(mb)M") }
+                if let minutes = grown.timeMinutes, grown.timeMinutes != spec.resources.timeMinutes { grownTo.append("--time \(minutes)") }
+            }
+            let with = grownTo.isEmpty ? "" : " with " + grownTo.joined(separator: " ")
+            log("slurm: \(id) failed in job \(job.displayID) (\(reason)); \(noticed); retry \(failures) of \(options.retries)\(with); log \(logPath)")
             return
         }
-        let failed = SlurmRunReport.FailedNode(node: id, jobID: job.displayID, logPath: logPath,
-                                               state: job.lastState, attempts: failures)
+        let failed = SlurmRunReport.FailedNode(node: id, jobID: job.displayID, logPath: logPath, state: end.state,
+                                               attempts: failures, reason: reason, reasonSource: end.source.rawValue,
+                                               noticedAfterPolls: job.endedPolls, noticed: noticed)
         state.phase[id] = .failed(failed)
-        log("slurm: FAILED \(failed)")
+        log("slurm: FAILED \(failed); \(noticed)\(cancelledByUser && options.retries > 0 ? "; not retried: cancelled" : "")")
+    }
+
+    /// How a job that ended without a commit record ended: sacct (while accounting answers) or scontrol,
+    /// else the last state squeue showed.
+    private func jobEnd(of job: JobRef, state: inout RunState) -> SlurmJobEnd {
+        var accounting = state.accountingAvailable
+        let found = client.jobEnd(jobID: job.displayID, accounting: &accounting)
+        state.accountingAvailable = accounting
+        if let found, SqueueSnapshot.terminalStates.contains(found.state) {
+            return found
+        }
+        return SlurmJobEnd(state: job.lastState, source: .squeue)
     }
 
     /// Submits every waiting node whose inputs are committed or queued, in like groups as arrays.
@@ -393,6 +499,10 @@ public struct SlurmRunDriver: Sendable {
         var submissions = 0
         var submittedNodes: [String] = []
         var polls = 0
+        /// False once `sacct` said Slurm accounting is disabled (then `scontrol show job` tells how jobs ended).
+        var accountingAvailable = true
+        /// The jobs of nodes settled so far (committed, failed, or to be resubmitted).
+        var settledJobs: [JobRef] = []
 
         init(nodes: [SlurmNodeSpec]) {
             order = nodes.map(\.id)

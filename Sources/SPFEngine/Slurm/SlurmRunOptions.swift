@@ -26,6 +26,10 @@ public struct SlurmRunOptions: Sendable {
     public var commitGrace: Double
     /// Whether to ask on a terminal before cancelling jobs on Ctrl-C.
     public var askBeforeCancel: Bool
+    /// Seconds (and at least two polls) a job Slurm shows RUNNING must stay known dead (its process gone)
+    /// before the driver cancels it and counts it LOST: a process that crashed is normally seen ended
+    /// by Slurm well within this.
+    public var lostGrace: Double = 3
 
     /// Makes options with defaults: poll every 2 s, no retries, growth 1, throttle 32, grace 30 s.
     public init(jobName: String, workDirectory: URL, command: [String], environment: [(String, String)] = [],

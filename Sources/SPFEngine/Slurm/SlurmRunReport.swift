@@ -13,10 +13,35 @@ public struct SlurmRunReport: Sendable {
         public var state: String
         /// Attempts made.
         public var attempts: Int
+        /// What Slurm says about the end: the state and what it means, the exit status or signal, the
+        /// limit it hit, the node (e.g. `OUT_OF_MEMORY: killed by the out-of-memory handler: it used more
+        /// than its memory limit --mem 200M, exit code 0:125, on localhost`).
+        public var reason: String
+        /// Where `reason` came from: `sacct`, `scontrol` or `squeue`.
+        public var reasonSource: String
+        /// Polls that saw the job over before the driver settled it (1: noticed on the first poll after it ended;
+        /// 0 for a job found LOST while Slurm still showed it running).
+        public var noticedAfterPolls: Int
+        /// How soon it was noticed, for people (`noticed 1 poll after the job ended`).
+        public var noticed: String
 
-        /// `node (slurm job J, STATE after N attempts): log PATH`.
+        /// Makes a record; `reason` defaults to `state`.
+        public init(node: String, jobID: String, logPath: String, state: String, attempts: Int, reason: String? = nil,
+                    reasonSource: String = "squeue", noticedAfterPolls: Int = 0, noticed: String = "") {
+            self.node = node
+            self.jobID = jobID
+            self.logPath = logPath
+            self.state = state
+            self.attempts = attempts
+            self.reason = reason ?? state
+            self.reasonSource = reasonSource
+            self.noticedAfterPolls = noticedAfterPolls
+            self.noticed = noticed
+        }
+
+        /// `node (slurm job J, REASON, after N attempts): log PATH`.
         public var description: String {
-            "\(node) (slurm job \(jobID), \(state) after \(attempts) attempt\(attempts == 1 ? "" : "s")): log \(logPath)"
+            "\(node) (slurm job \(jobID), \(reason), after \(attempts) attempt\(attempts == 1 ? "" : "s")): log \(logPath)"
         }
     }
 
