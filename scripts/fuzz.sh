@@ -29,6 +29,8 @@ bin="$PWD/.build-fuzz/release"
 
 crashes=0
 library_crashes=0
+# Swift's own crash backtracer would take a trap (SIGILL) before libFuzzer can save the input.
+export SWIFT_BACKTRACE=enable=no
 for target in manifest cf; do
     exe="$bin/FuzzManifest"; [ "$target" = cf ] && exe="$bin/FuzzCF"
     corpus_size=$(ls "$work/corpus-$target" | wc -l)

@@ -17,6 +17,16 @@ import SPFEngine
         #expect(e.isUsageError)
     }
 
+    /// Found by `make fuzz`: YAML counts a bare carriage return as a line break and "\n" splitting does
+    /// not, so the error hint looked at lines past the end of the text and trapped (a manifest saved
+    /// with old Mac line endings crashed `spfflow plan`).
+    @Test func invalidYAMLWithCarriageReturnLineBreaksIsAnErrorNotATrap() throws {
+        let e = try #require(manifestError("name: x\r\r\r\r\r\r\rnodes: [\r"))
+        #expect(e.code == .invalidYAML)
+        #expect(e.file == "test.yaml")
+        #expect((e.line ?? 0) >= 7, "\(e)")
+    }
+
     @Test func unknownKindListsKnownKinds() throws {
         let e = try #require(manifestError("""
             nodes:

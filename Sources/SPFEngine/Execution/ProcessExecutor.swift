@@ -44,7 +44,10 @@ public struct ProcessExecutor: Executor {
                            + " (a corrupt input file can crash the netCDF/HDF5 libraries); output: \(output.path)")
         }
         guard process.terminationStatus == 0 else {
-            let last = text.split(separator: "\n").last(where: { $0.contains("failed") || $0.contains("error") }).map(String.init)
+            var last = text.split(separator: "\n").last(where: { $0.contains("failed") || $0.contains("error") }).map(String.init)
+            // exec-node words it as the run would; the run adds its own "node … failed:" again.
+            let prefix = "spfflow: node '\(job.nodeID)' failed: "
+            if let line = last, line.hasPrefix(prefix) { last = String(line.dropFirst(prefix.count)) }
             return .failed(last ?? "exec-node exited with status \(process.terminationStatus) (output: \(output.path))")
         }
         return Self.outcome(ofSucceeded: text)

@@ -82,7 +82,9 @@ indirect enum YAMLValue: Sendable {
     /// A hint for the commonest mistake: `${var}` unquoted inside a `{...}` flow mapping.
     private static func hint(_ yaml: String, line: Int) -> String {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-        let nearby = lines[max(0, line - 2)..<min(lines.count, line + 1)]
+        // YAML counts line breaks this split does not (\r, U+2028, …), so the line may lie past the end.
+        let upper = min(lines.count, max(0, line + 1))
+        let nearby = lines[min(max(0, line - 2), upper)..<upper]
         guard nearby.contains(where: { $0.contains("${") && $0.contains("{") && $0.contains("}") }) else { return "" }
         return "; hint: inside a {...} mapping, quote values that use ${...}, e.g. {data: \"gen-${m}\"}"
     }
