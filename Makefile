@@ -54,8 +54,8 @@ bench: test-deps build
 	.build/release/spfflow bench ensemble
 
 # kill -9 at random moments, resume, compare every object with an uninterrupted run's. The smoke
-# manifest takes about a minute; the default manifest up to train-spf about an hour on 2 cores
-# (CHAOS_DEFAULT=0 skips it).
+# manifest takes about half a minute; the default manifest up to train-spf about half an hour on
+# 2 cores (CHAOS_DEFAULT=0 skips it).
 CHAOS_DEFAULT ?= 1
 chaos: test-deps build
 	$(PYTHON) scripts/chaos.py --binary .build/release/spfflow --manifest Manifests/smoke.yaml \

@@ -42,7 +42,9 @@ for target in manifest cf; do
     while [ "$(date +%s)" -lt "$deadline" ]; do
         left=$(( deadline - $(date +%s) )); [ "$left" -ge 5 ] || break
         set +e
-        "$exe" "$work/corpus-$target" -max_total_time="$left" -max_len=262144 -rss_limit_mb=4096 -timeout=20 \
+        # A hang inside a corrupted heap can deadlock libFuzzer's own timeout handler: kill it from outside.
+        timeout -s KILL $(( left + 60 )) \
+            "$exe" "$work/corpus-$target" -max_total_time="$left" -max_len=262144 -rss_limit_mb=4096 -timeout=20 \
             -print_final_stats=1 -artifact_prefix="$work/crashes/$target-" >"$log.run" 2>&1
         status=$?
         set -e
