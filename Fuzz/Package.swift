@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // libFuzzer targets for spfflow's two parsers of user input: the manifest loader and the CF netCDF
 // reader. Built apart from the main package, with the fuzzer sanitizer, by `make fuzz`:
-//   swift build -c debug --package-path Fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library
+//   swift build -c release --package-path Fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 import PackageDescription
 
 let package = Package(

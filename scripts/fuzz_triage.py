@@ -9,15 +9,21 @@ import sys
 LIBRARY = re.compile(r"libhdf5|libnetcdf|libcurl|libz\.so|libsz")
 OURS = re.compile(r"\$s\w+|/Sources/|/Pipelines/|/Fuzz/Sources/")
 FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ ")
+# The targets' own entry points (libFuzzer's driver runs under them): not the code under test.
+DRIVER = re.compile(r"_main\b|Main\w*ys5Int32V|FuzzerDriver|/compiler-rt/")
 
 
 def classify(frames):
+    """Where the innermost frame of interest lies. A crash with none (inside libFuzzer itself, between
+    inputs) comes from a heap an earlier input corrupted: "unknown", counted with spfflow's."""
     for frame in frames:
+        if DRIVER.search(frame):
+            continue
         if LIBRARY.search(frame):
             return "library"
         if OURS.search(frame):
             return "spfflow"
-    return "spfflow"
+    return "unknown"
 
 
 def main():
@@ -47,9 +53,13 @@ def main():
     if pending:
         found.append((pending, frames))
     ours = theirs = 0
+    seen = set()
     for artifact, stack in found:
+        if artifact in seen:  # the same input written again by a later run
+            continue
+        seen.add(artifact)
         where = classify(stack)
-        top = next((f for f in stack if LIBRARY.search(f) or OURS.search(f)), "(no frame)")
+        top = next((f for f in stack if not DRIVER.search(f) and (LIBRARY.search(f) or OURS.search(f))), "(no frame)")
         print("%-8s %s  %s" % (where, artifact, re.sub(r"\(BuildId: \w+\)", "", top)[:150]))
         if where == "library":
             theirs += 1
