@@ -5,7 +5,7 @@ import Testing
 /// 1.10.8), kept under FuzzCrashes/: two netCDF-4 files that make HDF5 free memory it does not own
 /// while `nc_open` iterates their links (a crash or not, depending on what the process did before),
 /// and a netCDF-3 file whose dimension name is longer than NC_MAX_NAME, which `nc_inq_dim` copies
-/// past the caller's buffer (the process aborts, every time). Curated by a real
+/// past the caller's buffer (the process dies, every time). Curated by a real
 /// run with the local executor, each must fail its curation node with a message naming the node,
 /// in the node's own process (``NodeKind/runsInOwnProcess``), while the run itself exits normally.
 @Suite struct CorruptFileCurationTests {
@@ -53,7 +53,8 @@ import Testing
         #expect(nodeOutput.contains(file.lastPathComponent) || output.contains("killed by signal"),
                 "neither an error naming the file nor a crash report:\n\(nodeOutput)\n\(output)")
         if name.contains("netcdf3-long-dimension-name") {
-            #expect(output.contains("exec-node was killed by signal 6 (SIGABRT)"), "\(output)")
+            // The overflow corrupts the heap: the process dies by SIGABRT or SIGSEGV, depending on where.
+            #expect(output.contains("exec-node was killed by signal"), "\(output)")
         }
     }
 }
