@@ -198,12 +198,19 @@ public final class NetCDFFile: @unchecked Sendable {
 
     static func readAttributes(_ ncid: Int32, _ varid: Int32, _ natts: Int32, path: String, variable: String?) throws(ClimateDataError) -> [(String, CFAttribute)] {
         var out: [(String, CFAttribute)] = []
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         for a in 0..<natts {
             var nameBuf = [CChar](repeating: 0, count: Int(NC_MAX_NAME) + 1)
             try NetCDFLibrary.check(nc_inq_attname(ncid, varid, a, &nameBuf), "nc_inq_attname", file: path, variable: variable)
             let name = string(nameBuf)
             var type: nc_type = 0, len = 0
             try NetCDFLibrary.check(nc_inq_att(ncid, varid, nameBuf, &type, &len), "nc_inq_att \(name)", file: path, variable: variable)
+            // Every value takes at least a byte of the file: a corrupt header can declare billions (found
+            // by `make fuzz`), which would be allocated below before netCDF refuses to read them.
+            guard len <= max(fileBytes ?? Int(Int32.max), 1) else {
+                throw ClimateDataError(.malformed, "attribute '\(name)' declares \(len) values, more than the file's \(fileBytes ?? 0) bytes could hold: the file is corrupt",
+                                       file: path, variable: variable)
+            }
             switch type {
             case NC_CHAR:
                 var bytes = [CChar](repeating: 0, count: len + 1)

@@ -72,4 +72,17 @@ import Testing
         #expect(throws: ClimateDataError.self) { _ = try Self.curate(path) }
         do { _ = try Self.curate(path) } catch { #expect(error.message.contains("1 value(s) are NaN") && error.file == path) }
     }
+
+    /// Found by `make fuzz`: a corrupt header declaring an attribute of billions of values made the
+    /// reader allocate them (gigabytes) before netCDF refused to read them. Now an error naming the file.
+    @Test func attributeLongerThanTheFileIsAnError() throws {
+        let path = TestSupport.repoRoot.appendingPathComponent("Tests/ClimateDataTests/FuzzInputs/attribute-of-billions-of-values.nc").path
+        do {
+            _ = try NetCDFFile(path: path)
+            Issue.record("the corrupt file opened")
+        } catch {
+            #expect(error.file == path, "\(error)")
+            #expect(error.code == .malformed && error.message.contains("the file is corrupt"), "\(error)")
+        }
+    }
 }
