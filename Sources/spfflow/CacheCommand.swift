@@ -37,13 +37,13 @@ struct CacheLocation: ParsableArguments {
         let url = try url()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            FileHandle.standardError.write(Data("spfflow: no cache directory at \(url.path) (use --cache, SPFFLOW_CACHE or --manifest)\n".utf8))
+            StandardStreams.error("spfflow: no cache directory at \(url.path) (use --cache, SPFFLOW_CACHE or --manifest)\n")
             throw ExitCode(2)
         }
         do {
             return try ObjectStore(root: url, cleanLeftovers: cleanLeftovers)
         } catch {
-            FileHandle.standardError.write(Data("spfflow: cannot open cache \(url.path): \(error)\n".utf8))
+            StandardStreams.error("spfflow: cannot open cache \(url.path): \(error)\n")
             throw ExitCode(1)
         }
     }

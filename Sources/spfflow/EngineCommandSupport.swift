@@ -8,12 +8,12 @@ func reportingEngineErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let e as EngineError {
-        FileHandle.standardError.write(Data("spfflow: \(e.description)\n".utf8))
+        StandardStreams.error("spfflow: \(e.description)\n")
         throw ExitCode(e.isUsageError ? 2 : 1)
     } catch let e as ExitCode {
         throw e
     } catch {
-        FileHandle.standardError.write(Data("spfflow: error: \(error)\n".utf8))
+        StandardStreams.error("spfflow: error: \(error)\n")
         throw ExitCode(1)
     }
 }

@@ -34,7 +34,7 @@ struct ExecNodeCommand: ParsableCommand {
         case .computed: print("ran       \(node)")
         case .computedElsewhere: print("cached    \(node)  (computed by a concurrent process)")
         case .failed(let message, let log):
-            FileHandle.standardError.write(Data("spfflow: node '\(node)' failed: \(message)\n  log: \(log)\n".utf8))
+            StandardStreams.error("spfflow: node '\(node)' failed: \(message)\n  log: \(log)\n")
             throw ExitCode(1)
         }
     }

@@ -24,7 +24,7 @@ struct GraphCommand: ParsableCommand {
             if format != "mermaid" { text += (format == "both" ? "// DOT\n" : "") + r.dot() }
             if format == "both" { text += "\n%% Mermaid\n" }
             if format != "dot" { text += r.mermaid() }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStreams.out(text)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClimateData
+import SPFEngine
 import Foundation
 
 /// `spfflow inspect FILE.nc`: a decoded summary of a CF netCDF file.
@@ -19,7 +20,7 @@ struct InspectCommand: ParsableCommand {
             let inspection = try CFInspection(path: file, scanData: !noScan)
             print(inspection.text)
         } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            StandardStreams.error(error.description + "\n")
             throw ExitCode(1)
         }
     }

@@ -26,7 +26,7 @@ struct PlanCommand: ParsableCommand {
             for d in decisions where d.willRun || !changedOnly { text += d.line + "\n" }
             let willRun = decisions.filter(\.willRun).count
             text += "plan: \(decisions.count) node(s): \(decisions.count - willRun) cached, \(willRun) will run (cache \(session.store.root.path))\n"
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStreams.out(text)
         }
     }
 }

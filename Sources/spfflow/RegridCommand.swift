@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClimateData
+import SPFEngine
 import Foundation
 
 /// `spfflow regrid IN.nc OUT.nc --to r72x36|GRIDFILE --method conservative|bilinear`.
@@ -43,7 +44,7 @@ struct RegridCommand: ParsableCommand {
             try r.regrid(input: input, output: output, variable: variable, level: sel,
                          history: "spfflow regrid \(input) \(output) --to \(to) --method \(method)")
         } catch let e as ClimateDataError {
-            FileHandle.standardError.write(Data((e.description + "\n").utf8))
+            StandardStreams.error(e.description + "\n")
             throw ExitCode(e.code == .invalidArgument ? 2 : 1)
         }
     }

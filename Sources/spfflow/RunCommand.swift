@@ -70,14 +70,14 @@ struct RunCommand: ParsableCommand {
         // The headline figures nodes stored on their outputs (attribute `figures`), whether they ran or were cached.
         if summary.succeeded {
             let lines = session.outputAttributeLines("figures", of: summary.record)
-            if !lines.isEmpty { FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
+            if !lines.isEmpty { StandardStreams.out(lines.joined(separator: "\n") + "\n") }
         }
         if !summary.succeeded {
             for f in summary.failures {
-                FileHandle.standardError.write(Data("spfflow: node '\(f.node)' failed: \(f.error)\n  log: \(f.log)\n".utf8))
+                StandardStreams.error("spfflow: node '\(f.node)' failed: \(f.error)\n  log: \(f.log)\n")
             }
             if summary.failures.isEmpty {
-                FileHandle.standardError.write(Data("spfflow: run \(summary.record.id) did not complete\n".utf8))
+                StandardStreams.error("spfflow: run \(summary.record.id) did not complete\n")
             }
             throw ExitCode(1)
         }

@@ -57,7 +57,7 @@ extension RunCommand {
             throw EngineError(.usage, "--executor slurm: no Slurm controller answers (\(reason)); scripts/slurm-local.sh start runs one on this machine")
         }
         let executor = SlurmExecutor(session: session, settings: try slurm.settings(), client: client) { line in
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            StandardStreams.out(line + "\n")
         }
         let summary = try session.run(options: options, executor: executor)
         let (report, _) = executor.finish()
@@ -67,7 +67,7 @@ extension RunCommand {
             print("slurm: job name \(executor.jobName): \(report.submissions) submission(s) for \(report.submittedNodes.count) node attempt(s), \(report.adopted.count) adopted, \(report.polls) poll(s), \(String(format: "%.2f", perPoll)) squeue call(s) per poll; calls: \(calls)")
             for f in report.failed {
                 let noticed = f.noticed.isEmpty ? "" : "; " + f.noticed
-                FileHandle.standardError.write(Data("spfflow: node '\(f.node)' failed on Slurm: job \(f.jobID) \(f.reason) (from \(f.reasonSource)), after \(f.attempts) attempt\(f.attempts == 1 ? "" : "s")\(noticed); job output \(f.logPath)\n".utf8))
+                StandardStreams.error("spfflow: node '\(f.node)' failed on Slurm: job \(f.jobID) \(f.reason) (from \(f.reasonSource)), after \(f.attempts) attempt\(f.attempts == 1 ? "" : "s")\(noticed); job output \(f.logPath)\n")
             }
         }
         return summary

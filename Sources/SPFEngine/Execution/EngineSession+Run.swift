@@ -35,7 +35,7 @@ extension EngineSession {
         if options.showCached {
             var text = ""
             for d in decisions where !d.willRun && requested.contains(d.index) { text += "cached    \(d.id)\n" }
-            if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+            if !text.isEmpty { StandardStreams.out(text) }
         }
         let shared = RecordBox(record)
         let scheduler = RunScheduler(graph: graph, executor: executor, keepGoing: options.keepGoing, toRun: toRun,

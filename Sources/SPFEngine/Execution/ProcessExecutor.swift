@@ -24,19 +24,24 @@ public struct ProcessExecutor: Executor {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = Array(arguments.dropFirst())
         let output = job.logFile.deletingPathExtension().appendingPathExtension("out")
+        // The child writes into a pipe that this process copies into the .out file: the message of a
+        // node that failed because the disk is full reaches the run even when the file cannot take it.
+        let pipe = Pipe()
+        let text: String
         do {
             try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let handle = try FileHandle(forWritingTo: output)
             defer { try? handle.close() }
-            process.standardOutput = handle
-            process.standardError = handle
+            process.standardOutput = pipe
+            process.standardError = pipe
             try process.run()
+            try? pipe.fileHandleForWriting.close()
+            text = ChildOutput.copy(from: pipe.fileHandleForReading.fileDescriptor, to: handle)
             process.waitUntilExit()
         } catch {
             return .failed("cannot start \(binary) exec-node: \(error)")
         }
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         if process.terminationReason == .uncaughtSignal {
             let signal = process.terminationStatus
             let name = [4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV"][signal].map { " (\($0))" } ?? ""

@@ -91,7 +91,7 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
     package func line(_ text: String) {
         lock.withLock {
             clearBarLocked()
-            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            StandardStreams.out(text + "\n")
             if bar && active { drawBarLocked() }
         }
     }
@@ -121,7 +121,7 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
                     let pct = r.fraction.map { String(format: "%5.1f%%", $0 * 100) } ?? "  ...."
                     text += "progress  \(id)  \(pct)  \(r.message)  (\(Self.duration(elapsed)))\n"
                 }
-                if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+                if !text.isEmpty { StandardStreams.out(text) }
             }
         }
     }
@@ -138,13 +138,13 @@ package final class ProgressDisplay: NodeEventSink, @unchecked Sendable {
         }
         if order.count > 3 { text += " · +\(order.count - 3)" }
         if text.count > 160 { text = String(text.prefix(157)) + "..." }
-        FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + text).utf8))
+        StandardStreams.out("\r\u{1B}[2K" + text)
         barShown = true
     }
 
     private func clearBarLocked() {
         guard barShown else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
+        StandardStreams.out("\r\u{1B}[2K")
         barShown = false
     }
 

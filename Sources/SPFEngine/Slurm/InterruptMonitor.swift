@@ -45,7 +45,7 @@ public final class InterruptMonitor: Sendable {
     /// Without a terminal on stdin it does not ask and returns true.
     public static func confirmCancel(count: Int) -> Bool {
         guard isatty(STDIN_FILENO) == 1 else { return true }
-        FileHandle.standardError.write(Data("\nspfflow: interrupted. Cancel the \(count) Slurm job(s) of this run? [Y/n] ".utf8))
+        StandardStreams.error("\nspfflow: interrupted. Cancel the \(count) Slurm job(s) of this run? [Y/n] ")
         guard let answer = readLine() else { return true }
         return !answer.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("n")
     }
