@@ -26,7 +26,7 @@ public struct CurateCMIP6: NodeKind {
         ParamSpec("table", .string, default: "", doc: "table_id (empty: the only one)"),
         ParamSpec("variable", .string, default: "", doc: "variable_id (empty: the only one)"),
         ParamSpec("level", .string, default: "", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)"),
-        ParamSpec("period", .string, default: "year", doc: "none, month, year or decade"),
+        ParamSpec("period", .string, default: "year", [.oneOf(["none"] + AggregationPeriod.allCases.map(\.rawValue))], doc: "none, month, year or decade"),
         ParamSpec("min_coverage", .double, default: 1.0, doc: "drop periods with less than this fraction covered"),
         ParamSpec("start_year", .int, default: 0, doc: "first year to keep (0: from the start)"),
         ParamSpec("end_year", .int, default: 0, doc: "last year to keep (0: to the end)"),

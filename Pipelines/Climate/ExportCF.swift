@@ -17,7 +17,7 @@ public struct ExportCF: NodeKind {
     /// Params.
     public static let params = [
         ParamSpec("deflate", .int, default: 4, doc: "deflate level 1-9 (shuffle always on)"),
-        ParamSpec("member_layout", .string, default: "memberFirst", doc: "memberFirst (member, time, lat, lon) or timeFirst (CDO-readable)"),
+        ParamSpec("member_layout", .string, default: "memberFirst", [.oneOf(["memberFirst", "timeFirst"])], doc: "memberFirst (member, time, lat, lon) or timeFirst (CDO-readable)"),
         ParamSpec("title", .string, default: "spfflow curated CMIP6 data", key: false, doc: "global title attribute"),
         ParamSpec("print_summary", .bool, default: true, key: false, doc: "print the per-model summary to standard output"),
     ]

@@ -16,7 +16,7 @@ public struct RegridWeightsNode: NodeKind {
     /// Params.
     public static let params = [
         ParamSpec("grid", .string, default: "r72x36", doc: "target grid: r<nlon>x<nlat> or n<N> (Gaussian)"),
-        ParamSpec("method", .string, default: "conservative", doc: "conservative or bilinear"),
+        ParamSpec("method", .string, default: "conservative", [.oneOf(RegridMethod.allCases.map(\.rawValue))], doc: "conservative or bilinear"),
     ]
     /// Makes the kind.
     public init() {}

@@ -29,7 +29,7 @@ public struct ExportEnsemble: NodeKind {
     public static let params = [
         ParamSpec("calendars", .object, default: .object([:]), doc: "source_id → CF calendar of its output (default noleap)"),
         ParamSpec("deflate", .int, default: 4, doc: "deflate level (shuffle always on)"),
-        ParamSpec("layout", .string, default: "member-first",
+        ParamSpec("layout", .string, default: "member-first", [.oneOf(["member-first", "time-first", "cmip"])],
                   doc: "member-first: one file per ESM, scenario and timescale, (member, time, lat, lon), as xarray users expect; "
                       + "time-first: the same as (time, member, lat, lon), which CDO also reads (it needs time first and takes "
                       + "member as a z-axis); cmip: CMIP6's DRS, one file per variable and member (r<k+1>i1p1f1 for sampler member k), "

@@ -16,7 +16,7 @@ public struct MergeEnsemble: NodeKind {
     public static let summary = "Gather SPF final-stage states of all member blocks into one ensemble product."
     /// Params.
     public static let params = [
-        ParamSpec("timescale", .string, doc: "decadal, yearly or monthly"),
+        SampleStage.timescaleParam("timescale", doc: "decadal, yearly or monthly"),
         ParamSpec("start_year", .int, doc: "first year of the product"),
         ParamSpec("years", .int, doc: "years in the product"),
         EnsembleProduct.nonNegativeParam,

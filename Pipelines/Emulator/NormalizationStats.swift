@@ -23,7 +23,7 @@ public struct NormalizationStats: NodeKind {
     public static let params = [
         ParamSpec("experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
                   doc: "experiments of the training split"),
-        ParamSpec("climatology", .string, default: .string("pattern-scaling"),
+        ParamSpec("climatology", .string, default: .string("pattern-scaling"), [.oneOf(["pattern-scaling", "per-cell", "none"])],
                   doc: "pattern-scaling: subtract each ESM's per-cell, per-calendar-month linear response to the global forcings "
                     + "(the model learns what pattern scaling misses); per-cell: each ESM's mean seasonal cycle per cell (the model "
                     + "learns anomalies); none: per-variable mean only"),

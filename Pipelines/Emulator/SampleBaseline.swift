@@ -19,11 +19,10 @@ public struct SampleBaseline: NodeKind {
         ParamSpec("source_id", .string, doc: "ESM to emulate"),
         ParamSpec("scenario", .string, doc: "scenario label"),
         ParamSpec("start_year", .int, doc: "first year"),
-        ParamSpec("years", .int, doc: "years"),
-        ParamSpec("members", .int, default: 20, doc: "ensemble members"),
+        ParamSpec("years", .int, [.atLeast(1)], doc: "years"),
+        ParamSpec("members", .int, default: 20, [.atLeast(1)], doc: "ensemble members"),
         SampleStage.solverParam,
-        ParamSpec("euler_steps", .intList, default: .list([]),
-                  doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"),
+        SampleStage.solverStepsParam(doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"),
         EnsembleProduct.nonNegativeParam,
     ]
     /// Inputs.
@@ -44,7 +43,7 @@ public struct SampleBaseline: NodeKind {
         let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
-        let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: try p.ints("euler_steps"), node: context.nodeID)
+        let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: try p.ints("solver_steps"), node: context.nodeID)
         let timescale = pyramid.timescales[pyramid.timescales.count - 1]
         let startYear = try p.int("start_year"), years = try p.int("years"), members = try p.int("members")
         let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: timescale,

@@ -23,20 +23,28 @@ public struct SampleStage: NodeKind {
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.
     public static let params = [
-        ParamSpec("stage", .int, doc: "pyramid stage to run (0 = decadal, coarsest)"),
-        ParamSpec("target", .string, doc: "output timescale of the path: decadal, yearly or monthly"),
+        ParamSpec("stage", .int, [.atLeast(0)], doc: "pyramid stage to run (0 = decadal, coarsest)"),
+        Self.timescaleParam("target", doc: "output timescale of the path: decadal, yearly or monthly"),
         ParamSpec("source_id", .string, doc: "ESM to emulate (one of the model's sources)"),
         ParamSpec("scenario", .string, doc: "scenario label (the forcing input supplies the numbers)"),
         ParamSpec("start_year", .int, doc: "first year of the period this node covers"),
-        ParamSpec("years", .int, doc: "years in the period"),
-        ParamSpec("member_start", .int, default: 0, doc: "first member of the block"),
-        ParamSpec("member_count", .int, default: 10, doc: "members in the block"),
+        ParamSpec("years", .int, [.atLeast(1)], doc: "years in the period"),
+        ParamSpec("member_start", .int, default: 0, [.atLeast(0)], doc: "first member of the block"),
+        ParamSpec("member_count", .int, default: 10, [.atLeast(1)], doc: "members in the block"),
         ParamSpec("antithetic", .bool, default: false,
                   doc: "stage 0 only (later stages inherit it): member 2k + 1 draws member 2k's noise negated at every stage, so the ensemble mean converges much faster; use even member_start and member_count"),
-        ParamSpec("euler_steps", .intList, default: .list([]),
-                  doc: "solver steps per pyramid stage for this sampling (one count per stage); empty: the model's own"),
+        Self.solverStepsParam(doc: "solver steps per pyramid stage for this sampling (one count per stage); empty: the model's own"),
         Self.solverParam,
     ]
+
+    /// Antithetic pairs need whole pairs in the block.
+    public static func paramProblem(_ params: NodeParams) -> ParamProblem? {
+        guard (try? params.bool("antithetic")) == true else { return nil }
+        let start = (try? params.int("member_start")) ?? 0, count = (try? params.int("member_count")) ?? 0
+        if start % 2 != 0 { return ParamProblem(param: "member_start", "antithetic pairs need an even member_start, got \(start)") }
+        if count % 2 != 0 { return ParamProblem(param: "member_count", "antithetic pairs need an even member_count, got \(count)") }
+        return nil
+    }
     /// Inputs.
     public static let inputs = [
         InputSpec("model", doc: "spf.train output (variant spf)"),
@@ -50,8 +58,20 @@ public struct SampleStage: NodeKind {
     public init() {}
 
     /// The `solver` param (also `spf.sample-baseline`'s).
-    public static let solverParam = ParamSpec("solver", .string, default: "euler",
+    public static let solverParam = ParamSpec("solver", .string, default: "euler", [.oneOf(ODESolver.allCases.map(\.rawValue))],
                                               doc: "ODE solver of every stage: euler (one network pass per step) or midpoint (two per step, second order: 2 midpoint steps keep the spread that 5 Euler steps lose)")
+
+    /// The `solver_steps` param (formerly `euler_steps`, a name that was wrong for the midpoint solver).
+    /// A renamed param keeps its old name in the cache key while the old name is accepted (KeyPlanner).
+    public static func solverStepsParam(default value: [Int] = [], doc: String) -> ParamSpec {
+        ParamSpec("solver_steps", .intList, default: .list(value.map { .int($0) }), [.range(min: 1, max: 10_000)],
+                  deprecatedName: "euler_steps", doc: doc)
+    }
+
+    /// A timescale param: decadal, yearly or monthly.
+    public static func timescaleParam(_ name: String, doc: String) -> ParamSpec {
+        ParamSpec(name, .string, [.oneOf(Timescale.allCases.map(\.rawValue))], doc: doc)
+    }
 
     /// Parses a `solver` param value; an unknown name is an error naming the node and the choices.
     public static func solver(named name: String, node: String) throws -> ODESolver {
@@ -61,13 +81,13 @@ public struct SampleStage: NodeKind {
         return solver
     }
 
-    /// The model's pyramid with this sampling's step counts (`euler_steps`; empty: the model's own).
+    /// The model's pyramid with this sampling's step counts (`solver_steps`; empty: the model's own).
     public static func pyramid(_ base: PyramidConfig, steps: [Int], node: String) throws -> PyramidConfig {
         guard !steps.isEmpty else { return base }
         var pyramid = base
         pyramid.stepsPerStage = steps
         do { try pyramid.validate() } catch {
-            throw EngineError(.nodeFailed, "param 'euler_steps' \(steps): \(error)", node: node)
+            throw EngineError(.nodeFailed, "param 'solver_steps' \(steps): \(error)", node: node)
         }
         return pyramid
     }
@@ -90,7 +110,7 @@ public struct SampleStage: NodeKind {
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let target = try Self.timescale(try p.string("target"), node: context.nodeID)
         let stage = try p.int("stage"), startYear = try p.int("start_year"), years = try p.int("years")
-        let pyramid = try Self.pyramid(model.info.pyramid, steps: try p.ints("euler_steps"), node: context.nodeID)
+        let pyramid = try Self.pyramid(model.info.pyramid, steps: try p.ints("solver_steps"), node: context.nodeID)
         let sampler = try PyramidSampler(config: pyramid, solver: try Self.solver(named: try p.string("solver"), node: context.nodeID))
         var state: SamplerState
         // Wall time behind this state: its own plus the share of the previous stages' time that the

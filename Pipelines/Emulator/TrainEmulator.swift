@@ -22,21 +22,21 @@ public struct TrainEmulator: NodeKind {
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// Params.
     public static let params = [
-        ParamSpec("variant", .string, default: "spf", doc: "spf, flat or ar"),
+        ParamSpec.choice("variant", ["spf", "flat", "ar"], default: "spf", doc: "spf (the pyramid), flat (one-stage flow) or ar (autoregressive)"),
         ParamSpec("sources", .stringList, doc: "ESM source_ids in embedding order (one learned vector each)"),
         ParamSpec("experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
                   doc: "experiments of the training split"),
-        ParamSpec("model", .string, default: "small", doc: "backbone preset: tiny, small, 100M, 200M"),
-        ParamSpec("width", .int, default: 0, doc: "hidden width override (0: the preset's)"),
-        ParamSpec("depth", .int, default: 0, doc: "block count override (0: the preset's)"),
-        ParamSpec("patch", .int, default: 4, doc: "field patch size at every stage"),
-        ParamSpec("steps", .int, default: 1000, doc: "optimiser steps"),
-        ParamSpec("batch", .int, default: 16, doc: "examples per step (stages and paths mixed)"),
-        ParamSpec("learning_rate", .double, default: 1e-3, doc: "peak learning rate (warm-up then cosine decay)"),
-        ParamSpec("warmup", .int, default: 50, doc: "warm-up steps"),
-        ParamSpec("ema", .double, default: 0.999, doc: "EMA decay of the sampled weights"),
-        ParamSpec("euler_steps", .intList, default: .list([.int(8), .int(8), .int(8)]), doc: "Euler steps per stage when sampling"),
-        ParamSpec("checkpoint_every", .int, default: 100, key: false, doc: "steps between checkpoints (does not change results)"),
+        ParamSpec.choice("model", MMDiTConfig.presetNames, default: "small", doc: "backbone preset"),
+        ParamSpec("width", .int, default: 0, [.atLeast(0)], doc: "hidden width override (0: the preset's)"),
+        ParamSpec("depth", .int, default: 0, [.atLeast(0)], doc: "block count override (0: the preset's)"),
+        ParamSpec("patch", .int, default: 4, [.range(min: 1, max: 64)], doc: "field patch size at every stage"),
+        ParamSpec("steps", .int, default: 1000, [.atLeast(0)], doc: "optimiser steps"),
+        ParamSpec("batch", .int, default: 16, [.atLeast(1)], doc: "examples per step (stages and paths mixed)"),
+        ParamSpec("learning_rate", .double, default: 1e-3, [.range(min: 0, max: 1)], doc: "peak learning rate (warm-up then cosine decay)"),
+        ParamSpec("warmup", .int, default: 50, [.atLeast(0)], doc: "warm-up steps"),
+        ParamSpec("ema", .double, default: 0.999, [.range(min: 0, max: 1)], doc: "EMA decay of the sampled weights"),
+        SampleStage.solverStepsParam(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts; 1 or 3 for variant flat)"),
+        ParamSpec("checkpoint_every", .int, default: 100, key: false, [.atLeast(1)], doc: "steps between checkpoints (does not change results)"),
     ]
     /// Inputs.
     public static let inputs = [
@@ -48,11 +48,18 @@ public struct TrainEmulator: NodeKind {
     /// Makes the kind.
     public init() {}
 
+    /// The step list's length follows the variant: one count per pyramid stage.
+    public static func paramProblem(_ params: NodeParams) -> ParamProblem? {
+        guard let variant = try? params.string("variant"), let steps = try? params.ints("solver_steps") else { return nil }
+        if steps.count == 3 || (variant == "flat" && steps.count == 1) { return nil }
+        return ParamProblem(param: "solver_steps", "variant \(variant) samples \(variant == "flat" ? "one stage: give 1 count (or 3, summed)" : "3 pyramid stages: give 3 counts, one per stage"), got \(steps.count)")
+    }
+
     /// The pyramid of a variant on an H×W grid.
     package static func pyramid(variant: String, height: Int, width: Int, variables: [String], euler: [Int], node: String) throws -> PyramidConfig {
         // Euler steps: one per pyramid stage (3), or for the single-stage flat flow one number (or 3, summed).
         guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == "flat" && euler.count == 1) else {
-            throw EngineError(.nodeFailed, "euler_steps \(euler) must list 3 positive step counts (one per stage)\(variant == "flat" ? ", or 1 for the flat flow" : "")", node: node)
+            throw EngineError(.nodeFailed, "solver_steps \(euler) must list 3 positive step counts (one per stage)\(variant == "flat" ? ", or 1 for the flat flow" : "")", node: node)
         }
         switch variant {
         case "spf": return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
@@ -80,7 +87,7 @@ public struct TrainEmulator: NodeKind {
             throw EngineError(.nodeFailed, "normalisation statistics: \(error)", node: context.nodeID)
         }
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
-                                       euler: try p.ints("euler_steps"), node: context.nodeID)
+                                       euler: try p.ints("solver_steps"), node: context.nodeID)
         var model = try MMDiTConfig.preset(try p.string("model"), pyramid: pyramid, patchSize: try p.int("patch"),
                                            forcingPatchSize: try p.int("patch"), griddedForcingChannels: 0,
                                            globalForcingChannels: first.forcingNames.count, sources: sources.count)

@@ -57,6 +57,9 @@ public struct MMDiTConfig: Codable, Sendable, Equatable {
         self.positionScale = positionScale
     }
 
+    /// The names `preset` takes, smallest first.
+    public static let presetNames = ["tiny", "small", "100M", "200M"]
+
     /// Named presets: "tiny" (d 32, depth 2), "small" (d 128, depth 4, the prototype's 1.6M model),
     /// "100M" (d 512, depth 11, 8 heads), "200M" (d 768, depth 10, 12 heads) — spf-method.md §2.4 guesses.
     public static func preset(_ name: String, pyramid: PyramidConfig, patchSize: Int, forcingPatchSize: Int,

@@ -26,8 +26,10 @@ struct ManifestOptions: ParsableArguments {
     @Option(name: .long, help: "Cache directory (overrides SPFFLOW_CACHE and the manifest's `cache:`).")
     var cache: String?
 
-    /// Loads the manifest and opens its cache.
+    /// Loads the manifest (printing its warnings to standard error) and opens its cache.
     func session(cleanLeftovers: Bool = true) throws -> EngineSession {
-        try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: NodeKindRegistry.registry, cleanLeftovers: cleanLeftovers)
+        let session = try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: NodeKindRegistry.registry, cleanLeftovers: cleanLeftovers)
+        for warning in session.manifest.warnings { StandardStreams.error(warning + "\n") }
+        return session
     }
 }

@@ -22,7 +22,7 @@ import Testing
             ("time-first", "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}}",
              "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}, layout: time-first}"),
             ("steps-20", "steps: 30, batch: 6", "steps: 20, batch: 6"),
-            ("monthly-333", "solver: midpoint, euler_steps: [3, 3, 2]", "solver: midpoint, euler_steps: [3, 3, 3]"),
+            ("monthly-333", "solver: midpoint, solver_steps: [3, 3, 2]", "solver: midpoint, solver_steps: [3, 3, 3]"),
         ]
         var manifests: [String] = []
         for (name, from, to) in edits {

@@ -9,7 +9,7 @@ import Testing
     @Test func bothSamplingKindsTakeTheSolverAndTheStepCounts() {
         for params in [SampleStage.params, SampleBaseline.params] {
             let names = Set(params.map(\.name))
-            #expect(names.contains("solver") && names.contains("euler_steps"))
+            #expect(names.contains("solver") && names.contains("solver_steps"))
             // Euler is the default, so a manifest without `solver` samples as it did before the param existed.
             #expect(params.first { $0.name == "solver" }?.defaultValue == .string("euler"))
         }
@@ -51,9 +51,9 @@ import Testing
         for bad in [[4, 4], [4, 0, 2]] {
             do {
                 _ = try SampleStage.pyramid(base, steps: bad, node: "yearly-CESM2")
-                Issue.record("euler_steps \(bad) accepted")
+                Issue.record("solver_steps \(bad) accepted")
             } catch {
-                #expect("\(error)".contains("yearly-CESM2") && "\(error)".contains("euler_steps"), "\(error)")
+                #expect("\(error)".contains("yearly-CESM2") && "\(error)".contains("solver_steps"), "\(error)")
             }
         }
     }

@@ -187,8 +187,10 @@ import Testing
         let odd = cache.appendingPathComponent("smoke-odd-antithetic-block.yaml")
         try oddBlock.write(to: odd, atomically: true, encoding: .utf8)
         let fourth = try Self.run(Self.binary(), ["run", odd.path, "--cache", cache.path, "--progress", "none"])
-        #expect(fourth.status != 0)
-        #expect(fourth.output.contains("decadal-CESM2") && fourth.output.contains("param 'antithetic'"), "\(fourth.output.suffix(2000))")
+        // Refused when the manifest loads (exit 2), at the line of the odd count.
+        #expect(fourth.status == 2)
+        #expect(fourth.output.contains("smoke-odd-antithetic-block.yaml:") && fourth.output.contains("decadal-CESM2")
+                && fourth.output.contains("param 'member_count'") && fourth.output.contains("antithetic"), "\(fourth.output.suffix(2000))")
 
         // `layout: time-first` writes (time, member, lat, lon), which CDO reads as it is; only the export reruns.
         let exportParams = "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}}"
@@ -217,15 +219,16 @@ import Testing
         try original.replacingOccurrences(of: exportParams, with: "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}, layout: time-major}")
             .write(to: badLayout, atomically: true, encoding: .utf8)
         let sixth = try Self.run(Self.binary(), ["run", badLayout.path, "--cache", cache.path, "--progress", "none"])
-        #expect(sixth.status != 0 && sixth.output.contains("param 'layout'") && sixth.output.contains("time-major"), "\(sixth.output.suffix(2000))")
+        #expect(sixth.status == 2 && sixth.output.contains("param 'layout'") && sixth.output.contains("time-major"), "\(sixth.output.suffix(2000))")
 
         // An unknown ODE solver is refused with the node, the param and the choices named.
-        #expect(original.contains("solver: midpoint, euler_steps: [3, 3, 2]"))
+        #expect(original.contains("solver: midpoint, solver_steps: [3, 3, 2]"))
         let badSolver = cache.appendingPathComponent("smoke-bad-solver.yaml")
-        try original.replacingOccurrences(of: "solver: midpoint, euler_steps: [3, 3, 2]", with: "solver: rk4, euler_steps: [3, 3, 2]")
+        try original.replacingOccurrences(of: "solver: midpoint, solver_steps: [3, 3, 2]", with: "solver: rk4, solver_steps: [3, 3, 2]")
             .write(to: badSolver, atomically: true, encoding: .utf8)
         let seventh = try Self.run(Self.binary(), ["run", badSolver.path, "--cache", cache.path, "--progress", "none"])
-        #expect(seventh.status != 0 && seventh.output.contains("monthly-") && seventh.output.contains("param 'solver'")
+        // Refused when the manifest loads (exit 2), before any node runs.
+        #expect(seventh.status == 2 && seventh.output.contains("smoke-bad-solver.yaml:") && seventh.output.contains("monthly-") && seventh.output.contains("param 'solver'")
                 && seventh.output.contains("rk4") && seventh.output.contains("midpoint"), "\(seventh.output.suffix(2000))")
     }
 }

@@ -4,7 +4,7 @@ import SPFEngine
 import SPFModel
 import Testing
 
-/// `spf.train`'s `euler_steps` per variant: one count per stage, one number for the flat flow, and a
+/// `spf.train`'s `solver_steps` per variant: one count per stage, one number for the flat flow, and a
 /// clear error (naming the node) instead of a silent default for anything else.
 @Suite struct TrainVariantTests {
     func pyramid(_ variant: String, _ euler: [Int]) throws -> PyramidConfig {
@@ -22,9 +22,9 @@ import Testing
     func badEulerStepsAreRefused(variant: String, euler: [Int]) {
         do {
             _ = try pyramid(variant, euler)
-            Issue.record("euler_steps \(euler) accepted for \(variant)")
+            Issue.record("solver_steps \(euler) accepted for \(variant)")
         } catch {
-            #expect("\(error)".contains("train-x") && "\(error)".contains("euler_steps"), "\(error)")
+            #expect("\(error)".contains("train-x") && "\(error)".contains("solver_steps"), "\(error)")
         }
     }
 }

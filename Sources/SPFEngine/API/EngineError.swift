@@ -14,6 +14,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         case missingParam
         /// A param's value does not have the declared type.
         case paramType
+        /// A param's value breaks the kind's declared constraints (choices, range, list length, cross-param checks).
+        case paramValue
         /// An input the kind does not declare, or a required input is absent.
         case badInput
         /// An input references a node or output that does not exist.
@@ -62,7 +64,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     /// True for errors in what the user wrote (manifest, arguments): exit status 2.
     public var isUsageError: Bool {
         switch code {
-        case .invalidYAML, .invalidManifest, .unknownKind, .unknownParam, .missingParam, .paramType, .badInput,
+        case .invalidYAML, .invalidManifest, .unknownKind, .unknownParam, .missingParam, .paramType, .paramValue, .badInput,
              .missingReference, .cycle, .duplicateID, .usage:
             true
         case .kindContract, .nodeFailed, .cache, .fileInput, .diskFull:

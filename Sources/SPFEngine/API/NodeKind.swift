@@ -48,6 +48,9 @@ public protocol NodeKind: Sendable {
     /// For kinds that hand files a user supplies to C libraries (netCDF-C, HDF5) whose bugs a corrupt
     /// file can trigger: a crash there then fails the node, naming it, instead of ending the run.
     static var runsInOwnProcess: Bool { get }
+    /// Checks across params that the declarations alone cannot say (for example a list's length against
+    /// another param); called for every node when the manifest loads. Default: none.
+    static func paramProblem(_ params: NodeParams) -> ParamProblem?
     /// Makes an instance to run.
     init()
     /// Computes the node's outputs.
@@ -67,4 +70,6 @@ extension NodeKind {
     public static var runsInOwnProcess: Bool { false }
     /// Default: empty summary.
     public static var summary: String { "" }
+    /// Default: no checks across params.
+    public static func paramProblem(_ params: NodeParams) -> ParamProblem? { nil }
 }

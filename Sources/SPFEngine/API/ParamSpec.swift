@@ -10,13 +10,33 @@ public struct ParamSpec: Sendable, Hashable {
     public let key: Bool
     /// One line of documentation.
     public let doc: String
+    /// What the value must satisfy beyond its type (choices, ranges, list lengths); checked at load.
+    public let constraints: [ParamConstraint]
+    /// An earlier name of the param, still accepted with a deprecation warning naming the line.
+    public let deprecatedName: String?
 
-    /// Declares a parameter. `default: nil` makes it required; `key: false` keeps it out of the cache key.
-    public init(_ name: String, _ type: ParamType, default defaultValue: ParamValue? = nil, key: Bool = true, doc: String = "") {
+    /// Declares a parameter. `default: nil` makes it required; `key: false` keeps it out of the cache key;
+    /// `constraints` are checked for every node when the manifest loads.
+    public init(_ name: String, _ type: ParamType, default defaultValue: ParamValue? = nil, key: Bool = true,
+                _ constraints: [ParamConstraint] = [], deprecatedName: String? = nil, doc: String = "") {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.key = key
+        self.constraints = constraints
+        self.deprecatedName = deprecatedName
         self.doc = doc
+    }
+
+    /// Declares a string param whose value is one of `choices` (an enum's raw values).
+    public static func choice(_ name: String, _ choices: [String], default defaultValue: String? = nil, key: Bool = true,
+                              doc: String = "") -> ParamSpec {
+        ParamSpec(name, .string, default: defaultValue.map { .string($0) }, key: key, [.oneOf(choices)], doc: doc)
+    }
+
+    /// Why `value` breaks one of the constraints, or nil.
+    public func problem(with value: ParamValue) -> String? {
+        for c in constraints { if let p = c.problem(with: value) { return p } }
+        return nil
     }
 }

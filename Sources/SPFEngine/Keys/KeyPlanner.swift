@@ -32,7 +32,9 @@ extension NodeGraph {
                         throw EngineError(.fileInput, "param '\(spec.name)': \(e.message)", at: at, node: n.id)
                     }
                 } else {
-                    params[spec.name] = v.canonicalJSON
+                    // A renamed param keeps its old name in the key while the old name is still accepted, so the
+                    // rename does not invalidate what is cached (a trained model is half an hour of compute).
+                    params[spec.deprecatedName ?? spec.name] = v.canonicalJSON
                 }
             }
             var inputs: [String: [String]] = [:]

@@ -67,6 +67,8 @@ public struct Manifest: Sendable {
     public let index: [String: Int]
     /// Attributes of the compute libraries every object records (the registry's ``KindRegistry/platform``).
     public var platform: [String: String] = [:]
+    /// Warnings from loading, each starting with `file:line:col:` (deprecated param names).
+    public var warnings: [String] = []
 
     /// The node with `id`.
     public func node(_ id: String) -> ManifestNode? { index[id].map { nodes[$0] } }

@@ -74,8 +74,9 @@ public struct ManifestLoader: Sendable {
             throw EngineError(.invalidManifest, "`nodes:` must be a list, got \(nodesValue.shapeName)", at: nodesValue.location)
         }
         var expanded: [PendingNode] = []
+        var warnings: [String] = []
         for d in declared {
-            expanded += try expand(d, axes: axes, defaults: defaults, vars: vars, directory: directory)
+            expanded += try expand(d, axes: axes, defaults: defaults, vars: vars, directory: directory, warnings: &warnings)
         }
         // Duplicate ids.
         var firstByID: [String: PendingNode] = [:]
@@ -90,6 +91,7 @@ public struct ManifestLoader: Sendable {
         for (i, n) in nodes.enumerated() { index[n.id] = i }
         var manifest = Manifest(name: name, file: url, declaredCacheDirectory: cacheDir.standardizedFileURL, nodes: nodes, index: index)
         manifest.platform = registry.platform
+        manifest.warnings = warnings
         try NodeGraph(manifest).checkAcyclic()
         return manifest
     }
@@ -195,7 +197,7 @@ public struct ManifestLoader: Sendable {
     private static let nodeKeys: Set<String> = ["id", "kind", "over", "params", "inputs", "seed", "threads", "resources"]
 
     private func expand(_ d: YAMLValue, axes: [String: (values: [String], location: SourceLocation)], defaults: Defaults,
-                        vars: [String: String], directory: URL) throws -> [PendingNode] {
+                        vars: [String: String], directory: URL, warnings: inout [String]) throws -> [PendingNode] {
         guard case .mapping(let pairs, let loc) = d else {
             throw EngineError(.invalidManifest, "each entry of `nodes:` must be a mapping with id and kind, got \(d.shapeName)", at: d.location)
         }
@@ -243,9 +245,18 @@ public struct ManifestLoader: Sendable {
                 throw EngineError(.invalidManifest, "`params` must be a mapping, got \(pv.shapeName)", at: pv.location, node: template)
             }
             for p in ps where specByName[p.key] == nil {
-                throw EngineError(.unknownParam, "unknown param '\(p.key)' for kind \(kindName) (declared: \(Self.describe(specs)))", at: p.keyLocation, node: template)
+                guard let spec = specs.first(where: { $0.deprecatedName == p.key }) else {
+                    throw EngineError(.unknownParam, "unknown param '\(p.key)' for kind \(kindName) (declared: \(Self.describe(specs)))", at: p.keyLocation, node: template)
+                }
+                if let both = ps.first(where: { $0.key == spec.name }) {
+                    throw EngineError(.unknownParam, "param '\(p.key)' is the deprecated name of '\(spec.name)', which is also given (at \(both.keyLocation)): keep '\(spec.name)' only", at: p.keyLocation, node: template)
+                }
+                warnings.append(Self.deprecationWarning(p.key, spec: spec, kind: kindName, at: p.keyLocation))
             }
-            paramPairs = ps
+            paramPairs = ps.map { p in
+                guard specByName[p.key] == nil, let spec = specs.first(where: { $0.deprecatedName == p.key }) else { return p }
+                return (spec.name, p.keyLocation, p.value)
+            }
         }
         let inputSpecs = Dictionary(kind.inputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var inputPairs: [(key: String, keyLocation: SourceLocation, value: YAMLValue)] = []
@@ -305,6 +316,9 @@ public struct ManifestLoader: Sendable {
                     throw EngineError(.paramType, "param '\(spec.name)' of kind \(kindName): \(m.message)", at: value.location, node: id)
                 }
                 if let subError { throw subError }
+                if let problem = spec.problem(with: converted) {
+                    throw EngineError(.paramValue, "param '\(spec.name)' of kind \(kindName): \(problem)", at: value.location, node: id)
+                }
                 if spec.type == .path, case .string(let p) = converted {
                     let abs = p.hasPrefix("/") ? URL(fileURLWithPath: p) : directory.appendingPathComponent(p)
                     return .string(abs.standardizedFileURL.path)
@@ -317,7 +331,11 @@ public struct ManifestLoader: Sendable {
                 paramLocations[p.key] = p.value.location
             }
             for spec in specs where params[spec.name] == nil {
-                if let dp = defaults.params.first(where: { $0.key == spec.name }) {
+                if let dp = defaults.params.first(where: { $0.key == spec.name || ($0.key == spec.deprecatedName && spec.deprecatedName != nil) }) {
+                    if dp.key != spec.name {
+                        let w = Self.deprecationWarning(dp.key, spec: spec, kind: kindName, at: dp.keyLocation)
+                        if !warnings.contains(w) { warnings.append(w) }
+                    }
                     params[spec.name] = try convertParam(spec, dp.value, dp.value.location)
                     paramLocations[spec.name] = dp.value.location
                 } else if let dv = spec.defaultValue {
@@ -325,6 +343,10 @@ public struct ManifestLoader: Sendable {
                 } else {
                     throw EngineError(.missingParam, "missing required param '\(spec.name)' (\(spec.type)) for kind \(kindName)\(spec.doc.isEmpty ? "" : ": \(spec.doc)")", at: d["params"]?.location ?? loc, node: id)
                 }
+            }
+            if let problem = kind.paramProblem(NodeParams(params)) {
+                throw EngineError(.paramValue, "param '\(problem.param)' of kind \(kindName): \(problem.message)",
+                                  at: paramLocations[problem.param] ?? d["params"]?.location ?? loc, node: id)
             }
             var seed = defaults.seed ?? 0
             if let sv = d["seed"] { seed = try parseSeed(sv, sub: sub, node: id) }
@@ -364,6 +386,10 @@ public struct ManifestLoader: Sendable {
     }
 
     private static let idCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-.+"))
+
+    static func deprecationWarning(_ old: String, spec: ParamSpec, kind: String, at location: SourceLocation) -> String {
+        "\(location): warning: param '\(old)' of kind \(kind) is deprecated: rename it '\(spec.name)' (the old name is accepted until the next release)"
+    }
 
     static func describe(_ specs: [ParamSpec]) -> String {
         specs.isEmpty ? "none" : specs.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
