@@ -33,9 +33,11 @@ public struct AlignForcings: NodeKind {
         ParamSpec("last_year", .int, default: .int(0), doc: "last year when there is no input (0: the experiment's)"),
         ParamSpec("rcmip_dir", .string, default: .string(""), doc: "directory with the RCMIP extract (default: found from the working directory)"),
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.alignedForcing)
     /// Inputs.
     public static let inputs = [
-        InputSpec("data", optional: true, doc: "curated dataset with time, time_bnds, calendar, time_units, experiment"),
+        InputSpec("data", optional: true, [PipelineObjects.curatedField], doc: "curated dataset with time, time_bnds, calendar, time_units, experiment"),
         InputSpec("maps", optional: true, doc: "gridded annual forcing maps [years, nlat, nlon] with attribute first_year"),
     ]
     /// Makes the kind.

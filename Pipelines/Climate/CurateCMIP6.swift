@@ -16,8 +16,10 @@ public struct CurateCMIP6: NodeKind {
     public static let runsInOwnProcess = true
     /// Summary.
     public static let summary = "Select one CMIP6 dataset, decode it (fills, calendar, grid normalisation) and aggregate in time with calendar weights."
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.curatedField)
     /// Inputs.
-    public static let inputs = [InputSpec("catalog", doc: "a climate.discover output")]
+    public static let inputs = [InputSpec("catalog", [PipelineObjects.catalog], doc: "a climate.discover output")]
     /// Params.
     public static let params = [
         ParamSpec("source_id", .string, doc: "source_id of the dataset"),

@@ -27,6 +27,8 @@ public struct DiscoverCMIP6: NodeKind {
         ParamSpec("variables", .stringList, default: .list([]), doc: "variable_id values (empty: all)"),
         ParamSpec("grids", .stringList, default: .list([]), doc: "grid_label values (empty: all)"),
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.catalog)
     /// Inputs.
     public static let inputs = [InputSpec("tree", optional: true, doc: "an upstream object whose files directory holds a DRS tree")]
     /// Makes the kind.

@@ -12,8 +12,10 @@ public struct ExportCF: NodeKind {
     public static let version = 1
     /// Summary.
     public static let summary = "Write fields as CF-1.8 netCDF-4 files and print a per-model summary."
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.fieldExport)
     /// Inputs.
-    public static let inputs = [InputSpec("data", list: true, doc: "climate.curate or climate.regrid outputs")]
+    public static let inputs = [InputSpec("data", list: true, [PipelineObjects.curatedField], doc: "climate.curate or climate.regrid outputs")]
     /// Params.
     public static let params = [
         ParamSpec("deflate", .int, default: 4, doc: "deflate level 1-9 (shuffle always on)"),

@@ -15,6 +15,8 @@ public struct GenerateSuite: NodeKind {
     public static let version = 1
     /// Summary.
     public static let summary = "Simulated ClimateSuite (10 ESMs, historical/SSP/G6sulfur, monthly tas+pr) as CMIP6 DRS netCDF."
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.fileTree)
     /// Params.
     public static let params = [
         ParamSpec("models", .stringList, default: .list(ClimateSuiteCatalog.models.map { .string($0.sourceID) }),

@@ -11,8 +11,10 @@ public struct RegridNode: NodeKind {
     public static let version = 1
     /// Summary.
     public static let summary = "Regrid a curated field with weights from climate.regrid-weights."
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.curatedField)
     /// Inputs.
-    public static let inputs = [InputSpec("data", doc: "a climate.curate output"), InputSpec("weights", doc: "a climate.regrid-weights output")]
+    public static let inputs = [InputSpec("data", [PipelineObjects.curatedField], doc: "a climate.curate output"), InputSpec("weights", [PipelineObjects.regridWeights], doc: "a climate.regrid-weights output")]
     /// Threads wanted.
     public static let threads = 2
     /// Makes the kind.

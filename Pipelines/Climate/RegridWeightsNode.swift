@@ -11,8 +11,10 @@ public struct RegridWeightsNode: NodeKind {
     public static let version = 1
     /// Summary.
     public static let summary = "Conservative or bilinear remapping weights from the input's lat-lon grid to a target grid."
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.regridWeights)
     /// Inputs.
-    public static let inputs = [InputSpec("source", doc: "any curated field (climate.curate output); only its grid is used")]
+    public static let inputs = [InputSpec("source", [PipelineObjects.curatedField], doc: "any curated field (climate.curate output); only its grid is used")]
     /// Params.
     public static let params = [
         ParamSpec("grid", .string, default: "r72x36", doc: "target grid: r<nlon>x<nlat> or n<N> (Gaussian)"),

@@ -38,8 +38,10 @@ public struct ExportEnsemble: NodeKind {
         ParamSpec("publish_dir", .string, default: "", key: false, doc: "publish directory (empty: keep the files in the cache only)"),
         ParamSpec("label", .string, default: "", key: false, doc: "label of this publication (default: `<node id>-<UTC time>`)"),
     ] + CMIPPublicationSettings.params
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.ensembleExport)
     /// Inputs.
-    public static let inputs = [InputSpec("products", list: true, doc: "spf.merge or spf.sample-baseline outputs")]
+    public static let inputs = [InputSpec("products", list: true, [PipelineObjects.ensembleProduct], doc: "spf.merge or spf.sample-baseline outputs")]
     /// Makes the kind.
     public init() {}
 

@@ -26,6 +26,8 @@ public struct LoadModel: NodeKind {
                   doc: "cache directory holding `key` (empty: the cache this run uses)"),
     ]
     /// No inputs: the model comes from outside the graph.
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.trainedModel)
     public static let inputs: [InputSpec] = []
     /// Makes the kind.
     public init() {}

@@ -21,13 +21,15 @@ public struct MergeEnsemble: NodeKind {
         ParamSpec("years", .int, doc: "years in the product"),
         EnsembleProduct.nonNegativeParam,
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.ensembleProduct)
     /// Inputs.
     public static let inputs = [
-        InputSpec("model", doc: "spf.train output the states were sampled with"),
-        InputSpec("states", list: true, doc: "spf.stage outputs of the last stage"),
-        InputSpec("forcing", optional: true,
+        InputSpec("model", [PipelineObjects.trainedModel], doc: "spf.train output the states were sampled with"),
+        InputSpec("states", list: true, [PipelineObjects.samplerState], doc: "spf.stage outputs of the last stage"),
+        InputSpec("forcing", optional: true, [PipelineObjects.alignedForcing],
                   doc: "climate.align-forcings output of the scenario (needed when the model's climatology follows the forcing)"),
-        InputSpec("annual", optional: true,
+        InputSpec("annual", optional: true, [PipelineObjects.ensembleProduct],
                   doc: "for a monthly product: the spf.merge yearly product of the same ESM, scenario and members; every year's months "
                       + "are shifted to average to it, so the two timescales agree"),
     ]

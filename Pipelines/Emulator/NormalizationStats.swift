@@ -31,8 +31,10 @@ public struct NormalizationStats: NodeKind {
                   doc: "variables whose anomalies are scaled by each ESM's std per cell instead of one std per variable (e.g. "
                     + "[pr]: the ITCZ's spread is twenty times the deserts'; needs a climatology)"),
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.normaliser)
     /// Inputs.
-    public static let inputs = [InputSpec("shards", list: true, doc: "spf.shards outputs")]
+    public static let inputs = [InputSpec("shards", list: true, [PipelineObjects.shardSet], doc: "spf.shards outputs")]
     /// Makes the kind.
     public init() {}
 

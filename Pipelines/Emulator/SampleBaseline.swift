@@ -25,10 +25,12 @@ public struct SampleBaseline: NodeKind {
         SampleStage.solverStepsParam(doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"),
         EnsembleProduct.nonNegativeParam,
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.ensembleProduct)
     /// Inputs.
     public static let inputs = [
-        InputSpec("model", doc: "spf.train output of variant flat or ar"),
-        InputSpec("forcing", doc: "climate.align-forcings output of the scenario"),
+        InputSpec("model", [PipelineObjects.trainedModel], doc: "spf.train output of variant flat or ar"),
+        InputSpec("forcing", [PipelineObjects.alignedForcing], doc: "climate.align-forcings output of the scenario"),
     ]
     /// One thread, like `spf.stage`: the ten ESMs' baseline nodes run side by side.
     public static let threads = 1

@@ -45,11 +45,13 @@ public struct SampleStage: NodeKind {
         if count % 2 != 0 { return ParamProblem(param: "member_count", "antithetic pairs need an even member_count, got \(count)") }
         return nil
     }
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.samplerState)
     /// Inputs.
     public static let inputs = [
-        InputSpec("model", doc: "spf.train output (variant spf)"),
-        InputSpec("forcing", doc: "climate.align-forcings output of the scenario"),
-        InputSpec("previous", optional: true, doc: "spf.stage output of the previous stage (absent for stage 0)"),
+        InputSpec("model", [PipelineObjects.trainedModel], doc: "spf.train output (variant spf)"),
+        InputSpec("forcing", [PipelineObjects.alignedForcing], doc: "climate.align-forcings output of the scenario"),
+        InputSpec("previous", optional: true, [PipelineObjects.samplerState], doc: "spf.stage output of the previous stage (absent for stage 0)"),
     ]
     /// One thread: a block's stage is small, and on 2 cores two stage nodes side by side finish about 1.45x
     /// sooner than one after the other on two threads each (the sampling pyramid has thousands of such nodes).

@@ -38,10 +38,12 @@ public struct TrainEmulator: NodeKind {
         SampleStage.solverStepsParam(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts; 1 or 3 for variant flat)"),
         ParamSpec("checkpoint_every", .int, default: 100, key: false, [.atLeast(1)], doc: "steps between checkpoints (does not change results)"),
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.trainedModel)
     /// Inputs.
     public static let inputs = [
-        InputSpec("shards", list: true, doc: "spf.shards outputs"),
-        InputSpec("norm", doc: "spf.norm-stats output"),
+        InputSpec("shards", list: true, [PipelineObjects.shardSet], doc: "spf.shards outputs"),
+        InputSpec("norm", [PipelineObjects.normaliser], doc: "spf.norm-stats output"),
     ]
     /// Uses both cores for its GEMMs.
     public static let threads = 2

@@ -21,10 +21,12 @@ public struct TrainingShards: NodeKind {
     public static let params = [
         ParamSpec("variables", .stringList, default: .list([.string("tas"), .string("pr")]), doc: "output variables, in channel order"),
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.shardSet)
     /// Inputs.
     public static let inputs = [
-        InputSpec("fields", list: true, doc: "climate.regrid outputs (monthly) of one ESM: every variable, experiment and member"),
-        InputSpec("forcing", list: true, doc: "climate.align-forcings outputs of that ESM, one per experiment"),
+        InputSpec("fields", list: true, [PipelineObjects.curatedField], doc: "climate.regrid outputs (monthly) of one ESM: every variable, experiment and member"),
+        InputSpec("forcing", list: true, [PipelineObjects.alignedForcing], doc: "climate.align-forcings outputs of that ESM, one per experiment"),
     ]
     /// Makes the kind.
     public init() {}

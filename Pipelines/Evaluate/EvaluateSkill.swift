@@ -35,12 +35,14 @@ public struct EvaluateSkill: NodeKind {
         ParamSpec("non_negative", .stringList, default: .list([.string("pr")]),
                   doc: "variables the baselines' predictions are floored at zero for (the emulators' products are floored when written)"),
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.evaluation)
     /// Inputs.
     public static let inputs = [
-        InputSpec("products", list: true, doc: "spf.merge / spf.sample-baseline outputs (the emulated ensembles)"),
-        InputSpec("truth", list: true, doc: "climate.regrid outputs of the held-out scenario (every ESM, variable, member)"),
-        InputSpec("shards", list: true, doc: "spf.shards outputs (training data for the baselines)"),
-        InputSpec("forcing", list: true, doc: "climate.align-forcings outputs of the held-out scenario, one per ESM"),
+        InputSpec("products", list: true, [PipelineObjects.ensembleProduct], doc: "spf.merge / spf.sample-baseline outputs (the emulated ensembles)"),
+        InputSpec("truth", list: true, [PipelineObjects.curatedField], doc: "climate.regrid outputs of the held-out scenario (every ESM, variable, member)"),
+        InputSpec("shards", list: true, [PipelineObjects.shardSet], doc: "spf.shards outputs (training data for the baselines)"),
+        InputSpec("forcing", list: true, [PipelineObjects.alignedForcing], doc: "climate.align-forcings outputs of the held-out scenario, one per ESM"),
     ]
     /// Uses both cores for scoring.
     public static let threads = 2

@@ -32,12 +32,14 @@ public struct WriteReport: NodeKind {
         ParamSpec("publish_dir", .string, default: "", key: false,
                   doc: "directory the report is also copied to, replacing the previous one there (empty: cache only)"),
     ]
+    /// Output schema.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.report)
     /// Inputs.
     public static let inputs = [
-        InputSpec("evaluation", doc: "eval.evaluate output"),
-        InputSpec("products", list: true, doc: "spf.merge / spf.sample-baseline outputs"),
-        InputSpec("truth", list: true, doc: "climate.regrid outputs of the held-out scenario (every ESM, variable, member)"),
-        InputSpec("shards", list: true, doc: "spf.shards outputs (curation summary, historical global means)"),
+        InputSpec("evaluation", [PipelineObjects.evaluation], doc: "eval.evaluate output"),
+        InputSpec("products", list: true, [PipelineObjects.ensembleProduct], doc: "spf.merge / spf.sample-baseline outputs"),
+        InputSpec("truth", list: true, [PipelineObjects.curatedField], doc: "climate.regrid outputs of the held-out scenario (every ESM, variable, member)"),
+        InputSpec("shards", list: true, [PipelineObjects.shardSet], doc: "spf.shards outputs (curation summary, historical global means)"),
     ]
     /// Makes the kind.
     public init() {}

@@ -19,5 +19,6 @@ struct SPFFlow: ParsableCommand {
             RegridCommand.self,
             ModelCommand.self,
             DoctorCommand.self,
+            KindsCommand.self,
         ])
 }

@@ -19,7 +19,8 @@ import ClimateData
         return (spec, values)
     }
 
-    @Test func writesCFEnsembleFileThatToolsRead() throws {
+    @Test(.enabled(if: TestSupport.has("ncdump"), "ncdump (netcdf-bin) not installed"))
+    func writesCFEnsembleFileThatToolsRead() throws {
         let dir = try TestSupport.scratch("writer")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("ens.nc").path
@@ -37,7 +38,6 @@ import ClimateData
         #expect(raw[6] == Double(values[6]) && raw[raw.count - 1] == Double(values[values.count - 1]))
         #expect(f.format == "netCDF-4")
 
-        guard TestSupport.has("ncdump") else { print("skipped ncdump check: ncdump not installed"); return }
         let header = String(decoding: try TestSupport.run("ncdump", ["-hs", path]), as: UTF8.self)
         for needle in ["float tas(member, time, lat, lon)", "tas:standard_name = \"air_temperature\"", "tas:cell_methods = \"area: time: mean\"",
                        "time:calendar = \"noleap\"", "time:units = \"days since 1850-01-01 00:00:00\"", "time:bounds = \"time_bnds\"",
@@ -82,7 +82,8 @@ import ClimateData
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("clash.nc.partial").path))
     }
 
-    @Test(arguments: [CFFileSpec.MemberLayout.memberFirst, .timeFirst])
+    @Test(.enabled(if: TestSupport.hasPython("xarray"), "\(TestSupport.python) lacks xarray"), .enabled(if: TestSupport.has("cdo"), "cdo not installed"),
+          arguments: [CFFileSpec.MemberLayout.memberFirst, .timeFirst])
     func xarrayDecodesTimeAndCdoReads(layout: CFFileSpec.MemberLayout) throws {
         let dir = try TestSupport.scratch("writer2")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -91,7 +92,7 @@ import ClimateData
         // CDO takes a scalar `height` as the vertical axis and then refuses the member dimension.
         if layout == .timeFirst { spec.scalarCoordinates = [] }
         try CFWriter.write(path: path, spec: spec, values: values)
-        if (try? TestSupport.run(TestSupport.python, ["-c", "import xarray"])) != nil {
+        do {
             let script = """
             import sys, xarray as xr
             ds = xr.open_dataset(sys.argv[1], decode_times=xr.coders.CFDatetimeCoder(use_cftime=True))
@@ -103,16 +104,12 @@ import ClimateData
             """
             let out = String(decoding: try TestSupport.run(TestSupport.python, ["-c", script, path, "\(values[values.count - 1])"]), as: UTF8.self)
             #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "Datetime360Day 2015-01-16 00 2016-12-16 00 360_day")
-        } else {
-            print("skipped xarray check: \(TestSupport.python) lacks xarray")
         }
-        if layout == .timeFirst && TestSupport.has("cdo") {
+        if layout == .timeFirst {
             let out = String(decoding: try TestSupport.run("cdo", ["-s", "sinfo", path]), as: UTF8.self)
             #expect(out.contains("lonlat") && out.contains("points=32 (8x4)"), "cdo sinfo: \(out)")
             #expect(out.contains("360_day") || out.contains("360days"), "cdo sinfo: \(out)")
             #expect(out.contains("2015-01-16"), "cdo sinfo: \(out)")
-        } else if !TestSupport.has("cdo") {
-            print("skipped cdo check: cdo not installed")
         }
     }
 }

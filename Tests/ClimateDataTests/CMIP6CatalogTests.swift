@@ -83,8 +83,9 @@ import ClimateData
         #expect(try CMIP6Catalog(root: root.path, selection: CMIP6Selection(tables: ["day"])).datasets.isEmpty)
     }
 
-    @Test func realDailyDataAggregateToCalendarMonths() throws {
-        guard RealCMIP6Tests.available else { print("skipped: CMIP6 sample data not found (run make test-deps)"); return }
+    @Test(.enabled(if: RealCMIP6Tests.available, "CMIP6 sample data not found (run make test-deps)"))
+
+    func realDailyDataAggregateToCalendarMonths() throws {
         let cat = try CMIP6Catalog(root: TestSupport.cmip6Root.path, selection: CMIP6Selection(sourceIDs: ["CESM2", "MPI-ESM1-2-LR"], tables: ["day"]))
         #expect(cat.datasets.count == 2)
         for ds in cat.datasets {

@@ -6,6 +6,9 @@ import ClimateData
 /// latitude, −180…180 longitude, packed data with fill values, real `_ChunkSizes`/`DODS_EXTRA`
 /// attributes, and grids that must be refused with a message naming the grid type.
 @Suite struct OddFileTests {
+    /// The spfflow binary the CLI test runs.
+    static let binary = ProcessInfo.processInfo.environment["SPFFLOW_BIN"] ?? TestSupport.repoRoot.appendingPathComponent(".build/release/spfflow").path
+
     static func make(_ cdl: String, kind: String, in dir: URL, name: String) throws -> String {
         let cdlPath = dir.appendingPathComponent("\(name).cdl").path
         let ncPath = dir.appendingPathComponent("\(name).nc").path
@@ -36,9 +39,8 @@ import ClimateData
     }
     """
 
-    @Test(arguments: ["classic", "nc4", "nc7"])
+    @Test(.enabled(if: TestSupport.has("ncgen"), "ncgen (netcdf-bin) not installed"), arguments: ["classic", "nc4", "nc7"])
     func packedDescendingMinus180File(kind: String) throws {
-        guard TestSupport.has("ncgen") else { print("skipped: ncgen (netcdf-bin) not installed"); return }
         let dir = try TestSupport.scratch("odd-\(kind)")
         defer { try? FileManager.default.removeItem(at: dir) }
         // Chunking and deflate exist only in netCDF-4: strip them for classic. (A real, non-virtual
@@ -66,8 +68,9 @@ import ClimateData
         #expect(try reader.gridLayout(of: "tas").grid.boundsDerived)
     }
 
-    @Test func regionalGridAcrossGreenwichStaysContiguous() throws {
-        guard TestSupport.has("ncgen") else { print("skipped: ncgen (netcdf-bin) not installed"); return }
+    @Test(.enabled(if: TestSupport.has("ncgen"), "ncgen (netcdf-bin) not installed"))
+
+    func regionalGridAcrossGreenwichStaysContiguous() throws {
         let dir = try TestSupport.scratch("odd-regional")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cdl = """
@@ -89,8 +92,9 @@ import ClimateData
         #expect(global.grid.lon == [-20, -10, 0, 10])
     }
 
-    @Test func refusesUnsupportedGridsNamingThem() throws {
-        guard TestSupport.has("ncgen") else { print("skipped: ncgen (netcdf-bin) not installed"); return }
+    @Test(.enabled(if: TestSupport.has("ncgen"), "ncgen (netcdf-bin) not installed"))
+
+    func refusesUnsupportedGridsNamingThem() throws {
         let dir = try TestSupport.scratch("odd-grids")
         defer { try? FileManager.default.removeItem(at: dir) }
         let curvilinear = """
@@ -164,10 +168,10 @@ import ClimateData
         do { _ = try CFReader(path: good).read("pr") } catch { #expect(error.code == .notFound && error.variable == "pr" && error.file == good) }
     }
 
-    @Test func cliInspectAndRegrid() throws {
-        let bin = ProcessInfo.processInfo.environment["SPFFLOW_BIN"] ?? TestSupport.repoRoot.appendingPathComponent(".build/release/spfflow").path
-        guard FileManager.default.isExecutableFile(atPath: bin) else { print("skipped: spfflow binary not built at \(bin)"); return }
-        guard RealCMIP6Tests.available else { print("skipped: CMIP6 sample data not found (run make test-deps)"); return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: OddFileTests.binary), "spfflow binary not built at \(OddFileTests.binary)"), .enabled(if: RealCMIP6Tests.available, "CMIP6 sample data not found (run make test-deps)"))
+
+    func cliInspectAndRegrid() throws {
+        let bin = Self.binary
         let catalog = try RealCMIP6Tests.amonCatalog()
         let ds = try #require(catalog.datasets.first { $0.sourceID == "FGOALS-f3-L" })
         let text = String(decoding: try TestSupport.run(bin, ["inspect", ds.files[0].path]), as: UTF8.self)

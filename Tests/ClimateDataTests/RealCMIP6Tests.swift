@@ -21,9 +21,9 @@ import ClimateData
         return body.split(whereSeparator: { $0 == "," || $0.isWhitespace }).compactMap { $0 == "_" ? Float.nan : Float(String($0)) }
     }
 
-    @Test func everyAmonFileIsReadAndMatchesNcdump() throws {
-        guard Self.available else { print("skipped: CMIP6 sample data not found at \(TestSupport.cmip6Root.path) (run make test-deps)"); return }
-        guard TestSupport.has("ncdump") else { print("skipped: ncdump (netcdf-bin) not installed"); return }
+    @Test(.enabled(if: RealCMIP6Tests.available, "CMIP6 sample data not found at \(TestSupport.cmip6Root.path) (run make test-deps)"), .enabled(if: TestSupport.has("ncdump"), "ncdump (netcdf-bin) not installed"))
+
+    func everyAmonFileIsReadAndMatchesNcdump() throws {
         let catalog = try Self.amonCatalog()
         let files = catalog.datasets.flatMap(\.files)
         #expect(files.count == 270)
@@ -67,9 +67,9 @@ import ClimateData
         #expect(filesWithHuge > 30, "only \(filesWithHuge) files with missing values")
     }
 
-    @Test func decodedTimesEqualCftime() throws {
-        guard Self.available else { print("skipped: CMIP6 sample data not found (run make test-deps)"); return }
-        guard TestSupport.hasPythonCF else { print("skipped: \(TestSupport.python) lacks netCDF4/cftime"); return }
+    @Test(.enabled(if: RealCMIP6Tests.available, "CMIP6 sample data not found (run make test-deps)"), .enabled(if: TestSupport.hasPythonCF, "\(TestSupport.python) lacks netCDF4/cftime"))
+
+    func decodedTimesEqualCftime() throws {
         let catalog = try CMIP6Catalog(root: TestSupport.cmip6Root.path)
         let files = catalog.datasets.flatMap(\.files).map(\.path)
         #expect(files.count == 326)
@@ -92,8 +92,9 @@ import ClimateData
         #expect(calendars == ["proleptic_gregorian", "noleap", "standard", "julian", "360_day"])
     }
 
-    @Test func multiFileDatasetsJoinWithoutGaps() throws {
-        guard Self.available else { print("skipped: CMIP6 sample data not found (run make test-deps)"); return }
+    @Test(.enabled(if: RealCMIP6Tests.available, "CMIP6 sample data not found (run make test-deps)"))
+
+    func multiFileDatasetsJoinWithoutGaps() throws {
         let catalog = try Self.amonCatalog()
         #expect(catalog.issues.isEmpty, "\(catalog.issues)")
         let multi = catalog.datasets.filter { $0.files.count > 1 }
@@ -118,8 +119,9 @@ import ClimateData
         #expect(s.timeUnits.count == bcc.files.count && s.calendar == "noleap")
     }
 
-    @Test func pressureLevelFloatNoiseAndMissingBounds() throws {
-        guard Self.available else { print("skipped: CMIP6 sample data not found (run make test-deps)"); return }
+    @Test(.enabled(if: RealCMIP6Tests.available, "CMIP6 sample data not found (run make test-deps)"))
+
+    func pressureLevelFloatNoiseAndMissingBounds() throws {
         let catalog = try Self.amonCatalog()
         // ACCESS-CM2 stores 100000.00000001 Pa; 1000 hPa must still match.
         let access = try #require(catalog.datasets.first { $0.sourceID == "ACCESS-CM2" })

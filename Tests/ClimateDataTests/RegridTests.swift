@@ -55,9 +55,8 @@ import ClimateData
 
     /// Parity with `cdo remapcon` / `remapbil` on the same files (1e-4 K), for a regular source
     /// with bounds and a Gaussian source without bounds.
-    @Test(arguments: ["regular", "gaussian"])
+    @Test(.enabled(if: TestSupport.has("cdo"), "cdo not installed (make test-deps installs it)"), arguments: ["regular", "gaussian"])
     func matchesCdo(sourceKind: String) throws {
-        guard TestSupport.has("cdo") else { print("skipped matchesCdo: cdo not installed (make test-deps installs it)"); return }
         let dir = try TestSupport.scratch("regrid-\(sourceKind)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("in.nc").path
@@ -101,9 +100,8 @@ import ClimateData
 /// Parity with CDO on real CMIP6 sample files (regional 2-3 point subsets near the pole, with and
 /// without bounds, Gaussian and regular), where CDO and spfflow both have a value.
 @Suite struct RealFileRegridTests {
-    @Test func matchesCdoOnRealFiles() throws {
-        guard RealCMIP6Tests.available else { print("skipped: CMIP6 sample data not found (run make test-deps)"); return }
-        guard TestSupport.has("cdo") else { print("skipped: cdo not installed (make test-deps installs it)"); return }
+    @Test(.enabled(if: RealCMIP6Tests.available, "CMIP6 sample data not found (run make test-deps)"), .enabled(if: TestSupport.has("cdo"), "cdo not installed (make test-deps installs it)"))
+    func matchesCdoOnRealFiles() throws {
         let dir = try TestSupport.scratch("real-regrid")
         defer { try? FileManager.default.removeItem(at: dir) }
         let catalog = try RealCMIP6Tests.amonCatalog()

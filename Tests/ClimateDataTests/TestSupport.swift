@@ -42,6 +42,9 @@ enum TestSupport {
     }
 
     /// Whether python has netCDF4 + cftime.
+    /// Whether the test Python imports `module`.
+    static func hasPython(_ module: String) -> Bool { (try? run(python, ["-c", "import \(module)"])) != nil }
+
     static var hasPythonCF: Bool { (try? run(python, ["-c", "import netCDF4, cftime"])) != nil }
 
     /// Runs scripts/cf_reference.py.

@@ -12,10 +12,9 @@ import Testing
         return base.appendingPathComponent("esmvaltool_sample_data/data/timeseries/CMIP6")
     }
 
-    @Test func sampleManifestCuratesRegridsAndExports() throws {
-        guard FileManager.default.fileExists(atPath: Self.cmip6Root.path) else {
-            print("skipped: CMIP6 sample data not found at \(Self.cmip6Root.path) (run make test-deps)"); return
-        }
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: ClimateKindsTests.cmip6Root.path), "CMIP6 sample data not found at \(ClimateKindsTests.cmip6Root.path) (run make test-deps)"))
+
+    func sampleManifestCuratesRegridsAndExports() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-climate-kinds-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -8,12 +8,15 @@ public struct InputSpec: Sendable, Hashable {
     public let optional: Bool
     /// One line of documentation.
     public let doc: String
+    /// The object schemas the input takes (empty: any); the loader checks each wire against them.
+    public let schemas: [ObjectSchema]
 
     /// Declares an input.
-    public init(_ name: String, list: Bool = false, optional: Bool = false, doc: String = "") {
+    public init(_ name: String, list: Bool = false, optional: Bool = false, _ schemas: [ObjectSchema] = [], doc: String = "") {
         self.name = name
         self.list = list
         self.optional = optional
+        self.schemas = schemas
         self.doc = doc
     }
 }

@@ -42,6 +42,8 @@ public protocol NodeKind: Sendable {
     static var inputs: [InputSpec] { get }
     /// Named outputs, one HDF5 object each; default `["out"]`.
     static var outputs: [String] { get }
+    /// The schema of each output (absent: untyped, accepted by any input); default none.
+    static var outputSchemas: [String: ObjectSchema] { get }
     /// Threads the node would like (the executor gives at most `--jobs`); default 1.
     static var threads: Int { get }
     /// Whether the local executor runs the node in its own `spfflow exec-node` process; default false.
@@ -60,6 +62,8 @@ public protocol NodeKind: Sendable {
 extension NodeKind {
     /// Default: one output named "out".
     public static var outputs: [String] { ["out"] }
+    /// Default: untyped outputs.
+    public static var outputSchemas: [String: ObjectSchema] { [:] }
     /// Default: no inputs.
     public static var inputs: [InputSpec] { [] }
     /// Default: no params.

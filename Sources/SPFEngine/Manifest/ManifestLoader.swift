@@ -432,6 +432,16 @@ public struct ManifestLoader: Sendable {
                     let at = n.rawInputs.first { $0.name == spec.name }?.location ?? n.location
                     throw EngineError(.badInput, "input '\(spec.name)' takes one node output but the reference gives \(b.count) (\(b.prefix(4).map(\.description).joined(separator: ", "))\(b.count > 4 ? ", ..." : "")); declare it as a list or bind all variables", at: at, node: n.id)
                 }
+                // The wire's schemas: what the upstream output is against what this input takes.
+                if !spec.schemas.isEmpty, let b = inputs[spec.name] {
+                    for ref in b {
+                        guard let producer = byID[ref.node]?.kind, let schema = producer.outputSchemas[ref.output] else { continue }
+                        if spec.schemas.contains(schema) { continue }
+                        let at = n.rawInputs.first { $0.name == spec.name }?.location ?? n.location
+                        let takes = spec.schemas.map(\.description).joined(separator: " or ")
+                        throw EngineError(.badInput, "input '\(spec.name)' of kind \(n.kind.name) takes \(takes), but \(ref) is \(schema) (node '\(ref.node)' is a \(producer.name))", at: at, node: n.id)
+                    }
+                }
             }
             out.append(ManifestNode(id: n.id, kindName: n.kind.name, kind: n.kind, params: NodeParams(n.params), seed: n.seed,
                                     threads: n.threads, inputs: inputs, location: n.location, paramLocations: n.paramLocations,

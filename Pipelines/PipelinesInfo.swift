@@ -1,1 +1,0 @@
-public enum PipelinesInfo { public static let name = "Pipelines" }

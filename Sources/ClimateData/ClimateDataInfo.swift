@@ -1,1 +1,0 @@
-public enum ClimateDataInfo { public static let name = "ClimateData" }

@@ -1,4 +1,0 @@
-import Testing
-import SPFEngine
-
-@Test func moduleLinks() { #expect(!String(describing: SPFEngineInfo.version).isEmpty) }
