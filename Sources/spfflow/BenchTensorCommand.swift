@@ -25,7 +25,7 @@ struct BenchTensorCommand: ParsableCommand {
     @Option(help: "Timed steps (the median is reported).") var steps = 12
     @Option(help: "Untimed warm-up steps.") var warmup = 3
     @Option(help: "How single GEMMs use the threads: splitRows (rows over workers, 1 BLAS thread each) or blasThreads.")
-    var gemmThreading: String = "splitRows"
+    var gemmThreading: ComputeContext.GEMMThreading = .splitRows
     @Flag(help: "Also time the step on one thread (a quiet reference for the multi-thread figure).") var singleThreadFigure = false
     @Flag(help: "Print per-phase and per-kernel timings (diagnostics, not figures).") var details = false
     @Option(help: ArgumentHelp("Another spfflow binary timed on the same step in alternating rounds, e.g. a SPFFLOW_CPU=native build.",
@@ -38,9 +38,6 @@ struct BenchTensorCommand: ParsableCommand {
     @Option(help: "Alternating rounds with --native-binary and --torch-reference.") var rounds = 3
 
     func validate() throws {
-        guard ComputeContext.GEMMThreading(rawValue: gemmThreading) != nil else {
-            throw ValidationError("--gemm-threading must be splitRows or blasThreads, got '\(gemmThreading)'")
-        }
         guard threads >= 1, depth >= 1, steps >= 1, warmup >= 0, batch >= 1, tokens >= 1, rounds >= 1 else {
             throw ValidationError("threads, depth, steps, batch and tokens must be ≥ 1 (warm-up ≥ 0)")
         }
@@ -84,7 +81,7 @@ struct BenchTensorCommand: ParsableCommand {
             return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
         }
 
-        let ctx = ComputeContext(threads: threads, gemmThreading: ComputeContext.GEMMThreading(rawValue: gemmThreading) ?? .splitRows)
+        let ctx = ComputeContext(threads: threads, gemmThreading: gemmThreading)
         if details {
             KernelTimings.report(stack: stack, buffers: buffers, store: store, optimizer: optimizer, x: x, target: target,
                                  condition: condition, dCondition: dCondition, gradient: gradient, context: ctx)

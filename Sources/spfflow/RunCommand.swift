@@ -22,8 +22,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Recompute this node even if cached; repeatable.")
     var force: [String] = []
 
-    @Option(name: .long, help: "Progress display: auto, bar, plain, none.")
-    var progress: String = "auto"
+    @Option(name: .long, help: "Progress display.")
+    var progress: ProgressMode = .auto
 
     @Option(name: .long, help: "Seconds between plain progress lines.")
     var progressInterval: Double = 10
@@ -36,33 +36,28 @@ struct RunCommand: ParsableCommand {
         discussion: "A node's request is its `resources.memory` (nodes without one count as 0); a node waits until it fits beside the running ones. Default: no limit."))
     var memory: String?
 
-    @Option(name: .long, help: "Executor: \(availableExecutors.map(\.name).joined(separator: ", ")).")
-    var executor: String = "local"
+    @Option(name: .long, help: "Where the nodes run: in this process, one process per node, or one Slurm job per node.")
+    var executor: ExecutorChoice = .local
 
     @OptionGroup var slurm: SlurmCommandOptions
 
     func run() throws {
         let (session, summary) = try reportingEngineErrors { () throws -> (EngineSession, RunSummary) in
-            guard let mode = ProgressMode(rawValue: progress) else {
-                throw EngineError(.usage, "--progress must be one of \(ProgressMode.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
             if let jobs, jobs < 1 { throw EngineError(.usage, "--jobs must be at least 1") }
             let memoryLimitMB = try memory.map { text in
                 do { return try SlurmResources.parseMemoryMB(text) } catch let error as SlurmError {
                     throw EngineError(.usage, "--memory: \(error.message)")
                 }
             }
-            if memoryLimitMB != nil && executor == "slurm" {
+            if memoryLimitMB != nil && executor == .slurm {
                 throw EngineError(.usage, "--memory is for the local and process executors; on Slurm each node's resources.memory is its --mem request")
             }
             let session = try manifest.session()
             let options = RunOptions(jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, keepGoing: keepGoing,
-                                     until: until, force: force, progress: mode, progressInterval: progressInterval,
+                                     until: until, force: force, progress: progress, progressInterval: progressInterval,
                                      showCached: !quietCached, memoryLimitMB: memoryLimitMB)
-            if executor == "slurm" { return (session, try runOnSlurm(session: session, options: options, slurm: slurm)) }
-            guard let factory = availableExecutors.first(where: { $0.name == executor }) else {
-                throw EngineError(.usage, "--executor must be one of \(availableExecutors.map(\.name).joined(separator: ", "))")
-            }
+            if executor == .slurm { return (session, try runOnSlurm(session: session, options: options, slurm: slurm)) }
+            let factory = executor.factory
             let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let chosen = try factory.make(ExecutorSetup(session: session, jobs: options.jobs, binary: binary))
             return (session, try session.run(options: options, executor: chosen))

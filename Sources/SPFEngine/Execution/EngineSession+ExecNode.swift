@@ -57,7 +57,9 @@ extension EngineSession {
             case .failed(let m): r.nodes[0].status = .failed; r.nodes[0].error = m; r.state = .failed
             }
             try runs.save(r)
-            try? store.recordRunObjects(RunObjects(runId: runID, objectKeys: objects.values.sorted()))
+            do { try store.recordRunObjects(RunObjects(runId: runID, objectKeys: objects.values.sorted())) } catch {
+                StandardStreams.error("spfflow: warning: \(ObjectStore.runObjectsNotRecorded(runID, error))\n")
+            }
         }
         switch outcome {
         case .computed: return .computed

@@ -83,6 +83,7 @@ extension EngineSession {
                     rec.nodes[i].error = r.error
                     if r.status != .skipped { rec.nodes[i].log = runs.relativeLogPath(run: runID, node: id) }
                 }
+                // Progress saves of the record are best effort: the final save below reports its failure.
                 if shared.shouldSave() { try? runs.save(shared.snapshot()) }
             })
         display.stop()
@@ -98,7 +99,10 @@ extension EngineSession {
             display.line("warning: \((error as? EngineError)?.message ?? "\(error)")")
         }
         let objectKeys = record.nodes.enumerated().filter { requested.contains($0.offset) }.flatMap { $0.element.objects.values }
-        try? store.recordRunObjects(RunObjects(runId: runID, objectKeys: Array(Set(objectKeys)).sorted()))
+        do { try store.recordRunObjects(RunObjects(runId: runID, objectKeys: Array(Set(objectKeys)).sorted())) } catch {
+            // The results are committed either way; without this list `cache gc` does not count them as this run's.
+            display.line("warning: \(ObjectStore.runObjectsNotRecorded(runID, error))")
+        }
         let failures = failedIdx.map { i in
             (node: manifest.nodes[i].id, log: runs.logFile(run: runID, node: manifest.nodes[i].id).path,
              error: results[i]?.error ?? "")

@@ -120,10 +120,22 @@ extension ObjectStore {
     /// Writes `runs/<runId>.objects.json` atomically (an engine may instead put `objectKeys` in its own run record).
     public func recordRunObjects(_ run: RunObjects) throws {
         let tmp = tmpDirectory.appendingPathComponent("run.\(run.runId).\(ObjectStore.sanitizedHost).\(ProcessIdentity.pid).\(UUID().uuidString.prefix(8)).json")
-        try JSONEncoder.sortedKeys.encode(run).write(to: tmp)
-        try FileTree.fsync(path: tmp.path)
-        try FileTree.rename(tmp, to: runsDirectory.appendingPathComponent("\(run.runId).objects.json"))
-        try FileTree.fsync(path: runsDirectory.path)
+        do {
+            try JSONEncoder.sortedKeys.encode(run).write(to: tmp)
+            try FileTree.fsync(path: tmp.path)
+            try FileTree.rename(tmp, to: runsDirectory.appendingPathComponent("\(run.runId).objects.json"))
+            try FileTree.fsync(path: runsDirectory.path)
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)  // a half-written temporary is never read; leftover cleanup would remove it later
+            throw error
+        }
+    }
+
+    /// The warning when a run's object list could not be written: the results are committed, but `cache gc`
+    /// keeps them only while another run's list (or `--protect-recent`) covers them.
+    public static func runObjectsNotRecorded(_ runID: String, _ error: Error) -> String {
+        "cannot record the objects of run \(runID) for `cache gc` (\((error as? EngineError)?.message ?? "\(error)")); "
+            + "the results are committed and a rerun records them, but until then `cache gc` may count them as unused"
     }
 
     /// Deletes objects not reachable from the last `keepRuns` run records (newest by modification time),
