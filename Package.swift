@@ -68,9 +68,18 @@ let package = Package(
                 path: "Pipelines", swiftSettings: cpuFlags),
 
         // The command.
+        // What the command and the benchmarks share: engine errors to exit statuses, manifest options, option choices.
+        .target(name: "CommandSupport",
+                dependencies: ["SPFEngine", "Pipelines", "TensorCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: cpuFlags),
+        // `spfflow bench`: benchmarks that print `figure` lines, beside their peers (PyTorch, CDO, libzstd).
+        .target(name: "SPFBenchmarks",
+                dependencies: ["CommandSupport", "SPFEngine", "Pipelines", "ClimateData", "TensorCore", "SPFModel", "Evaluation",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: cpuFlags),
         .executableTarget(name: "spfflow",
-                          dependencies: ["SPFEngine", "Pipelines", "ClimateData", "TensorCore", "SPFModel", "Evaluation",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["CommandSupport", "SPFBenchmarks", "SPFEngine", "Pipelines", "ClimateData", "TensorCore",
+                                         "SPFModel", "Evaluation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: cpuFlags),
 
         .testTarget(name: "SPFEngineTests", dependencies: ["SPFEngine", "Pipelines"]),

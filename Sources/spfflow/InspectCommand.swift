@@ -1,7 +1,7 @@
 import ArgumentParser
 import ClimateData
-import SPFEngine
 import Foundation
+import SPFEngine
 
 /// `spfflow inspect FILE.nc`: a decoded summary of a CF netCDF file.
 struct InspectCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ClimateData
-import SPFEngine
 import Foundation
+import SPFEngine
 
 /// `spfflow regrid IN.nc OUT.nc --to r72x36|GRIDFILE --method conservative|bilinear`.
 struct RegridCommand: ParsableCommand {

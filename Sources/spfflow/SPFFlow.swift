@@ -1,4 +1,5 @@
 import ArgumentParser
+import SPFBenchmarks
 import SPFEngine
 
 @main

@@ -3,7 +3,7 @@ import SPFEngine
 import TensorCore
 
 /// `--executor`: where `spfflow run` computes the nodes (`--help` lists the choices).
-enum ExecutorChoice: String, CaseIterable, ExpressibleByArgument {
+public enum ExecutorChoice: String, CaseIterable, ExpressibleByArgument {
     /// In the run's own process.
     case local
     /// One `spfflow exec-node` process per node.
@@ -12,7 +12,7 @@ enum ExecutorChoice: String, CaseIterable, ExpressibleByArgument {
     case slurm
 
     /// The executor's factory.
-    var factory: ExecutorFactory {
+    public var factory: ExecutorFactory {
         switch self {
         case .local: .local
         case .process: .process

@@ -1,8 +1,11 @@
 import ArgumentParser
 
 /// `spfflow bench <area>`: benchmarks that print `figure <name> = <value> <unit>` lines.
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Bench: ParsableCommand {
+    /// Makes the command (ArgumentParser fills it in).
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         abstract: "Run a benchmark; each figure is printed as `figure <name> = <value> <unit>`.",
         subcommands: [
             BenchEngine.self,

@@ -4,7 +4,7 @@ import Pipelines
 import SPFEngine
 
 /// Turns engine errors into one clear message on stderr and the exit status (2 usage/manifest, 1 otherwise).
-func reportingEngineErrors<T>(_ body: () throws -> T) throws -> T {
+public func reportingEngineErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let e as EngineError {
@@ -19,15 +19,18 @@ func reportingEngineErrors<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// Options shared by commands that read a manifest against a cache.
-struct ManifestOptions: ParsableArguments {
+public struct ManifestOptions: ParsableArguments {
+    /// Makes the options (ArgumentParser fills them in).
+    public init() {}
+
     @Argument(help: "The manifest (YAML).")
-    var manifest: String
+    public var manifest: String
 
     @Option(name: .long, help: "Cache directory (overrides SPFFLOW_CACHE and the manifest's `cache:`).")
-    var cache: String?
+    public var cache: String?
 
     /// Loads the manifest (printing its warnings to standard error) and opens its cache.
-    func session(cleanLeftovers: Bool = true) throws -> EngineSession {
+    public func session(cleanLeftovers: Bool = true) throws -> EngineSession {
         let session = try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: NodeKindRegistry.registry, cleanLeftovers: cleanLeftovers)
         for warning in session.manifest.warnings { StandardStreams.error(warning + "\n") }
         return session
