@@ -5,7 +5,7 @@ import TensorCore
 public enum NodeKindRegistry {
     /// The kinds, in no particular order.
     public static let kinds: [any NodeKind.Type] = [
-        // Small real kinds the engine's tests use (Pipelines/Testing/).
+        // Small real kinds the engine's tests use (Pipelines/test/).
         GenerateArray.self,
         ScaleArray.self,
         SumArrays.self,
@@ -14,7 +14,7 @@ public enum NodeKindRegistry {
         HoldMemory.self,
         FileBytes.self,
         RecordRunSnapshot.self,
-        // Climate data curation (Pipelines/Climate/).
+        // Climate data curation (Pipelines/climate/).
         DiscoverCMIP6.self,
         CurateCMIP6.self,
         RegridWeightsNode.self,
@@ -22,7 +22,7 @@ public enum NodeKindRegistry {
         ExportCF.self,
         GenerateSuite.self,
         AlignForcings.self,
-        // The emulator: shards, training, pyramid stages, products (Pipelines/Emulator/).
+        // The emulator: shards, training, pyramid stages, products (Pipelines/spf/).
         TrainingShards.self,
         NormalizationStats.self,
         TrainEmulator.self,
@@ -31,7 +31,7 @@ public enum NodeKindRegistry {
         MergeEnsemble.self,
         SampleBaseline.self,
         ExportEnsemble.self,
-        // Evaluation and report (Pipelines/Evaluate/).
+        // Evaluation and report (Pipelines/eval/).
         EvaluateSkill.self,
         WriteReport.self,
     ]
