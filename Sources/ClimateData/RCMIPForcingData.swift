@@ -70,8 +70,13 @@ public struct RCMIPForcingData: Sendable {
     /// historical row, later years from the scenario row, emissions interpolated linearly across
     /// RCMIP's 10-year gaps, cumulative variables summed from their start year.
     public func annual(_ set: ForcingSet, experiment: String, from first: Int, through last: Int) throws(ForcingError) -> AnnualForcing {
+        try annual(set, scenario: ForcingScenario.forExperiment(experiment), from: first, through: last)
+    }
+
+    /// The annual series of `set` for an explicit scenario mapping (e.g. a scenario file's, `ScenarioFileForcing`).
+    public func annual(_ set: ForcingSet, scenario: ForcingScenario, from first: Int, through last: Int) throws(ForcingError) -> AnnualForcing {
+        let experiment = scenario.experiment
         guard first <= last else { throw ForcingError(.badSpecification, "\(experiment): empty year range \(first)...\(last)") }
-        let scenario = try ForcingScenario.forExperiment(experiment)
         let years = last - first + 1
         let n = set.count
         var values = Array(repeating: 0.0, count: years * n)
