@@ -50,6 +50,7 @@ bench: test-deps build
 	SPFFLOW_CPU=native swift build $(SWIFT_BUILD_FLAGS) --scratch-path .build-native --product spfflow
 	.build/release/spfflow bench engine
 	.build/release/spfflow bench climate
+	.build/release/spfflow bench forcing
 	.build/release/spfflow bench tensor --native-binary .build-native/release/spfflow \
 	    $$($(PYTHON) -c "import torch" 2>/dev/null && echo --torch-reference bench/torch_reference.py --python $(PYTHON))
 	.build/release/spfflow bench sampling
