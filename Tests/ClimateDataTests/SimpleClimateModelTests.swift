@@ -13,6 +13,23 @@ import Testing
         for (scenario, rms) in validation.rmsError { #expect(rms < 0.3, "\(scenario): \(rms)") }
     }
 
+    /// The extract ships all 8 SSPs with every series the model reads, and their common history.
+    @Test func extractShipsTheEightSSPs() throws {
+        let rcmip = try RCMIPTestSupport.extract()
+        let concentrations = try #require(rcmip.concentrations)
+        #expect(Set(rcmip.emissions.series.map(\.scenario)) == Set(SimpleClimateModelValidation.ssps))
+        for scenario in SimpleClimateModelValidation.ssps {
+            for species in EmissionSpecies.allCases {
+                #expect(try rcmip.emissions.series(scenario: scenario, variable: species.variable).unit == species.unit)
+            }
+            for v in EmissionsPathway.prescribedVariables + ["Effective Radiative Forcing"] {
+                #expect(try rcmip.forcing.series(scenario: scenario, variable: v).value(in: 2100).isFinite)
+            }
+            let co2 = try concentrations.series(scenario: scenario, variable: "Atmospheric Concentrations|CO2")
+            #expect(abs(try co2.value(in: 2014) - 397.5469793) < 1e-6)
+        }
+    }
+
     /// Concentrations: the observed history is reproduced exactly, and ssp245 (which the carbon cycle is fitted
     /// to) and ssp585 (which it is not) follow RCMIP's CO2 within a few percent.
     @Test func concentrationsStartFromTheObservedHistory() throws {
