@@ -43,10 +43,10 @@ public struct CarbonCycleParameters: Sendable, Hashable {
         r0: 35, rc: 0.019, rt: 4.165, preindustrialPPM: 278)
 
     /// The embedded model's calibration: FaIR 1.6's boxes and rt, with r0 and rc fitted (least squares) so that
-    /// the model, started from RCMIP's observed 1750–2014 concentrations, follows RCMIP's ssp245 CO2
-    /// concentrations over 2015–2100 from ssp245's emissions (one SSP of eight; the other seven are out of sample).
-    /// C_pi is RCMIP's 1750 concentration.
+    /// the cycle, started from RCMIP's observed 1750–2014 concentrations, follows RCMIP's ssp245 CO2
+    /// concentrations over 2015–2100 from ssp245's emissions, warmed by ssp245's ERF (one SSP of eight; the other
+    /// seven are out of sample). `scripts/fit_simple_climate_model.py` re-derives them. C_pi is RCMIP's 1750 value.
     public static let rcmipCalibrated = CarbonCycleParameters(
         partition: [0.2173, 0.2240, 0.2824, 0.2763], timeConstants: [1_000_000, 394.4, 36.54, 4.304],
-        r0: 18.763781014290654, rc: 0.04477390008947673, rt: 4.165, preindustrialPPM: 277.1470032)
+        r0: 18.103738033909696, rc: 0.04475491787968976, rt: 4.165, preindustrialPPM: 277.1470032)
 }

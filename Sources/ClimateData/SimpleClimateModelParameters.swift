@@ -11,6 +11,7 @@
 /// - Tropospheric ozone: Stevenson et al. (2013) sensitivities to CH4 concentration and NOx, CO and VOC
 ///   emissions, as FaIR 1.6 (`ozone_tr.cmip6_stevenson`) writes them, NOx converted from Mt N to Mt NO2.
 /// - Temperature (for the carbon-cycle feedback only): FaIR 1.6's two-box response (TCR 1.6 K, ECS 2.75 K).
+/// `scripts/fit_simple_climate_model.py` re-derives every fitted coefficient from the RCMIP files in fair==1.6.4.
 public struct SimpleClimateModelParameters: Sendable {
     /// Carbon cycle.
     public var carbon: CarbonCycleParameters
