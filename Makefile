@@ -9,6 +9,8 @@ APT_TEST_PACKAGES := cdo libudunits2-0
 APT_TEST_PACKAGES += slurmctld slurmd slurm-client munge
 PYTHON ?= python3
 PIP_TEST_PACKAGES := numpy h5py hdf5plugin netCDF4 cftime xarray properscoring cfchecker intake-esm
+# FaIR 1.6.4 (with RCMIP's SSP inputs in its wheel): the reference of the simple climate model's test.
+PIP_TEST_PACKAGES += fair==1.6.4
 SWIFT_BUILD_FLAGS := -c release
 # Release code targets the portable x86-64-v3 baseline (Package.swift); SPFFLOW_CPU=native opts in to the
 # build machine's own instruction set, in its own build folder (make bench measures it beside the portable one).
@@ -48,6 +50,7 @@ bench: test-deps build
 	SPFFLOW_CPU=native swift build $(SWIFT_BUILD_FLAGS) --scratch-path .build-native --product spfflow
 	.build/release/spfflow bench engine
 	.build/release/spfflow bench climate
+	.build/release/spfflow bench forcing
 	.build/release/spfflow bench tensor --native-binary .build-native/release/spfflow \
 	    $$($(PYTHON) -c "import torch" 2>/dev/null && echo --torch-reference bench/torch_reference.py --python $(PYTHON))
 	.build/release/spfflow bench sampling

@@ -7,6 +7,11 @@ set -euo pipefail
 python="$1"; testdata="$2"; shift 2
 missing=()
 for p in "$@"; do
+    if [[ "$p" == *==* ]]; then
+        # A pinned package (name==version): installed at exactly that version?
+        "$python" -c "import importlib.metadata as m, sys; sys.exit(m.version('${p%%==*}') != '${p##*==}')" 2>/dev/null || missing+=("$p")
+        continue
+    fi
     mod="$p"; [ "$p" = "netCDF4" ] || mod=$(echo "$p" | tr 'A-Z-' 'a-z_')
     "$python" -c "import $mod" 2>/dev/null || missing+=("$p")
 done

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Write the small RCMIP extract that spfflow's default manifest uses (Manifests/data/forcings/).
+"""Write the small RCMIP extract that spfflow uses (Manifests/data/forcings/): its forcings, and the inputs of its simple climate model.
 
 Source: the RCMIP SSP files shipped in the fair==1.6.4 wheel on PyPI (fair/SSPs/data/):
   rcmip-emissions-annual-means-5-1-0-ssp-only.csv
   rcmip-radiative-forcing-annual-means-5-1-0-ssp-only.csv
-The extract keeps the RCMIP CSV format exactly (same header, same column order as each source
+  rcmip-concentrations-annual-means-5-1-0-ssp-only.csv
+All 8 SSPs are kept (ssp119, ssp126, ssp245, ssp370, ssp434, ssp460, ssp534-over, ssp585). The extract keeps the RCMIP CSV format exactly (same header, same column order as each source
 file, empty field = missing, emissions annual to 2015 then every 10 years), restricted to global
 series of the variables and scenarios the ClimateSuite simulator and the default forcing set need,
 and to the years up to 2100. Lines starting with '#' are a citation header that spfflow's reader skips.
@@ -22,22 +23,45 @@ import sys
 import tempfile
 import zipfile
 
-SCENARIOS = ["ssp126", "ssp245", "ssp370", "ssp585"]
+SCENARIOS = ["ssp119", "ssp126", "ssp245", "ssp370", "ssp434", "ssp460", "ssp534-over", "ssp585"]
 LAST_YEAR = 2100
 FILES = {
     "rcmip-emissions-annual-means-5-1-0-ssp-only.csv": (
         "rcmip-emissions-extract.csv",
+        # The ClimateBench species, plus what the embedded simple climate model (ClimateData's
+        # SimpleClimateModel) needs to compute effective radiative forcing from emissions.
         ["Emissions|CO2", "Emissions|CO2|MAGICC Fossil and Industrial", "Emissions|CO2|MAGICC AFOLU",
-         "Emissions|CH4", "Emissions|Sulfur", "Emissions|BC", "Emissions|OC"],
+         "Emissions|CH4", "Emissions|Sulfur", "Emissions|BC", "Emissions|OC",
+         "Emissions|N2O", "Emissions|NH3", "Emissions|NOx", "Emissions|NOx|MAGICC Fossil and Industrial|Aircraft",
+         "Emissions|CO", "Emissions|VOC"],
     ),
     "rcmip-radiative-forcing-annual-means-5-1-0-ssp-only.csv": (
         "rcmip-radiative-forcing-extract.csv",
         ["Effective Radiative Forcing", "Effective Radiative Forcing|Anthropogenic",
          "Effective Radiative Forcing|Anthropogenic|CO2", "Effective Radiative Forcing|Anthropogenic|Aerosols",
-         "Effective Radiative Forcing|Natural", "Effective Radiative Forcing|Natural|Volcanic"],
+         "Effective Radiative Forcing|Natural", "Effective Radiative Forcing|Natural|Volcanic",
+         # Components the simple climate model is validated against or takes as given.
+         "Effective Radiative Forcing|Natural|Solar",
+         "Effective Radiative Forcing|Anthropogenic|CH4", "Effective Radiative Forcing|Anthropogenic|N2O",
+         "Effective Radiative Forcing|Anthropogenic|Aerosols|Aerosols-radiation Interactions",
+         "Effective Radiative Forcing|Anthropogenic|Aerosols|Aerosols-cloud Interactions",
+         "Effective Radiative Forcing|Anthropogenic|Tropospheric Ozone",
+         "Effective Radiative Forcing|Anthropogenic|Stratospheric Ozone",
+         "Effective Radiative Forcing|Anthropogenic|Albedo Change",
+         "Effective Radiative Forcing|Anthropogenic|Other",
+         "Effective Radiative Forcing|Anthropogenic|Other|BC on Snow",
+         "Effective Radiative Forcing|Anthropogenic|Other|CH4 Oxidation Stratospheric H2O",
+         "Effective Radiative Forcing|Anthropogenic|Other|Contrails and Contrail-induced Cirrus",
+         "Effective Radiative Forcing|Anthropogenic|Other|Other WMGHGs"],
+    ),
+    "rcmip-concentrations-annual-means-5-1-0-ssp-only.csv": (
+        "rcmip-concentrations-extract.csv",
+        # The well-mixed gases the simple climate model carries: observed history (the state its scenario
+        # years start from) and the SSP paths it is compared with.
+        ["Atmospheric Concentrations|CO2", "Atmospheric Concentrations|CH4", "Atmospheric Concentrations|N2O"],
     ),
 }
-HEADER = """# RCMIP SSP {kind} (global annual means), extract for spfflow's default ClimateSuite manifest.
+HEADER = """# RCMIP SSP {kind} (global annual means), extract for spfflow (forcings and its simple climate model).
 # Source: RCMIP (Reduced Complexity Model Intercomparison Project), file {source},
 #   as shipped in the fair==1.6.4 wheel on PyPI (fair/SSPs/data/). https://www.rcmip.org
 #   Nicholls, Z. R. J. et al. (2020), Reduced Complexity Model Intercomparison Project Phase 1:
@@ -75,7 +99,8 @@ def extract(zf, source, target, variables, outdir):
     if missing:
         sys.exit("%s lacks %s" % (source, sorted(missing)))
     selected.sort(key=lambda r: (SCENARIOS.index(r[col["Scenario"]]), variables.index(r[col["Variable"]])))
-    kind = "emissions" if "emissions" in source else "effective radiative forcing"
+    kind = ("emissions" if "emissions" in source else
+            "concentrations" if "concentrations" in source else "effective radiative forcing")
     path = os.path.join(outdir, target)
     with open(path, "w", encoding="utf-8", newline="") as out:
         out.write(HEADER.format(kind=kind, source=source, scenarios=", ".join(SCENARIOS), last=LAST_YEAR))

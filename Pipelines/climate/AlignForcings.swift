@@ -15,6 +15,11 @@ import SPFEngine
 /// `time_P` (float64 [T_P]), `time_bnds_P` (float64 [T_P, 2]), and `map_<name>_P` (float32
 /// [T_P, nlat, nlon]) per map. Attributes: `forcing_names`, `forcing_units` (JSON lists),
 /// `calendar`, `time_units`, `experiment_id`.
+///
+/// A scenario from the user: param `scenario_file` (an IAMC CSV) supplies the years after 2014 of scenario
+/// `scenario` (default: the experiment), and the total ERF when it has it (else the simple climate model computes it
+/// from the file's emissions); attributes `scenario_erf` and `scenario_infilled` say which. Param `series_file` adds
+/// the columns of a plain CSV series (year[, month], units row) as extra channels.
 public struct AlignForcings: NodeKind {
     /// Kind name.
     public static let name = "climate.align-forcings"
@@ -32,6 +37,13 @@ public struct AlignForcings: NodeKind {
         ParamSpec("first_year", .int, default: .int(0), doc: "first year when there is no input (0: the experiment's)"),
         ParamSpec("last_year", .int, default: .int(0), doc: "last year when there is no input (0: the experiment's)"),
         ParamSpec("rcmip_dir", .string, default: .string(""), doc: "directory with the RCMIP extract (default: found from the working directory)"),
+        ParamSpec("scenario_file", .path, default: .string(""),
+                  doc: "IAMC scenario file (Model, Scenario, Region, Variable, Unit, years): years after 2014 come from it; ERF from its emissions when it has none"),
+        ParamSpec("scenario", .string, default: .string(""), doc: "scenario name in scenario_file (default: the experiment)"),
+        ParamSpec("scenario_background", .string, default: .string("ssp245"),
+                  doc: "RCMIP SSP whose rows fill what scenario_file lacks besides CO2, CH4, Sulfur and BC (listed in attribute scenario_infilled)"),
+        ParamSpec("series_file", .path, default: .string(""), doc: "CSV of extra channels: year[, month], named columns, a units row"),
+        ParamSpec("series", .stringList, default: .list([]), doc: "columns of series_file to add to the vector (default: all)"),
     ]
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.alignedForcing)
@@ -59,8 +71,33 @@ public struct AlignForcings: NodeKind {
         guard let firstDate = dates.first, let lastDate = dates.last else {
             throw EngineError(.nodeFailed, "empty time axis", node: context.nodeID)
         }
-        let annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
+        var scenarioNote: [(String, String)] = []
+        let annual: AnnualForcing
+        let scenarioFile = try context.params.string("scenario_file")
+        if scenarioFile.isEmpty {
+            annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
+        } else {
+            var name = try context.params.string("scenario")
+            if name.isEmpty { name = experiment }
+            let file = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile)).scenario(name)
+            let merged = try ScenarioFileForcing(rcmip: forcing, file: file, experiment: experiment,
+                                                 background: try context.params.string("scenario_background"),
+                                                 through: max(lastDate.year, 2015))
+            annual = try merged.data.annual(set, scenario: merged.scenario, from: firstDate.year, through: lastDate.year)
+            scenarioNote = [("scenario_file", scenarioFile), ("scenario", name),
+                            ("scenario_erf", merged.forcingModelled ? "simple climate model (emissions)" : "file"),
+                            ("scenario_infilled", json(merged.infilled))]
+            context.log("scenario '\(name)' from \(scenarioFile): ERF from \(merged.forcingModelled ? "the simple climate model" : "the file")"
+                        + (merged.infilled.isEmpty ? "" : "; from \(try context.params.string("scenario_background")): \(merged.infilled.joined(separator: ", "))"))
+        }
         var monthly = try ForcingAlignment.monthly(annual, axis: axis)
+        let seriesFile = try context.params.string("series_file")
+        if !seriesFile.isEmpty {
+            let series = try CSVSeriesFile(contentsOf: URL(fileURLWithPath: seriesFile))
+            var columns = try context.params.strings("series")
+            if columns.isEmpty { columns = series.columns.map(\.name) }
+            for c in columns { monthly = try ForcingAlignment.addingSeries(monthly, file: series, column: c) }
+        }
         if let maps = try context.optionalInput("maps") {
             for name in maps.datasetNames {
                 let (shape, values) = try maps.readFloats(name)
@@ -82,16 +119,19 @@ public struct AlignForcings: NodeKind {
                 try out.write("map_\(m.name)_\(label)", shape: [t.count, m.nlat, m.nlon], values: m.values)
             }
         }
-        func json(_ list: [String]) -> String {
-            String(decoding: (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8), as: UTF8.self)
-        }
         try out.setAttribute("forcing_names", json(monthly.names))
+        for (name, value) in scenarioNote { try out.setAttribute(name, value) }
         try out.setAttribute("forcing_units", json(monthly.units))
         try out.setAttribute("calendar", axis.calendar.cfName)
         try out.setAttribute("time_units", axis.units.description)
         try out.setAttribute("experiment_id", experiment)
         if let source = data?.attribute("source_id") { try out.setAttribute("source_id", source) }
         context.log("aligned \(monthly.names.count) forcings to \(axis.count) \(axis.calendar.cfName) frames of \(experiment)")
+    }
+
+    /// A JSON list of strings.
+    func json(_ list: [String]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// The frames: the input's time axis, or a monthly axis from the params.

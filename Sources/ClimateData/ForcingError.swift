@@ -17,6 +17,12 @@ public struct ForcingError: Error, CustomStringConvertible, Sendable, Equatable 
         case badSpecification
         /// Frames and values disagree in shape or calendar.
         case shapeMismatch
+        /// A unit string that cannot be converted to the variable's unit.
+        case unknownUnit
+        /// Years between a series' values (or before or after them) that are too far from a value to interpolate.
+        case yearGap
+        /// A scenario name that is not in the file.
+        case unknownScenario
     }
     /// The kind of failure.
     public let code: Code

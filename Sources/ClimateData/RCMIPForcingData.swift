@@ -7,24 +7,33 @@ public struct RCMIPForcingData: Sendable {
     public var emissions: RCMIPTable
     /// Effective radiative forcing table (`Effective Radiative Forcing…` rows).
     public var forcing: RCMIPTable
+    /// Concentrations table (`Atmospheric Concentrations|…` rows), when there is one: the observed history the
+    /// simple climate model starts from.
+    public var concentrations: RCMIPTable?
 
-    /// Creates the pair from parsed tables.
-    public init(emissions: RCMIPTable, forcing: RCMIPTable) {
+    /// Creates the pair (or triple) from parsed tables.
+    public init(emissions: RCMIPTable, forcing: RCMIPTable, concentrations: RCMIPTable? = nil) {
         self.emissions = emissions
         self.forcing = forcing
+        self.concentrations = concentrations
     }
 
     /// File name of the committed emissions extract.
     public static let emissionsExtractName = "rcmip-emissions-extract.csv"
     /// File name of the committed ERF extract.
     public static let forcingExtractName = "rcmip-radiative-forcing-extract.csv"
+    /// File name of the committed concentrations extract.
+    public static let concentrationsExtractName = "rcmip-concentrations-extract.csv"
     /// Repository-relative directory of the committed extract.
     public static let extractDirectory = "Manifests/data/forcings"
 
-    /// Reads the two extract files from `directory`.
+    /// Reads the extract files from `directory` (the concentrations file when it is there).
     public init(directory: URL) throws(ForcingError) {
+        let concentrations = directory.appendingPathComponent(Self.concentrationsExtractName)
         self.init(emissions: try RCMIPTable(contentsOf: directory.appendingPathComponent(Self.emissionsExtractName)),
-                  forcing: try RCMIPTable(contentsOf: directory.appendingPathComponent(Self.forcingExtractName)))
+                  forcing: try RCMIPTable(contentsOf: directory.appendingPathComponent(Self.forcingExtractName)),
+                  concentrations: FileManager.default.fileExists(atPath: concentrations.path)
+                    ? try RCMIPTable(contentsOf: concentrations) : nil)
     }
 
     /// Finds the committed extract: `explicit` if given, else `Manifests/data/forcings` under the
@@ -61,8 +70,13 @@ public struct RCMIPForcingData: Sendable {
     /// historical row, later years from the scenario row, emissions interpolated linearly across
     /// RCMIP's 10-year gaps, cumulative variables summed from their start year.
     public func annual(_ set: ForcingSet, experiment: String, from first: Int, through last: Int) throws(ForcingError) -> AnnualForcing {
+        try annual(set, scenario: ForcingScenario.forExperiment(experiment), from: first, through: last)
+    }
+
+    /// The annual series of `set` for an explicit scenario mapping (e.g. a scenario file's, `ScenarioFileForcing`).
+    public func annual(_ set: ForcingSet, scenario: ForcingScenario, from first: Int, through last: Int) throws(ForcingError) -> AnnualForcing {
+        let experiment = scenario.experiment
         guard first <= last else { throw ForcingError(.badSpecification, "\(experiment): empty year range \(first)...\(last)") }
-        let scenario = try ForcingScenario.forExperiment(experiment)
         let years = last - first + 1
         let n = set.count
         var values = Array(repeating: 0.0, count: years * n)

@@ -15,5 +15,6 @@ public struct Bench: ParsableCommand {
             BenchEval.self,
             BenchSlurmCommand.self,
             BenchEnsembleCommand.self,
+            BenchForcingCommand.self,
         ])
 }
