@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import ClimateData
+
+/// Target grids given as CDO grid description files (`gridtype = lonlat`, …), and regridding a
+/// global file to regional grids, compared with `cdo remapcon,grid.txt` / `cdo remapbil,grid.txt`.
+@Suite struct RegionalGridTests {
+    /// Regional grids of the parity test: one across the dateline (160°E…142.5°W), one with a negative
+    /// first longitude across Greenwich, one across the dateline written west of −180, one plain.
+    static let grids: [(name: String, text: String)] = [
+        ("dateline", "gridtype = lonlat\nxsize = 36\nysize = 25\nxfirst = 160\nxinc = 2.5\nyfirst = -30\nyinc = 2\n"),
+        ("negative-first-lon", "# Europe and North Africa\ngridtype  = lonlat\ngridsize = 800\nxsize    = 40\nysize    = 20\nxname = \"lon\"\nxunits = \"degrees_east\"\nxfirst   = -30.25\nxinc     = 1.5\nyfirst   = 25.5\nyinc     = 1.25\n"),
+        ("dateline-west-of-minus-180", "gridtype = lonlat\nxsize = 30\nysize = 12\nxfirst = -205\nxinc = 3\nyfirst = 50\nyinc = -3.5\n"),
+        ("plain", "gridtype = lonlat\nxsize = 20\nysize = 15\nxfirst = 60.5\nxinc = 1\nyfirst = 5.5\nyinc = 1\n"),
+    ]
+
+    @Test func parsesLonlatDescriptions() throws {
+        let d = try CDOGridDescription(parsing: Self.grids[0].text)
+        #expect(d.longitudes.count == 36 && d.longitudes[0] == 160 && d.longitudes[35] == 247.5)
+        #expect(d.latitudes.count == 25 && d.latitudes[0] == -30 && d.latitudes[24] == 18)
+        let g = try d.grid()
+        #expect(!g.isGlobalInLongitude && g.kind == .regular)
+        #expect(g.lonBounds[0] == 158.75 && g.lonBounds[71] == 248.75 && g.latBounds[0] == -31 && g.latBounds[49] == 19)
+        // Negative first longitude kept as written; quoted names and comments accepted.
+        let e = try CDOGridDescription(parsing: Self.grids[1].text).grid()
+        #expect(e.lon[0] == -30.25 && e.nlon == 40 && e.nlat == 20)
+        // North-to-south latitudes come out ascending.
+        let s = try CDOGridDescription(parsing: Self.grids[2].text).grid()
+        #expect(s.lat.first == 11.5 && s.lat.last == 50 && s.lon.first == -205)
+        // Value lists over several lines.
+        let v = try CDOGridDescription(parsing: "gridtype = lonlat\nxsize = 4\nysize = 2\nxvals = 0 10\n  20 30\nyvals = -5 5\n").grid()
+        #expect(v.lon == [0, 10, 20, 30] && v.lat == [-5, 5])
+        // A description that closes the circle is global, like r<nlon>x<nlat>.
+        let global = try CDOGridDescription(parsing: "gridtype = lonlat\nxsize = 72\nysize = 36\nxfirst = 0\nxinc = 5\nyfirst = -87.5\nyinc = 5\n").grid()
+        let r72x36 = try LatLonGrid.named("r72x36")
+        #expect(global.isGlobalInLongitude && global.lat == r72x36.lat && global.lon == r72x36.lon && global.lonBounds == r72x36.lonBounds)
+    }
+
+    @Test func refusesWhatItCannotRepresentNamingTheLine() throws {
+        func message(_ text: String) -> String {
+            do { _ = try CDOGridDescription(parsing: text, file: "grid.txt"); return "" } catch { return error.description }
+        }
+        let curvilinear = message("gridtype = curvilinear\nxsize = 4\nysize = 2\n")
+        #expect(curvilinear.contains("grid.txt") && curvilinear.contains("line 1") && curvilinear.contains("curvilinear"), "\(curvilinear)")
+        let noInc = message("gridtype = lonlat\nxsize = 4\nysize = 2\nxfirst = 0\nxinc = 1\nyfirst = 0\n")
+        #expect(noInc.contains("yinc"), "\(noInc)")
+        let size = message("gridtype = lonlat\ngridsize = 9\nxsize = 4\nysize = 2\nxfirst = 0\nxinc = 1\nyfirst = 0\nyinc = 1\n")
+        #expect(size.contains("line 2") && size.contains("gridsize"), "\(size)")
+        let bounds = message("gridtype = lonlat\nxsize = 2\nysize = 1\nxvals = 0 1\nxbounds = -0.5 0.5 0.5 1.5\nyvals = 0\n")
+        #expect(bounds.contains("line 5") && bounds.contains("xbounds"), "\(bounds)")
+        let list = message("gridtype = lonlat\nxsize = 3\nysize = 1\nxvals = 0 1\nyvals = 0\n")
+        #expect(list.contains("line 4") && list.contains("2 values"), "\(list)")
+        let lat = message("gridtype = lonlat\nxsize = 1\nysize = 3\nxfirst = 0\nxinc = 1\nyfirst = 85\nyinc = 5\n")
+        #expect(lat.contains("beyond ±90"), "\(lat)")
+        let wide = message("gridtype = lonlat\nxsize = 100\nysize = 1\nxfirst = 0\nxinc = 5\nyfirst = 0\nyinc = 1\n")
+        #expect(wide.contains("more than one turn"), "\(wide)")
+        // `--to` resolves text files as grid descriptions and netCDF files as grids of their data.
+        let dir = try TestSupport.scratch("griddes")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let txt = dir.appendingPathComponent("grid.txt").path
+        try Self.grids[3].text.write(toFile: txt, atomically: true, encoding: .utf8)
+        #expect(try FileRegridder.grid(named: txt) == CDOGridDescription(contentsOf: txt).grid())
+        let nc = dir.appendingPathComponent("grid.nc").path
+        try SyntheticField.writeFile(path: nc, grid: LatLonGrid.named("r16x8"), steps: 1)
+        #expect(try FileRegridder.grid(named: nc).nlon == 16)
+    }
+
+    /// The global source of the parity test (io-notes §3's 96x144 grid with bounds) regridded to each
+    /// regional grid by spfflow and by CDO; the largest difference per method and grid is printed.
+    @Test(.enabled(if: TestSupport.has("cdo"), "cdo is not installed (make test-deps installs it)"),
+          arguments: grids.map(\.name))
+    func matchesCdoOnRegionalGrids(gridName: String) throws {
+        let dir = try TestSupport.scratch("regional-\(gridName)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.nc").path
+        try SyntheticField.writeFile(path: input, grid: RegridTests.source96x144(), steps: 12)
+        let gridFile = dir.appendingPathComponent("\(gridName).txt").path
+        try #require(Self.grids.first { $0.name == gridName }).text.write(toFile: gridFile, atomically: true, encoding: .utf8)
+        let destination = try FileRegridder.grid(named: gridFile)
+        #expect(!destination.isGlobalInLongitude)
+        for (method, op) in [(RegridMethod.conservative, "remapcon"), (.bilinear, "remapbil")] {
+            let ours = dir.appendingPathComponent("ours-\(op).nc").path, theirs = dir.appendingPathComponent("cdo-\(op).nc").path
+            try FileRegridder(destination: destination, method: method, threads: 2, deflateLevel: 0).regrid(input: input, output: ours)
+            _ = try TestSupport.run("cdo", ["-s", "\(op),\(gridFile)", input, theirs])
+            let a = try CFReader(path: ours).read("tas"), b = try CFReader(path: theirs).read("tas")
+            #expect(a.grid.lat == b.grid.lat && a.grid.lon == b.grid.lon, "\(gridName): grids differ: \(a.grid.lon.prefix(3)) vs \(b.grid.lon.prefix(3))")
+            #expect(a.values.count == b.values.count && a.values.count == 12 * destination.size)
+            var maxDiff: Float = 0, nan = 0
+            for (x, y) in zip(a.values, b.values) {
+                if x.isNaN || y.isNaN { nan += 1 } else { maxDiff = max(maxDiff, abs(x - y)) }
+            }
+            print("figure regional_regrid_max_abs_diff_\(op)_\(gridName) = \(maxDiff) K")
+            #expect(nan == 0, "\(gridName) \(op): \(nan) missing values")
+            #expect(maxDiff <= 1e-4, "\(gridName) \(op): max |spfflow - cdo| = \(maxDiff) K")
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import ClimateData
+import Foundation
+import Pipelines
+import SPFEngine
+import Testing
+
+/// `climate.files` on an archive that is not a CMIP6 DRS tree: the ClimateSuite simulator's output
+/// rewritten as a single-model archive would hold it (own file names, cropped to a region, yearly
+/// means, a 360_day calendar, files split in time with different units), curated from a manifest,
+/// then regridded to a regional grid given as a CDO grid description.
+@Suite struct ClimateFilesTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var binaryBuilt: Bool { FileManager.default.isExecutableFile(atPath: SmokeManifestTests.binary()) }
+
+    /// One rewritten dataset: its yearly values `[year, lat, lon]`, the regional grid and years.
+    struct Archive {
+        var grid: LatLonGrid
+        var years: ClosedRange<Int>
+        var tas: [Float]
+        var pr: [Float]
+    }
+
+    /// Simulates CESM2 historical 1990–2014 (a tenth of its grid), crops it to 20°S–60°N, 100°E–280°E
+    /// (across the dateline), averages each year with the model's month lengths, and writes tas and
+    /// pr on a 360_day yearly axis in two files each (1990–2001 in hours since 1970-01-01, 2002–2014
+    /// in days since 2002-01-01), with non-DRS names; tas carries CMIP-like global attributes, pr none.
+    static func writeArchive(in dir: URL) throws -> Archive {
+        let config = ClimateSuiteConfiguration(models: ["CESM2"], experiments: ["historical"], members: 1, gridScale: 0.1,
+                                               firstYear: 1990, lastYear: 2014, seed: 11)
+        let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: repoRoot.appendingPathComponent("Manifests/data/forcings").path))
+        let simulator = try ClimateSuiteSimulator(configuration: config, forcing: forcing)
+        var runs: [ClimateSuiteRun] = []
+        try simulator.simulate(model: try ClimateSuiteCatalog.model(named: "CESM2"), member: 1) { runs.append($0) }
+        let run = try #require(runs.first { $0.experiment == "historical" })
+        let years = run.firstYear...run.lastYear
+        let g = run.grid
+        let rows = g.latitudes.indices.filter { g.latitudes[$0] > -20 && g.latitudes[$0] < 60 }
+        let cols = g.longitudes.indices.filter { g.longitudes[$0] > 100 && g.longitudes[$0] < 280 }
+        let grid = try LatLonGrid(lat: rows.map { g.latitudes[$0] }, lon: cols.map { g.longitudes[$0] })
+        // Yearly means in the model's own calendar.
+        let modelCalendar = try CFCalendar(cfName: run.model.calendar)
+        let monthly = try TimeAxis.monthly(calendar: modelCalendar, units: CFTimeUnits(parsing: "days since 1850-01-01"), startYear: years.lowerBound, endYear: years.upperBound)
+        let frames = try TimeAggregator(period: .year).frames(of: monthly)
+        func yearly(_ values: [Float]) -> [Float] {
+            var cropped: [Float] = []
+            for t in 0..<run.months { for j in rows { for i in cols { cropped.append(values[(t * g.nlat + j) * g.nlon + i]) } } }
+            return TimeAggregator.mean(cropped, pointsPerStep: grid.size, frames: frames)
+        }
+        let archive = Archive(grid: grid, years: years, tas: yearly(run.tas), pr: yearly(run.pr))
+        // Two files per variable on a 360_day calendar.
+        let cal = CFCalendar(.day360)
+        func axis(_ y0: Int, _ y1: Int, units: String) throws -> TimeAxis {
+            let u = try CFTimeUnits(parsing: units)
+            let ref = try u.referenceInstant(in: cal)
+            var v: [Double] = [], b: [Double] = []
+            for y in y0...y1 {
+                let lo = cal.startOfMonth(year: y, month: 1), hi = cal.startOfMonth(year: y + 1, month: 1)
+                v.append(u.value(of: lo.adding(microseconds: hi.microseconds(since: lo) / 2), reference: ref))
+                b += [u.value(of: lo, reference: ref), u.value(of: hi, reference: ref)]
+            }
+            return try TimeAxis(calendar: cal, units: u, values: v, bounds: b)
+        }
+        let n = grid.size
+        let datasets: [(name: String, units: String, values: [Float], globals: [(String, String)])] = [
+            ("t2m", "K", archive.tas, [("source_id", "CESM2"), ("experiment_id", "historical"), ("variant_label", "r1i1p1f1"), ("variable_id", "tas")]),
+            ("precip", "kg m-2 s-1", archive.pr, []),
+        ]
+        for (name, units, values, globals) in datasets {
+            let variable = name == "t2m" ? "tas" : "pr"
+            for (y0, y1, units_) in [(1990, 2001, "hours since 1970-01-01 00:00:00"), (2002, 2014, "days since 2002-01-01")] {
+                let spec = CFFileSpec(variable: CFVariableSpec(name: variable, units: units), grid: grid, time: try axis(y0, y1, units: units_),
+                                      globalAttributes: globals.map { ($0.0, CFAttribute.text($0.1)) }, deflateLevel: 1, timeStepsPerChunk: 1)
+                let slice = Array(values[((y0 - years.lowerBound) * n)..<((y1 - years.lowerBound + 1) * n)])
+                try CFWriter.write(path: dir.appendingPathComponent("archive/cesm_run1_\(name)_\(y0)-\(y1).nc").path, spec: spec, values: slice)
+            }
+        }
+        return archive
+    }
+
+    static func session(_ manifest: String, in dir: URL) throws -> EngineSession {
+        let path = dir.appendingPathComponent("m-\(UUID().uuidString.prefix(6)).yaml")
+        try manifest.write(to: path, atomically: true, encoding: .utf8)
+        return try EngineSession(manifestPath: path.path, cacheOverride: dir.appendingPathComponent("cache").path, registry: NodeKindRegistry.registry)
+    }
+
+    static let options = RunOptions(jobs: 2, keepGoing: true, until: [], force: [], progress: .none, showCached: false)
+
+    @Test(.enabled(if: binaryBuilt, "the spfflow binary is not built (climate.files runs in its own exec-node process); set SPFFLOW_BIN"))
+    func curatesANonDRSArchiveAndRegridsItToARegionalGrid() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-files-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("archive"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let archive = try Self.writeArchive(in: dir)
+        // The regional target: 10°S–50°N, 150°E–140°W (across the dateline), 5° cells.
+        try "gridtype = lonlat\nxsize = 14\nysize = 12\nxfirst = 152.5\nxinc = 5\nyfirst = -7.5\nyinc = 5\n"
+            .write(to: dir.appendingPathComponent("pacific.txt"), atomically: true, encoding: .utf8)
+        let manifest = """
+        name: own-archive-test
+        nodes:
+          - id: tas
+            kind: climate.files
+            params: {root: archive, files: ["cesm_run1_t2m_*.nc"], period: year}
+          - id: pr
+            kind: climate.files
+            params: {root: archive, files: [cesm_run1_precip_2002-2014.nc, cesm_run1_precip_1990-2001.nc], variable: pr,
+                     source_id: CESM2, experiment: historical, member: r1i1p1f1, period: decade, start_year: 1990, end_year: 2009}
+          - id: weights
+            kind: climate.regrid-weights
+            inputs: {source: tas}
+            params: {grid_file: pacific.txt, method: conservative}
+          - id: tas-regional
+            kind: climate.regrid
+            inputs: {data: tas, weights: weights}
+        """
+        let session = try Self.session(manifest, in: dir)
+        let result = try session.run(options: Self.options)
+        #expect(result.succeeded, "\(result.failures)")
+        func object(_ id: String) throws -> StoredObject {
+            let i = try #require(session.manifest.index[id])
+            return try #require(session.store.open(session.keys.keys[i]))
+        }
+        // tas: facets from the files' global attributes, 25 years on the 360_day calendar, the values as written.
+        let tas = try object("tas")
+        #expect(tas.attribute("source_id") == "CESM2" && tas.attribute("experiment") == "historical" && tas.attribute("member") == "r1i1p1f1")
+        #expect(tas.attribute("table") == "Ayr" && tas.attribute("period") == "year" && tas.attribute("calendar") == "360_day")
+        let (shape, values) = try tas.readFloats("values")
+        #expect(shape == [25, archive.grid.nlat, archive.grid.nlon])
+        var maxDiff: Float = 0
+        for (a, b) in zip(values, archive.tas) { maxDiff = max(maxDiff, abs(a - b)) }
+        #expect(maxDiff < 1e-3, "curated tas differs from the yearly means written by \(maxDiff) K")
+        #expect(try tas.readDoubles("lon").values == archive.grid.lon)
+        // pr: facets from params, decadal means of 1990–2009 (two decades).
+        let pr = try object("pr")
+        #expect(try pr.readFloats("values").shape == [2, archive.grid.nlat, archive.grid.nlon])
+        let n = archive.grid.size
+        let firstDecade = (0..<10).map { Double(archive.pr[$0 * n]) }.reduce(0, +) / 10
+        #expect(abs(Double(try pr.readFloats("values").values[0]) - firstDecade) < 1e-9 + 1e-5 * abs(firstDecade))
+        // Regridded to the regional grid, read back with the shared object schema.
+        let regional = try object("tas-regional")
+        #expect(try regional.readDoubles("lon").values == (0..<14).map { 152.5 + 5 * Double($0) })
+        #expect(try regional.readFloats("values").values.allSatisfy { $0.isFinite && $0 > 200 && $0 < 330 })
+    }
+
+    @Test(.enabled(if: binaryBuilt, "the spfflow binary is not built (climate.files runs in its own exec-node process); set SPFFLOW_BIN"))
+    func refusesWhatWouldPoisonAnEmulatorNamingTheFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-files-bad-\(UUID().uuidString.prefix(8))")
+        let data = dir.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let grid = try LatLonGrid(lat: [-5, 5], lon: [170, 180, 190])
+        func write(_ name: String, variable: String, units: String, years: ClosedRange<Int>) throws {
+            let cal = CFCalendar(.noLeap)
+            let time = try TimeAxis.monthly(calendar: cal, units: CFTimeUnits(parsing: "hours since 1970-01-01"), startYear: years.lowerBound, endYear: years.upperBound)
+            let values = (0..<(time.count * grid.size)).map { Float(101_000 + $0 % 17) / (units == "hPa" ? 100 : 1) }
+            try CFWriter.write(path: data.appendingPathComponent(name).path,
+                               spec: CFFileSpec(variable: CFVariableSpec(name: variable, units: units), grid: grid, time: time, deflateLevel: 0), values: values)
+        }
+        // psl, a third variable: in Pa it curates; in hPa it is refused (spfflow converts no units).
+        try write("slp_a.nc", variable: "psl", units: "Pa", years: 2000...2001)
+        try write("slp_b.nc", variable: "psl", units: "Pa", years: 2002...2003)
+        try write("slp_late.nc", variable: "psl", units: "Pa", years: 2005...2006)
+        try write("slp_hpa.nc", variable: "psl", units: "hPa", years: 2000...2001)
+        let facets = "source_id: M, experiment: historical, member: r1i1p1f1"
+        let manifest = """
+        name: bad-files
+        nodes:
+          - {id: good, kind: climate.files, params: {root: data, files: [slp_b.nc, slp_a.nc], \(facets), period: year}}
+          - {id: hpa, kind: climate.files, params: {root: data, files: [slp_hpa.nc], \(facets)}}
+          - {id: gap, kind: climate.files, params: {root: data, files: ["slp_[ab].nc", slp_late.nc], \(facets)}}
+          - {id: nothing, kind: climate.files, params: {root: data, files: ["tas_*.nc"], \(facets)}}
+          - {id: outside, kind: climate.files, params: {root: data, files: ["../data/slp_a.nc"], \(facets)}}
+          - {id: nofacet, kind: climate.files, params: {root: data, files: [slp_a.nc]}}
+        """
+        let result = try Self.session(manifest, in: dir).run(options: Self.options)
+        let failures = Dictionary(result.failures.map { ($0.node, $0.error) }, uniquingKeysWith: { a, _ in a })
+        #expect(result.record.nodes.first { $0.id == "good" }?.status == .ran, "\(failures)")
+        #expect(failures["good"] == nil)
+        let hpa = failures["hpa"] ?? ""
+        #expect(hpa.contains("slp_hpa.nc") && hpa.contains("'hPa'") && hpa.contains("Pa, the CMIP6 units of psl"), "\(hpa)")
+        let gap = failures["gap"] ?? ""
+        #expect(gap.contains("slp_late.nc") && gap.contains("slp_b.nc") && gap.contains("gap"), "\(gap)")
+        #expect((failures["nothing"] ?? "").contains("'tas_*.nc' matches no file"), "\(failures["nothing"] ?? "")")
+        #expect((failures["outside"] ?? "").contains("not inside root"), "\(failures["outside"] ?? "")")
+        #expect((failures["nofacet"] ?? "").contains("no source_id") && (failures["nofacet"] ?? "").contains("slp_a.nc"), "\(failures["nofacet"] ?? "")")
+        #expect(failures.count == 5, "\(failures)")
+    }
+
+    @Test(.enabled(if: binaryBuilt, "the spfflow binary is not built (climate.files runs in its own exec-node process); set SPFFLOW_BIN"))
+    func refusesAPeriodFinerThanTheData() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-files-period-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("archive"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.writeArchive(in: dir)
+        let manifest = "name: p\nnodes:\n  - {id: monthly, kind: climate.files, params: {root: archive, files: [\"*t2m*\"], period: month}}\n"
+        let result = try Self.session(manifest, in: dir).run(options: Self.options)
+        #expect(!result.succeeded)
+        let message = result.failures.first?.error ?? ""
+        #expect(message.contains("the data are yearly") && message.contains("period 'month'"), "\(message)")
+    }
+}
