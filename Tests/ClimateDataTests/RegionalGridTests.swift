@@ -94,4 +94,66 @@ import ClimateData
             #expect(maxDiff <= 1e-4, "\(gridName) \(op): max |spfflow - cdo| = \(maxDiff) K")
         }
     }
+
+    /// A regional source is not wrapped in longitude: regridded to a global grid, the cells beyond it
+    /// stay missing (bilinear never interpolates between its last and first column across the rest of
+    /// the globe), as CDO leaves them; where both have values they agree.
+    @Test(.enabled(if: TestSupport.has("cdo"), "cdo is not installed (make test-deps installs it)"))
+    func regionalSourceIsNotWrapped() throws {
+        let dir = try TestSupport.scratch("regional-source")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let global = dir.appendingPathComponent("global.nc").path, regional = dir.appendingPathComponent("regional.nc").path
+        try SyntheticField.writeFile(path: global, grid: RegridTests.source96x144(), steps: 3)
+        let gridFile = dir.appendingPathComponent("dateline.txt").path
+        try Self.grids[0].text.write(toFile: gridFile, atomically: true, encoding: .utf8)
+        try FileRegridder(destination: FileRegridder.grid(named: gridFile), method: .conservative, deflateLevel: 0).regrid(input: global, output: regional)
+        let source = try CFReader(path: regional).read("tas")
+        #expect(!source.grid.isGlobalInLongitude)
+        for (method, op) in [(RegridMethod.conservative, "remapcon"), (.bilinear, "remapbil")] {
+            let ours = dir.appendingPathComponent("ours-\(op).nc").path, theirs = dir.appendingPathComponent("cdo-\(op).nc").path
+            try FileRegridder(destination: LatLonGrid.named("r72x36"), method: method, deflateLevel: 0).regrid(input: regional, output: ours)
+            _ = try TestSupport.run("cdo", ["-s", "\(op),r72x36", regional, theirs])
+            let a = try CFReader(path: ours).read("tas"), b = try CFReader(path: theirs).read("tas")
+            var both = 0, onlyOurs = 0, onlyTheirs = 0
+            var maxDiff: Float = 0
+            for (x, y) in zip(a.values, b.values) {
+                switch (x.isNaN, y.isNaN) {
+                case (false, false): both += 1; maxDiff = max(maxDiff, abs(x - y))
+                case (false, true): onlyOurs += 1
+                case (true, false): onlyTheirs += 1
+                default: break
+                }
+            }
+            print("figure regional_source_max_abs_diff_\(op) = \(maxDiff) K over \(both) values; only spfflow \(onlyOurs), only cdo \(onlyTheirs)")
+            // Far outside the region (lon 0-150, 260-360) nothing is filled: no wrap.
+            for s in 0..<3 {
+                for j in 0..<36 {
+                    for i in 0..<72 where a.grid.lon[i] < 150 || a.grid.lon[i] > 260 {
+                        #expect(a.values[(s * 36 + j) * 72 + i].isNaN, "\(op): lon \(a.grid.lon[i]) lat \(a.grid.lat[j]) filled")
+                    }
+                }
+            }
+            #expect(both > 0 && maxDiff <= 1e-4, "\(op): max |spfflow - cdo| = \(maxDiff) K")
+            #expect(onlyOurs == 0 && onlyTheirs == 0, "\(op): cells filled by one only: spfflow \(onlyOurs), cdo \(onlyTheirs)")
+        }
+    }
+
+    /// `spfflow regrid IN OUT --to grid.txt` writes the regional grid as described.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ProcessInfo.processInfo.environment["SPFFLOW_BIN"] ?? ""), "SPFFLOW_BIN (the built spfflow binary) is not set"))
+    func cliRegridsToAGridDescription() throws {
+        let bin = ProcessInfo.processInfo.environment["SPFFLOW_BIN"] ?? ""
+        let dir = try TestSupport.scratch("regional-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.nc").path, output = dir.appendingPathComponent("out.nc").path
+        try SyntheticField.writeFile(path: input, grid: LatLonGrid.named("r144x96"), steps: 2)
+        let gridFile = dir.appendingPathComponent("europe.txt").path
+        try Self.grids[1].text.write(toFile: gridFile, atomically: true, encoding: .utf8)
+        _ = try TestSupport.run(bin, ["regrid", input, output, "--to", gridFile, "--method", "bilinear"])
+        let out = try CFReader(path: output).read("tas", options: CFReadOptions(longitudes: .minus180To180))
+        #expect(out.grid.nlon == 40 && out.grid.nlat == 20 && out.grid.lon.first == -30.25 && out.grid.lat.first == 25.5)
+        #expect(out.timeSteps == 2 && out.values.allSatisfy { $0.isFinite })
+        let bad = dir.appendingPathComponent("bad.txt").path
+        try "gridtype = gaussian\nxsize = 4\nysize = 2\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try TestSupport.run(bin, ["regrid", input, output, "--to", bad]) }
+    }
 }

@@ -77,8 +77,8 @@ import Testing
         return archive
     }
 
-    static func session(_ manifest: String, in dir: URL) throws -> EngineSession {
-        let path = dir.appendingPathComponent("m-\(UUID().uuidString.prefix(6)).yaml")
+    static func session(_ manifest: String, in dir: URL, name: String = "m-\(UUID().uuidString.prefix(6)).yaml") throws -> EngineSession {
+        let path = dir.appendingPathComponent(name)
         try manifest.write(to: path, atomically: true, encoding: .utf8)
         return try EngineSession(manifestPath: path.path, cacheOverride: dir.appendingPathComponent("cache").path, registry: NodeKindRegistry.registry)
     }
@@ -112,9 +112,22 @@ import Testing
             kind: climate.regrid
             inputs: {data: tas, weights: weights}
         """
-        let session = try Self.session(manifest, in: dir)
+        let session = try Self.session(manifest, in: dir, name: "own-archive.yaml")
+        let manifestPath = dir.appendingPathComponent("own-archive.yaml").path
+        let cache = dir.appendingPathComponent("cache").path
+        let before = try SmokeManifestTests.run(SmokeManifestTests.binary(), ["plan", manifestPath, "--cache", cache])
+        #expect(before.status == 0 && before.output.contains(", 4 will run"), "\(before.output.suffix(800))")
         let result = try session.run(options: Self.options)
         #expect(result.succeeded, "\(result.failures)")
+        // `spfflow run` finds everything cached; a changed grid file reruns the weights and the regridding only.
+        let again = try SmokeManifestTests.run(SmokeManifestTests.binary(), ["run", manifestPath, "--cache", cache])
+        #expect(again.status == 0 && again.output.contains("0 computed"), "\(again.output.suffix(800))")
+        try "gridtype = lonlat\nxsize = 13\nysize = 12\nxfirst = 152.5\nxinc = 5\nyfirst = -7.5\nyinc = 5\n"
+            .write(to: dir.appendingPathComponent("pacific.txt"), atomically: true, encoding: .utf8)
+        let changed = try SmokeManifestTests.run(SmokeManifestTests.binary(), ["plan", manifestPath, "--cache", cache])
+        #expect(changed.status == 0 && changed.output.contains(", 2 will run"), "\(changed.output.suffix(800))")
+        try "gridtype = lonlat\nxsize = 14\nysize = 12\nxfirst = 152.5\nxinc = 5\nyfirst = -7.5\nyinc = 5\n"
+            .write(to: dir.appendingPathComponent("pacific.txt"), atomically: true, encoding: .utf8)
         func object(_ id: String) throws -> StoredObject {
             let i = try #require(session.manifest.index[id])
             return try #require(session.store.open(session.keys.keys[i]))
