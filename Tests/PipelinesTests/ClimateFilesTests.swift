@@ -210,4 +210,112 @@ import Testing
         let message = result.failures.first?.error ?? ""
         #expect(message.contains("the data are yearly") && message.contains("period 'month'"), "\(message)")
     }
+
+    /// Simulates CESM2 (a tenth of its grid, member 1) for 1985–2014 historical and 2015–2040 ssp585 and
+    /// writes monthly tas, pr and huss in files of its own naming (`cesm-historical-tas-1985_1999.nc`), two per
+    /// variable and experiment. huss
+    /// (specific humidity, 1) is not simulated: it is derived from tas at 80 % relative humidity and
+    /// 1013.25 hPa (Bolton's saturation vapour pressure), a smooth third variable with its own units.
+    static func writeMonthlyArchive(in dir: URL) throws {
+        let config = ClimateSuiteConfiguration(models: ["CESM2"], experiments: ["historical", "ssp585"], members: 1, gridScale: 0.1,
+                                               firstYear: 1985, lastYear: 2040, seed: 5)
+        let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: repoRoot.appendingPathComponent("Manifests/data/forcings").path))
+        let simulator = try ClimateSuiteSimulator(configuration: config, forcing: forcing)
+        var runs: [ClimateSuiteRun] = []
+        try simulator.simulate(model: try ClimateSuiteCatalog.model(named: "CESM2"), member: 1) { runs.append($0) }
+        for run in runs {
+            let g = run.grid
+            let grid = try LatLonGrid(lat: g.latitudes, lon: g.longitudes, latBounds: g.latitudeBounds, lonBounds: g.longitudeBounds)
+            let cal = try CFCalendar(cfName: run.model.calendar)
+            let huss = run.tas.map { t -> Float in
+                let e = 0.8 * 611.2 * exp(17.67 * (Double(t) - 273.15) / (Double(t) - 29.65))
+                return Float(0.622 * e / (101_325 - 0.378 * e))
+            }
+            let middle = (run.firstYear + run.lastYear) / 2
+            for (spec, values) in [(CFVariableSpec(name: "tas", units: "K"), run.tas),
+                                   (CFVariableSpec(name: "pr", units: "kg m-2 s-1"), run.pr),
+                                   (CFVariableSpec(name: "huss", units: "1"), huss)] {
+                for (y0, y1) in [(run.firstYear, middle), (middle + 1, run.lastYear)] {
+                    let time = try TimeAxis.monthly(calendar: cal, units: CFTimeUnits(parsing: "hours since 1970-01-01"), startYear: y0, endYear: y1)
+                    let n = grid.size
+                    let slice = Array(values[((y0 - run.firstYear) * 12 * n)..<((y1 - run.firstYear + 1) * 12 * n)])
+                    try CFWriter.write(path: dir.appendingPathComponent("monthly/cesm-\(run.experiment)-\(spec.name)-\(y0)_\(y1).nc").path,
+                                       spec: CFFileSpec(variable: spec, grid: grid, time: time, deflateLevel: 0), values: slice)
+                }
+            }
+        }
+    }
+
+    /// Three variables curated from files train the emulator the same way as tas and pr: shards with
+    /// three channels, per-cell statistics for each, a few optimiser steps.
+    @Test(.enabled(if: binaryBuilt, "the spfflow binary is not built (climate.files runs in its own exec-node process); set SPFFLOW_BIN"))
+    func threeVariablesFromFilesTrainTheEmulator() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-files-train-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("monthly"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.writeMonthlyArchive(in: dir)
+        let rcmip = Self.repoRoot.appendingPathComponent("Manifests/data/forcings").path
+        let manifest = """
+        name: three-variables
+        axes:
+          experiment: [historical, ssp585]
+          variable: [tas, pr, huss]
+        nodes:
+          - id: files-${experiment}-${variable}
+            kind: climate.files
+            over: [experiment, variable]
+            params: {root: monthly, files: ["cesm-${experiment}-${variable}-*.nc"], variable: "${variable}", source_id: CESM2,
+                     experiment: "${experiment}", member: r1i1p1f1, period: month}
+          - id: weights
+            kind: climate.regrid-weights
+            inputs: {source: files-historical-tas}
+            params: {grid: r16x8, method: conservative}
+          - id: regrid-${experiment}-${variable}
+            kind: climate.regrid
+            over: [experiment, variable]
+            inputs: {data: "files-${experiment}-${variable}", weights: weights}
+          - id: forcing-${experiment}
+            kind: climate.align-forcings
+            over: [experiment]
+            inputs: {data: "files-${experiment}-tas"}
+            params: {forcings: [co2_cumulative, ch4, so2, bc, aod, erf_slow], rcmip_dir: \(rcmip)}
+          - id: shards
+            kind: spf.shards
+            inputs: {fields: "regrid-${experiment}-${variable}", forcing: "forcing-${experiment}"}
+            params: {variables: [tas, pr, huss]}
+          - id: norm
+            kind: spf.norm-stats
+            inputs: {shards: shards}
+            params: {experiments: [historical, ssp585], cell_std: [tas, pr, huss]}
+          - id: train
+            kind: spf.train
+            inputs: {shards: shards, norm: norm}
+            params: {sources: [CESM2], experiments: [historical, ssp585], model: tiny, patch: 2, steps: 6, batch: 4,
+                     euler_steps: [2, 2, 2], checkpoint_every: 3}
+        """
+        let session = try Self.session(manifest, in: dir)
+        let result = try session.run(options: Self.options)
+        #expect(result.succeeded, "\(result.failures)")
+        let shardsIndex = try #require(session.manifest.index["shards"])
+        let shards = try #require(session.store.open(session.keys.keys[shardsIndex]))
+        #expect(shards.attribute("variables") == "[\"tas\",\"pr\",\"huss\"]")
+        let names = shards.datasetNames.filter { $0.hasPrefix("fields_") }.sorted()
+        #expect(names.count == 2)
+        for name in names {
+            let (shape, values) = try shards.readFloats(name)
+            #expect(shape.count == 4 && shape[1] == 3 && shape[2] == 8 && shape[3] == 16, "\(name) \(shape)")
+            // The third channel holds huss (kg/kg: 1e-4 … 3e-2), not a copy of tas or pr.
+            let plane = 8 * 16
+            var huss: [Float] = []
+            for t in 0..<shape[0] { huss += values[((t * 3 + 2) * plane)..<((t * 3 + 3) * plane)] }
+            let inRange = huss.allSatisfy { $0 > 1e-5 && $0 < 0.05 }
+            #expect(inRange, "\(name): huss outside 1e-5…0.05")
+        }
+        let trainIndex = try #require(session.manifest.index["train"])
+        let model = try #require(session.store.open(session.keys.keys[trainIndex]))
+        #expect(model.attribute("variables") == "[\"tas\",\"pr\",\"huss\"]")
+        let losses = try JSONDecoder().decode([[Double?]].self, from: Data((model.attribute("loss_history") ?? "[]").utf8))
+        let finite = losses.flatMap { $0 }.compactMap { $0 }.filter(\.isFinite)
+        #expect(!losses.isEmpty && !finite.isEmpty, "\(losses)")
+    }
 }
