@@ -10,6 +10,9 @@ import SPFEngine
 /// from the params, or, when a param is empty, from each file's global attributes (`source_id`,
 /// `experiment_id`, `variant_label`/`member_id`, `table_id`), which must then agree across the files.
 ///
+/// Variables are checked against CMIP6's units (``CFFieldCheck``); `variable_id` curates a file's own
+/// name (`t2m`) as a CMIP name (`tas`), checking the units against that name.
+///
 /// Input frequencies: daily (and sub-daily) data average to months, years or decades; monthly data
 /// to months (kept), years or decades; yearly data to years or decades. Asking for a period finer
 /// than the data is an error. Every CF calendar is kept as the files have it.
@@ -30,6 +33,7 @@ public struct ClimateFiles: NodeKind {
         ParamSpec("root", .path, doc: "directory holding the files (its content digest is part of the key); `files` are relative to it"),
         ParamSpec("files", .stringList, doc: "file names or glob patterns (*, ?, [..]; matched against paths relative to root), each matching at least one file"),
         ParamSpec("variable", .string, default: "", doc: "variable to read (empty: each file's variable_id, else its only data variable)"),
+        ParamSpec("variable_id", .string, default: "", doc: "name to curate it as, e.g. tas for a file's t2m (empty: its name in the files); its units are checked against this name's CMIP6 units"),
         ParamSpec("source_id", .string, default: "", doc: "model (empty: the files' global attribute source_id)"),
         ParamSpec("experiment", .string, default: "", doc: "experiment (empty: the files' experiment_id)"),
         ParamSpec("member", .string, default: "", doc: "member (empty: the files' variant_label or member_id)"),
@@ -62,6 +66,12 @@ public struct ClimateFiles: NodeKind {
         let series = CFFileSeries(files: paths, variable: variableParam.isEmpty ? nil : variableParam)
         let joined = try series.read(options: CFReadOptions(level: level), globals: Self.facetAttributes.flatMap(\.attributes))
         var field = joined.field
+        let variableID = try p.string("variable_id")
+        if !variableID.isEmpty && variableID != field.variable.name {
+            try CFFieldCheck.checkUnits(field.variable.units, as: variableID, file: joined.files[0], variable: field.variable.name)
+            context.log("curating '\(field.variable.name)' of the files as '\(variableID)'")
+            field.variable.name = variableID
+        }
         func relative(_ path: String) -> String { CatalogRoot.relative(path, to: root.path) }
 
         // Facets: the params, else the files' global attributes (which must agree).

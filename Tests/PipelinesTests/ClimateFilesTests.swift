@@ -173,6 +173,22 @@ import Testing
         try write("slp_b.nc", variable: "psl", units: "Pa", years: 2002...2003)
         try write("slp_late.nc", variable: "psl", units: "Pa", years: 2005...2006)
         try write("slp_hpa.nc", variable: "psl", units: "hPa", years: 2000...2001)
+        // A file's own name curated as a CMIP name: units checked against the CMIP name.
+        try write("t2m_kelvin.nc", variable: "t2m", units: "K", years: 2000...2001)
+        try write("t2m_celsius.nc", variable: "t2m", units: "degC", years: 2000...2001)
+        // Daily data on a 360_day calendar in hours since 1970, averaged to months.
+        let cal = CFCalendar(.day360)
+        let hours = try CFTimeUnits(parsing: "hours since 1970-01-01 00:00:00")
+        let ref = try hours.referenceInstant(in: cal)
+        let first = cal.startOfMonth(year: 2000, month: 1).dayNumber
+        let days = 2 * 360
+        let stamps = (0..<days).map { hours.value(of: CFInstant(dayNumber: first + $0, microsecondOfDay: 43_200_000_000), reference: ref) }
+        let bounds = (0..<days).flatMap { [hours.value(of: CFInstant(dayNumber: first + $0, microsecondOfDay: 0), reference: ref),
+                                          hours.value(of: CFInstant(dayNumber: first + $0 + 1, microsecondOfDay: 0), reference: ref)] }
+        try CFWriter.write(path: data.appendingPathComponent("daily_tasmax.nc").path,
+                           spec: CFFileSpec(variable: CFVariableSpec(name: "tasmax", units: "K"), grid: grid,
+                                            time: TimeAxis(calendar: cal, units: hours, values: stamps, bounds: bounds), deflateLevel: 0),
+                           values: (0..<(days * grid.size)).map { Float(290 + ($0 / grid.size) % 30) })
         let facets = "source_id: M, experiment: historical, member: r1i1p1f1"
         let manifest = """
         name: bad-files
@@ -183,8 +199,12 @@ import Testing
           - {id: nothing, kind: climate.files, params: {root: data, files: ["tas_*.nc"], \(facets)}}
           - {id: outside, kind: climate.files, params: {root: data, files: ["../data/slp_a.nc"], \(facets)}}
           - {id: nofacet, kind: climate.files, params: {root: data, files: [slp_a.nc]}}
+          - {id: renamed, kind: climate.files, params: {root: data, files: [t2m_kelvin.nc], variable_id: tas, \(facets)}}
+          - {id: celsius, kind: climate.files, params: {root: data, files: [t2m_celsius.nc], variable_id: tas, \(facets)}}
+          - {id: daily, kind: climate.files, params: {root: data, files: [daily_tasmax.nc], \(facets), period: month}}
         """
-        let result = try Self.session(manifest, in: dir).run(options: Self.options)
+        let session = try Self.session(manifest, in: dir)
+        let result = try session.run(options: Self.options)
         let failures = Dictionary(result.failures.map { ($0.node, $0.error) }, uniquingKeysWith: { a, _ in a })
         #expect(result.record.nodes.first { $0.id == "good" }?.status == .ran, "\(failures)")
         #expect(failures["good"] == nil)
@@ -195,7 +215,20 @@ import Testing
         #expect((failures["nothing"] ?? "").contains("'tas_*.nc' matches no file"), "\(failures["nothing"] ?? "")")
         #expect((failures["outside"] ?? "").contains("not inside root"), "\(failures["outside"] ?? "")")
         #expect((failures["nofacet"] ?? "").contains("no source_id") && (failures["nofacet"] ?? "").contains("slp_a.nc"), "\(failures["nofacet"] ?? "")")
-        #expect(failures.count == 5, "\(failures)")
+        let celsius = failures["celsius"] ?? ""
+        #expect(celsius.contains("t2m_celsius.nc") && celsius.contains("'degC'") && celsius.contains("CMIP6 units of tas"), "\(celsius)")
+        #expect(failures.count == 6, "\(failures)")
+        func object(_ id: String) throws -> StoredObject {
+            let i = try #require(session.manifest.index[id])
+            return try #require(session.store.open(session.keys.keys[i]))
+        }
+        #expect(try object("renamed").attribute("variable")?.contains("\"name\":\"tas\"") == true)
+        // 720 days of a 360_day calendar: 24 months of 30 days; month k holds days 30k…30k+29 (values 290 + day % 30).
+        let daily = try object("daily")
+        #expect(daily.attribute("calendar") == "360_day" && daily.attribute("table") == "day")
+        let (shape, values) = try daily.readFloats("values")
+        #expect(shape == [24, 2, 3])
+        #expect(values.allSatisfy { abs($0 - 304.5) < 1e-4 }, "\(values.prefix(6))")
     }
 
     @Test(.enabled(if: binaryBuilt, "the spfflow binary is not built (climate.files runs in its own exec-node process); set SPFFLOW_BIN"))
