@@ -118,7 +118,10 @@ public struct ClimateFiles: NodeKind {
         }
         var all: [String] = []
         if let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
-            for case let url as URL in e where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            for case let url as URL in e {
+                // Regular files, and symbolic links to them (archives often link files in; the key digests the target).
+                var st = stat()
+                guard stat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
                 all.append(CatalogRoot.relative(url.standardizedFileURL.path, to: root.standardizedFileURL.path))
             }
         }

@@ -171,6 +171,10 @@ import Testing
         // psl, a third variable: in Pa it curates; in hPa it is refused (spfflow converts no units).
         try write("slp_a.nc", variable: "psl", units: "Pa", years: 2000...2001)
         try write("slp_b.nc", variable: "psl", units: "Pa", years: 2002...2003)
+        // A symbolic link to a file elsewhere is listed like the file (the key digests its target).
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: data.appendingPathComponent("slp_b.nc"), to: dir.appendingPathComponent("elsewhere/slp_b.nc"))
+        try FileManager.default.createSymbolicLink(at: data.appendingPathComponent("slp_b.nc"), withDestinationURL: dir.appendingPathComponent("elsewhere/slp_b.nc"))
         try write("slp_late.nc", variable: "psl", units: "Pa", years: 2005...2006)
         try write("slp_hpa.nc", variable: "psl", units: "hPa", years: 2000...2001)
         // A file's own name curated as a CMIP name: units checked against the CMIP name.
@@ -222,6 +226,7 @@ import Testing
             let i = try #require(session.manifest.index[id])
             return try #require(session.store.open(session.keys.keys[i]))
         }
+        #expect(try object("good").readFloats("values").shape == [4, 2, 3])   // 2000–2003 from slp_a.nc and the linked slp_b.nc
         #expect(try object("renamed").attribute("variable")?.contains("\"name\":\"tas\"") == true)
         // 720 days of a 360_day calendar: 24 months of 30 days; month k holds days 30k…30k+29 (values 290 + day % 30).
         let daily = try object("daily")
