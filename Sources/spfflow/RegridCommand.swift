@@ -38,7 +38,9 @@ struct RegridCommand: ParsableCommand {
             guard let m = RegridMethod(rawValue: method) else {
                 throw ClimateDataError(.invalidArgument, "unknown method '\(method)' (conservative or bilinear)")
             }
-            let grid = try FileRegridder.grid(named: to)
+            // A --to that names no usable grid (unknown name, malformed grid description) is a usage error: exit 2.
+            let grid: LatLonGrid
+            do { grid = try FileRegridder.grid(named: to) } catch { throw ClimateDataError(.invalidArgument, "--to \(to): \(error.description)") }
             let sel = try level.map { text throws(ClimateDataError) in try VerticalSelection(parsing: text) }
             let r = FileRegridder(destination: grid, method: m, threads: max(1, threads), deflateLevel: deflate)
             try r.regrid(input: input, output: output, variable: variable, level: sel,

@@ -154,6 +154,16 @@ import ClimateData
         #expect(out.timeSteps == 2 && out.values.allSatisfy { $0.isFinite })
         let bad = dir.appendingPathComponent("bad.txt").path
         try "gridtype = gaussian\nxsize = 4\nysize = 2\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        #expect(throws: (any Error).self) { try TestSupport.run(bin, ["regrid", input, output, "--to", bad]) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bin)
+        process.arguments = ["regrid", input, output, "--to", bad]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2, "exit \(process.terminationStatus): \(message)")
+        #expect(message.contains("bad.txt") && message.contains("line 1") && message.contains("gaussian"), "\(message)")
     }
 }
