@@ -28,10 +28,12 @@ public struct ClimateFiles: NodeKind {
     public static let runsInOwnProcess = true
     /// Summary.
     public static let summary = "Curate one dataset from explicit files or globs (any names, not a CMIP6 DRS tree): join in time strictly, decode, aggregate with calendar weights."
+    /// Output schema: the curated field, as climate.curate writes it.
+    public static let outputSchemas = PipelineObjects.out(PipelineObjects.curatedField)
     /// Params.
     public static let params = [
         ParamSpec("root", .path, doc: "directory holding the files (its content digest is part of the key); `files` are relative to it"),
-        ParamSpec("files", .stringList, doc: "file names or glob patterns (*, ?, [..]; matched against paths relative to root), each matching at least one file"),
+        ParamSpec("files", .stringList, [.count(1...100_000)], doc: "file names or glob patterns (*, ?, [..]; matched against paths relative to root), each matching at least one file"),
         ParamSpec("variable", .string, default: "", doc: "variable to read (empty: each file's variable_id, else its only data variable)"),
         ParamSpec("variable_id", .string, default: "", doc: "name to curate it as, e.g. tas for a file's t2m (empty: its name in the files); its units are checked against this name's CMIP6 units"),
         ParamSpec("source_id", .string, default: "", doc: "model (empty: the files' global attribute source_id)"),
@@ -39,8 +41,8 @@ public struct ClimateFiles: NodeKind {
         ParamSpec("member", .string, default: "", doc: "member (empty: the files' variant_label or member_id)"),
         ParamSpec("table", .string, default: "", doc: "table (empty: the files' table_id, else from the data's frequency: Amon, day, Ayr)"),
         ParamSpec("level", .string, default: "", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)"),
-        ParamSpec("period", .string, default: "month", doc: "none, month, year or decade (not finer than the data)"),
-        ParamSpec("min_coverage", .double, default: 1.0, doc: "drop periods with less than this fraction covered"),
+        ParamSpec("period", .string, default: "month", [.oneOf(["none"] + AggregationPeriod.allCases.map(\.rawValue))], doc: "none, month, year or decade (not finer than the data)"),
+        ParamSpec("min_coverage", .double, default: 1.0, [.range(min: 0, max: 1)], doc: "drop periods with less than this fraction covered"),
         ParamSpec("start_year", .int, default: 0, doc: "first year to keep (0: from the start)"),
         ParamSpec("end_year", .int, default: 0, doc: "last year to keep (0: to the end)"),
     ]

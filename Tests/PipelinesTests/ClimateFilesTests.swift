@@ -329,7 +329,7 @@ import Testing
             kind: spf.train
             inputs: {shards: shards, norm: norm}
             params: {sources: [CESM2], experiments: [historical, ssp585], model: tiny, patch: 2, steps: 6, batch: 4,
-                     euler_steps: [2, 2, 2], checkpoint_every: 3}
+                     solver_steps: [2, 2, 2], checkpoint_every: 3}
         """
         let session = try Self.session(manifest, in: dir)
         let result = try session.run(options: Self.options)
