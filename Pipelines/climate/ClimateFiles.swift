@@ -17,6 +17,9 @@ import SPFEngine
 /// to months (kept), years or decades; yearly data to years or decades. Asking for a period finer
 /// than the data is an error. Every CF calendar is kept as the files have it.
 ///
+/// The files live under `root` (a directory outside the cache, digested into the key) or in the files
+/// directory of an upstream object (input `tree`, e.g. files a node wrote).
+///
 /// The output is the object `climate.curate` writes (``ClimateFieldObject``), so the nodes
 /// downstream (regrid weights, regrid, forcings, shards, evaluation, export) take either.
 public struct ClimateFiles: NodeKind {
@@ -32,7 +35,8 @@ public struct ClimateFiles: NodeKind {
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.curatedField)
     /// Params.
     public static let params = [
-        ParamSpec("root", .path, doc: "directory holding the files (its content digest is part of the key); `files` are relative to it"),
+        ParamSpec("root", .path, default: .null, doc: "directory holding the files (its content digest is part of the key); `files` are relative to it; omit when `tree` is wired"),
+        ParamSpec("subdirectory", .string, default: "", doc: "with `tree`: the folder inside the upstream files directory that `files` are relative to"),
         ParamSpec("files", .stringList, [.count(1...100_000)], doc: "file names or glob patterns (*, ?, [..]; matched against paths relative to root), each matching at least one file"),
         ParamSpec("variable", .string, default: "", doc: "variable to read (empty: each file's variable_id, else its only data variable)"),
         ParamSpec("variable_id", .string, default: "", doc: "name to curate it as, e.g. tas for a file's t2m (empty: its name in the files); its units are checked against this name's CMIP6 units"),
@@ -46,6 +50,8 @@ public struct ClimateFiles: NodeKind {
         ParamSpec("start_year", .int, default: 0, doc: "first year to keep (0: from the start)"),
         ParamSpec("end_year", .int, default: 0, doc: "last year to keep (0: to the end)"),
     ]
+    /// Inputs.
+    public static let inputs = [InputSpec("tree", optional: true, doc: "an upstream object whose files directory holds the files (instead of `root`)")]
     /// Makes the kind.
     public init() {}
 
@@ -57,7 +63,19 @@ public struct ClimateFiles: NodeKind {
     /// Writes the curated field (see `ClimateFieldObject`).
     public func run(_ context: NodeContext) throws {
         let p = context.params
-        let root = URL(fileURLWithPath: try p.string("root"), isDirectory: true)
+        let root: URL
+        switch (try p.value("root"), try context.optionalInput("tree")) {
+        case (.string(let path), nil):
+            root = URL(fileURLWithPath: path, isDirectory: true)
+        case (.null, let tree?):
+            guard let dir = tree.filesDirectory else {
+                throw ClimateDataError(.notFound, "input `tree` (\(tree.key)) has no files directory")
+            }
+            let sub = try p.string("subdirectory")
+            root = sub.isEmpty ? dir : dir.appendingPathComponent(sub, isDirectory: true)
+        case (.null, nil): throw ClimateDataError(.invalidArgument, "climate.files needs `root` (a directory) or an input `tree`")
+        default: throw ClimateDataError(.invalidArgument, "climate.files takes either `root` or an input `tree`, not both")
+        }
         let paths = try Self.match(try p.strings("files"), under: root)
         let variableParam = try p.string("variable")
         let levelText = try p.string("level")

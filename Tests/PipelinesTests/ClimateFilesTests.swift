@@ -356,4 +356,56 @@ import Testing
         let finite = losses.flatMap { $0 }.compactMap { $0 }.filter(\.isFinite)
         #expect(!losses.isEmpty && !finite.isEmpty, "\(losses)")
     }
+
+    /// On the same files (a generated DRS tree, wired in as `tree`), climate.files writes the object
+    /// climate.curate writes: the same datasets, values and attributes (facets read from the files).
+    @Test(.enabled(if: binaryBuilt, "the spfflow binary is not built (curation runs in its own exec-node process); set SPFFLOW_BIN"))
+    func writesTheObjectClimateCurateWritesOnTheSameFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-files-same-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rcmip = Self.repoRoot.appendingPathComponent("Manifests/data/forcings").path
+        let manifest = """
+        name: same-object
+        nodes:
+          - id: suite
+            kind: climate.generate-suite
+            params: {models: [CESM2], experiments: [historical], members: 1, grid_scale: 0.1, first_year: 2000, last_year: 2014, rcmip_dir: \(rcmip)}
+          - id: discover
+            kind: climate.discover
+            inputs: {tree: suite}
+            params: {tables: [Amon]}
+          - id: curate
+            kind: climate.curate
+            inputs: {catalog: discover}
+            params: {source_id: CESM2, variable: pr, period: year}
+          - id: files
+            kind: climate.files
+            inputs: {tree: suite}
+            params: {files: ["CMIP6/CMIP/*/CESM2/historical/r1i1p1f1/Amon/pr/*/*/*.nc"], period: year}
+          - id: both
+            kind: climate.files
+            inputs: {tree: suite}
+            params: {root: elsewhere, files: ["*.nc"]}
+        """
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        let session = try Self.session(manifest, in: dir)
+        let result = try session.run(options: Self.options)
+        #expect(result.failures.map(\.node) == ["both"], "\(result.failures)")
+        #expect(result.failures.first?.error.contains("either `root` or an input `tree`, not both") == true)
+        func object(_ id: String) throws -> StoredObject {
+            let i = try #require(session.manifest.index[id])
+            return try #require(session.store.open(session.keys.keys[i]))
+        }
+        let curated = try object("curate"), files = try object("files")
+        #expect(curated.datasetNames.sorted() == files.datasetNames.sorted())
+        #expect(try curated.readFloats("values").shape == [15, files.readFloats("values").shape[1], files.readFloats("values").shape[2]])
+        #expect(try curated.readFloats("values").values == files.readFloats("values").values)
+        for name in ["lat", "lon", "lat_bnds", "lon_bnds", "time", "time_bnds"] {
+            #expect(try curated.readDoubles(name).values == files.readDoubles(name).values, "\(name)")
+        }
+        for name in ["calendar", "time_units", "variable", "level", "source_id", "experiment", "member", "table", "period", "grid"] {
+            #expect(curated.attribute(name) != nil && curated.attribute(name) == files.attribute(name), "\(name): \(curated.attribute(name) ?? "-") vs \(files.attribute(name) ?? "-")")
+        }
+    }
 }
