@@ -160,10 +160,12 @@ public struct CDOGridDescription: Sendable, Equatable {
         return g
     }
 
+    /// The words of a value: split at blanks and commas, CDO's quotes around text taken off (`xname = "lon"`).
     static func words(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map(String.init).map { w in
-            // CDO writes text values in quotes (xname = "lon").
-            w.hasPrefix("\"") || w.hasPrefix("'") ? String(w.dropFirst().dropLast(w.count > 1 && (w.hasSuffix("\"") || w.hasSuffix("'")) ? 1 : 0)) : w
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," }).map { word in
+            var w = String(word)
+            if w.count >= 2, let first = w.first, first == "\"" || first == "'", w.last == first { w = String(w.dropFirst().dropLast()) }
+            return w
         }
     }
 }
