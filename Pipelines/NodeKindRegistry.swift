@@ -17,6 +17,7 @@ public enum NodeKindRegistry {
         // Climate data curation (Pipelines/climate/).
         DiscoverCMIP6.self,
         CurateCMIP6.self,
+        ClimateFiles.self,
         RegridWeightsNode.self,
         RegridNode.self,
         ExportCF.self,

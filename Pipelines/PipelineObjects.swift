@@ -8,8 +8,8 @@ public enum PipelineObjects {
     public static let catalog = ObjectSchema("cmip6-catalog", "datasets found in a CMIP6 DRS tree, climate.discover")
     /// A directory of CMIP6-named netCDF files (`climate.generate-suite`).
     public static let fileTree = ObjectSchema("file-tree", "a DRS tree of netCDF files, climate.generate-suite")
-    /// One variable of one dataset, curated (`climate.curate`) or regridded (`climate.regrid`).
-    public static let curatedField = ObjectSchema("curated-field", "one variable of one dataset, climate.curate or climate.regrid")
+    /// One variable of one dataset, curated (`climate.curate`, `climate.files`) or regridded (`climate.regrid`).
+    public static let curatedField = ObjectSchema("curated-field", "one variable of one dataset, climate.curate, climate.files or climate.regrid")
     /// Remapping weights from a source grid to a target grid (`climate.regrid-weights`).
     public static let regridWeights = ObjectSchema("regrid-weights", "remapping weights, climate.regrid-weights")
     /// Forcing series aligned to a dataset's time axis (`climate.align-forcings`).

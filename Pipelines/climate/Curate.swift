@@ -63,38 +63,10 @@ public struct CurateCMIP6: NodeKind {
         let root = try CatalogRoot.of(catalog)?.resolve(in: context.store)
         var (field, issues, summary) = try chosen.dataset(root: root).read(options: CFReadOptions(level: level))
         for i in issues { context.log(i.description) }
-        guard var time = field.time else { throw ClimateDataError(.malformed, "dataset \(chosen.id) has no time axis") }
-
-        // Year window.
-        let startYear = try p.int("start_year"), endYear = try p.int("end_year")
-        if startYear != 0 || endYear != 0 {
-            let dates = try time.dates()
-            let keep = dates.indices.filter { (startYear == 0 || dates[$0].year >= startYear) && (endYear == 0 || dates[$0].year <= endYear) }
-            guard let first = keep.first, let last = keep.last else {
-                throw ClimateDataError(.dataset, "dataset \(chosen.id) has no time steps in \(startYear)…\(endYear)")
-            }
-            let plane = field.grid.size
-            field.values = Array(field.values[(first * plane)..<((last + 1) * plane)])
-            time.values = Array(time.values[first...last])
-            time.bounds = time.bounds.map { Array($0[(2 * first)..<(2 * last + 2)]) }
-            field.time = time
-        }
-
-        let period = try p.string("period")
-        if period != "none" {
-            guard let agg = AggregationPeriod(rawValue: period) else {
-                throw ClimateDataError(.invalidArgument, "period '\(period)' is not none, month, year or decade")
-            }
-            context.progress(0.6, "aggregating to \(period)")
-            let minCoverage = try p.double("min_coverage")
-            let frames = try TimeAggregator(period: agg).frames(of: time).filter { $0.coverage >= minCoverage - 1e-9 }
-            guard !frames.isEmpty else { throw ClimateDataError(.dataset, "dataset \(chosen.id) has no complete \(period)") }
-            field.values = TimeAggregator.mean(field.values, pointsPerStep: field.grid.size, frames: frames)
-            field.time = try TimeAggregator.axis(of: frames, calendar: time.calendar, units: time.units)
-            let cm = field.variable.cellMethods ?? "time: mean"
-            field.variable.cellMethods = cm.contains("time: mean") ? cm + " (\(period)ly means, \(time.calendar.cfName) month lengths)" : cm + " time: mean"
-            if let d = try field.time?.dates() { summary.firstYear = d.first?.year ?? summary.firstYear; summary.lastYear = d.last?.year ?? summary.lastYear }
-        }
+        let curation = try TimeCuration(startYear: try p.int("start_year"), endYear: try p.int("end_year"),
+                                        period: try p.string("period"), minCoverage: try p.double("min_coverage"))
+        try curation.apply(to: &field, summary: &summary, id: chosen.id) { context.progress($0, $1) }
+        let period = curation.period
         let facets = ["source_id": chosen.sourceID, "experiment": chosen.experiment, "member": chosen.member, "table": chosen.table, "period": period]
         let obj = ClimateFieldObject(field: field, facets: facets, summary: summary)
         try obj.write(to: try context.output("out"))

@@ -4,6 +4,8 @@ import SPFEngine
 
 /// `climate.regrid-weights`: remapping weights from the grid of its input to a target grid,
 /// computed once and cached as their own node (sparse rows: `row_start`, `columns`, `weights`).
+/// The target is a named grid (`r<nlon>x<nlat>`, `n<N>`) or a CDO grid description file
+/// (`grid_file`), which may be regional: a regional grid is never wrapped in longitude.
 public struct RegridWeightsNode: NodeKind {
     /// Kind name.
     public static let name = "climate.regrid-weights"
@@ -17,7 +19,8 @@ public struct RegridWeightsNode: NodeKind {
     public static let inputs = [InputSpec("source", [PipelineObjects.curatedField], doc: "any curated field (climate.curate output); only its grid is used")]
     /// Params.
     public static let params = [
-        ParamSpec("grid", .string, default: "r72x36", doc: "target grid: r<nlon>x<nlat> or n<N> (Gaussian)"),
+        ParamSpec("grid", .string, default: "r72x36", doc: "target grid: r<nlon>x<nlat> or n<N> (Gaussian); ignored when grid_file is set"),
+        ParamSpec("grid_file", .path, default: .null, doc: "target grid as a CDO grid description file (gridtype = lonlat, xsize, ysize, xfirst, xinc, yfirst, yinc), e.g. a regional grid; its content is part of the key"),
         ParamSpec("method", .string, default: "conservative", [.oneOf(RegridMethod.allCases.map(\.rawValue))], doc: "conservative or bilinear"),
     ]
     /// Makes the kind.
@@ -27,7 +30,15 @@ public struct RegridWeightsNode: NodeKind {
     /// source/destination grids (`src_*`, `dst_*`).
     public func run(_ context: NodeContext) throws {
         let src = try ClimateFieldObject.read(try context.input("source")).field.grid
-        let dst = try LatLonGrid.named(try context.params.string("grid"))
+        let gridName: String
+        let dst: LatLonGrid
+        if case .string(let path) = try context.params.value("grid_file") {
+            dst = try CDOGridDescription(contentsOf: path).grid()
+            gridName = (path as NSString).lastPathComponent
+        } else {
+            gridName = try context.params.string("grid")
+            dst = try LatLonGrid.named(gridName)
+        }
         let methodName = try context.params.string("method")
         guard let method = RegridMethod(rawValue: methodName) else {
             throw ClimateDataError(.invalidArgument, "method '\(methodName)' is not conservative or bilinear")
@@ -40,7 +51,7 @@ public struct RegridWeightsNode: NodeKind {
         try ClimateFieldObject.writeGrid(src, prefix: "src", to: out)
         try ClimateFieldObject.writeGrid(dst, prefix: "dst", to: out)
         try out.setAttribute("method", method.rawValue)
-        try out.setAttribute("grid_name", try context.params.string("grid"))
+        try out.setAttribute("grid_name", gridName)
         try out.setAttribute("links", String(w.linkCount))
         context.log("\(method.rawValue) weights \(src) -> \(dst): \(w.linkCount) links")
     }

@@ -55,13 +55,21 @@ public enum CFFieldCheck {
         }
     }
 
+    /// Throws when `units` (of `variable` in `file`) are not the CMIP6 units of `name`, the name the
+    /// data are curated as (a file's `t2m` curated as `tas` must be in K). Names CMIP6 does not list pass.
+    public static func checkUnits(_ units: String, as name: String, file: String, variable: String) throws(ClimateDataError) {
+        guard let expected = cmip6Units[name], !sameUnits(units, expected) else { return }
+        throw ClimateDataError(.mismatch, "units '\(units)' are not \(expected), the CMIP6 units of \(name) (spfflow converts no units)", file: file, variable: variable)
+    }
+
     /// Whether two unit strings spell the same units: spaces, `.`, `*` and `^` apart, and the
     /// common `kg/m2/s`-style spellings.
     static func sameUnits(_ a: String, _ b: String) -> Bool {
         func canonical(_ u: String) -> String {
             var s = u.lowercased()
             for (from, to) in [("kg/m2/s", "kg m-2 s-1"), ("kg/m^2/s", "kg m-2 s-1"), ("w/m2", "w m-2"), ("w/m^2", "w m-2"),
-                               ("m/s", "m s-1"), ("kelvin", "k"), ("degk", "k"), ("percent", "%")] where s == from {
+                               ("m/s", "m s-1"), ("kelvin", "k"), ("degk", "k"), ("percent", "%"),
+                               ("kg kg-1", "1"), ("kg/kg", "1")] where s == from {
                 s = to
             }
             return String(s.filter { !" .*^".contains($0) })

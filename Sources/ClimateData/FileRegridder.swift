@@ -18,8 +18,12 @@ public struct FileRegridder: Sendable {
         self.destination = destination; self.method = method; self.threads = threads; self.deflateLevel = deflateLevel
     }
 
-    /// A destination grid from a name (`r72x36`, `n48`) or from the lat/lon of a netCDF file.
+    /// A destination grid from a name (`r72x36`, `n48`), a CDO grid description file (text:
+    /// `gridtype = lonlat`, …; see ``CDOGridDescription``) or the lat/lon of a netCDF file.
     public static func grid(named spec: String) throws(ClimateDataError) -> LatLonGrid {
+        if FileManager.default.fileExists(atPath: spec), CDOGridDescription.isGridDescription(path: spec) {
+            return try CDOGridDescription(contentsOf: spec).grid()
+        }
         if FileManager.default.fileExists(atPath: spec) {
             let reader = try CFReader(path: spec)
             if let v = reader.dataVariables().first { return try reader.gridLayout(of: v).grid }

@@ -3,7 +3,7 @@ import ClimateData
 import Foundation
 import SPFEngine
 
-/// `spfflow regrid IN.nc OUT.nc --to r72x36|GRIDFILE --method conservative|bilinear`.
+/// `spfflow regrid IN.nc OUT.nc --to r72x36|grid.txt|GRID.nc --method conservative|bilinear`.
 struct RegridCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regrid",
@@ -15,7 +15,7 @@ struct RegridCommand: ParsableCommand {
     @Argument(help: "Output CF netCDF-4 file.")
     var output: String
 
-    @Option(name: .long, help: "Target grid: r<nlon>x<nlat> (e.g. r72x36), n<N> (Gaussian), or a netCDF file whose lat/lon to use.")
+    @Option(name: .long, help: "Target grid: r<nlon>x<nlat> (e.g. r72x36), n<N> (Gaussian), a CDO grid description file (gridtype = lonlat, xsize, ysize, xfirst, xinc, yfirst, yinc; regional grids too), or a netCDF file whose lat/lon to use.")
     var to: String
 
     @Option(name: .long, help: "conservative or bilinear.")
@@ -38,7 +38,9 @@ struct RegridCommand: ParsableCommand {
             guard let m = RegridMethod(rawValue: method) else {
                 throw ClimateDataError(.invalidArgument, "unknown method '\(method)' (conservative or bilinear)")
             }
-            let grid = try FileRegridder.grid(named: to)
+            // A --to that names no usable grid (unknown name, malformed grid description) is a usage error: exit 2.
+            let grid: LatLonGrid
+            do { grid = try FileRegridder.grid(named: to) } catch { throw ClimateDataError(.invalidArgument, "--to \(to): \(error.description)") }
             let sel = try level.map { text throws(ClimateDataError) in try VerticalSelection(parsing: text) }
             let r = FileRegridder(destination: grid, method: m, threads: max(1, threads), deflateLevel: deflate)
             try r.regrid(input: input, output: output, variable: variable, level: sel,
