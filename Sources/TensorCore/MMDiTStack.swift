@@ -99,6 +99,8 @@ public struct MMDiTStack: Sendable {
             let items = b * c.heads, dh = c.headDim
             list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .forward))  // QKᵀ
             list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, phase: .forward))  // PV
+            // Backward recomputes the scores tile by tile (memory-efficient attention), then four products.
+            list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .backward))  // QKᵀ again
             list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, transposeA: true, phase: .backward))  // dV
             list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .backward))  // dP
             list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, phase: .backward))  // dQ
