@@ -85,8 +85,13 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
             try withBuffers(batch, context: sub, training: false) { b in
                 try load(chunk, into: b.fieldTokens, batch: batch)
                 forward(batch, b)
-                let field = Tensor(zeros: sub.shape.dims)
-                batch.fieldPatching.unpatchify(b.output, into: field, context: computeContext)
+                let tokenField = Tensor(zeros: batch.tokenShape.dims)
+                batch.fieldPatching.unpatchify(b.output, into: tokenField, context: computeContext)
+                var field = tokenField
+                if let grid = batch.tokenGridResampling {
+                    field = Tensor(zeros: sub.shape.dims)
+                    grid.downsample(tokenField, into: field, context: computeContext)
+                }
                 out.append(contentsOf: UnsafeBufferPointer(start: field.data, count: field.count))
             }
             start = end
@@ -136,12 +141,18 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         return try body(buffers)
     }
 
-    /// Patchifies a field `[I, T, C, h, w]` into tokens `[I, Nf, C·p·p]`.
+    /// Patchifies a field `[I, T, C, h, w]` into tokens `[I, Nf, C·p·p]` (upsampled to the token grid first when
+    /// the patch does not tile the stage grid).
     private func load(_ field: [Float], into tokens: Tensor, batch: SPFBatch) throws {
         guard field.count == batch.shape.count else {
             throw SPFModelError(.shapeMismatch, "\(field.count) values for latent shape \(batch.shape.dims)")
         }
-        let t = try Tensor(shape: batch.shape.dims, values: field)
+        var t = try Tensor(shape: batch.shape.dims, values: field)
+        if let grid = batch.tokenGridResampling {
+            let fine = Tensor(zeros: batch.tokenShape.dims)
+            grid.upsample(t, into: fine, context: computeContext)
+            t = fine
+        }
         batch.fieldPatching.patchify(t, into: tokens, context: computeContext)
     }
 
