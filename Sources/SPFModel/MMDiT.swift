@@ -17,8 +17,14 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     public let pyramid: PyramidConfig
     /// Trainable parameters (values and gradients, one flat buffer each).
     public let parameters: ParameterStore
-    /// Items evaluated together in one sampling forward pass (bounds memory).
+    /// Items evaluated together in one sampling forward pass at least (bounds memory with ``tokensPerChunk``).
     public let itemsPerChunk: Int
+    /// Tokens (field + context, summed over items) one sampling pass may hold when that is more than
+    /// `itemsPerChunk` items: the coarse stages' small items then share one pass, so every weight is
+    /// applied to all of their rows in one product instead of repacking it for a few rows per chunk.
+    /// The default is 16 items of the default grid's monthly stage (12 × (32 + 32) tokens), so the
+    /// largest pass, and the memory it needs, is the same as with 16 items per pass.
+    public let tokensPerChunk: Int
     /// Threads of every kernel (results are bit-identical for any thread count).
     public let computeContext: ComputeContext
     let conditioning: ConditioningNetwork
@@ -31,12 +37,14 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// Builds and initialises a model from `seed` (Xavier-uniform linears, zero adaLN/output/mean-field head,
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
     /// - Parameter threads: kernel threads (default: the machine's cores).
-    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, threads: Int? = nil) throws {
+    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 12_288,
+                threads: Int? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
         self.config = config
         self.pyramid = pyramid
         self.itemsPerChunk = max(1, itemsPerChunk)
+        self.tokensPerChunk = max(0, tokensPerChunk)
         computeContext = ComputeContext(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var layout = ParameterLayout()
         embedding = TokenEmbedding(config: config, layout: &layout)
@@ -68,7 +76,16 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         }
     }
 
-    /// Velocity of a batch of latents (no gradient), evaluated in chunks of `itemsPerChunk` items.
+    /// Items of one sampling pass for `context`'s item shape: `itemsPerChunk`, or as many as `tokensPerChunk`
+    /// tokens hold when that is more (a function of the shapes only, so results do not depend on threads).
+    public func itemsPerPass(_ context: StageContext) -> Int {
+        let c = config, field = c.fieldTokensPerFrame(stage: context.stage, pyramid: pyramid)
+        let forcing = (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize)
+        let tokens = context.shape.frames * (field + forcing) + context.historyFrames * field
+        return max(itemsPerChunk, tokensPerChunk / max(tokens, 1))
+    }
+
+    /// Velocity of a batch of latents (no gradient), evaluated in passes of ``itemsPerPass(_:)`` items.
     public func velocity(_ x: [Float], tau: [Double], context: StageContext) throws -> [Float] {
         let s = context.shape
         guard x.count == s.count, tau.count == s.items else {
@@ -77,8 +94,9 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         var out = [Float]()
         out.reserveCapacity(x.count)
         var start = 0
+        let perPass = itemsPerPass(context)
         while start < s.items {
-            let end = min(start + itemsPerChunk, s.items)
+            let end = min(start + perPass, s.items)
             let sub = context.slice(items: start..<end)
             let batch = try SPFBatch(tau: Array(tau[start..<end]), context: sub, config: config, pyramid: pyramid)
             let chunk = Array(x[(start * s.perItem)..<(end * s.perItem)])

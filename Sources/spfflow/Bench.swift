@@ -12,5 +12,6 @@ struct Bench: ParsableCommand {
             BenchEval.self,
             BenchSlurmCommand.self,
             BenchEnsembleCommand.self,
+            BenchScalingCommand.self,
         ])
 }
