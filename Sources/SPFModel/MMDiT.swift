@@ -25,6 +25,10 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// The default is 16 items of the default grid's monthly stage (12 × (32 + 32) tokens), so the
     /// largest pass, and the memory it needs, is the same as with 16 items per pass.
     public let tokensPerChunk: Int
+    /// Bytes of block activations a training pass may keep for backward; a pass that would need more keeps one
+    /// block's and recomputes each block's forward in backward (activation checkpointing: the same gradients,
+    /// about a third more backbone work). Sampling passes always keep one block's.
+    public let activationMemoryLimit: Int
     /// Threads of every kernel (results are bit-identical for any thread count).
     public let computeContext: ComputeContext
     let conditioning: ConditioningNetwork
@@ -38,13 +42,14 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
     /// - Parameter threads: kernel threads (default: the machine's cores).
     public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 12_288,
-                threads: Int? = nil) throws {
+                activationMemoryLimit: Int = 256 << 20, threads: Int? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
         self.config = config
         self.pyramid = pyramid
         self.itemsPerChunk = max(1, itemsPerChunk)
         self.tokensPerChunk = max(0, tokensPerChunk)
+        self.activationMemoryLimit = max(0, activationMemoryLimit)
         computeContext = ComputeContext(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var layout = ParameterLayout()
         embedding = TokenEmbedding(config: config, layout: &layout)
@@ -153,8 +158,7 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
                                 _ body: (PassBuffers) throws -> T) throws -> T {
         let key = PassBuffers.Key(shape: batch.shape, historyFrames: context.historyFrames, training: training)
         let taken = pool.take(key)
-        let buffers = taken.buffers
-            ?? PassBuffers(batch, model: self, training: training, workspace: taken.recycled ?? Workspace(chunkSize: 1 << 20))
+        let buffers = taken.buffers ?? PassBuffers(batch, model: self, training: training, workspace: taken.workspace)
         defer { pool.give(buffers, key: key) }
         return try body(buffers)
     }
