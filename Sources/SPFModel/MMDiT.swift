@@ -17,13 +17,14 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     public let pyramid: PyramidConfig
     /// Trainable parameters (values and gradients, one flat buffer each).
     public let parameters: ParameterStore
-    /// Items evaluated together in one sampling forward pass at least (bounds memory with ``tokensPerChunk``).
+    /// Items of one sampling pass when ``tokensPerChunk`` is 0.
     public let itemsPerChunk: Int
-    /// Tokens (field + context, summed over items) one sampling pass may hold when that is more than
-    /// `itemsPerChunk` items: the coarse stages' small items then share one pass, so every weight is
-    /// applied to all of their rows in one product instead of repacking it for a few rows per chunk.
-    /// The default is 16 items of the default grid's monthly stage (12 × (32 + 32) tokens), so the
-    /// largest pass, and the memory it needs, is the same as with 16 items per pass.
+    /// Tokens (field + context, summed over items) of one sampling pass (at least one item): a pass's memory
+    /// follows its tokens, whatever the stage, and the coarse stages' small items share one pass, so every
+    /// weight multiplies all their rows in one product instead of being repacked for a few rows per chunk.
+    /// 4096 tokens are 5 items of the default grid's monthly stage (12 × (32 + 32) tokens; 16 items of 12,288
+    /// tokens before) and all of a 100-member block at its decadal stage (34 tokens each; 16 before).
+    /// 0: passes of `itemsPerChunk` items.
     public let tokensPerChunk: Int
     /// Bytes of block activations a training pass may keep for backward; a pass that would need more keeps one
     /// block's and recomputes each block's forward in backward (activation checkpointing: the same gradients,
@@ -41,7 +42,7 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// Builds and initialises a model from `seed` (Xavier-uniform linears, zero adaLN/output/mean-field head,
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
     /// - Parameter threads: kernel threads (default: the machine's cores).
-    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 12_288,
+    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 4096,
                 activationMemoryLimit: Int = 256 << 20, threads: Int? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
@@ -81,13 +82,15 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         }
     }
 
-    /// Items of one sampling pass for `context`'s item shape: `itemsPerChunk`, or as many as `tokensPerChunk`
-    /// tokens hold when that is more (a function of the shapes only, so results do not depend on threads).
+    /// Items of one sampling pass for `context`'s item shape: as many as `tokensPerChunk` tokens hold (at least
+    /// one), or `itemsPerChunk` when `tokensPerChunk` is 0 (a function of the shapes only, so results do not
+    /// depend on threads).
     public func itemsPerPass(_ context: StageContext) -> Int {
+        guard tokensPerChunk > 0 else { return itemsPerChunk }
         let c = config, field = c.fieldTokensPerFrame(stage: context.stage, pyramid: pyramid)
         let forcing = (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize)
         let tokens = context.shape.frames * (field + forcing) + context.historyFrames * field
-        return max(itemsPerChunk, tokensPerChunk / max(tokens, 1))
+        return max(1, tokensPerChunk / max(tokens, 1))
     }
 
     /// Velocity of a batch of latents (no gradient), evaluated in passes of ``itemsPerPass(_:)`` items.

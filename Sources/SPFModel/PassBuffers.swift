@@ -57,7 +57,7 @@ final class PassBuffers: @unchecked Sendable {
         let perBlock = 4 * MMDiTStack.Buffers.blockActivationFloats(tokens: items * (nf + nc), width: d, hidden: c.mlpRatio * d)
         let keepsEveryBlock = training && perBlock * c.depth <= m.activationMemoryLimit
         stack = MMDiTStack.Buffers(m.stack, batch: items, latentTokens: nf, contextTokens: nc, workspace: w,
-                                   keepsEveryBlock: keepsEveryBlock)
+                                   keepsEveryBlock: keepsEveryBlock, backward: training)
         final = FinalLayer.Activations(items: items, tokens: nf, width: d, workspace: w)
         meanField = m.meanField == nil ? nil : MeanFieldHead.Activations(batch, config: c, workspace: w)
         if training {

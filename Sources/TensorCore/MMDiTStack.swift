@@ -35,12 +35,15 @@ public struct MMDiTStack: Sendable {
         public let latentStates: [Tensor]
         /// Output of each block's context stream, `[B, Tc, D]` (empty without context).
         public let contextStates: [Tensor]
-        /// Backward scratch shared by all blocks.
-        public let scratch: MMDiTBlock.Scratch
+        /// Backward scratch shared by all blocks (nil for buffers of forward passes only).
+        public let scratch: MMDiTBlock.Scratch?
 
         /// Allocates from `workspace`.
+        /// - Parameters:
+        ///   - keepsEveryBlock: every block keeps its activations (else one shared set, recomputed in backward).
+        ///   - backward: allocate the backward scratch (false for forward-only passes, e.g. sampling).
         public init(_ stack: MMDiTStack, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
-                    keepsEveryBlock: Bool = true) {
+                    keepsEveryBlock: Bool = true, backward: Bool = true) {
             let c = stack.configuration
             let tc = c.hasContext ? contextTokens : 0
             self.batch = batch
@@ -54,8 +57,8 @@ public struct MMDiTStack: Sendable {
             contextInput = keepsEveryBlock || !c.hasContext ? nil : workspace.allocate([batch, tc, c.width])
             latentStates = stack.blocks.map { _ in workspace.allocate([batch, latentTokens, c.width]) }
             contextStates = c.hasContext ? stack.blocks.map { _ in workspace.allocate([batch, tc, c.width]) } : []
-            scratch = MMDiTBlock.Scratch(stack.blocks[0], batch: batch, latentTokens: latentTokens, contextTokens: tc,
-                                         workspace: workspace)
+            scratch = backward ? MMDiTBlock.Scratch(stack.blocks[0], batch: batch, latentTokens: latentTokens, contextTokens: tc,
+                                                    workspace: workspace) : nil
         }
 
         /// The activations block `index` uses.
@@ -100,6 +103,7 @@ public struct MMDiTStack: Sendable {
     /// into `conditionGradient`; parameter gradients accumulate in `parameters`.
     public func backward(latentGradient: Tensor, contextGradient: Tensor?, condition: Tensor, conditionGradient: Tensor,
                          rotary: RotaryTable?, buffers: Buffers, parameters: ParameterStore, context ctx: ComputeContext) {
+        guard let scratch = buffers.scratch else { preconditionFailure("MMDiTStack.backward: buffers allocated without backward scratch") }
         for i in stride(from: blocks.count - 1, through: 0, by: -1) {
             if !buffers.keepsEveryBlock, let li = buffers.latentInput, i < blocks.count - 1 {
                 // Recompute block i's activations (the last block's are still those of the forward pass).
@@ -108,7 +112,7 @@ public struct MMDiTStack: Sendable {
             }
             blocks[i].backward(latentGradient: latentGradient, contextGradient: contextGradient, condition: condition,
                                conditionGradient: conditionGradient, rotary: rotary, activations: buffers.activations(of: i),
-                               scratch: buffers.scratch, parameters: parameters, context: ctx)
+                               scratch: scratch, parameters: parameters, context: ctx)
         }
     }
 

@@ -133,8 +133,8 @@ struct BenchScalingCommand: ParsableCommand {
         for (sample, name) in [(false, "train_step"), (true, "sample_pass")] {
             let a = median(own[sample] ?? [0]), b = median(theirs[sample] ?? [1])
             print("\(name) r144x96 MM-DiT (depth \(cmp.depth), d \(cmp.width), \(cmp.heads) heads, \(cmp.latentTokens) + \(cmp.contextTokens) tokens, batch \(sample ? cmp.sampleBatch : cmp.trainBatch)): this binary \(String(format: "%.1f", a)) ms, PyTorch \(String(format: "%.1f", b)) ms")
-            fig("\(name)_ms_r144x96", a, "ms", "%.1f")
-            fig("torch_\(name)_ms_r144x96", b, "ms", "%.1f")
+            fig("mmdit_\(name)_ms_r144x96", a, "ms", "%.1f")
+            fig("torch_mmdit_\(name)_ms_r144x96", b, "ms", "%.1f")
             fig("\(name)_vs_torch_r144x96", a / b, "ratio")
         }
     }

@@ -39,7 +39,7 @@ import SPFModel
     }
 
     /// With passes of 3 items (`tokensPerChunk` 0) and with passes by tokens (all five members in one pass).
-    @Test(arguments: [0, 12_288])
+    @Test(arguments: [0, 4096])
     func memberIsTheSameAloneOrInABatch(tokensPerChunk: Int) throws {
         let p = TestFixtures.pyramid(steps: 2)
         let model = try MMDiT(config: TestFixtures.tinyModel(p), pyramid: p, seed: 2, itemsPerChunk: 3, tokensPerChunk: tokensPerChunk)

@@ -37,4 +37,26 @@ import TensorCore
         #expect(kept.values[4].contains { $0 != 0 })
         #expect(Double(recomputed.floats) < 0.7 * Double(kept.floats), "\(recomputed.floats) vs \(kept.floats) floats")
     }
+
+    /// Forward-only buffers (one activation set, no backward scratch) give the same outputs in less memory.
+    @Test func forwardOnlyBuffersGiveTheSameOutputs() throws {
+        let c = try MMDiTConfiguration(width: 32, heads: 2, mlpRatio: 2, conditionWidth: 16, hasContext: true)
+        var layout = ParameterLayout()
+        let stack = try MMDiTStack("blocks", depth: 3, configuration: c, layout: &layout)
+        let store = ParameterStore(layout: layout, seed: 3)
+        GradientCheck.randomize(store, seed: 4, std: 0.2)
+        let latent = GradientCheck.random([2, 40, 32], seed: 5), context = GradientCheck.random([2, 8, 32], seed: 6)
+        let condition = GradientCheck.random([2, 16], seed: 7)
+        func run(training: Bool) -> (output: [Float], floats: Int) {
+            let ws = Workspace(chunkSize: 1024)
+            let buffers = MMDiTStack.Buffers(stack, batch: 2, latentTokens: 40, contextTokens: 8, workspace: ws,
+                                             keepsEveryBlock: training, backward: training)
+            stack.forward(latent: latent, context: context, condition: condition, rotary: nil, buffers: buffers,
+                          parameters: store, context: ComputeContext(threads: 2))
+            return (buffers.latentOutput.toArray() + (buffers.contextOutput?.toArray() ?? []), ws.capacity)
+        }
+        let full = run(training: true), forwardOnly = run(training: false)
+        #expect(forwardOnly.output == full.output)
+        #expect(Double(forwardOnly.floats) < 0.5 * Double(full.floats), "\(forwardOnly.floats) vs \(full.floats) floats")
+    }
 }
