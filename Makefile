@@ -55,6 +55,7 @@ bench: test-deps build
 	    $$($(PYTHON) -c "import torch" 2>/dev/null && echo --torch-reference bench/torch_reference.py --python $(PYTHON))
 	.build/release/spfflow bench sampling
 	.build/release/spfflow bench ensemble
+	.build/release/spfflow bench scaling --python $(PYTHON)
 
 # kill -9 at random moments, resume, compare every object with an uninterrupted run's. The smoke
 # manifest takes about half a minute; the default manifest up to train-spf about half an hour on

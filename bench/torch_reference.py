@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""PyTorch CPU reference for `spfflow bench tensor`: the same DiT training step, timed.
+"""PyTorch CPU reference for `spfflow bench tensor` and `spfflow bench scaling`: the same block stack, timed.
 
-Model (matches the Swift benchmark): DEPTH adaLN-Zero DiT blocks of width D, H heads, MLP ratio 4
-(GELU tanh), LayerNorm without affine (eps 1e-6), joint conditioning vector of width D; input
-tokens [B, T, D]; MSE loss against a random target; AdamW. One step = zero_grad + forward +
-backward + optimizer step. Prints `figure torch_train_step_ms = <median> ms` (and GFLOP/s).
+Model (matches the Swift benchmarks): DEPTH adaLN-Zero blocks of width D, H heads, MLP ratio 4
+(GELU tanh), LayerNorm without affine (eps 1e-6), conditioning vector of width D; input tokens
+[B, T, D]. With --context-tokens > 0 the blocks are MM-DiT blocks (as SPF's backbone): a second
+token stream [B, Tc, D] with its own weights, one joint attention over both streams' tokens, and
+with --qk-norm RMSNorm (learned weight, eps 1e-6) on every head's queries and keys.
+
+--mode train (default): one step = zero_grad + forward + MSE on the first stream against a random
+target + backward + AdamW; prints `figure torch_train_step_ms = <median> ms` (and GFLOP/s).
+--mode sample: one forward pass under torch.inference_mode (what a sampler's solver step runs);
+prints `figure torch_sample_pass_ms = <median> ms`.
 
 Needs torch (`pip install torch`, ≈5.4 GB with its CUDA dependencies; not part of CI):
     python3 bench/torch_reference.py [--threads 2] [--steps 12] [--explicit-attention]
+    python3 bench/torch_reference.py --tokens 2592 --context-tokens 648 --width 128 --heads 4 --batch 2 --qk-norm
 """
 import argparse
 import statistics
@@ -22,9 +29,13 @@ def main():
     parser.add_argument("--width", type=int, default=256)
     parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--tokens", type=int, default=216)
+    parser.add_argument("--context-tokens", type=int, default=0,
+                        help="tokens of a second (context) stream; > 0 makes the blocks MM-DiT blocks")
+    parser.add_argument("--qk-norm", action="store_true", help="RMSNorm on queries and keys per head")
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--mode", choices=["train", "sample"], default="train")
     parser.add_argument("--explicit-attention", action="store_true",
                         help="softmax(QKᵀ/√d)V written out instead of scaled_dot_product_attention")
     args = parser.parse_args()
@@ -39,8 +50,20 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     d, h = args.width, args.heads
+    dh = d // h
+    tc = args.context_tokens
 
-    class Block(nn.Module):
+    def attend(q, k, v):
+        if args.explicit_attention:
+            return torch.softmax(q @ k.transpose(-1, -2) / dh ** 0.5, dim=-1) @ v
+        return F.scaled_dot_product_attention(q, k, v)
+
+    def rms(x, w):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * w
+
+    class Stream(nn.Module):
+        """One stream's weights: adaLN modulation, qkv, projection, MLP (and QK-norm weights)."""
+
         def __init__(self):
             super().__init__()
             self.adaln = nn.Linear(d, 6 * d)
@@ -48,34 +71,61 @@ def main():
             self.proj = nn.Linear(d, d)
             self.fc1 = nn.Linear(d, 4 * d)
             self.fc2 = nn.Linear(4 * d, d)
+            self.q_norm = nn.Parameter(torch.ones(dh))
+            self.k_norm = nn.Parameter(torch.ones(dh))
             nn.init.normal_(self.adaln.weight, std=0.02)
             nn.init.zeros_(self.adaln.bias)
 
-        def forward(self, x, c):
-            sh1, sc1, g1, sh2, sc2, g2 = self.adaln(F.silu(c))[:, None, :].chunk(6, dim=-1)
+        def qkv_of(self, x, c):
+            mods = self.adaln(F.silu(c))[:, None, :].chunk(6, dim=-1)
             b, t, _ = x.shape
-            a = F.layer_norm(x, (d,), eps=1e-6) * (1 + sc1) + sh1
-            q, k, v = self.qkv(a).view(b, t, 3, h, d // h).permute(2, 0, 3, 1, 4)
-            if args.explicit_attention:
-                att = torch.softmax(q @ k.transpose(-1, -2) / (d // h) ** 0.5, dim=-1) @ v
-            else:
-                att = F.scaled_dot_product_attention(q, k, v)
-            x = x + g1 * self.proj(att.transpose(1, 2).reshape(b, t, d))
-            m = F.layer_norm(x, (d,), eps=1e-6) * (1 + sc2) + sh2
-            return x + g2 * self.fc2(F.gelu(self.fc1(m), approximate="tanh"))
+            a = F.layer_norm(x, (d,), eps=1e-6) * (1 + mods[1]) + mods[0]
+            q, k, v = self.qkv(a).view(b, t, 3, h, dh).permute(2, 0, 3, 1, 4)
+            if args.qk_norm:
+                q, k = rms(q, self.q_norm), rms(k, self.k_norm)
+            return q, k, v, mods
+
+        def finish(self, x, att, mods):
+            b, t, _ = x.shape
+            x = x + mods[2] * self.proj(att.transpose(1, 2).reshape(b, t, d))
+            m = F.layer_norm(x, (d,), eps=1e-6) * (1 + mods[4]) + mods[3]
+            return x + mods[5] * self.fc2(F.gelu(self.fc1(m), approximate="tanh"))
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.latent = Stream()
+            self.context = Stream() if tc > 0 else None
+
+        def forward(self, x, cx, c):
+            q, k, v, mx = self.latent.qkv_of(x, c)
+            if self.context is None:
+                return self.latent.finish(x, attend(q, k, v), mx), None
+            qc, kc, vc, mc = self.context.qkv_of(cx, c)
+            t = x.shape[1]
+            att = attend(torch.cat([q, qc], 2), torch.cat([k, kc], 2), torch.cat([v, vc], 2))
+            return self.latent.finish(x, att[:, :, :t], mx), self.context.finish(cx, att[:, :, t:], mc)
 
     blocks = nn.ModuleList([Block() for _ in range(args.depth)])
     opt = torch.optim.AdamW(blocks.parameters(), lr=1e-4, weight_decay=0.01, foreach=True)
     x = torch.randn(args.batch, args.tokens, d)
+    cx = torch.randn(args.batch, tc, d) if tc > 0 else None
     c = torch.randn(args.batch, d)
     target = torch.randn(args.batch, args.tokens, d)
 
-    def step():
-        opt.zero_grad(set_to_none=False)
-        y = x
+    def forward():
+        y, yc = x, cx
         for blk in blocks:
-            y = blk(y, c)
-        loss = F.mse_loss(y, target)
+            y, yc = blk(y, yc, c)
+        return y
+
+    def step():
+        if args.mode == "sample":
+            with torch.inference_mode():
+                forward()
+            return
+        opt.zero_grad(set_to_none=False)
+        loss = F.mse_loss(forward(), target)
         loss.backward()
         opt.step()
 
@@ -87,13 +137,19 @@ def main():
         step()
         times.append((time.perf_counter() - t0) * 1e3)
     ms = statistics.median(times)
-    n = args.batch * args.tokens
-    per_block = 2 * n * d * (3 * d + d + 8 * d) + 2 * 2 * args.batch * args.tokens ** 2 * d + 2 * args.batch * d * 6 * d
-    flops = 3 * args.depth * per_block
+    n = args.batch * (args.tokens + tc)
+    tj = args.tokens + tc
+    per_block = 2 * n * d * (3 * d + d + 8 * d) + 2 * 2 * args.batch * tj ** 2 * d + 2 * args.batch * d * 6 * d * (2 if tc else 1)
+    flops = (1 if args.mode == "sample" else 3) * args.depth * per_block
     print(f"torch {torch.__version__}, {args.threads} threads, "
-          f"{'explicit' if args.explicit_attention else 'SDPA'} attention")
-    print(f"figure torch_train_step_ms = {ms:.1f} ms")
-    print(f"figure torch_step_gflops = {flops / ms / 1e6:.1f} GFLOP/s")
+          f"{'explicit' if args.explicit_attention else 'SDPA'} attention, "
+          f"{'MM-DiT' if tc else 'DiT'} blocks, mode {args.mode}")
+    if args.mode == "sample":
+        print(f"figure torch_sample_pass_ms = {ms:.1f} ms")
+        print(f"figure torch_sample_gflops = {flops / ms / 1e6:.1f} GFLOP/s")
+    else:
+        print(f"figure torch_train_step_ms = {ms:.1f} ms")
+        print(f"figure torch_step_gflops = {flops / ms / 1e6:.1f} GFLOP/s")
     return 0
 
 

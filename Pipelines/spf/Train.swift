@@ -29,7 +29,10 @@ public struct TrainEmulator: NodeKind {
         ParamSpec.choice("model", MMDiTConfig.presetNames, default: "small", doc: "backbone preset"),
         ParamSpec("width", .int, default: 0, [.atLeast(0)], doc: "hidden width override (0: the preset's)"),
         ParamSpec("depth", .int, default: 0, [.atLeast(0)], doc: "block count override (0: the preset's)"),
-        ParamSpec("patch", .int, default: 4, [.range(min: 1, max: 64)], doc: "field patch size at every stage"),
+        ParamSpec("patch", .int, default: 4, [.range(min: 1, max: 64)],
+                  doc: "field patch size (the paper's 8); must divide the grid; a coarse stage it does not tile is upsampled to the least grid it tiles"),
+        ParamSpec("forcing_patch", .int, default: 0, [.range(min: 0, max: 64)],
+                  doc: "forcing patch size on the full grid (e.g. 16; 0: the field patch); must divide the grid"),
         ParamSpec("steps", .int, default: 1000, [.atLeast(0)], doc: "optimiser steps"),
         ParamSpec("batch", .int, default: 16, [.atLeast(1)], doc: "examples per step (stages and paths mixed)"),
         ParamSpec("learning_rate", .double, default: 1e-3, [.range(min: 0, max: 1)], doc: "peak learning rate (warm-up then cosine decay)"),
@@ -79,8 +82,29 @@ public struct TrainEmulator: NodeKind {
         let variant = try p.string("variant")
         let sources = try p.strings("sources")
         let split = Set(try p.strings("experiments"))
-        let shards = try context.inputList("shards").map { try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split) }
-        guard let first = shards.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
+        let shardObjects = try context.inputList("shards")
+        guard let firstObject = shardObjects.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
+        let first = try EmulatorObjects.readShard(firstObject, node: context.nodeID, experiments: split)
+        let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
+                                       euler: try p.ints("solver_steps"), node: context.nodeID)
+        let patch = try p.int("patch"), forcingPatch = try p.int("forcing_patch") == 0 ? patch : try p.int("forcing_patch")
+        guard patch >= 1, forcingPatch >= 1 else {
+            throw EngineError(.nodeFailed, "params patch (\(patch)) and forcing_patch (\(forcingPatch)) must be ≥ 1", node: context.nodeID)
+        }
+        var model = try MMDiTConfig.preset(try p.string("model"), pyramid: pyramid, patchSize: patch,
+                                           forcingPatchSize: forcingPatch, griddedForcingChannels: 0,
+                                           globalForcingChannels: first.forcingNames.count, sources: sources.count)
+        if try p.int("width") > 0 { model.width = try p.int("width"); model.heads = max(1, model.width / 32) }
+        if try p.int("depth") > 0 { model.depth = try p.int("depth") }
+        model.historyStream = variant == "ar"
+        // The grid and the patches, checked as soon as the grid is known (before any training work).
+        do { try model.validate(against: pyramid) } catch {
+            throw EngineError(.nodeFailed, "params patch \(patch) / forcing_patch \(forcingPatch) on the \(first.height)x\(first.width) grid: \(error)",
+                              node: context.nodeID)
+        }
+        let shards = try [first] + shardObjects.dropFirst().map {
+            try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split)
+        }
         let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
         var norm = try EmulatorObjects.decode(Normalizer.self, try context.input("norm").attribute("normalizer"), what: "normalizer", node: context.nodeID)
         // The climatology and per-cell stds in the order of the model's source embeddings (param 'sources', not the
@@ -88,14 +112,6 @@ public struct TrainEmulator: NodeKind {
         do { norm = try norm.reordered(to: sources) } catch {
             throw EngineError(.nodeFailed, "normalisation statistics: \(error)", node: context.nodeID)
         }
-        let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
-                                       euler: try p.ints("solver_steps"), node: context.nodeID)
-        var model = try MMDiTConfig.preset(try p.string("model"), pyramid: pyramid, patchSize: try p.int("patch"),
-                                           forcingPatchSize: try p.int("patch"), griddedForcingChannels: 0,
-                                           globalForcingChannels: first.forcingNames.count, sources: sources.count)
-        if try p.int("width") > 0 { model.width = try p.int("width"); model.heads = max(1, model.width / 32) }
-        if try p.int("depth") > 0 { model.depth = try p.int("depth") }
-        model.historyStream = variant == "ar"
         let total = try p.int("steps")
         let training = TrainingConfig(steps: total, batchSize: try p.int("batch"), learningRate: try p.double("learning_rate"),
                                       warmupSteps: try p.int("warmup"), emaDecay: try p.double("ema"), seed: context.seed)

@@ -16,5 +16,6 @@ public struct Bench: ParsableCommand {
             BenchSlurmCommand.self,
             BenchEnsembleCommand.self,
             BenchForcingCommand.self,
+            BenchScalingCommand.self,
         ])
 }

@@ -257,7 +257,8 @@ enum KernelTimings {
         let opt = best { optimizer.update(store, learningRate: 1e-6, context: ctx) }
         let zero = best { store.zeroGradients() }
         print(String(format: "phase forward %.1f ms, loss+backward %.1f ms, adamw %.1f ms, zero grads %.1f ms", fwd, bwd, opt, zero))
-        let a = buffers.activations[0].latent, s = buffers.scratch.latent
+        guard let scratch = buffers.scratch else { return }
+        let a = buffers.activations[0].latent, s = scratch.latent
         let block = stack.blocks[0], att = buffers.activations[0].attention
         var lines: [(String, Double)] = []
         lines.append(("gelu forward", best { GELU.forward(a.hidden, into: a.activated, context: ctx) }))
@@ -269,7 +270,7 @@ enum KernelTimings {
         lines.append(("gated residual forward", best { AdaLN.gatedResidual(x, a.projected, modulation: a.modulation, gate: 2, into: a.afterAttention, context: ctx) }))
         lines.append(("gated residual backward", best { AdaLN.gatedResidualBackward(gradient, branch: a.projected, modulation: a.modulation, gradient: s.modulation, gate: 2, branchGradient: s.branch, context: ctx) }))
         lines.append(("attention forward", best { block.attention.forward(latentQKV: a.qkv, contextQKV: nil, rotary: nil, saved: att, latentOut: a.attention, contextOut: nil, parameters: store, context: ctx) }))
-        lines.append(("attention backward", best { block.attention.backward(latentDOut: s.attention, contextDOut: nil, latentQKV: a.qkv, contextQKV: nil, rotary: nil, saved: att, scratch: buffers.scratch.attention, latentDQKV: s.qkv, contextDQKV: nil, parameters: store, context: ctx) }))
+        lines.append(("attention backward", best { block.attention.backward(latentDOut: s.attention, contextDOut: nil, latentQKV: a.qkv, contextQKV: nil, rotary: nil, saved: att, scratch: scratch.attention, latentDQKV: s.qkv, contextDQKV: nil, parameters: store, context: ctx) }))
         lines.append(("fc1 forward", best { block.latent.fc1.forward(a.modulated2, into: a.hidden, parameters: store, context: ctx) }))
         lines.append(("fc1 backward", best { block.latent.fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, parameters: store, context: ctx) }))
         // fc1-shaped GEMM: OpenBLAS threads vs rows split over workers with one BLAS thread each.

@@ -19,7 +19,7 @@ final class BenchWorkCounter: VelocityField, @unchecked Sendable {
 
     func velocity(_ x: [Float], tau: [Double], context: StageContext) throws -> [Float] {
         let c = network.config, s = context.shape
-        let fieldPerFrame = (s.height / c.patchSize) * (s.width / c.patchSize)
+        let fieldPerFrame = c.fieldTokensPerFrame(stage: context.stage, pyramid: network.pyramid)
         let forcingPerFrame = (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize)
         let n = s.frames * (fieldPerFrame + forcingPerFrame) + context.historyFrames * fieldPerFrame
         let d = Double(c.width), layers = Double(c.depth)

@@ -17,8 +17,19 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     public let pyramid: PyramidConfig
     /// Trainable parameters (values and gradients, one flat buffer each).
     public let parameters: ParameterStore
-    /// Items evaluated together in one sampling forward pass (bounds memory).
+    /// Items of one sampling pass when ``tokensPerChunk`` is 0.
     public let itemsPerChunk: Int
+    /// Tokens (field + context, summed over items) of one sampling pass (at least one item): a pass's memory
+    /// follows its tokens, whatever the stage, and the coarse stages' small items share one pass, so every
+    /// weight multiplies all their rows in one product instead of being repacked for a few rows per chunk.
+    /// 4096 tokens are 5 items of the default grid's monthly stage (12 × (32 + 32) tokens; 16 items of 12,288
+    /// tokens before) and all of a 100-member block at its decadal stage (34 tokens each; 16 before).
+    /// 0: passes of `itemsPerChunk` items.
+    public let tokensPerChunk: Int
+    /// Bytes of block activations a training pass may keep for backward; a pass that would need more keeps one
+    /// block's and recomputes each block's forward in backward (activation checkpointing: the same gradients,
+    /// about a third more backbone work). Sampling passes always keep one block's.
+    public let activationMemoryLimit: Int
     /// Threads of every kernel (results are bit-identical for any thread count).
     public let computeContext: ComputeContext
     let conditioning: ConditioningNetwork
@@ -31,12 +42,15 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// Builds and initialises a model from `seed` (Xavier-uniform linears, zero adaLN/output/mean-field head,
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
     /// - Parameter threads: kernel threads (default: the machine's cores).
-    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, threads: Int? = nil) throws {
+    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 4096,
+                activationMemoryLimit: Int = 256 << 20, threads: Int? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
         self.config = config
         self.pyramid = pyramid
         self.itemsPerChunk = max(1, itemsPerChunk)
+        self.tokensPerChunk = max(0, tokensPerChunk)
+        self.activationMemoryLimit = max(0, activationMemoryLimit)
         computeContext = ComputeContext(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var layout = ParameterLayout()
         embedding = TokenEmbedding(config: config, layout: &layout)
@@ -68,7 +82,18 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         }
     }
 
-    /// Velocity of a batch of latents (no gradient), evaluated in chunks of `itemsPerChunk` items.
+    /// Items of one sampling pass for `context`'s item shape: as many as `tokensPerChunk` tokens hold (at least
+    /// one), or `itemsPerChunk` when `tokensPerChunk` is 0 (a function of the shapes only, so results do not
+    /// depend on threads).
+    public func itemsPerPass(_ context: StageContext) -> Int {
+        guard tokensPerChunk > 0 else { return itemsPerChunk }
+        let c = config, field = c.fieldTokensPerFrame(stage: context.stage, pyramid: pyramid)
+        let forcing = (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize)
+        let tokens = context.shape.frames * (field + forcing) + context.historyFrames * field
+        return max(1, tokensPerChunk / max(tokens, 1))
+    }
+
+    /// Velocity of a batch of latents (no gradient), evaluated in passes of ``itemsPerPass(_:)`` items.
     public func velocity(_ x: [Float], tau: [Double], context: StageContext) throws -> [Float] {
         let s = context.shape
         guard x.count == s.count, tau.count == s.items else {
@@ -77,16 +102,22 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         var out = [Float]()
         out.reserveCapacity(x.count)
         var start = 0
+        let perPass = itemsPerPass(context)
         while start < s.items {
-            let end = min(start + itemsPerChunk, s.items)
+            let end = min(start + perPass, s.items)
             let sub = context.slice(items: start..<end)
             let batch = try SPFBatch(tau: Array(tau[start..<end]), context: sub, config: config, pyramid: pyramid)
             let chunk = Array(x[(start * s.perItem)..<(end * s.perItem)])
             try withBuffers(batch, context: sub, training: false) { b in
                 try load(chunk, into: b.fieldTokens, batch: batch)
                 forward(batch, b)
-                let field = Tensor(zeros: sub.shape.dims)
-                batch.fieldPatching.unpatchify(b.output, into: field, context: computeContext)
+                let tokenField = Tensor(zeros: batch.tokenShape.dims)
+                batch.fieldPatching.unpatchify(b.output, into: tokenField, context: computeContext)
+                var field = tokenField
+                if let grid = batch.tokenGridResampling {
+                    field = Tensor(zeros: sub.shape.dims)
+                    grid.downsample(tokenField, into: field, context: computeContext)
+                }
                 out.append(contentsOf: UnsafeBufferPointer(start: field.data, count: field.count))
             }
             start = end
@@ -130,18 +161,23 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
                                 _ body: (PassBuffers) throws -> T) throws -> T {
         let key = PassBuffers.Key(shape: batch.shape, historyFrames: context.historyFrames, training: training)
         let taken = pool.take(key)
-        let buffers = taken.buffers
-            ?? PassBuffers(batch, model: self, training: training, workspace: taken.recycled ?? Workspace(chunkSize: 1 << 20))
+        let buffers = taken.buffers ?? PassBuffers(batch, model: self, training: training, workspace: taken.workspace)
         defer { pool.give(buffers, key: key) }
         return try body(buffers)
     }
 
-    /// Patchifies a field `[I, T, C, h, w]` into tokens `[I, Nf, C·p·p]`.
+    /// Patchifies a field `[I, T, C, h, w]` into tokens `[I, Nf, C·p·p]` (upsampled to the token grid first when
+    /// the patch does not tile the stage grid).
     private func load(_ field: [Float], into tokens: Tensor, batch: SPFBatch) throws {
         guard field.count == batch.shape.count else {
             throw SPFModelError(.shapeMismatch, "\(field.count) values for latent shape \(batch.shape.dims)")
         }
-        let t = try Tensor(shape: batch.shape.dims, values: field)
+        var t = try Tensor(shape: batch.shape.dims, values: field)
+        if let grid = batch.tokenGridResampling {
+            let fine = Tensor(zeros: batch.tokenShape.dims)
+            grid.upsample(t, into: fine, context: computeContext)
+            t = fine
+        }
         batch.fieldPatching.patchify(t, into: tokens, context: computeContext)
     }
 

@@ -8,9 +8,10 @@ public struct MMDiTConfig: Codable, Sendable, Equatable {
     public var heads: Int
     /// MLP hidden = mlpRatio · width.
     public var mlpRatio: Int
-    /// Field patch size (pixels per side at every stage's grid).
+    /// Field patch size (pixels per side; the paper's 8). A stage whose grid it does not tile is seen
+    /// by the network nearest-neighbour upsampled to the smallest grid it tiles (see ``tokenGridFactor(stage:pyramid:)``).
     public var patchSize: Int
-    /// Forcing patch size on the full grid.
+    /// Forcing patch size on the full grid (e.g. 16 for gridded forcings).
     public var forcingPatchSize: Int
     /// Output variables C.
     public var channels: Int
@@ -100,6 +101,25 @@ public struct MMDiTConfig: Codable, Sendable, Equatable {
         meanFieldHead ? width * channels * height * width2D + channels * height * width2D : 0
     }
 
+    /// The factor `r` by which stage `stage`'s latent is nearest-neighbour upsampled before it is cut into
+    /// patches (and the network's output block-averaged back): the least `r` for which the patch tiles the
+    /// stage grid `r·h × r·w`. 1 when the patch tiles the stage grid itself; never finer than the full grid
+    /// (``validate(against:)`` checks that `r` divides the stage's spatial factors).
+    ///
+    /// E.g. patch 8 on 96 × 144: stages 24 × 36 (r = 2, 6 × 9 tokens), 48 × 72 (r = 1), 96 × 144 (r = 1).
+    public func tokenGridFactor(stage: Int, pyramid: PyramidConfig) -> Int {
+        let (h, w) = pyramid.grid(stage: stage)
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        let p = max(patchSize, 1), rh = p / gcd(p, max(h, 1)), rw = p / gcd(p, max(w, 1))
+        return rh / gcd(rh, rw) * rw
+    }
+
+    /// Field tokens per frame at stage `stage`: `(r·h/p) · (r·w/p)`.
+    public func fieldTokensPerFrame(stage: Int, pyramid: PyramidConfig) -> Int {
+        let (h, w) = pyramid.grid(stage: stage), r = tokenGridFactor(stage: stage, pyramid: pyramid)
+        return (r * h / max(patchSize, 1)) * (r * w / max(patchSize, 1))
+    }
+
     /// Checks divisibility and head layout against a pyramid.
     public func validate(against pyramid: PyramidConfig) throws {
         guard width > 0, depth >= 1, heads >= 1, width % heads == 0, (width / heads) % 2 == 0, width % 4 == 0 else {
@@ -108,10 +128,18 @@ public struct MMDiTConfig: Codable, Sendable, Equatable {
         guard channels == pyramid.channels, height == pyramid.height, width2D == pyramid.width, stages == pyramid.stageCount else {
             throw SPFModelError(.invalidConfiguration, "model config (C \(channels), grid \(height)x\(width2D), K \(stages)) does not match the pyramid")
         }
+        guard patchSize >= 1, forcingPatchSize >= 1 else {
+            throw SPFModelError(.invalidConfiguration, "patch sizes must be ≥ 1, got field \(patchSize), forcing \(forcingPatchSize)")
+        }
+        guard height % patchSize == 0, width2D % patchSize == 0 else {
+            throw SPFModelError(.invalidConfiguration, "grid \(height)x\(width2D) not divisible by field patch \(patchSize)")
+        }
         for s in 0..<pyramid.stageCount {
-            let (h, w) = pyramid.grid(stage: s)
-            guard h % patchSize == 0, w % patchSize == 0 else {
-                throw SPFModelError(.invalidConfiguration, "stage \(s) grid \(h)x\(w) not divisible by patch \(patchSize)")
+            let (h, w) = pyramid.grid(stage: s), (fh, fw) = pyramid.cumulativeSpatialFactor(stage: s)
+            let r = tokenGridFactor(stage: s, pyramid: pyramid)
+            guard fh % r == 0, fw % r == 0 else {
+                throw SPFModelError(.invalidConfiguration,
+                                    "stage \(s) grid \(h)x\(w) cannot be cut into patches of \(patchSize) (it would need upsampling ×\(r), finer than the full grid)")
             }
         }
         guard height % forcingPatchSize == 0, width2D % forcingPatchSize == 0 else {

@@ -2,7 +2,7 @@ import TensorCore
 
 /// The zero-initialised forcing-to-field (mean-field) head: per frame, the forcing tokens are
 /// averaged, `e` is added, and `Linear(SiLU(·))` (`mean_field`) predicts a full-grid field
-/// `[C, H, W]`; block means bring it to the stage grid, it is patchified like the field tokens and
+/// `[C, H, W]`; block means bring it to the token grid, it is patchified like the field tokens and
 /// added to the output with weight `1 − τ` per item.
 struct MeanFieldHead: Sendable {
     /// `Linear(D → C·H·W)`, zero-initialised.
@@ -20,7 +20,7 @@ struct MeanFieldHead: Sendable {
         let conditioned: Tensor, activated: Tensor
         /// Full-grid prediction `[I, T, C, H, W]`.
         let full: Tensor
-        /// Its block means on the stage grid `[I, T, C, h, w]`.
+        /// Its block means on the token grid `[I, T, C, r·h, r·w]`.
         let coarse: Tensor
         /// Weighted tokens `[I, Nf, C·p·p]`.
         let tokens: Tensor
@@ -28,7 +28,7 @@ struct MeanFieldHead: Sendable {
         init(_ b: SPFBatch, config c: MMDiTConfig, workspace w: Workspace) {
             conditioned = w.allocate([b.items * b.frames, c.width]); activated = w.allocate([b.items * b.frames, c.width])
             full = w.allocate([b.items, b.frames, c.channels, c.height, c.width2D])
-            coarse = w.allocate(b.shape.dims)
+            coarse = w.allocate(b.tokenShape.dims)
             tokens = w.allocate([b.items, b.fieldTokens, c.channels * c.patchSize * c.patchSize])
         }
     }

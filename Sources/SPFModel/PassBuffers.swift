@@ -54,7 +54,10 @@ final class PassBuffers: @unchecked Sendable {
         output = w.allocate([items, nf, patch])
         conditioning = ConditioningNetwork.Activations(items: items, width: d, workspace: w)
         tokens = TokenEmbedding.Activations(batch, width: d, workspace: w)
-        stack = MMDiTStack.Buffers(m.stack, batch: items, latentTokens: nf, contextTokens: nc, workspace: w)
+        let perBlock = 4 * MMDiTStack.Buffers.blockActivationFloats(tokens: items * (nf + nc), width: d, hidden: c.mlpRatio * d)
+        let keepsEveryBlock = training && perBlock * c.depth <= m.activationMemoryLimit
+        stack = MMDiTStack.Buffers(m.stack, batch: items, latentTokens: nf, contextTokens: nc, workspace: w,
+                                   keepsEveryBlock: keepsEveryBlock, backward: training)
         final = FinalLayer.Activations(items: items, tokens: nf, width: d, workspace: w)
         meanField = m.meanField == nil ? nil : MeanFieldHead.Activations(batch, config: c, workspace: w)
         if training {
@@ -75,27 +78,43 @@ final class PassBuffers: @unchecked Sendable {
 /// takes a set out and gives it back). A pass whose shape has no idle set builds one, reusing the
 /// memory of the least recently used idle set once `capacity` sets are idle, so memory stays bounded
 /// when shapes vary from step to step (training batches mix stages and item counts).
+///
+/// The default capacity is one set: a training step's passes (one per stage and timescale group) then
+/// run in one workspace, as large as the largest pass, instead of one workspace per recent shape, each
+/// grown to the largest shape it served (at 96 × 144 that held 1.4 GiB where one pass needs 0.45 GiB).
+/// A pass of a new shape re-carves and zeroes that workspace, which costs a memset of it.
+///
+/// A workspace that had to grow by more chunks for a larger shape is not kept (its chunks would stay
+/// split along the earlier shapes' tensors); new workspaces are made with one chunk as large as the
+/// largest pass so far, so once the largest shape has been seen every shape is carved from one chunk.
 final class PassBufferPool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [(key: PassBuffers.Key, buffers: PassBuffers)] = []
+    /// Floats of the largest pass so far.
+    private var largestPass = 0
     /// Idle sets kept at most.
     let capacity: Int
 
-    init(capacity: Int = 4) { self.capacity = max(1, capacity) }
+    init(capacity: Int = 1) { self.capacity = max(1, capacity) }
 
-    /// The idle set for `key`, or the workspace to build one in (a recycled one, or nil for a new one).
-    func take(_ key: PassBuffers.Key) -> (buffers: PassBuffers?, recycled: Workspace?) {
+    /// The idle set for `key`, or the workspace to build one in (a recycled one or a new one).
+    func take(_ key: PassBuffers.Key) -> (buffers: PassBuffers?, workspace: Workspace) {
         lock.lock()
         defer { lock.unlock() }
-        if let i = idle.lastIndex(where: { $0.key == key }) { return (idle.remove(at: i).buffers, nil) }
+        if let i = idle.lastIndex(where: { $0.key == key }) {
+            let b = idle.remove(at: i).buffers
+            return (b, b.workspace)
+        }
         if idle.count >= capacity { return (nil, idle.removeFirst().buffers.workspace) }
-        return (nil, nil)
+        return (nil, Workspace(chunkSize: max(1 << 20, largestPass)))
     }
 
     /// Returns a set for reuse.
     func give(_ buffers: PassBuffers, key: PassBuffers.Key) {
         lock.lock()
         defer { lock.unlock() }
+        largestPass = max(largestPass, buffers.workspace.used)
+        guard buffers.workspace.chunkCount == 1 else { return }
         idle.append((key, buffers))
     }
 }

@@ -23,8 +23,12 @@ struct SPFBatch {
     let historyTokens: Int
     /// Context tokens per item `Nc = Nfc + Nh`.
     var contextTokens: Int { forcingTokens + historyTokens }
-    /// Field patching at the stage grid (`[I, T, C, h, w]` ↔ `[I, Nf, C·p·p]`).
+    /// Field patching at the token grid (`[I, T, C, r·h, r·w]` ↔ `[I, Nf, C·p·p]`).
     let fieldPatching: Patchify
+    /// The latent on the token grid, `[I, T, C, r·h, r·w]` (the latent shape when `r` = 1).
+    let tokenShape: FieldShape
+    /// Stage grid → token grid (nearest neighbour) and back (block mean); nil when `r` = 1.
+    let tokenGridResampling: Resampling?
     /// Forcing patches `[I, Nfc, Cf·pf·pf]` (gridded, broadcast global, month phase sin/cos).
     let forcingPatches: Tensor
     /// History patches `[I, Nh, C·p·p]` (nil without history).
@@ -41,7 +45,7 @@ struct SPFBatch {
     let globalMean: Tensor
     /// Mean-field head weight `1 − τ` per item.
     let meanFieldWeights: [Float]
-    /// Block mean from the full grid to the stage grid (mean-field head).
+    /// Block mean from the full grid to the token grid (mean-field head).
     let meanFieldResampling: Resampling
 
     /// Width of the flow-time embedding.
@@ -83,14 +87,18 @@ struct SPFBatch {
         guard context.history.count == hShape.count else {
             throw SPFModelError(.shapeMismatch, "history has \(context.history.count) values, expected \(hShape.dims)")
         }
+        let r = c.tokenGridFactor(stage: context.stage, pyramid: pyramid)
+        let ts = FieldShape(items: s.items, frames: s.frames, channels: s.channels, height: s.height * r, width: s.width * r)
         do {
-            fieldPatching = try Patchify(time: s.frames, channels: s.channels, height: s.height, width: s.width,
+            fieldPatching = try Patchify(time: s.frames, channels: s.channels, height: ts.height, width: ts.width,
                                          patchHeight: p, patchWidth: p)
-            meanFieldResampling = try Resampling(heightFactor: fh, widthFactor: fw)
+            meanFieldResampling = try Resampling(heightFactor: fh / r, widthFactor: fw / r)
+            tokenGridResampling = r > 1 ? try Resampling(heightFactor: r, widthFactor: r) : nil
         } catch {
             throw SPFModelError(.shapeMismatch, "stage grid \(s.height)x\(s.width) does not tile into patches of \(p): \(error)")
         }
-        let nh = s.height / p, nw = s.width / p, perFrame = nh * nw
+        tokenShape = ts
+        let nh = ts.height / p, nw = ts.width / p, perFrame = nh * nw
         let fnh = c.height / pf, fnw = c.width2D / pf, fPerFrame = fnh * fnw
         let nf = s.frames * perFrame, nfc = s.frames * fPerFrame, nhist = hFrames * perFrame
         items = s.items
@@ -118,10 +126,11 @@ struct SPFBatch {
             if c.positionScale != 1 { for i in 0..<t.count { t[flat: i] *= c.positionScale } }
             return t
         }
-        fieldPositions = grid(rows: nh, cols: nw, step: (Double(fh), Double(fw)), frames: s.frames)
+        let tokenStep = (Double(fh) / Double(r), Double(fw) / Double(r))
+        fieldPositions = grid(rows: nh, cols: nw, step: tokenStep, frames: s.frames)
         let fstep = Double(pf) / Double(p)
         forcingPositions = grid(rows: fnh, cols: fnw, step: (fstep, fstep), frames: s.frames)
-        historyPositions = hFrames > 0 ? grid(rows: nh, cols: nw, step: (Double(fh), Double(fw)), frames: hFrames) : nil
+        historyPositions = hFrames > 0 ? grid(rows: nh, cols: nw, step: tokenStep, frames: hFrames) : nil
 
         // Forcing patches: gridded channels, broadcast global channels, month phase.
         let pc = c.forcingPixelChannels, vec = pc * pf * pf, cg = c.griddedForcingChannels, cgl = c.globalForcingChannels
@@ -155,8 +164,13 @@ struct SPFBatch {
         }
         forcingPatches = fp
         if hFrames > 0 {
-            let hp = try Patchify(time: hFrames, channels: s.channels, height: s.height, width: s.width, patchHeight: p, patchWidth: p)
-            let field = try Tensor(shape: hShape.dims, values: context.history)
+            let hp = try Patchify(time: hFrames, channels: s.channels, height: ts.height, width: ts.width, patchHeight: p, patchWidth: p)
+            var field = try Tensor(shape: hShape.dims, values: context.history)
+            if let up = tokenGridResampling {
+                let fine = Tensor(zeros: [s.items, hFrames, s.channels, ts.height, ts.width])
+                up.upsample(field, into: fine, context: .serial)
+                field = fine
+            }
             let tokens = Tensor(zeros: [s.items, nhist, s.channels * p * p])
             hp.patchify(field, into: tokens, context: .serial)
             historyPatches = tokens

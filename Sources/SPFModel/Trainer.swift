@@ -90,16 +90,26 @@ public final class Trainer: @unchecked Sendable {
         RandomStream(seed: config.seed).child(UInt64(step)).child(UInt64(b))
     }
 
+    /// The stage and path of every example of `step` (what ``trainStep()`` will compute; deterministic in
+    /// (seed, step)): stages round-robin over the batch, paths drawn uniformly.
+    public func examplePlan(step: Int) -> [(stage: Int, path: PyramidPath)] {
+        (0..<config.batchSize).map { b in
+            var uniforms = exampleStream(step: step, example: b).child(0)
+            let u = uniforms.uniforms(count: 4).map { Double($0) }
+            return (stage: (step * config.batchSize + b) % model.pyramid.stageCount,
+                    path: paths[min(Int(u[0] * Double(paths.count)), paths.count - 1)])
+        }
+    }
+
     /// Builds the examples of a step (deterministic in (seed, step)).
     func examples(step: Int) throws -> [(stage: Int, example: TrainingExample)] {
         var out: [(Int, TrainingExample)] = []
-        let k = model.pyramid.stageCount
+        let plan = examplePlan(step: step)
         for b in 0..<config.batchSize {
             let stream = exampleStream(step: step, example: b)
             var uniforms = stream.child(0), normals = stream.child(1)
             let u = uniforms.uniforms(count: 4).map { Double($0) }
-            let stage = (step * config.batchSize + b) % k
-            let path = paths[min(Int(u[0] * Double(paths.count)), paths.count - 1)]
+            let (stage, path) = plan[b]
             let candidates = runs.indices.filter { !builder.windowStarts(run: runs[$0], stage: stage, path: path).isEmpty }
             let ri = candidates[min(Int(u[1] * Double(candidates.count)), candidates.count - 1)]
             let starts = builder.windowStarts(run: runs[ri], stage: stage, path: path)

@@ -6,6 +6,10 @@
 /// softmax attention runs over all `Tj` tokens, and the result is split back per stream
 /// (`[B, T_s, D]`, heads concatenated). The context stream is optional (`Tc = 0` gives plain
 /// self-attention). Work is split over `B·H` items, each running GEMMs on one BLAS thread.
+///
+/// The softmax attention itself is memory-efficient (``TiledAttention``): the forward pass keeps
+/// only the output and the row log-sum-exp, the backward pass recomputes the score tiles, and no
+/// `Tj × Tj` matrix is stored, so attention memory grows linearly with the tokens.
 public struct JointAttention: Sendable {
     /// Model width `D = H · Dh`.
     public let width: Int
@@ -19,16 +23,20 @@ public struct JointAttention: Sendable {
     public let latentQueryNorm: ParameterSlot?, latentKeyNorm: ParameterSlot?
     /// QK-norm weights `[Dh]` of the context stream's queries and keys (nil without QK-norm or context).
     public let contextQueryNorm: ParameterSlot?, contextKeyNorm: ParameterSlot?
+    /// Score tiles of the memory-efficient attention (a fixed function of the shapes).
+    public let tiling: AttentionTiling
 
     /// Registers the QK-norm weights (`name.{latent,context}.{q,k}_norm.weight`) when `qkNorm` is set.
+    /// - Parameter tiling: score tiles (default ``AttentionTiling/standard``; tests use small tiles).
     public init(_ name: String, width: Int, heads: Int, hasContext: Bool, qkNorm: Bool, epsilon: Float = 1e-6,
-                layout: inout ParameterLayout) throws(TensorError) {
+                tiling: AttentionTiling = .standard, layout: inout ParameterLayout) throws(TensorError) {
         guard heads > 0, width % heads == 0, (width / heads) % 2 == 0 else {
             throw TensorError(.invalidConfiguration, "width \(width) must split into \(heads) heads of even width")
         }
         self.width = width
         self.heads = heads
         self.epsilon = epsilon
+        self.tiling = tiling
         let dh = width / heads
         func norm(_ n: String) -> ParameterSlot {
             layout.add("\(name).\(n).weight", shape: [dh], initializer: .constant(1), weightDecay: false)
@@ -47,8 +55,10 @@ public struct JointAttention: Sendable {
         public let q: Tensor, k: Tensor, v: Tensor
         /// 1/rms of each query and key row, `[B, H, Tj]`.
         public let qRstd: Tensor, kRstd: Tensor
-        /// Attention probabilities, `[B, H, Tj, Tj]`.
-        public let probabilities: Tensor
+        /// Attention output per head, `[B, H, Tj, Dh]`.
+        public let output: Tensor
+        /// Log-sum-exp of each row of scaled scores, `[B, H, Tj]` (all backward needs to rebuild the probabilities).
+        public let logSumExp: Tensor
 
         /// Allocates the saved tensors from `workspace`.
         public init(_ a: JointAttention, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
@@ -61,14 +71,15 @@ public struct JointAttention: Sendable {
             v = workspace.allocate([batch, a.heads, tj, a.headDim])
             qRstd = workspace.allocate([batch, a.heads, tj])
             kRstd = workspace.allocate([batch, a.heads, tj])
-            probabilities = workspace.allocate([batch, a.heads, tj, tj])
+            output = workspace.allocate([batch, a.heads, tj, a.headDim])
+            logSumExp = workspace.allocate([batch, a.heads, tj])
         }
     }
 
     /// Backward scratch (shareable by all blocks of one batch shape).
     public struct Scratch: Sendable {
-        /// Score gradients `[B, H, Tj, Tj]`.
-        public let scores: Tensor
+        /// Output gradient per head, `[B, H, Tj, Dh]`, and `Δ = rowsum(dO ⊙ O)`, `[B, H, Tj]`.
+        public let dOut: Tensor, delta: Tensor
         /// Gradients of q, k, v after norm/rotary, `[B, H, Tj, Dh]`.
         public let dq: Tensor, dk: Tensor, dv: Tensor
         /// Per-item partial QK-norm weight gradients `[B·H, 4, Dh]` (summed in item order).
@@ -77,7 +88,8 @@ public struct JointAttention: Sendable {
         /// Allocates the scratch from `workspace`.
         public init(_ a: JointAttention, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
             let tj = latentTokens + contextTokens
-            scores = workspace.allocate([batch, a.heads, tj, tj])
+            dOut = workspace.allocate([batch, a.heads, tj, a.headDim])
+            delta = workspace.allocate([batch, a.heads, tj])
             dq = workspace.allocate([batch, a.heads, tj, a.headDim])
             dk = workspace.allocate([batch, a.heads, tj, a.headDim])
             dv = workspace.allocate([batch, a.heads, tj, a.headDim])
@@ -105,12 +117,14 @@ public struct JointAttention: Sendable {
         let lq = latentQKV.data, cq = contextQKV?.data ?? latentQKV.data
         let lo = latentOut.data, co = contextOut?.data ?? latentOut.data
         let pq = saved.q.data, pk = saved.k.data, pv = saved.v.data
-        let pqr = saved.qRstd.data, pkr = saved.kRstd.data, pp = saved.probabilities.data
+        let pqr = saved.qRstd.data, pkr = saved.kRstd.data, po = saved.output.data, plse = saved.logSumExp.data
         let normW = normPointers(parameters, gradients: false)
         let eps = epsilon, scale = 1 / Float(dh).squareRoot()
-        let rope = rotary
+        let rope = rotary, tiles = tiling
         context.setSingleThreadedBLAS()
         context.parallelFor(bsz * h) { items in
+            let work = UnsafeMutablePointer<Float>.allocate(capacity: tiles.scratchCount(tokens: tj, headDim: dh))
+            defer { work.deallocate() }
             for item in items {
                 let b = item / h, head = item % h
                 let qb = pq + item * tj * dh, kb = pk + item * tj * dh, vb = pv + item * tj * dh
@@ -132,15 +146,12 @@ public struct JointAttention: Sendable {
                         RotaryTable.rotate(kd, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: false)
                     }
                 }
-                let p = pp + item * tj * tj
-                GEMM.multiply(.none, .transposed, m: tj, n: tj, k: dh, alpha: scale, a: qb, lda: dh, b: kb, ldb: dh,
-                              c: p, ldc: tj)
-                for r in 0..<tj { Softmax.row(p + r * tj, count: tj) }
-                GEMM.multiply(.none, .none, m: th, n: dh, k: tj, a: p, lda: tj, b: vb, ldb: dh,
-                              c: lo + b * th * d + head * dh, ldc: d)
-                if tc > 0 {
-                    GEMM.multiply(.none, .none, m: tc, n: dh, k: tj, a: p + th * tj, lda: tj, b: vb, ldb: dh,
-                                  c: co + b * tc * d + head * dh, ldc: d)
+                let ob = po + item * tj * dh
+                TiledAttention.forward(q: qb, k: kb, v: vb, tokens: tj, headDim: dh, scale: scale, tiling: tiles,
+                                       output: ob, logSumExp: plse + item * tj, scratch: work)
+                for t in 0..<tj {
+                    let dst = t < th ? lo + (b * th + t) * d + head * dh : co + (b * tc + t - th) * d + head * dh
+                    dst.update(from: ob + t * dh, count: dh)
                 }
             }
         }
@@ -160,39 +171,41 @@ public struct JointAttention: Sendable {
                      "joint attention backward: latent gradients \(latentDOut.shape), \(latentDQKV.shape)")
         precondition(tc == 0 || (contextDOut?.count == bsz * tc * d && contextDQKV?.count == bsz * tc * 3 * d),
                      "joint attention backward: context gradients do not match")
-        precondition(scratch.scores.count == saved.probabilities.count, "attention scratch is for another shape")
+        precondition(scratch.dOut.count == saved.output.count, "attention scratch is for another shape")
         let lq = latentQKV.data, cq = contextQKV?.data ?? latentQKV.data
         let ldo = latentDOut.data, cdo = contextDOut?.data ?? latentDOut.data
         let ldq = latentDQKV.data, cdq = contextDQKV?.data ?? latentDQKV.data
         let pq = saved.q.data, pk = saved.k.data, pv = saved.v.data
-        let pqr = saved.qRstd.data, pkr = saved.kRstd.data, pp = saved.probabilities.data
-        let ps = scratch.scores.data, pdq = scratch.dq.data, pdk = scratch.dk.data, pdv = scratch.dv.data
+        let pqr = saved.qRstd.data, pkr = saved.kRstd.data, po = saved.output.data, plse = saved.logSumExp.data
+        let pdo = scratch.dOut.data, pdelta = scratch.delta.data
+        let pdq = scratch.dq.data, pdk = scratch.dk.data, pdv = scratch.dv.data
         let partials = scratch.normPartials.data
         let normW = normPointers(parameters, gradients: false)
         let hasNorm = latentQueryNorm != nil
         let scale = 1 / Float(dh).squareRoot()
-        let rope = rotary
+        let rope = rotary, tiles = tiling
         if hasNorm { scratch.normPartials.zero() }
         context.setSingleThreadedBLAS()
         context.parallelFor(bsz * h) { items in
+            let work = UnsafeMutablePointer<Float>.allocate(capacity: tiles.scratchCount(tokens: tj, headDim: dh))
+            defer { work.deallocate() }
             for item in items {
                 let b = item / h, head = item % h
                 let qb = pq + item * tj * dh, kb = pk + item * tj * dh, vb = pv + item * tj * dh
-                let p = pp + item * tj * tj, g = ps + item * tj * tj
+                let ob = po + item * tj * dh, dob = pdo + item * tj * dh, db = pdelta + item * tj
                 let dqb = pdq + item * tj * dh, dkb = pdk + item * tj * dh, dvb = pdv + item * tj * dh
-                let dOutL = ldo + b * th * d + head * dh, dOutC = cdo + b * tc * d + head * dh
-                // dV = Pᵀ dO, dP = dO Vᵀ (dO read in place from the two streams).
-                GEMM.multiply(.transposed, .none, m: tj, n: dh, k: th, a: p, lda: tj, b: dOutL, ldb: d, c: dvb, ldc: dh)
-                GEMM.multiply(.none, .transposed, m: th, n: tj, k: dh, a: dOutL, lda: d, b: vb, ldb: dh, c: g, ldc: tj)
-                if tc > 0 {
-                    GEMM.multiply(.transposed, .none, m: tj, n: dh, k: tc, a: p + th * tj, lda: tj, b: dOutC, ldb: d,
-                                  beta: 1, c: dvb, ldc: dh)
-                    GEMM.multiply(.none, .transposed, m: tc, n: tj, k: dh, a: dOutC, lda: d, b: vb, ldb: dh,
-                                  c: g + th * tj, ldc: tj)
+                // This head's output gradient, gathered from the two streams, and Δ = rowsum(dO ⊙ O).
+                for t in 0..<tj {
+                    let src = t < th ? ldo + (b * th + t) * d + head * dh : cdo + (b * tc + t - th) * d + head * dh
+                    let dst = dob + t * dh, o = ob + t * dh
+                    dst.update(from: src, count: dh)
+                    var s: Float = 0
+                    for j in 0..<dh { s += dst[j] * o[j] }
+                    db[t] = s
                 }
-                for r in 0..<tj { Softmax.backwardRow(p + r * tj, gradient: g + r * tj, count: tj, scale: scale) }
-                GEMM.multiply(.none, .none, m: tj, n: dh, k: tj, a: g, lda: tj, b: kb, ldb: dh, c: dqb, ldc: dh)
-                GEMM.multiply(.transposed, .none, m: tj, n: dh, k: tj, a: g, lda: tj, b: qb, ldb: dh, c: dkb, ldc: dh)
+                TiledAttention.backward(q: qb, k: kb, v: vb, logSumExp: plse + item * tj, outputGradient: dob, delta: db,
+                                        tokens: tj, headDim: dh, scale: scale, tiling: tiles, dQ: dqb, dK: dkb, dV: dvb,
+                                        scratch: work)
                 for t in 0..<tj {
                     let isLatent = t < th
                     let src = isLatent ? lq + (b * th + t) * 3 * d : cq + (b * tc + t - th) * 3 * d

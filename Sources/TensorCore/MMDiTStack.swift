@@ -15,32 +15,59 @@ public struct MMDiTStack: Sendable {
     }
 
     /// Activations, block outputs and backward scratch for one batch shape (allocate once, reuse every step).
+    ///
+    /// With `keepsEveryBlock` each block keeps its own activations for backward. Without it (activation
+    /// checkpointing) all blocks share one set: the forward pass keeps only each block's input, and the
+    /// backward pass recomputes a block's forward from that input just before its backward. That costs
+    /// one more forward pass of the blocks and keeps one block's activations instead of `depth`; the
+    /// recomputed activations are the same bytes, so the gradients are too.
     public struct Buffers: Sendable {
         /// Batch `B`, latent tokens `Th`, context tokens `Tc`.
         public let batch: Int, latentTokens: Int, contextTokens: Int
-        /// Per-block saved activations.
+        /// Whether every block keeps its activations (else one shared set, recomputed in backward).
+        public let keepsEveryBlock: Bool
+        /// Saved activations: one per block, or the one shared set.
         public let activations: [MMDiTBlock.Activations]
+        /// The stack's inputs, `[B, Th, D]` and `[B, Tc, D]`, kept for recomputing the first block (nil when
+        /// every block keeps its activations).
+        public let latentInput: Tensor?, contextInput: Tensor?
         /// Output of each block's latent stream, `[B, Th, D]` (the last is the stack's output).
         public let latentStates: [Tensor]
         /// Output of each block's context stream, `[B, Tc, D]` (empty without context).
         public let contextStates: [Tensor]
-        /// Backward scratch shared by all blocks.
-        public let scratch: MMDiTBlock.Scratch
+        /// Backward scratch shared by all blocks (nil for buffers of forward passes only).
+        public let scratch: MMDiTBlock.Scratch?
 
         /// Allocates from `workspace`.
-        public init(_ stack: MMDiTStack, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+        /// - Parameters:
+        ///   - keepsEveryBlock: every block keeps its activations (else one shared set, recomputed in backward).
+        ///   - backward: allocate the backward scratch (false for forward-only passes, e.g. sampling).
+        public init(_ stack: MMDiTStack, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
+                    keepsEveryBlock: Bool = true, backward: Bool = true) {
             let c = stack.configuration
             let tc = c.hasContext ? contextTokens : 0
             self.batch = batch
             self.latentTokens = latentTokens
             self.contextTokens = tc
-            activations = stack.blocks.map {
+            self.keepsEveryBlock = keepsEveryBlock
+            activations = (keepsEveryBlock ? stack.blocks : [stack.blocks[0]]).map {
                 MMDiTBlock.Activations($0, batch: batch, latentTokens: latentTokens, contextTokens: tc, workspace: workspace)
             }
+            latentInput = keepsEveryBlock ? nil : workspace.allocate([batch, latentTokens, c.width])
+            contextInput = keepsEveryBlock || !c.hasContext ? nil : workspace.allocate([batch, tc, c.width])
             latentStates = stack.blocks.map { _ in workspace.allocate([batch, latentTokens, c.width]) }
             contextStates = c.hasContext ? stack.blocks.map { _ in workspace.allocate([batch, tc, c.width]) } : []
-            scratch = MMDiTBlock.Scratch(stack.blocks[0], batch: batch, latentTokens: latentTokens, contextTokens: tc,
-                                         workspace: workspace)
+            scratch = backward ? MMDiTBlock.Scratch(stack.blocks[0], batch: batch, latentTokens: latentTokens, contextTokens: tc,
+                                                    workspace: workspace) : nil
+        }
+
+        /// The activations block `index` uses.
+        public func activations(of index: Int) -> MMDiTBlock.Activations { activations[keepsEveryBlock ? index : 0] }
+
+        /// Floats of the activations one block keeps for `tokens` tokens (both streams) of width `width` and MLP
+        /// width `hidden`: what each block beyond the first adds when every block keeps its own.
+        public static func blockActivationFloats(tokens: Int, width: Int, hidden: Int) -> Int {
+            tokens * (15 * width + 2 * hidden + 4)
         }
 
         /// The stack's latent output, `[B, Th, D]`.
@@ -54,14 +81,21 @@ public struct MMDiTStack: Sendable {
     ///   - latent: `[B, Th, D]`; `context`: `[B, Tc, D]` or nil; `condition`: `[B, Dc]`.
     public func forward(latent: Tensor, context: Tensor?, condition: Tensor, rotary: RotaryTable?, buffers: Buffers,
                         parameters: ParameterStore, context ctx: ComputeContext) {
-        for (i, block) in blocks.enumerated() {
-            block.forward(latentInput: i == 0 ? latent : buffers.latentStates[i - 1],
+        if let li = buffers.latentInput { li.copy(from: latent) }
+        if let ci = buffers.contextInput, let context { ci.copy(from: context) }
+        for i in blocks.indices { forwardBlock(i, latent: latent, context: context, condition: condition, rotary: rotary,
+                                               buffers: buffers, parameters: parameters, context: ctx) }
+    }
+
+    /// Block `i`'s forward from its input (the stack input for block 0, else block `i − 1`'s output).
+    private func forwardBlock(_ i: Int, latent: Tensor, context: Tensor?, condition: Tensor, rotary: RotaryTable?,
+                              buffers: Buffers, parameters: ParameterStore, context ctx: ComputeContext) {
+        blocks[i].forward(latentInput: i == 0 ? latent : buffers.latentStates[i - 1],
                           contextInput: configuration.hasContext ? (i == 0 ? context : buffers.contextStates[i - 1]) : nil,
-                          condition: condition, rotary: rotary, activations: buffers.activations[i],
+                          condition: condition, rotary: rotary, activations: buffers.activations(of: i),
                           latentOutput: buffers.latentStates[i],
                           contextOutput: configuration.hasContext ? buffers.contextStates[i] : nil,
                           parameters: parameters, context: ctx)
-        }
     }
 
     /// Backpropagates through every block: `latentGradient` / `contextGradient` hold the output
@@ -69,10 +103,16 @@ public struct MMDiTStack: Sendable {
     /// into `conditionGradient`; parameter gradients accumulate in `parameters`.
     public func backward(latentGradient: Tensor, contextGradient: Tensor?, condition: Tensor, conditionGradient: Tensor,
                          rotary: RotaryTable?, buffers: Buffers, parameters: ParameterStore, context ctx: ComputeContext) {
+        guard let scratch = buffers.scratch else { preconditionFailure("MMDiTStack.backward: buffers allocated without backward scratch") }
         for i in stride(from: blocks.count - 1, through: 0, by: -1) {
+            if !buffers.keepsEveryBlock, let li = buffers.latentInput, i < blocks.count - 1 {
+                // Recompute block i's activations (the last block's are still those of the forward pass).
+                forwardBlock(i, latent: li, context: buffers.contextInput, condition: condition, rotary: rotary,
+                             buffers: buffers, parameters: parameters, context: ctx)
+            }
             blocks[i].backward(latentGradient: latentGradient, contextGradient: contextGradient, condition: condition,
-                               conditionGradient: conditionGradient, rotary: rotary, activations: buffers.activations[i],
-                               scratch: buffers.scratch, parameters: parameters, context: ctx)
+                               conditionGradient: conditionGradient, rotary: rotary, activations: buffers.activations(of: i),
+                               scratch: scratch, parameters: parameters, context: ctx)
         }
     }
 
@@ -99,6 +139,8 @@ public struct MMDiTStack: Sendable {
             let items = b * c.heads, dh = c.headDim
             list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .forward))  // QKᵀ
             list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, phase: .forward))  // PV
+            // Backward recomputes the scores tile by tile (memory-efficient attention), then four products.
+            list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .backward))  // QKᵀ again
             list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, transposeA: true, phase: .backward))  // dV
             list.append(GEMMShape(m: tj, n: tj, k: dh, count: items, transposeB: true, phase: .backward))  // dP
             list.append(GEMMShape(m: tj, n: dh, k: tj, count: items, phase: .backward))  // dQ

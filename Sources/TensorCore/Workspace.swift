@@ -15,6 +15,10 @@ public final class Workspace: @unchecked Sendable {
 
     /// Total floats owned.
     public var capacity: Int { chunks.reduce(0) { $0 + $1.count } }
+    /// Chunks owned.
+    public var chunkCount: Int { chunks.count }
+    /// Floats handed out since the last ``reset()`` (with alignment padding).
+    public private(set) var used = 0
 
     /// A zeroed tensor of `shape` carved from the workspace (64-byte aligned).
     public func allocate(_ shape: [Int]) -> Tensor {
@@ -22,6 +26,7 @@ public final class Workspace: @unchecked Sendable {
         while chunkIndex < chunks.count {
             let start = (chunkUsed + 15) & ~15
             if start + n <= chunks[chunkIndex].count {
+                used += start + n - chunkUsed
                 chunkUsed = start + n
                 let t = Tensor(storage: chunks[chunkIndex], offset: start, shape: shape)
                 t.zero()
@@ -34,6 +39,7 @@ public final class Workspace: @unchecked Sendable {
         chunks.append(storage)
         chunkIndex = chunks.count - 1
         chunkUsed = n
+        used += n
         return Tensor(storage: storage, offset: 0, shape: shape)
     }
 
@@ -41,5 +47,6 @@ public final class Workspace: @unchecked Sendable {
     public func reset() {
         chunkIndex = 0
         chunkUsed = 0
+        used = 0
     }
 }

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct GuideCommandsTests {
     static let root = SmokeManifestTests.repoRoot
     static let pages = ["README.md", "docs/concepts.md", "docs/cache.md", "docs/nightly.md", "docs/slurm.md",
-                        "docs/reliability.md", "docs/science.md", "docs/adding-a-kind.md", "docs/memory.md", "docs/scenarios.md", "docs/own-files.md"]
+                        "docs/reliability.md", "docs/science.md", "docs/adding-a-kind.md", "docs/memory.md", "docs/scenarios.md", "docs/own-files.md", "docs/scaling.md"]
 
     /// The runnable command lines of a page, in order.
     static func commands(in page: String) throws -> [[String]] {

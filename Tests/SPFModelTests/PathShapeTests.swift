@@ -38,9 +38,11 @@ import SPFModel
         #expect(st.info.shape.items == 2 && st.info.itemFrameStart == [2027 * 12, 2028 * 12])
     }
 
-    @Test func memberIsTheSameAloneOrInABatch() throws {
+    /// With passes of 3 items (`tokensPerChunk` 0) and with passes by tokens (all five members in one pass).
+    @Test(arguments: [0, 4096])
+    func memberIsTheSameAloneOrInABatch(tokensPerChunk: Int) throws {
         let p = TestFixtures.pyramid(steps: 2)
-        let model = try MMDiT(config: TestFixtures.tinyModel(p), pyramid: p, seed: 2, itemsPerChunk: 3)
+        let model = try MMDiT(config: TestFixtures.tinyModel(p), pyramid: p, seed: 2, itemsPerChunk: 3, tokensPerChunk: tokensPerChunk)
         let sampler = try PyramidSampler(config: p)
         let forcing = try TestFixtures.forcing(startYear: 2015, years: 20, slope: 1)
         let alone = try sampler.sample(SamplingRequest(scenario: "s", startYear: 2015, years: 2, target: .monthly, members: [731],

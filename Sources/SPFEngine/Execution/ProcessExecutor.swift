@@ -45,8 +45,11 @@ public struct ProcessExecutor: Executor {
         if process.terminationReason == .uncaughtSignal {
             let signal = process.terminationStatus
             let name = [4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV"][signal].map { " (\($0))" } ?? ""
+            // The crash report the Swift runtime prints (its first lines: what and where), kept even when the .out file could not take it.
+            let report = Self.crashLines(text)
             return .failed("exec-node was killed by signal \(signal)\(name): it crashed, or was killed, while computing the node"
-                           + " (a corrupt input file can crash the netCDF/HDF5 libraries); output: \(output.path)")
+                           + " (a corrupt input file can crash the netCDF/HDF5 libraries); output: \(output.path)"
+                           + (report.isEmpty ? "" : "; it printed: \(report)"))
         }
         guard process.terminationStatus == 0 else {
             var last = text.split(separator: "\n").last(where: { $0.contains("failed") || $0.contains("error") }).map(String.init)
@@ -56,6 +59,17 @@ public struct ProcessExecutor: Executor {
             return .failed(last ?? "exec-node exited with status \(process.terminationStatus) (output: \(output.path))")
         }
         return Self.outcome(ofSucceeded: text)
+    }
+
+    /// The lines of a crashed child's output that say what crashed and where (the Swift runtime's report:
+    /// "Program crashed: …" and the first frames), joined; empty when it printed none.
+    static func crashLines(_ output: String) -> String {
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let start = lines.firstIndex(where: { $0.contains("Program crashed") || $0.hasPrefix("Fatal error") || $0.contains("HDF5-DIAG") }) else {
+            return ""
+        }
+        let frames = lines[start...].filter { $0.first?.isNumber == true }.prefix(6)
+        return ([lines[start]] + frames).joined(separator: " | ")
     }
 
     /// What a successful `exec-node` did, from its status line: `ran` computed the node; `cached` (already

@@ -1,0 +1,77 @@
+import Dispatch
+import SPFModel
+import TensorCore
+
+/// `sampling_gemm_share_stage<k>` of `spfflow bench scaling`: how close the sampler's network passes at
+/// stage k come to cblas_sgemm's rate.
+///
+/// One stage's velocity evaluation for a block of members (what one solver step of an `spf.stage`
+/// node computes) is timed; its GEMM work is the backbone's and the embeddings', final layer's and
+/// mean-field head's products, with every weight applied to the rows of all members at once. The
+/// reference is cblas_sgemm alone on exactly that work, each weight's product as one call (the best
+/// of OpenBLAS's threads and row blocks per shape) and attention per (member, head). The share is
+/// reference time / pass time: 1 means the sampler runs its GEMM work at cblas_sgemm's rate with no
+/// overhead; small per-chunk products (weights repacked per call) and non-GEMM work lower it.
+enum SamplingGEMMShare {
+    struct Result {
+        var passMs: Double, sgemmMs: Double, gflop: Double, items: Int, tokensPerItem: Int
+        /// Median over the (pass, replay) pairs of replay time / pass time: each pair ran back to back, so
+        /// the share holds up when other processes load the machine.
+        var share: Double
+    }
+
+    /// The GEMM work of one velocity evaluation of `items` items of `frames` frames at `stage`.
+    static func shapes(_ c: MMDiTConfig, pyramid p: PyramidConfig, stage: Int, items: Int, frames: Int) throws -> [GEMMShape] {
+        let nf = frames * c.fieldTokensPerFrame(stage: stage, pyramid: p)
+        let nfc = frames * (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize)
+        let block = try MMDiTConfiguration(width: c.width, heads: c.heads, mlpRatio: c.mlpRatio, conditionWidth: c.width,
+                                           hasContext: true, qkNorm: true)
+        var layout = ParameterLayout()
+        let stack = try MMDiTStack("blocks", depth: c.depth, configuration: block, layout: &layout)
+        var list = stack.trainingStepGEMMs(batch: items, latentTokens: nf, contextTokens: nfc).filter { $0.phase == .forward }
+        let patch = c.channels * c.patchSize * c.patchSize
+        list.append(GEMMShape(m: items * nf, n: c.width, k: patch, transposeB: true, phase: .forward))  // field_embed
+        list.append(GEMMShape(m: items * nfc, n: c.width, k: c.forcingPixelChannels * c.forcingPatchSize * c.forcingPatchSize,
+                              transposeB: true, phase: .forward))  // forcing_embed
+        list.append(GEMMShape(m: items * nf, n: patch, k: c.width, transposeB: true, phase: .forward))  // final.out
+        if c.meanFieldHead {
+            list.append(GEMMShape(m: items * frames, n: c.channels * c.height * c.width2D, k: c.width, transposeB: true,
+                                  phase: .forward))  // mean_field
+        }
+        return list
+    }
+
+    /// Times `repeats` velocity evaluations of `members` items at `stage` (path D→Y→M) and the reference.
+    static func measure(model: MMDiT, stage: Int, members: Int, threads: Int, repeats: Int) throws -> Result {
+        let c = model.config, p = model.pyramid
+        let path = try p.path(for: .monthly)
+        let timescale = path.timescale(stage: stage, in: p)
+        let frames = TrainingExampleBuilder(pyramid: p, decadeOriginYear: 2015).window(stage: stage, path: path).frames
+        let (h, w) = p.grid(stage: stage)
+        let shape = FieldShape(items: members, frames: frames, channels: c.channels, height: h, width: w)
+        let months = 40 * 12
+        var global = [Float](repeating: 0, count: months * c.globalForcingChannels)
+        for i in global.indices { global[i] = Float(i % 97) / 97 }
+        let forcing = try ForcingSeries(startYear: 2015, months: months, griddedChannels: 0, height: c.height, width: c.width2D,
+                                        gridded: [], globalChannels: c.globalForcingChannels, global: global)
+        let context = StageContext.build(stage: stage, timescale: timescale, path: path, shape: shape,
+                                         frameStart: Array(repeating: 2030 * 12, count: members),
+                                         source: Array(repeating: 0, count: members), forcing: forcing)
+        var rng = RandomStream(seed: 4)
+        let x = rng.normals(count: shape.count), tau = Array(repeating: 0.5, count: members)
+        let list = try shapes(c, pyramid: p, stage: stage, items: members, frames: frames)
+        let replay = SGEMMReplay(shapes: list, context: ComputeContext(threads: threads))
+        _ = try model.velocity(x, tau: tau, context: context)
+        var passes: [Double] = [], references: [Double] = []
+        for _ in 0..<max(repeats, 1) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try model.velocity(x, tau: tau, context: context)
+            passes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            references.append(replay.replay())
+        }
+        func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        let tokens = frames * (c.fieldTokensPerFrame(stage: stage, pyramid: p) + (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize))
+        return Result(passMs: median(passes), sgemmMs: median(references), gflop: list.reduce(0) { $0 + $1.flops } / 1e9,
+                      items: members, tokensPerItem: tokens, share: median(zip(references, passes).map { $0 / $1 }))
+    }
+}

@@ -1,0 +1,46 @@
+/// How memory-efficient attention cuts one (sample, head) item's `T × T` score matrix into tiles:
+/// query rows in blocks of ``queryRows``, key columns in blocks of ``keyColumns`` (the last block
+/// of each may be shorter).
+///
+/// The tiles are a fixed function of the token count, never of the thread count or the CPU, so
+/// attention gives the same bytes on any number of threads. Only one tile of scores per worker
+/// exists at a time: attention memory grows linearly with the tokens.
+public struct AttentionTiling: Sendable, Equatable, Hashable {
+    /// Query rows per tile (≥ 1).
+    public let queryRows: Int
+    /// Key columns per tile (≥ 1).
+    public let keyColumns: Int
+
+    /// A tiling of `queryRows × keyColumns` score tiles.
+    public init(queryRows: Int, keyColumns: Int) throws(TensorError) {
+        guard queryRows > 0, keyColumns > 0 else {
+            throw TensorError(.invalidConfiguration, "attention tiles must be positive, got \(queryRows) × \(keyColumns)")
+        }
+        self.queryRows = queryRows
+        self.keyColumns = keyColumns
+    }
+
+    private init(unchecked queryRows: Int, _ keyColumns: Int) {
+        self.queryRows = queryRows
+        self.keyColumns = keyColumns
+    }
+
+    /// The tiling the models use: 64 query rows × 512 key columns (a 128 KiB score tile, which
+    /// stays in L2; up to 512 tokens the whole key range is one tile and no rescaling happens).
+    public static let standard = AttentionTiling(unchecked: 64, 512)
+
+    /// Query-row tiles of `tokens` rows.
+    @inlinable
+    public func queryTiles(_ tokens: Int) -> Int { (tokens + queryRows - 1) / queryRows }
+
+    /// Key-column tiles of `tokens` columns.
+    @inlinable
+    public func keyTiles(_ tokens: Int) -> Int { (tokens + keyColumns - 1) / keyColumns }
+
+    /// Floats of one worker's scratch for `tokens` tokens of head width `headDim`: two score tiles
+    /// (scores and their gradients), the output accumulator and three per-row vectors.
+    public func scratchCount(tokens: Int, headDim: Int) -> Int {
+        let rows = min(queryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
+        return 2 * rows * cols + rows * headDim + 3 * rows
+    }
+}

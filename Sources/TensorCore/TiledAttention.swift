@@ -1,0 +1,130 @@
+import Foundation
+
+/// Memory-efficient softmax attention of one (sample, head) item, `O = softmax(s·QKᵀ)V`, computed
+/// tile by tile (FlashAttention's recurrence, written for BLAS on a CPU).
+///
+/// Forward: for each query tile, the key tiles are visited in order; each score tile is
+/// exponentiated against the running row maximum, the running row sums and the output accumulator
+/// are rescaled when the maximum grows (online softmax), and only the row log-sum-exp
+/// `L = m + log Σ exp(s − m)` is kept. Backward recomputes every score tile from Q, K and L:
+/// `P = exp(S − L)`, `dV += Pᵀ dO`, `dP = dO Vᵀ`, `dS = s · P ⊙ (dP − Δ)` with
+/// `Δ = rowsum(dO ⊙ O)`, `dQ += dS K`, `dK += dSᵀ Q`. No `T × T` matrix is ever stored.
+///
+/// Every function handles one item on the calling thread (single-threaded BLAS); the tiles and the
+/// order they are visited in depend on the shapes only, so results do not depend on threads.
+/// Pointers: `q`, `k`, `v`, `o`, `dO`, `dQ`, `dK`, `dV` are `[T, Dh]` row-major; `logSumExp`
+/// and `delta` are `[T]`; `scratch` holds ``AttentionTiling/scratchCount(tokens:headDim:)`` floats.
+enum TiledAttention {
+    /// Forward of one item: writes `o` `[T, Dh]` and `logSumExp` `[T]`.
+    static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int,
+                        headDim dh: Int, scale: Float, tiling: AttentionTiling, output o: UnsafeMutablePointer<Float>,
+                        logSumExp lse: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
+        let scores = scratch, rowMax = scratch + 2 * bq * bk + bq * dh, rowSum = rowMax + bq
+        let acc = scratch + 2 * bq * bk
+        for qt in 0..<tiling.queryTiles(tj) {
+            let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
+            for kt in 0..<tiling.keyTiles(tj) {
+                let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
+                GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                              b: k + c0 * dh, ldb: dh, c: scores, ldc: nk)
+                for r in 0..<nq {
+                    let row = scores + r * nk
+                    let tileMax = Self.maximum(row, count: nk)
+                    if kt == 0 {
+                        rowMax[r] = tileMax
+                        rowSum[r] = Self.exponentiate(row, count: nk, minus: tileMax)
+                    } else {
+                        let m = rowMax[r] > tileMax ? rowMax[r] : tileMax
+                        let correction = SIMDMath.exp(rowMax[r] - m)
+                        rowSum[r] = rowSum[r] * correction + Self.exponentiate(row, count: nk, minus: m)
+                        rowMax[r] = m
+                        if correction != 1 { Self.scale(acc + r * dh, count: dh, by: correction) }
+                    }
+                }
+                GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: scores, lda: nk, b: v + c0 * dh, ldb: dh,
+                              beta: kt == 0 ? 0 : 1, c: acc, ldc: dh)
+            }
+            for r in 0..<nq {
+                let inv = 1 / rowSum[r], dst = o + (r0 + r) * dh, src = acc + r * dh
+                for j in 0..<dh { dst[j] = src[j] * inv }
+                lse[r0 + r] = rowMax[r] + Float(Foundation.log(Double(rowSum[r])))
+            }
+        }
+    }
+
+    /// Backward of one item: `delta[t] = Σ_j dO[t, j]·O[t, j]` must be filled; overwrites `dQ`, `dK`, `dV`.
+    static func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                         logSumExp lse: UnsafePointer<Float>, outputGradient dO: UnsafePointer<Float>,
+                         delta: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, scale: Float, tiling: AttentionTiling,
+                         dQ: UnsafeMutablePointer<Float>, dK: UnsafeMutablePointer<Float>, dV: UnsafeMutablePointer<Float>,
+                         scratch: UnsafeMutablePointer<Float>) {
+        let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
+        let p = scratch, dp = scratch + bq * bk
+        for qt in 0..<tiling.queryTiles(tj) {
+            let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
+            for kt in 0..<tiling.keyTiles(tj) {
+                let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
+                GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                              b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
+                for r in 0..<nq { _ = Self.exponentiate(p + r * nk, count: nk, minus: lse[r0 + r]) }
+                // dV[c0..] += Pᵀ dO[r0..]; dP = dO[r0..] V[c0..]ᵀ.
+                GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: p, lda: nk, b: dO + r0 * dh, ldb: dh,
+                              beta: qt == 0 ? 0 : 1, c: dV + c0 * dh, ldc: dh)
+                GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh, b: v + c0 * dh, ldb: dh,
+                              c: dp, ldc: nk)
+                for r in 0..<nq { Self.scoreGradient(p + r * nk, dp + r * nk, count: nk, delta: delta[r0 + r], scale: scale) }
+                // dQ[r0..] += dS K[c0..]; dK[c0..] += dSᵀ Q[r0..].
+                GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: dp, lda: nk, b: k + c0 * dh, ldb: dh,
+                              beta: kt == 0 ? 0 : 1, c: dQ + r0 * dh, ldc: dh)
+                GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: dp, lda: nk, b: q + r0 * dh, ldb: dh,
+                              beta: qt == 0 ? 0 : 1, c: dK + c0 * dh, ldc: dh)
+            }
+        }
+    }
+
+    /// Largest of `n` values.
+    @inline(__always)
+    static func maximum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
+        var mv = SIMD8<Float>(repeating: -Float.infinity), i = 0
+        while i + 8 <= n { let v = SIMDMath.load(x + i); mv.replace(with: v, where: v .> mv); i += 8 }
+        var m = mv.max()
+        while i < n { m = x[i] > m ? x[i] : m; i += 1 }
+        return m
+    }
+
+    /// `x ← exp(x − shift)` in place; returns the sum of the results (SIMD8 lanes, then the tail).
+    @inline(__always)
+    static func exponentiate(_ x: UnsafeMutablePointer<Float>, count n: Int, minus shift: Float) -> Float {
+        var acc = SIMD8<Float>(), i = 0
+        let s = SIMD8<Float>(repeating: shift)
+        while i + 8 <= n {
+            let e = SIMDMath.exp(SIMDMath.load(x + i) - s)
+            SIMDMath.store(e, x + i)
+            acc += e
+            i += 8
+        }
+        var sum = acc.sum()
+        while i < n { x[i] = SIMDMath.exp(x[i] - shift); sum += x[i]; i += 1 }
+        return sum
+    }
+
+    /// `x ← c · x`.
+    @inline(__always)
+    static func scale(_ x: UnsafeMutablePointer<Float>, count n: Int, by c: Float) {
+        for j in 0..<n { x[j] *= c }
+    }
+
+    /// `g ← scale · p ⊙ (g − delta)` (softmax backward with the row's `Σ p⊙g` precomputed as `delta`).
+    @inline(__always)
+    static func scoreGradient(_ p: UnsafePointer<Float>, _ g: UnsafeMutablePointer<Float>, count n: Int, delta: Float,
+                              scale: Float) {
+        var i = 0
+        let d = SIMD8<Float>(repeating: delta)
+        while i + 8 <= n {
+            SIMDMath.store(scale * SIMDMath.load(p + i) * (SIMDMath.load(g + i) - d), g + i)
+            i += 8
+        }
+        while i < n { g[i] = scale * p[i] * (g[i] - delta); i += 1 }
+    }
+}
