@@ -7,6 +7,8 @@ APT_PACKAGES := libnetcdf-dev libhdf5-dev libopenblas-dev libzstd-dev libssl-dev
                 netcdf-bin hdf5-tools
 APT_TEST_PACKAGES := cdo libudunits2-0
 APT_TEST_PACKAGES += slurmctld slurmd slurm-client munge
+# ReportBrowserTests lays the report out in headless Chromium, with a font the SVG figures name.
+APT_TEST_PACKAGES += chromium fonts-dejavu-core
 PYTHON ?= python3
 PIP_TEST_PACKAGES := numpy h5py hdf5plugin netCDF4 cftime xarray properscoring cfchecker intake-esm
 # FaIR 1.6.4 (with RCMIP's SSP inputs in its wheel): the reference of the simple climate model's test.

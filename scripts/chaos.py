@@ -39,7 +39,7 @@ RUN_ATTRIBUTES = {"spfflow.started_at", "spfflow.ended_at", "spfflow.wall_second
                   "sampling"}  # eval.evaluate's sampling seconds per product
 # Files that describe the run rather than the data: the report's pages list what ran or came from the
 # cache and each kind's wall time, and its DAG drawing prints them.
-RUN_FILES = {"report/index.html", "report/index.md", "report/dag.png"}
+RUN_FILES = {"report/index.html", "report/index.md", "report/dag.svg"}
 
 
 def timing_attribute(name):

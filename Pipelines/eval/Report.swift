@@ -2,9 +2,10 @@ import Evaluation
 import Foundation
 import SPFEngine
 
-/// `eval.report`: the run's report directory, `report/index.html` and `report/index.md` with PNG
-/// figures, in the output's files directory: the skill table of every model (mean over ESMs and per
-/// ESM), maps of the emulator's ensemble mean, spread and error against a held-out member for a
+/// `eval.report`: the run's report directory, `report/index.html` and `report/index.md` with SVG
+/// figures, in the output's files directory. It leads with the answer (each variable's CRPS against the
+/// floor, the CRPS-versus-floor chart, one skill table per variable and timescale) and then shows the
+/// skill per ESM, the headline `figure` lines (collapsed, and in `figures.txt`), maps with coastlines of the emulator's ensemble mean, spread and error against a held-out member for a
 /// late-century decade, global-mean series from the historical runs to 2100 with each ensemble's
 /// 5–95 % band against the truth members, the per-ESM curation summary, the DAG with what was
 /// cached and what ran, and the timings.
@@ -18,10 +19,11 @@ public struct WriteReport: NodeKind {
     /// Kind name.
     public static let name = "eval.report"
     /// Implementation version (2: the summary gives each model's ensemble size, not the first product's for all;
-    /// 3: spread maps of antithetic ensembles leave each member's partner out).
-    public static let version = 3
+    /// 3: spread maps of antithetic ensembles leave each member's partner out; 4: SVG figures with coastlines,
+    /// the answer first, skill tables per variable).
+    public static let version = 4
     /// Summary.
-    public static let summary = "Report directory (HTML + Markdown + PNG): skill table, maps, global-mean series, curation, DAG, timings."
+    public static let summary = "Report directory (HTML + Markdown + SVG): skill against the floor, maps with coastlines, global-mean series, curation, DAG, timings."
     /// Params.
     public static let params = [
         ParamSpec("title", .string, default: "spfflow run report", doc: "page title"),

@@ -34,15 +34,14 @@ struct BenchEval: ParsableCommand {
 
         let map = try MapRenderer().render(field: Array(ensemble.values.prefix(grid.cellCount)), grid: grid,
                                            title: "benchmark", units: "K", style: .sequential(.viridis))
-        var pngBest = Double.infinity
+        var svgBest = Double.infinity
         var bytes = 0
         for _ in 0..<3 {
             let start = Date()
-            bytes = map.pngData().count
-            pngBest = min(pngBest, Date().timeIntervalSince(start))
+            bytes = map.document.utf8.count
+            svgBest = min(svgBest, Date().timeIntervalSince(start))
         }
-        let megapixels = Double(map.width * map.height) / 1e6
-        print("figure png_encode_mpixel_per_s = \(String(format: "%.4g", megapixels / pngBest)) Mpixel/s")
-        print("figure png_map_bytes = \(bytes) bytes")
+        print("figure svg_map_document_seconds = \(String(format: "%.4g", svgBest)) s")
+        print("figure svg_map_bytes = \(bytes) bytes")
     }
 }

@@ -107,17 +107,29 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let files = try ReportWriter.write(content, to: dir)
-        #expect(files.count == 8)
+        #expect(files.count == 9)  // 3 maps, 1 series, the CRPS chart, the DAG, figures.txt, index.md, index.html
         let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
         let md = try String(contentsOf: dir.appendingPathComponent("index.md"), encoding: .utf8)
         for text in [html, md] {
             #expect(text.contains("Stochastic PS"))
             #expect(text.contains("figure stochastic_ps_yearly_crps_tas = "))
             #expect(text.contains("ESM-B"))
-            #expect(text.contains("map_tas_ESM-A_StochasticPS_error.png"))
+            #expect(text.contains("map_tas_ESM-A_StochasticPS_error.svg"))
             #expect(text.contains("train.sps.ESM-A"))
         }
         #expect(html.contains("<table class=\"skill\">") && html.contains("badge cached"))
+        // The answer leads: the summary against the floor, then the chart, then the skill tables; the figure lines
+        // come after, collapsed, and in figures.txt.
+        let answer = try #require(html.range(of: "<ul class=\"answer\"><li>tas, yearly CRPS as a multiple of the floor"))
+        let chart = try #require(html.range(of: "<img src=\"crps_x_floor.svg\""))
+        let skillTable = try #require(html.range(of: "<table class=\"skill\"><caption>tas, yearly, 2015-2100</caption>"))
+        let details = try #require(html.range(of: "<details><summary>All "))
+        let firstFigure = try #require(html.range(of: "figure stochastic_ps_yearly_crps_tas = "))
+        #expect(answer.lowerBound < chart.lowerBound && chart.lowerBound < skillTable.lowerBound)
+        #expect(skillTable.lowerBound < details.lowerBound && details.lowerBound < firstFigure.lowerBound)
+        #expect(html.contains("Best: Stochastic PS."))
+        let figuresText = try String(contentsOf: dir.appendingPathComponent("figures.txt"), encoding: .utf8)
+        #expect(figuresText.split(separator: "\n").map(String.init) == lines)
         // Every element is closed in order (checked by Python's HTML parser).
         let py = try PythonReference()
         defer { py.cleanup() }
@@ -137,10 +149,16 @@ import Testing
         print(len(p.stack), p.bad)
         """
         #expect(try py.run(check, [dir.appendingPathComponent("index.html").path]) == [0, 0])
-        for url in files where url.pathExtension == "png" {
-            let bytes = try Data(contentsOf: url)
-            #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        }
+        // Every figure is a well-formed SVG document (Python's XML parser) that the page shows.
+        let svgs = files.filter { $0.pathExtension == "svg" }
+        #expect(svgs.count == 6)
+        let parse = """
+        import sys
+        import xml.etree.ElementTree as ET
+        print(sum(ET.parse(p).getroot().tag == '{http://www.w3.org/2000/svg}svg' for p in sys.argv[1:]))
+        """
+        #expect(try py.run(parse, svgs.map(\.path)) == [Double(svgs.count)])
+        for url in svgs { #expect(html.contains("src=\"\(url.lastPathComponent)\""), "index.html does not show \(url.lastPathComponent)") }
         if let samples = ProcessInfo.processInfo.environment["SPFFLOW_EVAL_SAMPLES"] {
             _ = try ReportWriter.write(content, to: URL(fileURLWithPath: samples).appendingPathComponent("report"))
             print(lines.joined(separator: "\n"))

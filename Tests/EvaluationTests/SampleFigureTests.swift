@@ -50,12 +50,15 @@ import Testing
                                      label: "SPF median"))
         plot.marker = (2015, "ssp245")
         let series = plot.render()
-        #expect(series.width == 960 && series.height == 440)
-        for (_, image) in images { #expect(image.width > 640 && image.height > 320) }
+        #expect(series.width == 960 && series.height == 420)
+        for (_, image) in images {
+            #expect(image.width > 640 && image.height > 320)
+            #expect(SVGElements(image.document).named("polyline", in: "coastline").count >= 250)
+        }
         if let dir = ProcessInfo.processInfo.environment["SPFFLOW_EVAL_SAMPLES"] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for (name, image) in images + [("series", series)] {
-                try Data(image.pngData()).write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + ".png"))
+                try Data(image.document.utf8).write(to: URL(fileURLWithPath: dir).appendingPathComponent(name + ".svg"))
             }
         }
     }

@@ -13,11 +13,11 @@ import Testing
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: dir.appendingPathComponent("index.html"))
     }
-    try Data("stale".utf8).write(to: first.appendingPathComponent("old.png"))
+    try Data("stale".utf8).write(to: first.appendingPathComponent("old.svg"))
     try WriteReport.publish(first, to: target)
     #expect(try String(contentsOf: target.appendingPathComponent("index.html"), encoding: .utf8) == "one")
     try WriteReport.publish(second, to: target)
     #expect(try String(contentsOf: target.appendingPathComponent("index.html"), encoding: .utf8) == "two")
-    #expect(!fm.fileExists(atPath: target.appendingPathComponent("old.png").path))
+    #expect(!fm.fileExists(atPath: target.appendingPathComponent("old.svg").path))
     #expect(try fm.contentsOfDirectory(atPath: target.deletingLastPathComponent().path) == ["report"])
 }

@@ -5,7 +5,7 @@ import Testing
 
 /// `Manifests/smoke.yaml` end to end through the built binary (SPFFLOW_BIN, else .build/release/spfflow)
 /// into a temporary cache: every node produces its outputs, the exported netCDF opens in xarray
-/// (SPFFLOW_PYTHON, else python3) as (member, time, lat, lon), the report is written with its PNGs,
+/// (SPFFLOW_PYTHON, else python3) as (member, time, lat, lon), the report is written with its SVG figures,
 /// the run ends with the evaluation's `figure` lines, and a rerun computes nothing.
 @Suite struct SmokeManifestTests {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -150,11 +150,11 @@ import Testing
         let reportDir = try #require(report.filesDirectory).appendingPathComponent("report")
         let html = try String(contentsOf: reportDir.appendingPathComponent("index.html"), encoding: .utf8)
         #expect(FileManager.default.fileExists(atPath: reportDir.appendingPathComponent("index.md").path))
-        let pngs = Self.files(under: reportDir, suffix: ".png").map(\.lastPathComponent)
-        #expect(pngs.contains("dag.png"))
-        #expect(pngs.filter { $0.hasPrefix("map_") }.count == 2 * 2 * 3, "\(pngs)")  // 2 ESMs x 2 variables x mean/spread/error
-        #expect(pngs.filter { $0.hasPrefix("series_") }.count == 2 * 2, "\(pngs)")
-        for png in pngs { #expect(html.contains("src=\"\(png)\""), "index.html does not show \(png)") }
+        let svgs = Self.files(under: reportDir, suffix: ".svg").map(\.lastPathComponent)
+        #expect(svgs.contains("dag.svg") && svgs.contains("crps_x_floor.svg"))
+        #expect(svgs.filter { $0.hasPrefix("map_") }.count == 2 * 2 * 3, "\(svgs)")  // 2 ESMs x 2 variables x mean/spread/error
+        #expect(svgs.filter { $0.hasPrefix("series_") }.count == 2 * 2, "\(svgs)")
+        for svg in svgs { #expect(html.contains("src=\"\(svg)\""), "index.html does not show \(svg)") }
         #expect(html.contains("Curation") && html.contains("CESM2") && html.contains("MRI-ESM2-0"))
         #expect(html.contains("SPF (4 members)"), "the summary names each model's ensemble size")
         #expect(html.contains("ran</span>") && html.contains("train-spf"))

@@ -3,14 +3,14 @@
 /// arrows where nodes of one kind feed nodes of another. Hundreds of block nodes stay readable.
 public enum DAGDiagram {
     /// Renders the kind-level diagram of `nodes`.
-    public static func render(_ nodes: [DAGNodeStatus], textScale s: Int = 2) -> RGBImage {
+    public static func render(_ nodes: [DAGNodeStatus], fontSize f: Double = 13) -> SVGCanvas {
         var kinds: [String] = []
         var kindOf: [String: String] = [:]
         for n in nodes {
             kindOf[n.name] = n.kind
             if !kinds.contains(n.kind) { kinds.append(n.kind) }
         }
-        guard !kinds.isEmpty else { return RGBImage(width: 1, height: 1) }
+        guard !kinds.isEmpty else { return SVGCanvas(width: 1, height: 1) }
         var edges = Set<[Int]>()
         for n in nodes {
             guard let to = kinds.firstIndex(of: n.kind) else { continue }
@@ -62,20 +62,20 @@ public enum DAGDiagram {
             if sm.failed > 0 { status += ", \(sm.failed) failed" }
             return [kinds[k], status, ReportWriter.seconds(sm.seconds)]
         }
-        let lineH = BitmapFont.lineHeight * s + 4
-        let boxW = (kinds.indices.flatMap { lines($0) }.map { BitmapFont.width(of: $0, scale: s) }.max() ?? 100) + 24
+        let lineH = 1.45 * f
+        let boxW = (kinds.indices.flatMap { lines($0) }.map { SVGCanvas.textWidth($0, size: f) }.max() ?? 100) + 28
         let boxH = 3 * lineH + 12
-        let dummyW = 24, gapX = 28, gapY = 56, margin = 20
-        func slotWidth(_ id: Int) -> Int { id < kinds.count ? boxW : dummyW }
-        let rowWidths = slots.map { row in row.reduce(0) { $0 + slotWidth($1) } + max(0, row.count - 1) * gapX }
+        let dummyW = 24.0, gapX = 28.0, gapY = 56.0, margin = 20.0
+        func slotWidth(_ id: Int) -> Double { id < kinds.count ? boxW : dummyW }
+        let rowWidths = slots.map { row in row.reduce(0) { $0 + slotWidth($1) } + Double(max(0, row.count - 1)) * gapX }
         let width = margin * 2 + (rowWidths.max() ?? boxW)
-        let height = margin * 2 + layerCount * boxH + (layerCount - 1) * gapY
-        var image = RGBImage(width: width, height: height)
-        var origin = [(Int, Int)](repeating: (0, 0), count: slotCount)
+        let height = margin * 2 + Double(layerCount) * boxH + Double(layerCount - 1) * gapY
+        var svg = SVGCanvas(width: width, height: height)
+        var origin = [(Double, Double)](repeating: (0, 0), count: slotCount)
         for (l, row) in slots.enumerated() {
             var x = (width - rowWidths[l]) / 2
             for id in row {
-                origin[id] = (x, margin + l * (boxH + gapY))
+                origin[id] = (x, margin + Double(l) * (boxH + gapY))
                 x += slotWidth(id) + gapX
             }
         }
@@ -83,32 +83,30 @@ public enum DAGDiagram {
             var points: [(Double, Double)] = []
             for (i, id) in chain.enumerated() {
                 let (x, y) = origin[id]
-                let cx = Double(x + slotWidth(id) / 2)
-                if i == 0 { points.append((cx, Double(y + boxH))) }
-                else if i == chain.count - 1 { points.append((cx, Double(y - 1))) }
-                else { points.append((cx, Double(y))); points.append((cx, Double(y + boxH))) }
+                let cx = x + slotWidth(id) / 2
+                if i == 0 { points.append((cx, y + boxH)) }
+                else if i == chain.count - 1 { points.append((cx, y - 1)) }
+                else { points.append((cx, y)); points.append((cx, y + boxH)) }
             }
-            image.polyline(points, .mid, lineWidth: 1.5)
+            svg.polyline(points, stroke: .mid, width: 1.5)
             guard let (x1, y1) = points.last, points.count > 1 else { continue }
             let (x0, y0) = points[points.count - 2]
             let dx = x1 - x0, dy = y1 - y0, len = max(1, (dx * dx + dy * dy).squareRoot())
             let ux = dx / len, uy = dy / len
-            for side in [-1.0, 1.0] {
-                image.line(x1, y1, x1 - 9 * ux + side * 5 * uy, y1 - 9 * uy - side * 5 * ux, .mid, lineWidth: 1.5)
-            }
+            svg.polygon([(x1, y1), (x1 - 10 * ux + 5 * uy, y1 - 10 * uy - 5 * ux), (x1 - 10 * ux - 5 * uy, y1 - 10 * uy + 5 * ux)],
+                        fill: .mid)
         }
         for k in kinds.indices {
             let (x, y) = origin[k]
             let sm = summaries.first { $0.kind == kinds[k] }
             let accent: RGBColor = (sm?.failed ?? 0) > 0 ? RGBColor(hex: 0xB2182B)
                 : (sm?.ran ?? 0) > 0 ? RGBColor(hex: 0x2166AC) : RGBColor(hex: 0x1B7837)
-            image.fill(x: x, y: y, width: boxW, height: boxH, accent.mixed(with: .white, 0.88))
-            image.fill(x: x, y: y, width: 6, height: boxH, accent)
-            image.strokeRect(x: x, y: y, width: boxW, height: boxH, accent)
+            svg.rect(x: x, y: y, width: boxW, height: boxH, fill: accent.mixed(with: .white, 0.88), stroke: accent)
+            svg.rect(x: x, y: y, width: 6, height: boxH, fill: accent)
             for (i, text) in lines(k).enumerated() {
-                image.text(text, x: x + 14, y: y + 8 + i * lineH, scale: s, color: i == 0 ? .text : RGBColor(hex: 0x555555))
+                svg.text(text, x: x + 14, y: y + 6 + Double(i) * lineH + f, size: f, color: i == 0 ? .text : RGBColor(hex: 0x555555))
             }
         }
-        return image
+        return svg
     }
 }

@@ -10,86 +10,99 @@ public enum MapStyle: Sendable, Equatable {
     case fixed(Colormap, lower: Double, upper: Double)
 }
 
-/// Renders a lat-lon field as a colour image with labelled axes and a colour bar.
+/// Renders a lat-lon field as an SVG map: one rectangle per grid cell (north up, missing cells grey),
+/// the coastline drawn over it, labelled latitude and longitude ticks and a colour bar with the units.
 public struct MapRenderer: Sendable {
-    /// Target width of the map area in pixels (cells are replicated by an integer factor).
-    public var mapWidth: Int = 640
-    /// Text scale (1 = 5×7 pixel glyphs).
-    public var textScale: Int = 2
+    /// Width of the map area in CSS pixels.
+    public var mapWidth: Double = 640
+    /// Font size of the tick labels (the title is a little larger).
+    public var fontSize: Double = 13
+    /// The coastline drawn over the cells (nil: none).
+    public var coastline: Coastline? = .naturalEarth110m
 
-    /// Creates a renderer with default sizes.
+    /// Creates a renderer with default sizes and Natural Earth's coastline.
     public init() {}
 
     /// Renders `field` (`[lat, lon]` on `grid`; NaN cells grey) with a title and a colour-bar label.
     public func render(field: [Float], grid: LatLonGrid, title: String, units: String,
-                       style: MapStyle) throws(EvaluationError) -> RGBImage {
+                       style: MapStyle) throws(EvaluationError) -> SVGCanvas {
         guard field.count == grid.cellCount else {
             throw EvaluationError(.shapeMismatch, "map field has \(field.count) values, grid \(grid.cellCount)")
         }
         let (colormap, lower, upper) = Self.range(field: field, style: style)
-        let s = textScale
-        let cellW = max(1, Int((Double(mapWidth) / Double(grid.nlon)).rounded()))
-        // Keep roughly equal-angle aspect: a cell's height is its width × Δφ/Δλ.
+        let f = fontSize
         let dlat = grid.nlat > 1 ? abs(grid.latitudes[1] - grid.latitudes[0]) : 180
         let dlon = grid.nlon > 1 ? abs(grid.longitudes[1] - grid.longitudes[0]) : 360
-        let cellH = max(1, Int((Double(cellW) * dlat / dlon).rounded()))
-        let mapW = cellW * grid.nlon, mapH = cellH * grid.nlat
-        let left = BitmapFont.width(of: "90°N", scale: s) + 12 + BitmapFont.lineHeight * s + 4
-        let top = 18 * s, right = 60 * s, bottom = 26 * s
-        var image = RGBImage(width: left + mapW + right, height: top + mapH + bottom)
-        image.text(title, x: left + mapW / 2, y: 5 * s, scale: s, anchor: .centre)
-        // Rows: north at the top whatever the storage order.
+        // Equal-angle aspect: a cell is as many pixels high per degree as it is wide.
+        let cellW = mapWidth / Double(grid.nlon), cellH = cellW * dlat / dlon
+        let mapW = mapWidth, mapH = cellH * Double(grid.nlat)
+        let left = SVGCanvas.textWidth("90°N", size: f) + 10 + 1.4 * f + 6
+        let top = 2.2 * f, bottom = 3.2 * f
+        let ticks = AxisTicks(lower: lower, upper: upper, target: 5)
+        let barX = left + mapW + 1.2 * f, barW = 1.1 * f
+        let labelWidth = ticks.labels.map { SVGCanvas.textWidth($0, size: f) }.max() ?? 0
+        let unitsX = barX + barW + 10 + labelWidth + 0.6 * f + f
+        var svg = SVGCanvas(width: unitsX + 0.6 * f, height: top + mapH + bottom)
+        svg.text(title, x: left + mapW / 2, y: 1.4 * f, size: 1.1 * f, anchor: .middle, bold: true)
+
+        // Cells, top row first: north at the top whatever the storage order.
         let ascending = grid.nlat < 2 || grid.latitudes[1] > grid.latitudes[0]
-        for row in 0..<grid.nlat {
-            let screenRow = ascending ? grid.nlat - 1 - row : row
+        svg.beginGroup("class=\"cells\" shape-rendering=\"crispEdges\"")
+        for screenRow in 0..<grid.nlat {
+            let row = ascending ? grid.nlat - 1 - screenRow : screenRow
             for col in 0..<grid.nlon {
                 let v = Double(field[row * grid.nlon + col])
                 let c = v.isFinite ? colormap.color(at: (v - lower) / (upper - lower)) : RGBColor.mid
-                image.fill(x: left + col * cellW, y: top + screenRow * cellH, width: cellW, height: cellH, c)
+                // A hair of overlap so no seam shows between neighbours at any zoom.
+                svg.rect(x: left + Double(col) * cellW, y: top + Double(screenRow) * cellH,
+                         width: cellW + 0.3, height: cellH + 0.3, fill: c)
             }
         }
-        image.strokeRect(x: left - 1, y: top - 1, width: mapW + 2, height: mapH + 2, .text)
-        // Latitude ticks every 30°, longitude every 60°, placed by the grid's cell edges.
+        svg.endGroup()
+
         let latTop = (grid.latitudes.max() ?? 90) + dlat / 2, latBottom = (grid.latitudes.min() ?? -90) - dlat / 2
         let lonLeft = (grid.longitudes.first ?? 0) - dlon / 2, lonRight = lonLeft + dlon * Double(grid.nlon)
+        func px(_ lon: Double) -> Double { left + (lon - lonLeft) / (lonRight - lonLeft) * mapW }
+        func py(_ lat: Double) -> Double { top + (latTop - lat) / (latTop - latBottom) * mapH }
+        if let coastline {
+            svg.clipRect(id: "map", x: left, y: top, width: mapW, height: mapH)
+            svg.beginGroup("class=\"coastline\" clip-path=\"url(#map)\"")
+            for line in coastline.wrapped(west: lonLeft) {
+                svg.polyline(line.map { (px($0.lon), py($0.lat)) }, stroke: RGBColor(hex: 0x111111), width: 0.9)
+            }
+            svg.endGroup()
+        }
+        svg.rect(x: left, y: top, width: mapW, height: mapH, fill: nil, stroke: .text, strokeWidth: 1)
+
+        // Latitude ticks every 30°, longitude every 60° (30° on regional maps).
         for lat in stride(from: -60.0, through: 60.0, by: 30) where lat >= latBottom - 1e-9 && lat <= latTop + 1e-9 {
-            let y = top + Int(((latTop - lat) / (latTop - latBottom) * Double(mapH)).rounded())
-            image.fill(x: left - 5, y: y, width: 4, height: 1, .text)
-            image.text(Self.latitudeLabel(lat), x: left - 8, y: y - (BitmapFont.capHeight * s) / 2, scale: s,
-                       anchor: .right)
+            let y = py(lat)
+            svg.line(left - 5, y, left, y, stroke: .text)
+            svg.text(Self.latitudeLabel(lat), x: left - 8, y: y + 0.35 * f, size: f, anchor: .end)
         }
         let lonStep = lonRight - lonLeft > 180 ? 60.0 : 30.0
         var lon = (lonLeft / lonStep).rounded(.up) * lonStep
         while lon <= lonRight + 1e-9 {
-            let x = left + Int(((lon - lonLeft) / (lonRight - lonLeft) * Double(mapW)).rounded())
-            image.fill(x: x, y: top + mapH + 1, width: 1, height: 4, .text)
-            image.text(Self.longitudeLabel(lon), x: x, y: top + mapH + 7, scale: s, anchor: .centre)
+            let x = px(lon)
+            svg.line(x, top + mapH, x, top + mapH + 5, stroke: .text)
+            svg.text(Self.longitudeLabel(lon), x: x, y: top + mapH + 6 + f, size: f, anchor: .middle)
             lon += lonStep
         }
-        image.text("longitude", x: left + mapW / 2, y: top + mapH + 9 + 10 * s, scale: s, color: .mid, anchor: .centre)
-        image.verticalText("latitude", x: 2, centreY: top + mapH / 2, scale: s, color: .mid)
-        drawColourBar(into: &image, x: left + mapW + 8 * s, y: top, height: mapH, colormap: colormap,
-                      lower: lower, upper: upper, units: units)
-        return image
-    }
+        svg.text("longitude", x: left + mapW / 2, y: top + mapH + 6 + 2.3 * f, size: f, anchor: .middle, color: RGBColor(hex: 0x666666))
+        svg.text("latitude", x: 1.1 * f, y: top + mapH / 2, size: f, anchor: .middle, color: RGBColor(hex: 0x666666), rotated: true)
 
-    private func drawColourBar(into image: inout RGBImage, x: Int, y: Int, height: Int, colormap: Colormap,
-                               lower: Double, upper: Double, units: String) {
-        let s = textScale, barW = 8 * s
-        for k in 0..<height {
-            let t = 1 - (Double(k) + 0.5) / Double(height)
-            image.fill(x: x, y: y + k, width: barW, height: 1, colormap.color(at: t))
-        }
-        image.strokeRect(x: x - 1, y: y - 1, width: barW + 2, height: height + 2, .text)
-        let ticks = AxisTicks(lower: lower, upper: upper, target: 5)
+        // Colour bar: the colour map's anchors as a gradient, with ticks and the units.
+        let stops = colormap.anchors.enumerated().map { (i, c) in (offset: Double(i) / Double(colormap.anchors.count - 1), color: c) }
+        svg.linearGradient(id: "bar", stops: stops, upward: true)
+        svg.append("<rect x=\"\(SVGCanvas.n(barX))\" y=\"\(SVGCanvas.n(top))\" width=\"\(SVGCanvas.n(barW))\" "
+                   + "height=\"\(SVGCanvas.n(mapH))\" fill=\"url(#bar)\" stroke=\"#222222\" stroke-width=\"1\"/>")
         for (value, label) in zip(ticks.values, ticks.labels) {
-            let yy = y + Int(((upper - value) / (upper - lower) * Double(height)).rounded())
-            image.fill(x: x + barW + 1, y: yy, width: 4, height: 1, .text)
-            image.text(label, x: x + barW + 7, y: yy - (BitmapFont.capHeight * s) / 2, scale: s)
+            let y = top + (upper - value) / (upper - lower) * mapH
+            svg.line(barX + barW, y, barX + barW + 5, y, stroke: .text)
+            svg.text(label, x: barX + barW + 8, y: y + 0.35 * f, size: f)
         }
-        let labelWidth = ticks.labels.map { BitmapFont.width(of: $0, scale: s) }.max() ?? 0
-        image.verticalText(units, x: min(image.width - BitmapFont.lineHeight * s, x + barW + 12 + labelWidth),
-                           centreY: y + height / 2, scale: s)
+        svg.text(units, x: unitsX, y: top + mapH / 2, size: f, anchor: .middle, rotated: true)
+        return svg
     }
 
     /// The colour map and value range `style` gives for `field`.

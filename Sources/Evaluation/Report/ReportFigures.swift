@@ -64,15 +64,15 @@ public enum ReportFigures {
                 + "per-frame ensemble standard deviation) and the error of the ensemble mean against held-out "
                 + "simulator member \(truthMember + 1), all averaged over \(periodLabel).",
             figures: [
-                ReportFigure(fileName: "map_\(slug)_mean.png", caption: "ensemble mean",
+                ReportFigure(fileName: "map_\(slug)_mean.svg", caption: "ensemble mean",
                              image: try renderer.render(field: meanMap, grid: grid,
                                                         title: "\(variable) \(model) mean, \(periodLabel)", units: units,
                                                         style: .sequential(meanColormap))),
-                ReportFigure(fileName: "map_\(slug)_spread.png", caption: "ensemble spread",
+                ReportFigure(fileName: "map_\(slug)_spread.svg", caption: "ensemble spread",
                              image: try renderer.render(field: spreadMap, grid: grid,
                                                         title: "\(variable) \(model) spread, \(periodLabel)", units: units,
                                                         style: .sequential(.viridis))),
-                ReportFigure(fileName: "map_\(slug)_error.png", caption: "error vs held-out member",
+                ReportFigure(fileName: "map_\(slug)_error.svg", caption: "error vs held-out member",
                              image: try renderer.render(field: errorMap, grid: grid,
                                                         title: "\(variable) \(model) − truth, \(periodLabel)", units: units,
                                                         style: .diverging(.blueWhiteRed))),
@@ -97,7 +97,7 @@ public enum ReportFigures {
         }
         if let scenarioStart { plot.marker = (scenarioStart, scenario) }
         let slug = "\(variable)_\(esm)".filter { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-        return ReportFigure(fileName: "series_\(slug).png",
+        return ReportFigure(fileName: "series_\(slug).svg",
                             caption: "global mean \(variable), \(esm): ensemble 5–95 % band and median vs simulator members",
                             image: plot.render())
     }

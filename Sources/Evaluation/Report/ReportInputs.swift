@@ -79,15 +79,15 @@ public struct TimingEntry: Sendable, Equatable {
 
 /// A rendered figure with the file name it is written under and its caption.
 public struct ReportFigure: Sendable {
-    /// File name inside the report directory, e.g. `map_tas_mean_CESM2.png`.
+    /// File name inside the report directory, e.g. `map_tas_CESM2_SPF_mean.svg`.
     public var fileName: String
     /// Caption.
     public var caption: String
-    /// The image.
-    public var image: RGBImage
+    /// The figure, an SVG document.
+    public var image: SVGCanvas
 
     /// Creates a figure.
-    public init(fileName: String, caption: String, image: RGBImage) {
+    public init(fileName: String, caption: String, image: SVGCanvas) {
         self.fileName = fileName
         self.caption = caption
         self.image = image

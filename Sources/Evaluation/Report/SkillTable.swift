@@ -125,49 +125,52 @@ public struct SkillTable: Sendable {
     /// The metric columns shown in the main tables.
     public static let mainMetrics: [SkillMetric] = [.crps, .crpsOverFloor, .rmse, .bias, .spreadSkill, .nrmseTotal]
 
-    /// One block per (period, timescale): rows are models, columns variable × metric.
+    /// One block per (period, timescale, variable): rows are models, columns the metrics, so a block
+    /// stays narrow enough for the page however many variables there are.
     public struct Block: Sendable {
         /// Period label.
         public var period: String
         /// Timescale.
         public var timescale: Timescale
+        /// Variable.
+        public var variable: String
         /// Column headings.
         public var columns: [(variable: String, metric: SkillMetric)]
         /// Rows: model id and the cell texts, with a flag for the best value in the column.
         public var rows: [(model: String, cells: [(text: String, best: Bool)])]
     }
 
-    /// The blocks for `esm`, in period then timescale order.
+    /// The blocks for `esm`, in period, timescale then variable order.
     public func blocks(esm: String = SkillRecord.allESMs, metrics: [SkillMetric] = SkillTable.mainMetrics) -> [Block] {
         var out: [Block] = []
         for period in periods {
             for timescale in timescales {
-                let columns = variables.flatMap { v in
-                    metrics.filter { m in models.contains { value(esm: esm, model: $0, variable: v, timescale: timescale,
-                                                                  period: period, metric: m) != nil } }
-                        .map { (variable: v, metric: $0) }
-                }
-                guard !columns.isEmpty else { continue }
-                let rowModels = models.filter { model in
-                    columns.contains { value(esm: esm, model: model, variable: $0.variable, timescale: timescale,
-                                             period: period, metric: $0.metric) != nil }
-                }
-                // Best per column among the emulators and baselines (the floor is a reference, not a competitor).
-                var best: [Double?] = []
-                for col in columns {
-                    let candidates = rowModels.filter { $0 != floorModel }.compactMap {
-                        value(esm: esm, model: $0, variable: col.variable, timescale: timescale, period: period, metric: col.metric)
+                for variable in variables {
+                    let columns = metrics.filter { m in models.contains { value(esm: esm, model: $0, variable: variable, timescale: timescale,
+                                                                              period: period, metric: m) != nil } }
+                        .map { (variable: variable, metric: $0) }
+                    guard !columns.isEmpty else { continue }
+                    let rowModels = models.filter { model in
+                        columns.contains { value(esm: esm, model: model, variable: $0.variable, timescale: timescale,
+                                                 period: period, metric: $0.metric) != nil }
                     }
-                    best.append(candidates.min { Self.badness($0, col.metric) < Self.badness($1, col.metric) })
+                    // Best per column among the emulators and baselines (the floor is a reference, not a competitor).
+                    var best: [Double?] = []
+                    for col in columns {
+                        let candidates = rowModels.filter { $0 != floorModel }.compactMap {
+                            value(esm: esm, model: $0, variable: col.variable, timescale: timescale, period: period, metric: col.metric)
+                        }
+                        best.append(candidates.min { Self.badness($0, col.metric) < Self.badness($1, col.metric) })
+                    }
+                    let rows = rowModels.map { model in
+                        (model: model, cells: columns.enumerated().map { (i, col) -> (text: String, best: Bool) in
+                            guard let v = value(esm: esm, model: model, variable: col.variable, timescale: timescale,
+                                                period: period, metric: col.metric) else { return ("–", false) }
+                            return (Self.format(v), model != floorModel && best[i] == v && rowModels.count > 2)
+                        })
+                    }
+                    out.append(Block(period: period, timescale: timescale, variable: variable, columns: columns, rows: rows))
                 }
-                let rows = rowModels.map { model in
-                    (model: model, cells: columns.enumerated().map { (i, col) -> (text: String, best: Bool) in
-                        guard let v = value(esm: esm, model: model, variable: col.variable, timescale: timescale,
-                                            period: period, metric: col.metric) else { return ("–", false) }
-                        return (Self.format(v), model != floorModel && best[i] == v && rowModels.count > 2)
-                    })
-                }
-                out.append(Block(period: period, timescale: timescale, columns: columns, rows: rows))
             }
         }
         return out
@@ -194,16 +197,20 @@ public struct SkillTable: Sendable {
         return String(format: "%.2e", v)
     }
 
+    /// A column's heading: the metric and, where it has one, the variable's unit (the block names the variable).
     func heading(_ col: (variable: String, metric: SkillMetric)) -> String {
         let unit = col.metric.hasUnit ? units[col.variable].map { " (\($0))" } ?? "" : ""
-        return "\(col.variable) \(col.metric.heading)\(unit)"
+        return "\(col.metric.heading)\(unit)"
     }
+
+    /// A block's title, e.g. `tas, yearly, 2015-2100`.
+    func title(_ block: Block) -> String { "\(block.variable), \(block.timescale.rawValue), \(block.period)" }
 
     /// The tables for `esm` as Markdown (best value per column in bold).
     public func markdown(esm: String = SkillRecord.allESMs) -> String {
         var out = ""
         for block in blocks(esm: esm) {
-            out += "#### \(block.timescale.rawValue.capitalized), \(block.period)\n\n"
+            out += "#### \(title(block))\n\n"
             out += "| model | " + block.columns.map(heading).joined(separator: " | ") + " |\n"
             out += "|---|" + block.columns.map { _ in "---:|" }.joined() + "\n"
             for row in block.rows {
@@ -215,12 +222,12 @@ public struct SkillTable: Sendable {
         return out
     }
 
-    /// The tables for `esm` as HTML `<table>` elements (best value per column in bold).
+    /// The tables for `esm` as HTML `<table>` elements (best value per column in bold), each with its
+    /// title as the caption, in a `<div class="tables">` that lays them side by side where the page allows.
     public func html(esm: String = SkillRecord.allESMs) -> String {
-        var out = ""
+        var out = "<div class=\"tables\">\n"
         for block in blocks(esm: esm) {
-            out += "<h4>\(HTML.escape(block.timescale.rawValue.capitalized)), \(HTML.escape(block.period))</h4>\n"
-            out += "<table class=\"skill\"><thead><tr><th>model</th>"
+            out += "<table class=\"skill\"><caption>\(HTML.escape(title(block)))</caption><thead><tr><th>model</th>"
             out += block.columns.map { "<th>\(HTML.escape(heading($0)))</th>" }.joined() + "</tr></thead><tbody>\n"
             for row in block.rows {
                 let cls = row.model == floorModel ? " class=\"floor\"" : ""
@@ -230,7 +237,7 @@ public struct SkillTable: Sendable {
             }
             out += "</tbody></table>\n"
         }
-        return out
+        return out + "</div>\n"
     }
 
     /// Per-ESM table of one metric: rows ESMs (and the mean), columns models.
