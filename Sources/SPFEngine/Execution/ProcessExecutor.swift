@@ -47,6 +47,14 @@ public struct ProcessExecutor: Executor {
             let name = [4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV"][signal].map { " (\($0))" } ?? ""
             // The crash report the Swift runtime prints (its first lines: what and where), kept even when the .out file could not take it.
             let report = Self.crashLines(text)
+            // libhdf5 1.10 can crash (SIGSEGV) when a write meets a full file system: measured with the dead process's
+            // temporaries still there, a full cache is the diagnosis the user needs, with the crash as its detail.
+            let crash = EngineError(.nodeFailed, "exec-node was killed by signal \(signal)\(name)" + (report.isEmpty ? "" : ": \(report)"))
+            if [7, 11].contains(signal), let space = FileSystemSpace.of(job.cacheDirectory), space.isNearlyFull,
+               let full = DiskFullDiagnosis.error(for: crash, node: job.nodeID, cache: job.cacheDirectory,
+                                                  writing: [job.cacheDirectory.appendingPathComponent("tmp").path + "/"], space: space) {
+                return .failed(full.message + " (output: \(output.path))")
+            }
             return .failed("exec-node was killed by signal \(signal)\(name): it crashed, or was killed, while computing the node"
                            + " (a corrupt input file can crash the netCDF/HDF5 libraries); output: \(output.path)"
                            + (report.isEmpty ? "" : "; it printed: \(report)"))

@@ -37,13 +37,20 @@ public final class ObjectWriter: @unchecked Sendable {
         try FileTree.makeDirectory(filesDirectory)
         let fapl = HDF5Library.fileAccessWithoutLocking()
         defer { H5Pclose(fapl) }
+        // Strong close: closing the file closes what is still open in it (a streaming dataset whose write
+        // failed), so an abandoned object is closed in one step, never left half-closed behind the file.
+        if fapl >= 0 { H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) }
         file = try HDF5Library.check(H5Fcreate(url.path, spf_h5f_acc_trunc(), hdf5Default, fapl),
                                      "cannot create HDF5 file", path: url.path)
     }
 
     deinit {
-        if closedDigests == nil { H5Fclose(file) }
+        if !fileClosed { H5Fclose(file) }
     }
+
+    /// Set once H5Fclose was called on `file`, whatever it returned: the id is never closed twice (a second
+    /// H5Fclose after one that failed on a full disk crashed inside libhdf5 1.10.8).
+    private var fileClosed = false
 
     /// Names of the datasets finished so far.
     public var datasetNames: [String] { lock.withLock { finishedDatasets.keys.sorted() } }
@@ -137,8 +144,11 @@ public final class ObjectWriter: @unchecked Sendable {
             if let json = try? String(decoding: JSONEncoder.sortedKeys.encode(datasets), as: UTF8.self) {
                 try HDF5StringAttribute.write("spfflow.digests", json, on: file, path: url.path)
             }
-            try HDF5Library.check(H5Fflush(file, H5F_SCOPE_GLOBAL), "cannot flush", path: url.path)
-            try HDF5Library.check(H5Fclose(file), "cannot close", path: url.path)
+            let flushed = H5Fflush(file, H5F_SCOPE_GLOBAL)
+            let closed = H5Fclose(file)
+            fileClosed = true
+            try HDF5Library.check(flushed, "cannot flush", path: url.path)
+            try HDF5Library.check(closed, "cannot close", path: url.path)
             let files = try FilesDigest.compute(directory: filesDirectory)
             if files == nil { FileTree.remove(filesDirectory) }
             let digests = ObjectDigests(datasets: datasets, files: files)
@@ -151,7 +161,8 @@ public final class ObjectWriter: @unchecked Sendable {
     package func abandon() {
         lock.withLock {
             if closedDigests == nil {
-                H5Fclose(file)
+                if !fileClosed { H5Fclose(file) }
+                fileClosed = true
                 closedDigests = ObjectDigests(datasets: [:], files: nil)
             }
         }
