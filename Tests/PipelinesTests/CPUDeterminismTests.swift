@@ -8,13 +8,17 @@ import Testing
 /// core type is its own process):
 /// - on one machine, bit-identical for any thread count (`spfflow doctor` on 1, 2, 3 and 8 threads);
 /// - across CPU types, the smoke manifest under two core types gives bit-identical curation, regridding
-///   and forcings, and trained weights and sampled products within ``relativeTolerance`` of each
-///   dataset's standard deviation.
+///   and forcings, trained weights within ``trainingTolerance`` and sampled products within
+///   ``relativeTolerance`` of each dataset's standard deviation.
 @Suite struct CPUDeterminismTests {
     /// Largest difference allowed across core types, as a fraction of each dataset's standard deviation
-    /// (measured on the smoke manifest, Haswell against Sandybridge kernels: 1.7e-5 for the trained
-    /// model's state, 1.6e-6 for the sampled products).
+    /// (measured on the smoke manifest, Haswell against Sandybridge kernels: 1.6e-6 for the sampled
+    /// products, 4.4e-7 for the stage states).
     static let relativeTolerance = 1e-4
+    /// The same for the trained model's state (weights, optimiser moments): rounding differences grow with
+    /// every optimiser step, as in any chaotic optimisation. Measured: 1.7e-5 before the tiled attention and
+    /// the block recomputation landed, 1.1e-4 after (more roundings, which the kernels' differences then grow).
+    static let trainingTolerance = 1e-3
 
     /// The OpenBLAS core types whose kernels this CPU can run, from the flags in /proc/cpuinfo.
     static func supportedCoreTypes() -> [String] {
@@ -96,7 +100,8 @@ import Testing
                     if exact.contains(kind) {
                         #expect(worst == 0, "node \(a.id) (\(kind)) dataset \(name) differs across core types: \(worst)")
                     } else {
-                        #expect(worst <= Self.relativeTolerance, "node \(a.id) (\(kind)) dataset \(name): \(worst) of its std")
+                        let tolerance = kind == "spf.train" ? Self.trainingTolerance : Self.relativeTolerance
+                        #expect(worst <= tolerance, "node \(a.id) (\(kind)) dataset \(name): \(worst) of its std")
                     }
                 }
                 compared += 1

@@ -76,7 +76,13 @@ public struct ProcessExecutor: Executor {
         guard let start = lines.firstIndex(where: { $0.contains("Program crashed") || $0.hasPrefix("Fatal error") || $0.contains("HDF5-DIAG") }) else {
             return ""
         }
-        let frames = lines[start...].filter { $0.first?.isNumber == true }.prefix(6)
+        // The crashed thread's frames: numbered lines up to the next thread's frame 0.
+        var frames: [String] = []
+        for line in lines[(start + 1)...] where line.first?.isNumber == true {
+            if line.hasPrefix("0 ") && !frames.isEmpty { break }
+            frames.append(line)
+            if frames.count == 6 { break }
+        }
         return ([lines[start]] + frames).joined(separator: " | ")
     }
 
