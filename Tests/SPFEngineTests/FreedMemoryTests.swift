@@ -15,10 +15,12 @@ import Testing
 
     @Test func freedHeapMemoryLeavesTheResidentSet() throws {
         #if os(Linux)
-        // 256 MiB in 64 KiB blocks (below glibc's mmap threshold, so they come from the arena's heaps), touched,
+        // 1 GiB in 64 KiB blocks (below glibc's mmap threshold, so they come from the arena's heaps), touched,
         // with a small block kept after every 16th: the pins stop glibc from shrinking any heap by itself, so it
-        // keeps the freed 256 MiB resident for reuse (measured: 263 MB kept, 2.5 MB after malloc_trim).
-        let block = 64 * 1024, count = 4096
+        // keeps the freed memory resident for reuse (measured with 256 MiB: 263 MB kept, 2.5 MB after malloc_trim).
+        // A gigabyte, so that what the suites running beside this one allocate meanwhile (tens of MiB, seen in CI)
+        // cannot decide the outcome.
+        let block = 64 * 1024, count = 16384
         let baseline = try Self.residentBytes()
         var blocks: [UnsafeMutableRawPointer] = [], pins: [UnsafeMutableRawPointer] = []
         blocks.reserveCapacity(count)
@@ -36,7 +38,7 @@ import Testing
         // glibc sometimes returns part of it by itself; whatever it kept above the baseline, release() gives back
         // (at least half of it: other tests of this process may allocate meanwhile).
         let retained = kept - baseline, left = released - baseline
-        #expect(retained < 32 * 1024 * 1024 || left < retained / 2,
+        #expect(retained < 128 * 1024 * 1024 || left < retained / 2,
                 "resident \(baseline / 1_048_576) MiB before the blocks, \(kept / 1_048_576) MiB after freeing them, \(released / 1_048_576) MiB after release()")
         #endif
     }
