@@ -11,6 +11,21 @@ enum BenchChildProcess {
 
     /// Runs `spfflow arguments…` and returns the numbers of its last `child …` line.
     static func run(_ arguments: [String]) throws -> [String: Double] {
+        let output = try self.output(arguments)
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("child ") }) else {
+            throw ValidationError("spfflow \(arguments.joined(separator: " ")) printed no result:\n\(output.suffix(1500))")
+        }
+        var fields: [String: Double] = [:]
+        for part in line.split(separator: " ").dropFirst() {
+            let kv = part.split(separator: "=")
+            if kv.count == 2, let v = Double(kv[1]) { fields[String(kv[0])] = v }
+        }
+        return fields
+    }
+
+    /// Runs `spfflow arguments…` and returns its standard output; fails with its standard error. Standard
+    /// output goes through a pipe (small), standard error to a file, so a chatty child never blocks on a full pipe.
+    static func output(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -27,16 +42,11 @@ enum BenchChildProcess {
         process.waitUntilExit()
         try errHandle.close()
         let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0, let line = output.split(separator: "\n").last(where: { $0.hasPrefix("child ") }) else {
+        guard process.terminationStatus == 0 else {
             let err = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-            throw ValidationError("spfflow \(arguments.joined(separator: " ")) exited \(process.terminationStatus) without its result:\n\(output.suffix(1500))\(err.suffix(1500))")
+            throw ValidationError("spfflow \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(output.suffix(1500))\(err.suffix(1500))")
         }
-        var fields: [String: Double] = [:]
-        for part in line.split(separator: " ").dropFirst() {
-            let kv = part.split(separator: "=")
-            if kv.count == 2, let v = Double(kv[1]) { fields[String(kv[0])] = v }
-        }
-        return fields
+        return output
     }
 
     /// A `/proc/self/status` field in KiB (`VmHWM`: peak resident memory, `VmRSS`: current).

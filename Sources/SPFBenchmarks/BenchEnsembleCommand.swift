@@ -37,8 +37,7 @@ struct BenchEnsembleCommand: ParsableCommand {
         let dir = URL(fileURLWithPath: workdir ?? fm.temporaryDirectory.appendingPathComponent("spfflow-bench-ensemble-\(getpid())").path)
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if temporary { try? fm.removeItem(at: dir) } }
-        let binary = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let modelFile = try model ?? trainModel(binary: binary, dir: dir)
+        let modelFile = try model ?? trainModel(dir: dir)
         print("config: model \(modelFile), \(esm), monthly \(firstYear)+\(years)y, blocks of \(block) members, \(small) vs \(large) members, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         var results: [(rssKiB: Double, wall: Double)] = []
         for members in [small, large] {
@@ -46,16 +45,10 @@ struct BenchEnsembleCommand: ParsableCommand {
             try ensembleManifest(modelFile: modelFile, members: members).write(to: manifest, atomically: true, encoding: .utf8)
             let cache = dir.appendingPathComponent("cache-\(members)")
             try? fm.removeItem(at: cache)
-            let output = try runProcess(binary, ["bench", "ensemble", "--child-manifest", manifest.path, "--child-cache", cache.path])
-            guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("child ") }) else {
-                throw ValidationError("child run of \(members) members printed no result:\n\(output)")
+            let fields = try BenchChildProcess.run(["bench", "ensemble", "--child-manifest", manifest.path, "--child-cache", cache.path])
+            guard let rss = fields["peak_rss_kib"], let wall = fields["wall_s"] else {
+                throw ValidationError("child run of \(members) members gave no peak_rss_kib and wall_s: \(fields)")
             }
-            var fields: [String: Double] = [:]
-            for part in line.split(separator: " ").dropFirst() {
-                let kv = part.split(separator: "=")
-                if kv.count == 2, let v = Double(kv[1]) { fields[String(kv[0])] = v }
-            }
-            guard let rss = fields["peak_rss_kib"], let wall = fields["wall_s"] else { throw ValidationError("cannot parse '\(line)'") }
             print("members \(members): peak RSS \(String(format: "%.1f", rss / 1024)) MiB, wall \(String(format: "%.1f", wall)) s")
             results.append((rss, wall))
             try? fm.removeItem(at: cache)
@@ -65,10 +58,10 @@ struct BenchEnsembleCommand: ParsableCommand {
     }
 
     /// Trains the tiny model of `trainManifest` in a cache under `dir` and exports it to `dir/model.h5`.
-    private func trainModel(binary: String, dir: URL) throws -> String {
+    private func trainModel(dir: URL) throws -> String {
         let cache = dir.appendingPathComponent("train-cache")
         print("training a model: \(trainManifest) --until train-spf")
-        _ = try runProcess(binary, ["run", trainManifest, "--cache", cache.path, "--until", "train-spf", "--progress", "none"])
+        _ = try BenchChildProcess.output(["run", trainManifest, "--cache", cache.path, "--until", "train-spf", "--progress", "none"])
         let store = try ObjectStore(root: cache, cleanLeftovers: false)
         guard let record = store.records().filter({ $0.node == "train-spf" && ($0.output ?? "out") == "out" }).max(by: { $0.time < $1.time }) else {
             throw ValidationError("no train-spf output in \(cache.path)")
@@ -128,33 +121,6 @@ struct BenchEnsembleCommand: ParsableCommand {
             throw ValidationError("ensemble run failed: \(summary.failures.map { "\($0.node): \($0.error)" }.joined(separator: "; "))")
         }
         let wall = Date().timeIntervalSince(started)
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }?
-            .split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) } ?? 0
-        print("child peak_rss_kib=\(hwm) wall_s=\(wall)")
-    }
-
-    /// Runs a child process; returns its standard output (fails with its standard error).
-    private func runProcess(_ binary: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        // stdout through a pipe (small), stderr to a file so a chatty child never blocks on a full pipe.
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-bench-ensemble-\(getpid())-\(UUID().uuidString.prefix(8)).stderr")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = errHandle
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try errHandle.close()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("\(binary) \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(String(decoding: errData, as: UTF8.self).suffix(3000))")
-        }
-        return String(decoding: outData, as: UTF8.self)
+        print("child peak_rss_kib=\(BenchChildProcess.status("VmHWM")) wall_s=\(wall)")
     }
 }

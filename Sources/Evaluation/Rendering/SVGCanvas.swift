@@ -64,21 +64,6 @@ public struct SVGCanvas: Sendable, Equatable {
         return s == "-0" ? "0" : s
     }
 
-    /// Escapes text for SVG content and attributes.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
     private static func opacity(_ name: String, _ value: Double) -> String {
         value < 1 ? " \(name)=\"\(n(max(0, value)))\"" : ""
     }
@@ -134,7 +119,7 @@ public struct SVGCanvas: Sendable, Equatable {
         o += " fill=\"\(color.css)\""
         if bold { o += " font-weight=\"bold\"" }
         if rotated { o += " transform=\"rotate(-90 \(Self.n(x)) \(Self.n(y)))\"" }
-        append(o + ">\(Self.escape(text))</text>")
+        append(o + ">\(HTML.escape(text))</text>")  // XML text: the same escaping as the report's HTML
     }
 
     /// Defines a linear gradient `id` through `stops` (offset in [0, 1], colour), from bottom to top
