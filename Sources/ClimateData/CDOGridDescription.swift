@@ -143,7 +143,9 @@ public struct CDOGridDescription: Sendable, Equatable {
     /// (netCDF-3 starts with `CDF`, netCDF-4/HDF5 with `\u{89}HDF`).
     public static func isGridDescription(path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        // try?: closing a file opened for reading cannot lose data
         defer { try? handle.close() }
+        // try?: an unreadable file is not a grid description; the caller then reports it as an unknown grid
         let head = (try? handle.read(upToCount: 4)) ?? Data()
         if head.starts(with: Array("CDF".utf8)) || head.starts(with: [0x89, 0x48, 0x44, 0x46]) { return false }
         return true

@@ -29,9 +29,11 @@ public enum CFFixedFieldWriter {
                 try check(nc_def_var(ncid, name, type, Int32(dims.count), dims, &id), "nc_def_var", name)
                 return id
             }
+            // try?: a partial file of an earlier, killed attempt may not exist; nc_create reports real failures
             try? FileManager.default.removeItem(atPath: partial)
             try check(nc_create(partial, NC_NETCDF4 | NC_CLOBBER, &ncid), "nc_create")
             var closed = false
+            // try?: removing our own partial file after a failure; the failure itself is thrown
             defer { if !closed { nc_close(ncid); try? FileManager.default.removeItem(atPath: partial) } }
             var dLat: Int32 = -1, dLon: Int32 = -1, dB: Int32 = -1
             try check(nc_def_dim(ncid, "lat", grid.nlat, &dLat), "nc_def_dim lat")

@@ -28,6 +28,7 @@ public struct CFInspection: Sendable {
         let vars = reader.dataVariables()
         if vars.isEmpty { out.append("no data variables") }
         for name in vars {
+            // try?: `inspect` lists what it can read; the variable's own error shows when it is curated
             guard let v = try? f.variable(name) else { continue }
             out.append("")
             out.append("variable \(name)(\(v.dimensions.joined(separator: ", "))): units \(v.text("units") ?? "(none)")"
@@ -48,6 +49,7 @@ public struct CFInspection: Sendable {
             out.append("  bounds: " + (layout.boundsInFile ? "lat/lon bounds from the file" : "lat/lon bounds derived from centres (clipped at ±90)"))
             var levels: [Double] = [0]
             var levelUnits = ""
+            // try?: a variable without a readable vertical axis is described as single-level
             if let z = try? reader.verticalAxis(of: name) {
                 out.append("  vertical: \(z.name) = \(z.values.map { fmt($0) }.joined(separator: ", ")) \(z.units)" + (z.positive.map { " (positive \($0))" } ?? ""))
                 levels = z.values; levelUnits = z.units
@@ -91,6 +93,7 @@ public struct CFInspection: Sendable {
     }
 
     private static func stepText(_ t: TimeAxis) -> String {
+        // try?: a time axis that does not decode is described without its step; curation reports it
         guard t.count > 1, let inst = try? t.instants() else { return "single step" }
         var d: [Double] = []
         for k in 1..<inst.count { d.append(inst[k].days(since: inst[k - 1])) }

@@ -287,6 +287,7 @@ public struct CFReader: Sendable {
                         level = CFScalarCoordinate(name: axis.name, value: axis.values[0], units: axis.units, standardName: axis.standardName, positive: axis.positive)
                     }
                 } else {
+                    // try?: only decorates this error message; the level count stands in
                     let levels = (try? verticalAxis(of: variableName)).flatMap { $0 }.map { "\($0.values) \($0.units)" } ?? "\(v.shape[k]) levels"
                     throw err(.invalidArgument, "variable has \(v.shape[k]) vertical levels (\(levels)); choose one with a level selection", variableName)
                 }

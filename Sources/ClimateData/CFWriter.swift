@@ -44,6 +44,7 @@ public final class CFWriter {
             NetCDFLibrary.lock.lock()
             nc_close(ncid)
             NetCDFLibrary.lock.unlock()
+            // try?: removing our own partial file after a failure; the failure itself is thrown
             try? FileManager.default.removeItem(atPath: partialPath)
         }
     }
@@ -81,6 +82,7 @@ public final class CFWriter {
         let s = spec
         let g = s.grid
         try NetCDFLibrary.locked { () throws(ClimateDataError) in
+            // try?: a partial file of an earlier, killed attempt may not exist; nc_create below reports real failures
             try? FileManager.default.removeItem(atPath: partialPath)
             try check(nc_create(partialPath, NC_NETCDF4 | NC_CLOBBER, &ncid), "nc_create")
             var dMember: Int32 = -1, dTime: Int32 = -1, dLat: Int32 = -1, dLon: Int32 = -1, dB: Int32 = -1, dStr: Int32 = -1

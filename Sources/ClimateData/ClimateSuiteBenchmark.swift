@@ -29,12 +29,14 @@ public enum ClimateSuiteBenchmark {
         let simulator = try ClimateSuiteSimulator(configuration: configuration, forcing: forcing)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-bench-generator-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // try?: the benchmark's scratch folder
         defer { try? FileManager.default.removeItem(at: dir) }
         let writer = ClimateSuiteWriter(root: dir, softwareVersion: "bench")
         let bytes = ByteCounter()
         let start = Date()
         try simulator.run(threads: threads) { run in
             for url in try writer.write(run) {
+                // try?: a file just written; its size only feeds a printed figure
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
                 bytes.add(size)
             }

@@ -198,6 +198,7 @@ public final class NetCDFFile: @unchecked Sendable {
 
     static func readAttributes(_ ncid: Int32, _ varid: Int32, _ natts: Int32, path: String, variable: String?) throws(ClimateDataError) -> [(String, CFAttribute)] {
         var out: [(String, CFAttribute)] = []
+        // try?: the size only bounds an attribute-length sanity check; without it the check uses the attribute alone
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
         for a in 0..<natts {
             var nameBuf = [CChar](repeating: 0, count: Int(NC_MAX_NAME) + 1)

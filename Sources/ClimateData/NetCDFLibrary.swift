@@ -3,6 +3,12 @@ import CNetCDF
 import Foundation
 
 /// Access to the netCDF-C library, which is not thread-safe: every call goes through `locked`.
+///
+/// ClimateData imports the HDF5 C module for one call, `H5Eset_auto2`, and that is the one place it may:
+/// netCDF-4 files are HDF5 files read by the HDF5 library inside netCDF-C, and HDF5's thread-safe build
+/// keeps its error printing per thread, so it must be silenced on the thread that makes the netCDF call,
+/// inside this lock. No other module can do it at that moment without knowing about netCDF calls, and
+/// ClimateData uses nothing else of HDF5 (the cache's HDF5 code stays in SPFEngine). docs/layout.md says so.
 enum NetCDFLibrary {
     /// Serialises all netCDF-C calls of this process (netCDF-C keeps global state per open file).
     static let lock = NSLock()

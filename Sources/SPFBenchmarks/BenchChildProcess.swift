@@ -6,6 +6,7 @@ import Foundation
 enum BenchChildProcess {
     /// This executable.
     static var binary: String {
+        // try?: without /proc the path the command was started with serves as well
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
@@ -32,6 +33,7 @@ enum BenchChildProcess {
         let errURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("spfflow-bench-child-\(getpid())-\(UUID().uuidString.prefix(8)).stderr")
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        // try?: a scratch file of the benchmark; a failed removal costs nothing
         defer { try? FileManager.default.removeItem(at: errURL) }
         let errHandle = try FileHandle(forWritingTo: errURL)
         let out = Pipe()
@@ -43,6 +45,7 @@ enum BenchChildProcess {
         try errHandle.close()
         let output = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
+            // try?: the child's stderr only decorates the failure being reported
             let err = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
             throw ValidationError("spfflow \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(output.suffix(1500))\(err.suffix(1500))")
         }
@@ -51,6 +54,7 @@ enum BenchChildProcess {
 
     /// A `/proc/self/status` field in KiB (`VmHWM`: peak resident memory, `VmRSS`: current).
     static func status(_ field: String) -> Double {
+        // try?: without /proc the field reads as 0 and the benchmark prints that
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         return status.split(separator: "\n").first { $0.hasPrefix(field + ":") }?
             .split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Double($0) } ?? 0

@@ -22,6 +22,7 @@ struct BenchClimateCommand: ParsableCommand {
     private func regridVersusCDO() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-bench-climate-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // try?: the benchmark's temporary folder; a failed removal leaves only scratch files in the temporary directory
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("tas_96x144_120.nc").path
         // The io-notes §3 setup: r144x96 cell-centred (lat ±89.0625, lon 1.25…358.75), bounds, noleap, zlib 1 + shuffle.

@@ -28,6 +28,7 @@ struct BenchEngine: ParsableCommand {
         let directory = workdir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-bench-engine-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // try?: the benchmark's scratch folder
         defer { if workdir == nil { try? FileManager.default.removeItem(at: directory) } }
         var bench = StoreBenchmark(directory: directory)
         if let chunkKib { bench.targetChunkBytes = max(1, chunkKib) * 1024 }

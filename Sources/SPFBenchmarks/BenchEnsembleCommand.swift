@@ -36,6 +36,7 @@ struct BenchEnsembleCommand: ParsableCommand {
         let temporary = workdir == nil
         let dir = URL(fileURLWithPath: workdir ?? fm.temporaryDirectory.appendingPathComponent("spfflow-bench-ensemble-\(getpid())").path)
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        // try?: the benchmark's scratch folder
         defer { if temporary { try? fm.removeItem(at: dir) } }
         let modelFile = try model ?? trainModel(dir: dir)
         print("config: model \(modelFile), \(esm), monthly \(firstYear)+\(years)y, blocks of \(block) members, \(small) vs \(large) members, \(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -44,6 +45,7 @@ struct BenchEnsembleCommand: ParsableCommand {
             let manifest = dir.appendingPathComponent("ensemble-\(members).yaml")
             try ensembleManifest(modelFile: modelFile, members: members).write(to: manifest, atomically: true, encoding: .utf8)
             let cache = dir.appendingPathComponent("cache-\(members)")
+            // try?: the benchmark's scratch cache (it may not exist yet)
             try? fm.removeItem(at: cache)
             let fields = try BenchChildProcess.run(["bench", "ensemble", "--child-manifest", manifest.path, "--child-cache", cache.path])
             guard let rss = fields["peak_rss_kib"], let wall = fields["wall_s"] else {
@@ -51,6 +53,7 @@ struct BenchEnsembleCommand: ParsableCommand {
             }
             print("members \(members): peak RSS \(String(format: "%.1f", rss / 1024)) MiB, wall \(String(format: "%.1f", wall)) s")
             results.append((rss, wall))
+            // try?: the benchmark's scratch cache (it may not exist yet)
             try? fm.removeItem(at: cache)
         }
         print("figure ensemble_peak_rss_ratio = \(String(format: "%.3f", results[1].rssKiB / results[0].rssKiB)) x")
@@ -67,6 +70,7 @@ struct BenchEnsembleCommand: ParsableCommand {
             throw ValidationError("no train-spf output in \(cache.path)")
         }
         let file = dir.appendingPathComponent("model.h5")
+        // try?: an earlier model file may not exist; writing the new one reports real failures
         try? FileManager.default.removeItem(at: file)
         let writer = try ObjectWriter(creating: file)
         try LoadModel.copyModel(try LoadModel.lookup(record.key, in: store), to: writer)

@@ -25,6 +25,7 @@ struct BenchSlurmCommand: ParsableCommand {
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-bench-slurm-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // try?: the benchmark's scratch folder
         defer { try? FileManager.default.removeItem(at: dir) }
 
         var chain = "name: bench-chain\nnodes:\n  - id: c0\n    kind: test.generate\n    params: {count: 1}\n"

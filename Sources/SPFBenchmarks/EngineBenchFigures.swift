@@ -9,6 +9,7 @@ enum EngineBenchFigures {
     /// Prints `figure <name> = <value> <unit>` lines; `work` is a scratch directory.
     static func run(work: URL) throws {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        // try?: the benchmark's scratch folder
         defer { try? FileManager.default.removeItem(at: work) }
 
         // 1,000 nodes: 500 generators and 500 scalers; computed once, then rerun fully cached.

@@ -89,6 +89,7 @@ public struct Resampling: Sendable, Equatable {
     struct Geometry { let b: Int, tc: Int, c: Int, hc: Int, wc: Int }
 
     private func geometry(fine: Tensor, coarse: Tensor) -> Geometry {
+        // try?: the shapes come from a validated pyramid configuration, so a mismatch is a programming error, stopped here with both shapes
         guard let s = try? coarseShape(fine.shape), coarse.count == Tensor.elementCount(s) else {
             preconditionFailure("resampling: fine \(fine.shape) and coarse \(coarse.shape) do not match factors \(timeFactor)×\(heightFactor)×\(widthFactor)")
         }

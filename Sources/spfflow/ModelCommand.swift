@@ -30,12 +30,14 @@ struct ModelExportCommand: ParsableCommand {
             let object = try LoadModel.lookup(key, in: store)
             let final = URL(fileURLWithPath: output)
             let partial = URL(fileURLWithPath: output + ".partial-\(getpid())")
+            // try?: a partial file of an earlier, killed export may not exist; creating the writer reports real failures
             try? FileManager.default.removeItem(at: partial)
             let writer = try ObjectWriter(creating: partial)
             do {
                 try LoadModel.copyModel(object, to: writer)
                 try writer.close()
             } catch {
+                // try?: removing the partial file is best effort; the error being thrown is what the user sees
                 try? FileManager.default.removeItem(at: partial)
                 throw error
             }

@@ -59,6 +59,7 @@ struct RunCommand: ParsableCommand {
                                      showCached: !quietCached, memoryLimitMB: memoryLimitMB)
             if executor == .slurm { return (session, try runOnSlurm(session: session, options: options, slurm: slurm)) }
             let factory = executor.factory
+            // try?: without /proc (not Linux) the path the command was started with serves as well
             let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let chosen = try factory.make(ExecutorSetup(session: session, jobs: options.jobs, binary: binary))
             return (session, try session.run(options: options, executor: chosen))

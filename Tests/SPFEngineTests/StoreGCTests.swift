@@ -21,7 +21,7 @@ import Testing
             let url = store.runsDirectory.appendingPathComponent("run\(n).objects.json")
             try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: Double(n - 10))], ofItemAtPath: url.path)
         }
-        #expect(store.runReachability().map(\.runId) == ["run2", "run1", "run0"])
+        #expect(try store.runReachability().map(\.runId) == ["run2", "run1", "run0"])
         // Everything is recent: nothing deleted with the default protection window.
         let protected = try store.garbageCollect(keepRuns: 2)
         #expect(protected.deleted.isEmpty && protected.protectedRecent == 2)
@@ -43,6 +43,31 @@ import Testing
         // A fresh store instance agrees (the delete records are durable).
         let again = try ObjectStore(root: dir)
         #expect(again.records().map(\.key).sorted() == [keys[2], keys[3]].sorted())
+    }
+}
+
+@Suite struct StoreGCUnreadableRecordTests {
+    /// A run record gc cannot read makes gc refuse, naming the file, instead of deleting that run's objects.
+    @Test func unreadableRunRecordStopsGCBeforeItDeletes() throws {
+        let dir = try storeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try ObjectStore(root: dir)
+        let key = storeKey("kept-by-a-torn-record")
+        try store.writeObject(key: key, info: CommitInfo(wallSeconds: 1)) { try $0.write("v", shape: [4], values: [1.0, 2, 3, 4]) }
+        try store.recordRunObjects(RunObjects(runId: "good", objectKeys: [key]))
+        let torn = store.runsDirectory.appendingPathComponent("torn.objects.json")
+        try Data(#"{"runId": "torn", "objectKeys": ["#.utf8).write(to: torn)
+        do {
+            _ = try store.garbageCollect(keepRuns: 0, protectRecentSeconds: 0)
+            Issue.record("gc ran over an unreadable run record")
+        } catch let error as StoreError {
+            #expect(error.code == .badRecord)
+            #expect("\(error)".contains("torn.objects.json"))
+        }
+        #expect(store.open(key) != nil, "nothing may be deleted while a run record is unreadable")
+        try FileManager.default.removeItem(at: torn)
+        let report = try store.garbageCollect(keepRuns: 0, protectRecentSeconds: 0)
+        #expect(report.deleted == [key])
     }
 }
 

@@ -74,6 +74,7 @@ public enum SkillEvaluator {
         }
         var records: [SkillRecord] = []
         for period in plan.periods {
+            // try?: a period outside the sampled years has no frames to score; it is left out of the table, not an error
             guard let range = try? period.frames(in: axis) else { continue }
             let coveredYears = axis.years(of: range.upperBound - 1).upperBound - axis.years(of: range.lowerBound).lowerBound + 1
             guard Double(coveredYears) >= plan.minimumCoverage * Double(period.lastYear - period.firstYear + 1) else { continue }

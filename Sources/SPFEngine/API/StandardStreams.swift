@@ -9,11 +9,13 @@ import Foundation
 public enum StandardStreams {
     /// Writes `text` to standard output.
     public static func out(_ text: String) {
+        // try?: nowhere left to report a failed write to stdout (e.g. /dev/full); the exit status still tells
         try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 
     /// Writes `text` to standard error.
     public static func error(_ text: String) {
+        // try?: nowhere left to report a failed write to stderr; the exit status still tells
         try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
     }
 }

@@ -83,7 +83,7 @@ extension EngineSession {
                     rec.nodes[i].error = r.error
                     if r.status != .skipped { rec.nodes[i].log = runs.relativeLogPath(run: runID, node: id) }
                 }
-                // Progress saves of the record are best effort: the final save below reports its failure.
+                // try?: progress saves of the record are best effort: the final save below reports its failure.
                 if shared.shouldSave() { try? runs.save(shared.snapshot()) }
             })
         display.stop()

@@ -14,6 +14,7 @@ final class LeftoverCleanup: @unchecked Sendable {
         guard let store else { return }
         let done = self.done
         Thread {
+            // try?: leftovers of killed processes only cost disk space; the next run tries again
             _ = try? store.cleanLeftovers()
             LeftoverCleanup.breakAbandonedLeases(store)
             done.signal()
@@ -30,6 +31,7 @@ final class LeftoverCleanup: @unchecked Sendable {
     /// Removes lease files whose owner is provably gone (a dead PID on this host), so no lock is left behind.
     static func breakAbandonedLeases(_ store: ObjectStore) {
         for holder in store.leases.all() where holder.host == ProcessIdentity.host && !ProcessIdentity.isAlive(holder.pid) {
+            // try?: a lease that cannot be broken now stays until its owner's host sees it; nothing waits on it forever (leases time out)
             if case .acquired(let lease, _) = try? store.leases.tryAcquire(holder.key) { lease.release() }
         }
     }

@@ -76,6 +76,7 @@ package final class NodeRunner: Sendable {
         defer { FreedMemory.release() }
         // Named like the store's temporaries (<name>.<host>.<pid>.<rand>) so leftovers of a killed process are cleaned.
         let scratch = store.tmpDirectory.appendingPathComponent("scratch-\(key.prefix(16)).\(ObjectStore.sanitizedHost).\(ProcessIdentity.pid).\(UUID().uuidString.prefix(8))")
+        // try?: a scratch folder named like the store's temporaries; leftover cleanup removes it if this fails
         defer { try? FileManager.default.removeItem(at: scratch) }
         let io = LocalNodeIO(node: node, index: index, graph: graph, keys: keys, store: store, threads: threads,
                              log: log, events: events)

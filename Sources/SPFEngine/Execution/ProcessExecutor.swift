@@ -32,10 +32,12 @@ public struct ProcessExecutor: Executor {
             try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let handle = try FileHandle(forWritingTo: output)
+            // try?: the .out copy of the child's output; the run already holds the output it reports
             defer { try? handle.close() }
             process.standardOutput = pipe
             process.standardError = pipe
             try process.run()
+            // try?: our copy of the pipe's write end; if it cannot close, reading still ends when the child exits
             try? pipe.fileHandleForWriting.close()
             text = ChildOutput.copy(from: pipe.fileHandleForReading.fileDescriptor, to: handle)
             process.waitUntilExit()

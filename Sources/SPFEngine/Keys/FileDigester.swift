@@ -18,6 +18,7 @@ package final class FileDigester: @unchecked Sendable {
     /// A digester whose stat cache lives in `stateFile` (nil = in memory only).
     package init(stateFile: URL?) {
         self.stateFile = stateFile
+        // try?: the digest memo only saves rehashing unchanged files; without it every file input is hashed
         if let stateFile, let data = try? Data(contentsOf: stateFile),
            let decoded = try? JSONDecoder().decode([String: Entry].self, from: data) {
             entries = decoded
@@ -29,6 +30,7 @@ package final class FileDigester: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard dirty, let stateFile else { return }
+        // try?: saving the memo is best effort (see init)
         guard let data = try? JSONEncoder().encode(entries) else { return }
         try? FileManager.default.createDirectory(at: stateFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         let tmp = stateFile.deletingLastPathComponent().appendingPathComponent(".\(stateFile.lastPathComponent).tmp-\(getpid())")
@@ -79,6 +81,7 @@ package final class FileDigester: @unchecked Sendable {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw EngineError(.fileInput, "cannot open file input '\(path)'")
         }
+        // try?: closing a file opened for reading cannot lose data
         defer { try? handle.close() }
         let h = SHA256Hasher()
         h.update("file\n")

@@ -122,6 +122,7 @@ extension RunStore {
         var scanned = 0
         for id in runIDs() {
             guard scanned < limit, found.count < ids.count else { break }
+            // try?: earlier runs' entries only add reasons to `plan`'s output; an unreadable record adds none
             guard let r = try? load(id), r.manifestName == manifestName else { continue }
             scanned += 1
             for e in r.nodes where ids.contains(e.id) && found[e.id] == nil {

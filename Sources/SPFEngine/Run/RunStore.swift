@@ -67,6 +67,7 @@ public struct RunStore: Sendable {
 
     /// Run ids, newest first.
     public func runIDs() -> [String] {
+        // try?: no runs folder means no runs yet
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { !$0.hasPrefix(".") && !$0.hasSuffix(".json") }.sorted(by: >)
     }
@@ -76,6 +77,7 @@ public struct RunStore: Sendable {
         var out: [RunRecord] = []
         for id in runIDs() {
             guard out.count < limit else { break }
+            // try?: `status` and `runs` list the records they can read; gc reads them strictly (runReachability)
             guard let r = try? load(id) else { continue }
             if let command, r.command != command { continue }
             if let manifestName, r.manifestName != manifestName { continue }

@@ -40,6 +40,7 @@ public struct CommandRunner: Sendable {
         // Output goes to unlinked temporary files: no pipe-buffer deadlock whatever the output size.
         let out = try Self.temporaryHandle()
         let err = try Self.temporaryHandle()
+        // try?: closing unlinked temporary files
         defer { try? out.close(); try? err.close() }
         // posix_spawn and a WNOHANG wait loop on this thread: the wait needs no other thread, so it
         // cannot starve when every worker thread of the process is blocked (Foundation's Process
@@ -104,6 +105,7 @@ public struct CommandRunner: Sendable {
 
     /// A readable rendering of an argv for messages (each element quoted).
     public static func render(_ arguments: [String]) -> String {
+        // try?: a message rendering; an argument that cannot be shell-quoted is shown Swift-quoted
         arguments.map { (try? ShellQuoting.quote($0)) ?? $0.debugDescription }.joined(separator: " ")
     }
 
@@ -120,6 +122,7 @@ public struct CommandRunner: Sendable {
     }
 
     private static func readAll(_ handle: FileHandle) -> String {
+        // try?: reading back a temporary file we wrote; a failure shows as empty output in the message
         _ = try? handle.seek(toOffset: 0)
         let data = (try? handle.readToEnd()) ?? Data()
         return String(decoding: data, as: UTF8.self)

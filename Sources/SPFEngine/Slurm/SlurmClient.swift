@@ -48,6 +48,7 @@ public struct SlurmClient: Sendable {
                 accounting = false
             }
         }
+        // try?: scontrol is the fallback after sacct; neither knowing the job is the nil this returns
         guard let result = try? runner.run(SlurmJobEnd.scontrolArguments(jobID: jobID)), result.status == 0 else { return nil }
         return SlurmJobEnd.parseScontrol(result.stdout)
     }

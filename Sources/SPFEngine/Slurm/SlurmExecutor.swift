@@ -153,6 +153,7 @@ public final class SlurmExecutor: Executor, @unchecked Sendable {
     /// Whether `pid` on this host has exited and waits to be reaped (a killed job process whose
     /// slurmstepd died too is reparented and reaped late; `kill(pid, 0)` still succeeds on it).
     static func isZombie(_ pid: Int32) -> Bool {
+        // try?: a process without /proc/PID/stat is gone, not a zombie
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return false }
         // "pid (comm) S ...": the state follows the last ')' (comm may contain spaces or parentheses).

@@ -24,6 +24,7 @@ public struct SlurmExecutorSettings: Sendable {
 
     /// The absolute path of the running executable (what jobs should run by default).
     public static var currentExecutable: String {
+        // try?: without /proc the path the command was started with serves
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
         let arg0 = CommandLine.arguments.first ?? "spfflow"
         return arg0.hasPrefix("/") ? arg0 : FileManager.default.currentDirectoryPath + "/" + arg0

@@ -126,8 +126,13 @@ public struct SlurmRunDriver: Sendable {
             }
             sleepUntilNextPoll()
             state.polls += 1
-            guard let next = try? client.poll(jobName: options.jobName) else { return }
-            snapshot = next
+            do {
+                snapshot = try client.poll(jobName: options.jobName)
+            } catch {
+                let ids = Array(Set(active.map(\.displayID))).sorted()
+                log("slurm: cannot see the queue (\(error)); job(s) \(ids.joined(separator: " ")) may still be in it: check with squeue")
+                return
+            }
         }
     }
 
@@ -417,11 +422,16 @@ public struct SlurmRunDriver: Sendable {
             try script.render().write(to: scriptURL, atomically: true, encoding: .utf8)
             jobID = try client.submit(request)
         } catch {
+            // try?: the submission's record may not have been written yet; the submit error is thrown
             try? FileManager.default.removeItem(at: options.submissionsDirectory.appendingPathComponent("\(token).json"))
             throw error
         }
         record.jobID = jobID
-        try? record.write(to: options.submissionsDirectory)
+        do {
+            try record.write(to: options.submissionsDirectory)
+        } catch {
+            log("slurm: cannot record job \(jobID) of submission \(token) (\(error)); the job runs, but a restarted run will not recognise it and may submit its nodes again")
+        }
         for (index, id) in ids.enumerated() {
             state.phase[id] = .queued(JobRef(record: record, jobID: jobID, index: index, endedAt: nil,
                                              lastState: "PENDING", lastReason: ""))
@@ -465,8 +475,12 @@ public struct SlurmRunDriver: Sendable {
         let cancel = jobs.isEmpty || signal == SIGTERM || !options.askBeforeCancel
             || InterruptMonitor.confirmCancel(count: jobs.count)
         if cancel {
-            try? client.cancel(jobs)
-            log("slurm: interrupted (signal \(signal)); cancelled job(s) \(jobs.joined(separator: " "))")
+            do {
+                try client.cancel(jobs)
+                log("slurm: interrupted (signal \(signal)); cancelled job(s) \(jobs.joined(separator: " "))")
+            } catch {
+                log("slurm: interrupted (signal \(signal)); could not cancel job(s) \(jobs.joined(separator: " ")): \(error)")
+            }
             throw SlurmError(.interrupted, "interrupted by signal \(signal); cancelled \(jobs.count) Slurm job(s)")
         }
         log("slurm: interrupted (signal \(signal)); left \(jobs.count) job(s) running: a rerun waits for them")

@@ -41,12 +41,15 @@ public struct SubmissionRecord: Codable, Sendable, Equatable {
     /// Reads `directory/<token>.json`, nil when absent or unreadable.
     public static func read(token: String, from directory: URL) -> SubmissionRecord? {
         guard token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
+              // try?: a submission without a record (it failed before writing one) is unknown to this run, which then resubmits its nodes
               let data = try? Data(contentsOf: directory.appendingPathComponent("\(token).json")) else { return nil }
+        // try?: as above: an unreadable record counts as no submission
         return try? JSONDecoder().decode(SubmissionRecord.self, from: data)
     }
 
     /// Every record in `directory`.
     public static func readAll(from directory: URL) -> [SubmissionRecord] {
+        // try?: no submissions folder means no submissions
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".json") }.sorted().compactMap {
             read(token: String($0.dropLast(5)), from: directory)

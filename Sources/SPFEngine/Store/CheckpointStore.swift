@@ -62,6 +62,7 @@ public final class CheckpointStore: Sendable {
             throw error
         }
         // Older generations are no longer referenced.
+        // try?: removing unreferenced older generations only frees space
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
             let stem = name.split(separator: ".").first.map(String.init) ?? ""
             if let g = Int(stem), g != generation { FileTree.remove(folder.appendingPathComponent(name)) }
@@ -75,6 +76,7 @@ public final class CheckpointStore: Sendable {
         let file = folder.appendingPathComponent("\(pointer.generation).h5")
         let files = folder.appendingPathComponent("\(pointer.generation).files")
         guard let stamp = FileStamp.current(file: file, filesDirectory: files),
+              // try?: a checkpoint that cannot be opened or verified is never resumed from; training starts again from the beginning
               let object = try? StoredObject(url: file, key: key, filesDirectory: files) else { return nil }
         if stamp != pointer.stamp {
             guard let digests = try? object.computeDigests(), digests == pointer.digests.datasets,
@@ -90,11 +92,13 @@ public final class CheckpointStore: Sendable {
 
     /// Keys that have a checkpoint folder.
     public func keys() -> [String] {
+        // try?: no checkpoint folder means no checkpoints
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
     private func pointer(_ key: String) -> Pointer? {
         let url = directory.appendingPathComponent(key).appendingPathComponent("current.json")
+        // try?: no readable pointer means no checkpoint to resume (see `load`)
         guard let data = try? Data(contentsOf: url) else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

@@ -95,6 +95,7 @@ package final class CommitLog: @unchecked Sendable {
         var start = 0
         while start <= lastNewline {
             let end = bytes[start...lastNewline].firstIndex(of: 0x0A) ?? lastNewline
+            // try?: a torn last line of a killed writer is not a commit (its object was never renamed into place); skipping it loses nothing
             if end > start, let record = try? decoder.decode(CommitRecord.self, from: Data(bytes[start..<end])) {
                 apply(record)
             }

@@ -38,6 +38,7 @@ public struct FileStamp: Codable, Sendable, Equatable {
     }
 
     private static func filesSignature(_ directory: URL) -> String? {
+        // try?: no files folder: the object has no side files, and the signature says so
         guard let files = try? FileTree.regularFiles(under: directory), !files.isEmpty else { return nil }
         let hasher = SHA256Hasher()
         for file in files {

@@ -48,6 +48,7 @@ package enum FileTree {
 
     /// Removes a file or directory tree if it exists.
     package static func remove(_ url: URL) {
+        // try?: callers use it for temporaries and leftovers only; a failed removal is retried by leftover cleanup
         try? FileManager.default.removeItem(at: url)
     }
 
@@ -110,6 +111,7 @@ package enum FileTree {
         var st = stat()
         guard lstat(url.path, &st) == 0 else { return 0 }
         if (st.st_mode & S_IFMT) == S_IFREG { return Int64(st.st_size) }
+        // try?: a size for display and gc budgets; an unreadable folder counts as empty
         guard (st.st_mode & S_IFMT) == S_IFDIR, let files = try? regularFiles(under: url) else { return 0 }
         var total: Int64 = 0
         for file in files {

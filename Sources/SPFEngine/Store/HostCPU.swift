@@ -14,6 +14,7 @@ public struct HostCPU: Codable, Sendable, Equatable {
 
     /// The CPU of this machine.
     public static var current: HostCPU {
+        // try?: without /proc/cpuinfo the CPU is recorded as unknown (provenance only)
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         return HostCPU(cpuinfo: info)
     }

@@ -59,6 +59,7 @@ public final class Lease: @unchecked Sendable {
         self.manager = manager
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
         timer.schedule(deadline: .now() + heartbeatInterval, repeating: heartbeatInterval)
+        // try?: a missed heartbeat (e.g. a full disk) can only make the lease look stale to another host, which may then compute the same node; commits are atomic and content-addressed, so that costs time, not correctness
         timer.setEventHandler { [weak self] in try? self?.heartbeat() }
         timer.resume()
         self.timer = timer

@@ -100,6 +100,7 @@ public final class LeaseManager: Sendable {
 
     /// All lease files' holders.
     public func all() -> [LeaseInfo] {
+        // try?: no lease folder means no leases
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".lease") }.sorted().compactMap { holder(of: String($0.dropLast(6))) }
     }
@@ -128,6 +129,7 @@ public final class LeaseManager: Sendable {
         guard got == bytes.count else { return nil }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
+        // try?: a lease file being written by its owner reads as unknown; callers treat that as held
         return try? decoder.decode(LeaseInfo.self, from: Data(bytes))
     }
 }

@@ -66,6 +66,7 @@ public struct ObjectProvenance: Codable, Sendable, Equatable {
             "spfflow.kind": kind,
             "spfflow.kind_version": String(kindVersion),
             "spfflow.params": paramsJSON,
+            // try?: encoding a [String: [String]] cannot fail
             "spfflow.input_keys": (try? String(decoding: JSONEncoder.sortedKeys.encode(inputKeys), as: UTF8.self)) ?? "{}",
             "spfflow.seed": String(seed),
             "spfflow.version": spfflowVersion,

@@ -156,6 +156,7 @@ public final class ObjectStore: Sendable {
         }
         switch check(record) {
         case .ok:
+            // try?: the verified record only spares the next run a re-verification; without it the object is verified again
             try? log.append(CommitRecord(op: .verified, key: key, stamp: stamp))
             do { return .hit(try StoredObject(url: file, key: key, filesDirectory: files)) } catch {
                 return .corrupt(reason: "\(error)")

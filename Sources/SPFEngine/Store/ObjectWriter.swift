@@ -141,9 +141,8 @@ public final class ObjectWriter: @unchecked Sendable {
                 throw StoreError(.invalidArgument, "datasets not finished: \(openDatasets.sorted().joined(separator: ", "))", path: url.path)
             }
             let datasets = finishedDatasets
-            if let json = try? String(decoding: JSONEncoder.sortedKeys.encode(datasets), as: UTF8.self) {
-                try HDF5StringAttribute.write("spfflow.digests", json, on: file, path: url.path)
-            }
+            let json = String(decoding: try JSONEncoder.sortedKeys.encode(datasets), as: UTF8.self)
+            try HDF5StringAttribute.write("spfflow.digests", json, on: file, path: url.path)
             let flushed = H5Fflush(file, H5F_SCOPE_GLOBAL)
             let closed = H5Fclose(file)
             fileClosed = true

@@ -25,6 +25,7 @@ package enum ProcessIdentity {
     /// Peak resident set size of this process image in bytes: VmHWM from /proc/self/status (reset by
     /// exec, unlike getrusage's ru_maxrss, which Linux carries over from the parent), else ru_maxrss.
     package static var peakResidentBytes: Int64 {
+        // try?: without /proc, getrusage's figure below stands in
         if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
            let kib = Int64(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") {

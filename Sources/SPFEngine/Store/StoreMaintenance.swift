@@ -71,6 +71,7 @@ extension ObjectStore {
         var report = CleanupReport()
         let host = ObjectStore.sanitizedHost
         let now = Date()
+        // try?: leftover cleanup only frees space; an unreadable folder is tried again next run
         for name in (try? FileManager.default.contentsOfDirectory(atPath: tmpDirectory.path)) ?? [] {
             let url = tmpDirectory.appendingPathComponent(name)
             guard let (ownerHost, pid) = ObjectStore.temporaryOwner(name) else { continue }
@@ -85,8 +86,10 @@ extension ObjectStore {
                 report.temporaries.append(name)
             }
         }
+        // try?: as above, cleanup only frees space
         for prefix in (try? FileManager.default.contentsOfDirectory(atPath: objectsDirectory.path)) ?? [] {
             let folder = objectsDirectory.appendingPathComponent(prefix)
+            // try?: as above, cleanup only frees space
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
                 let key = String(name.split(separator: ".").first ?? "")
                 guard log.record(for: key) == nil else { continue }
@@ -146,7 +149,7 @@ extension ObjectStore {
     public func garbageCollect(keepRuns: Int, maxBytes: Int64? = nil, protectRecentSeconds: Double = 3600,
                                checkpointMaxAgeSeconds: Double = 7 * 86_400, dryRun: Bool = false) throws -> GCReport {
         var report = GCReport()
-        let runs = runReachability().prefix(max(0, keepRuns))
+        let runs = try runReachability().prefix(max(0, keepRuns))
         report.keptRuns = runs.map(\.runId)
         var newestRunRank: [String: Int] = [:]  // 0 = newest run
         for (rank, run) in runs.enumerated() {
@@ -192,19 +195,36 @@ extension ObjectStore {
         return report
     }
 
-    /// Run reachability records, newest first.
-    public func runReachability() -> [RunObjects] {
+    /// Run reachability records, newest first. A record that cannot be read or decoded is an error naming
+    /// the file: skipping it would let `cache gc` delete the objects of the run it describes.
+    public func runReachability() throws -> [RunObjects] {
         struct Partial: Decodable {
             var runId: String?
             var objectKeys: [String]?
         }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory.path)) ?? []
-        let runs: [(Date, RunObjects)] = names.filter { $0.hasSuffix(".json") }.compactMap { name in
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: runsDirectory.path)
+        } catch {
+            // No runs folder yet: no run has recorded anything, so nothing is reachable.
+            guard FileManager.default.fileExists(atPath: runsDirectory.path) else { return [] }
+            throw StoreError(.io, "cannot list the run records: \(error.localizedDescription)", path: runsDirectory.path)
+        }
+        var runs: [(Date, RunObjects)] = []
+        for name in names.sorted() where name.hasSuffix(".json") {
             let url = runsDirectory.appendingPathComponent(name)
-            guard let data = try? Data(contentsOf: url), let partial = try? JSONDecoder().decode(Partial.self, from: data),
-                  let keys = partial.objectKeys else { return nil }
+            let partial: Partial
+            do {
+                partial = try JSONDecoder().decode(Partial.self, from: Data(contentsOf: url))
+            } catch {
+                throw StoreError(.badRecord, "cannot read run record \(name) (\(error.localizedDescription)): `cache gc` cannot tell "
+                                 + "which objects that run needs and deletes nothing; repair the file or move it out of the runs folder",
+                                 path: url.path)
+            }
+            // A record without an object list (a run that committed nothing) keeps nothing alive.
+            guard let keys = partial.objectKeys else { continue }
             let id = partial.runId ?? String(name.dropLast(5))
-            return (ObjectStore.modificationTime(url), RunObjects(runId: id, objectKeys: keys))
+            runs.append((ObjectStore.modificationTime(url), RunObjects(runId: id, objectKeys: keys)))
         }
         // Merge records of the same run (e.g. the engine's own record and an .objects.json).
         var merged: [String: (Date, Set<String>)] = [:]
