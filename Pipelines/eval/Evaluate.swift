@@ -62,17 +62,17 @@ public struct EvaluateSkill: NodeKind {
         var sampling: [String: [Double]] = [:]
         let products = Self.finestFirst(try context.inputList("products"))
         for (i, object) in products.enumerated() {
-            guard let esm = object.attribute("source_id"), let tsName = object.attribute("timescale"),
-                  let timescale = Evaluation.Timescale(rawValue: tsName), let start = object.attribute("start_year").flatMap(Int.init),
-                  let years = object.attribute("years").flatMap(Int.init) else {
+            let stored = EnsembleProduct.Stored(object)
+            guard let esm = stored.sourceID, let tsName = stored.timescaleName,
+                  let timescale = Evaluation.Timescale(rawValue: tsName), let start = stored.startYear, let years = stored.years else {
                 throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: context.nodeID)
             }
-            let model = Self.modelIDs[object.attribute("model") ?? "spf"] ?? (object.attribute("model") ?? "spf")
-            if let s = object.attribute("seconds_per_trajectory").flatMap(Double.init) { sampling["\(model) \(tsName)", default: []].append(s) }
+            let model = Self.modelIDs[stored.model] ?? stored.model
+            if let s = stored.secondsPerTrajectory { sampling["\(model) \(tsName)", default: []].append(s) }
             let axis = timescale == .decadal ? Evaluation.TimeAxis.decadal(startYear: start, endYear: start + years - 1)
                 : Evaluation.TimeAxis(timescale: timescale, startYear: start, count: timescale == .monthly ? years * 12 : years)
             let truthAxis = Evaluation.TimeAxis(timescale: .monthly, startYear: axis.startYear, count: (axis.endYear + 1 - axis.startYear) * 12)
-            for variable in try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID) {
+            for variable in try stored.variables(node: context.nodeID) {
                 guard let t = truth.fields[esm]?[variable] else { continue }
                 let ensemble = try EnsembleProduct.ensemble(object, variable: variable, grid: truth.grid, node: context.nodeID)
                 // Scored at the product's own timescale and every coarser one.
@@ -86,7 +86,7 @@ public struct EvaluateSkill: NodeKind {
                                                            axis: eAxis, grid: truth.grid, plan: sub)
                 }
             }
-            context.progress(Double(i + 1) / Double(products.count + 2), "scored \(object.attribute("model") ?? "") \(esm) \(tsName)")
+            context.progress(Double(i + 1) / Double(products.count + 2), "scored \(stored.recordedModel ?? "") \(esm) \(tsName)")
         }
         records += try scoreBaselinesAndFloor(context, truth: truth, plan: plan)
         var table = SkillTable(records: records, units: ["tas": "K", "pr": "kg m-2 s-1"])
@@ -105,11 +105,8 @@ public struct EvaluateSkill: NodeKind {
             let name = label.replacingOccurrences(of: " ", with: "_")
             lines.append(HeadlineFigure(name: "\(name)_seconds_per_trajectory", value: seconds.reduce(0, +) / Double(seconds.count), unit: "s").line)
         }
-        let out = try context.output()
-        try out.setAttribute("skill", try EmulatorObjects.json(table.records))
-        try out.setAttribute("figures", lines.joined(separator: "\n"))
-        try out.setAttribute("sampling", try EmulatorObjects.json(sampling.mapValues { $0.reduce(0, +) / Double($0.count) }))
-        try out.write("record_count", shape: [1], values: [Int64(table.records.count)])
+        try EvaluationObject.write(records: table.records, figureLines: lines, sampling: sampling.mapValues { $0.reduce(0, +) / Double($0.count) },
+                                   to: try context.output())
         context.log(lines.joined(separator: "\n"))
     }
 
@@ -117,7 +114,7 @@ public struct EvaluateSkill: NodeKind {
     /// timescale and a later record of the same key replaces an earlier one, so in this order a timescale's figures
     /// come from the product of that timescale itself, and from a finer product's averages only when there is none.
     static func finestFirst(_ products: [StoredObject]) -> [StoredObject] {
-        finestFirst(products) { $0.attribute("timescale") }
+        finestFirst(products) { EnsembleProduct.Stored($0).timescaleName }
     }
 
     /// ``finestFirst(_:)`` for anything with a timescale name (an unknown name sorts first).
@@ -134,14 +131,14 @@ public struct EvaluateSkill: NodeKind {
         let members = try context.params.int("baseline_members")
         let nonNegative = Set(try context.params.strings("non_negative"))
         var forcingByESM: [String: StoredObject] = [:]
-        for f in try context.inputList("forcing") { if let s = f.attribute("source_id") { forcingByESM[s] = f } }
+        for f in try context.inputList("forcing") { if let s = AlignedForcingObject.sourceID(f) { forcingByESM[s] = f } }
         var records: [SkillRecord] = []
         for object in try context.inputList("shards") {
-            let shard = try EmulatorObjects.readShard(object, node: context.nodeID, experiments: split)
+            let shard = try ShardSetObject.read(object, node: context.nodeID, experiments: split)
             let esm = shard.sourceID
             guard let forcing = forcingByESM[esm] else { continue }
-            let (fshape, fvalues) = try forcing.readFloats("forcing_monthly")
-            let fStart = EmulatorObjects.firstYear(forcing) ?? 2015
+            let (fshape, fvalues) = try AlignedForcingObject.monthly(forcing)
+            let fStart = AlignedForcingObject.firstYear(forcing) ?? 2015
             let cells = shard.height * shard.width, g = shard.forcingNames.count
             for (c, variable) in shard.variables.enumerated() {
                 guard let t = truth.fields[esm]?[variable] else { continue }
@@ -219,10 +216,10 @@ struct HeldOutTruth {
             if grid == nil { grid = try Evaluation.LatLonGrid(latitudes: g.lat, longitudes: g.lon) }
             let lo = (firstYear - d0.year) * 12 - (d0.month - 1), n = (lastYear - firstYear + 1) * 12
             guard lo >= 0, lo + n <= time.count else {
-                throw EngineError(.nodeFailed, "truth \(o.facets["source_id"] ?? "") \(o.facets["member"] ?? "") does not cover \(firstYear)-\(lastYear)", node: node)
+                throw EngineError(.nodeFailed, "truth \(o.sourceID ?? "") \(o.member ?? "") does not cover \(firstYear)-\(lastYear)", node: node)
             }
             let values = Array(o.field.values[(lo * cells)..<((lo + n) * cells)])
-            groups[o.facets["source_id"] ?? "?", default: [:]][o.field.variable.name, default: []].append((o.facets["member"] ?? "", values))
+            groups[o.sourceID ?? "?", default: [:]][o.field.variable.name, default: []].append((o.member ?? "", values))
         }
         guard let grid else { throw EngineError(.nodeFailed, "no truth inputs", node: node) }
         var fields: [String: [String: Field]] = [:]

@@ -73,8 +73,8 @@ struct ReportData {
                 throw EngineError(.nodeFailed, "truth inputs are on different grids (\(g.description))", node: node)
             }
             let values = Array(o.field.values[(first * cells)..<((first + years * 12) * cells)])
-            groups[o.facets["source_id"] ?? "?", default: [:]][o.field.variable.name, default: []]
-                .append((o.facets["member"] ?? "", dates[first].year, years, values, o.field.variable.units))
+            groups[o.sourceID ?? "?", default: [:]][o.field.variable.name, default: []]
+                .append((o.member ?? "", dates[first].year, years, values, o.field.variable.units))
         }
         guard let grid else { throw EngineError(.nodeFailed, "no truth inputs with whole years of monthly data", node: node) }
         var out: [String: [String: Truth]] = [:]
@@ -103,23 +103,23 @@ struct ReportData {
     /// Reads the ensemble products' metadata (their data is read when drawn).
     static func loadProducts(_ objects: [StoredObject], node: String) throws -> [Product] {
         try objects.map { object in
-            guard let esm = object.attribute("source_id"), let ts = object.attribute("timescale"),
-                  let timescale = Evaluation.Timescale(rawValue: ts), let start = object.attribute("start_year").flatMap(Int.init),
-                  let years = object.attribute("years").flatMap(Int.init) else {
+            let stored = EnsembleProduct.Stored(object)
+            guard let esm = stored.sourceID, let ts = stored.timescaleName,
+                  let timescale = Evaluation.Timescale(rawValue: ts), let start = stored.startYear, let years = stored.years else {
                 throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: node)
             }
-            let raw = object.attribute("model") ?? "spf"
+            let raw = stored.model
             return Product(object: object, esm: esm, model: EvaluateSkill.modelIDs[raw] ?? raw, timescale: timescale,
                            startYear: start, years: years,
-                           variables: try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: node))
+                           variables: try stored.variables(node: node))
         }
     }
 
     /// Yearly global means of the historical runs of a shard, per variable, with the shard's curation summary.
     static func loadHistory(_ object: StoredObject, heldOut: [String: [String: Truth]], scenario: String,
                             node: String) throws -> (esm: String, history: [String: History], curation: CurationSummary) {
-        let entries = try EmulatorObjects.decode([EmulatorObjects.RunEntry].self, object.attribute("runs"), what: "runs", node: node)
-        let shard = try EmulatorObjects.readShard(object, node: node, experiments: ["historical"])
+        let entries = try ShardSetObject.runEntries(object, node: node)
+        let shard = try ShardSetObject.read(object, node: node, experiments: ["historical"])
         let grid = try Evaluation.LatLonGrid(latitudes: shard.lat, longitudes: shard.lon)
         let cells = grid.cellCount, c = shard.variables.count
         var history: [String: History] = [:]
