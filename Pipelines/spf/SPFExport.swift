@@ -46,7 +46,7 @@ public struct ExportEnsemble: NodeKind {
     public init() {}
 
     /// The time axis of a product: month, year or decade frames with bounds, in `calendar`.
-    static func timeAxis(startYear: Int, years: Int, timescale: String, calendar: CFCalendar) throws -> ClimateData.TimeAxis {
+    static func timeAxis(startYear: Int, years: Int, timescale: String, calendar: CFCalendar) throws -> TimeAxis {
         let units = CFTimeUnits(unit: .days, reference: CFDateTime(year: 1850, month: 1, day: 1))
         let origin = calendar.dayNumber(year: 1850, month: 1, day: 1)
         func day(_ y: Int, _ m: Int) -> Double { Double(calendar.dayNumber(year: y, month: m, day: 1) - origin) }
@@ -63,7 +63,7 @@ public struct ExportEnsemble: NodeKind {
             var y = startYear
             while y < startYear + years { add(day(y, 1), day(min(y + 10, startYear + years), 1)); y += 10 }
         }
-        return try ClimateData.TimeAxis(calendar: calendar, units: units, values: values, bounds: bounds)
+        return try TimeAxis(calendar: calendar, units: units, values: values, bounds: bounds)
     }
 
     /// CF metadata of the emulated variables.
@@ -120,7 +120,7 @@ public struct ExportEnsemble: NodeKind {
             var calendarName = "noleap"
             if case .object(let m) = calendars, case .string(let c)? = m[source] { calendarName = c }
             let calendar = try CFCalendar(cfName: calendarName)
-            let grid = try ClimateData.LatLonGrid(lat: try stored.latitudes(), lon: try stored.longitudes())
+            let grid = try LatLonGrid(lat: try stored.latitudes(), lon: try stored.longitudes())
             let time = try Self.timeAxis(startYear: start, years: years, timescale: timescale, calendar: calendar)
             let variables = try stored.variables(node: context.nodeID)
             guard let first = variables.first else {

@@ -56,7 +56,7 @@ public struct TrainingShards: NodeKind {
         }
         let out = try context.output()
         var entries: [ShardSetObject.RunEntry] = []
-        var grid: ClimateData.LatLonGrid?
+        var grid: LatLonGrid?
         var calendar = ""
         var forcingNames: [String] = []
         for (index, runKey) in byRun.keys.sorted().enumerated() {
