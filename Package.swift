@@ -28,7 +28,7 @@ let package = Package(
     products: [
         .executable(name: "spfflow", targets: ["spfflow"]),
         // The libraries, for the fuzz targets (Fuzz/Package.swift) and other tools built beside spfflow.
-        .library(name: "SPFFlowLibraries", targets: ["SPFEngine", "ClimateData", "TensorCore", "SPFModel", "Evaluation", "Pipelines"]),
+        .library(name: "SPFFlowLibraries", targets: ["SPFEngine", "ClimateVocabulary", "ClimateData", "TensorCore", "SPFModel", "Evaluation", "Pipelines"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,13 +58,15 @@ let package = Package(
                 swiftSettings: cpuFlags),
         .target(name: "ClimateData", dependencies: ["CNetCDF", "CHDF5"], swiftSettings: cpuFlags),
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: cpuFlags),
-        .target(name: "SPFModel", dependencies: ["TensorCore"], swiftSettings: cpuFlags),
+        // The domain types the libraries share (the timescale), without dependencies; SPFModel and Evaluation re-export it.
+        .target(name: "ClimateVocabulary", swiftSettings: cpuFlags),
+        .target(name: "SPFModel", dependencies: ["TensorCore", "ClimateVocabulary"], swiftSettings: cpuFlags),
         // Skill metrics (RMSE, CRPS, spread-skill, NRMSE), cheap baselines, report rendering.
-        .target(name: "Evaluation", swiftSettings: cpuFlags),
+        .target(name: "Evaluation", dependencies: ["ClimateVocabulary"], swiftSettings: cpuFlags),
 
         // Node kinds: where the engine meets the libraries.
         .target(name: "Pipelines",
-                dependencies: ["SPFEngine", "ClimateData", "TensorCore", "SPFModel", "Evaluation"],
+                dependencies: ["SPFEngine", "ClimateVocabulary", "ClimateData", "TensorCore", "SPFModel", "Evaluation"],
                 path: "Pipelines", swiftSettings: cpuFlags),
 
         // The command.

@@ -59,7 +59,7 @@ public struct AlignForcings: NodeKind {
     public func run(_ context: NodeContext) throws {
         let data = try context.optionalInput("data")
         var experiment = try context.params.string("experiment")
-        if experiment.isEmpty { experiment = data?.attribute("experiment") ?? data?.attribute("experiment_id") ?? "" }
+        if experiment.isEmpty { experiment = data.flatMap { ClimateFieldObject.experiment(of: $0) } ?? "" }
         guard !experiment.isEmpty else {
             throw EngineError(.nodeFailed, "no experiment: set param 'experiment' or give an input with attribute experiment", node: context.nodeID)
         }
@@ -71,7 +71,7 @@ public struct AlignForcings: NodeKind {
         guard let firstDate = dates.first, let lastDate = dates.last else {
             throw EngineError(.nodeFailed, "empty time axis", node: context.nodeID)
         }
-        var scenarioNote: [(String, String)] = []
+        var scenarioNote: AlignedForcingObject.Scenario?
         let annual: AnnualForcing
         let scenarioFile = try context.params.string("scenario_file")
         if scenarioFile.isEmpty {
@@ -84,9 +84,9 @@ public struct AlignForcings: NodeKind {
                                                  background: try context.params.string("scenario_background"),
                                                  through: max(lastDate.year, 2015))
             annual = try merged.data.annual(set, scenario: merged.scenario, from: firstDate.year, through: lastDate.year)
-            scenarioNote = [("scenario_file", scenarioFile), ("scenario", name),
-                            ("scenario_erf", merged.forcingModelled ? "simple climate model (emissions)" : "file"),
-                            ("scenario_infilled", json(merged.infilled))]
+            scenarioNote = AlignedForcingObject.Scenario(file: scenarioFile, name: name,
+                                                         erf: merged.forcingModelled ? "simple climate model (emissions)" : "file",
+                                                         infilled: merged.infilled)
             context.log("scenario '\(name)' from \(scenarioFile): ERF from \(merged.forcingModelled ? "the simple climate model" : "the file")"
                         + (merged.infilled.isEmpty ? "" : "; from \(try context.params.string("scenario_background")): \(merged.infilled.joined(separator: ", "))"))
         }
@@ -109,42 +109,16 @@ public struct AlignForcings: NodeKind {
             }
         }
         let out = try context.output("out")
-        for (label, aligned) in [("monthly", monthly), ("yearly", try ForcingAlignment.aggregate(monthly, to: .year)),
-                                 ("decadal", try ForcingAlignment.aggregate(monthly, to: .decade))] {
-            let t = aligned.time
-            try out.write("forcing_\(label)", shape: [t.count, aligned.names.count], values: aligned.values)
-            try out.write("time_\(label)", shape: [t.count], values: t.values)
-            if let b = t.bounds { try out.write("time_bnds_\(label)", shape: [t.count, 2], values: b) }
-            for m in aligned.maps {
-                try out.write("map_\(m.name)_\(label)", shape: [t.count, m.nlat, m.nlon], values: m.values)
-            }
-        }
-        try out.setAttribute("forcing_names", json(monthly.names))
-        for (name, value) in scenarioNote { try out.setAttribute(name, value) }
-        try out.setAttribute("forcing_units", json(monthly.units))
-        try out.setAttribute("calendar", axis.calendar.cfName)
-        try out.setAttribute("time_units", axis.units.description)
-        try out.setAttribute("experiment_id", experiment)
-        if let source = data?.attribute("source_id") { try out.setAttribute("source_id", source) }
+        try AlignedForcingObject.write([.monthly: monthly, .yearly: try ForcingAlignment.aggregate(monthly, to: .year),
+                                        .decadal: try ForcingAlignment.aggregate(monthly, to: .decade)],
+                                       scenario: scenarioNote, axis: axis, experiment: experiment,
+                                       sourceID: data.flatMap { ClimateFieldObject.sourceID(of: $0) }, to: out)
         context.log("aligned \(monthly.names.count) forcings to \(axis.count) \(axis.calendar.cfName) frames of \(experiment)")
-    }
-
-    /// A JSON list of strings.
-    func json(_ list: [String]) -> String {
-        String(decoding: (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// The frames: the input's time axis, or a monthly axis from the params.
     func timeAxis(_ context: NodeContext, data: StoredObject?, experiment: String) throws -> TimeAxis {
-        if let d = data {
-            guard let units = d.attribute("time_units") else {
-                throw EngineError(.nodeFailed, "input has no attribute time_units", node: context.nodeID)
-            }
-            let time = try d.readDoubles("time").values
-            let bounds = d.datasetNames.contains("time_bnds") ? try d.readDoubles("time_bnds").values : nil
-            return try TimeAxis(calendar: CFCalendar(cfName: d.attribute("calendar")), units: CFTimeUnits(parsing: units),
-                                values: time, bounds: bounds)
-        }
+        if let d = data { return try ClimateFieldObject.timeAxis(d, node: context.nodeID) }
         let calendar = try context.params.string("calendar")
         guard !calendar.isEmpty else {
             throw EngineError(.nodeFailed, "no input: set param 'calendar' (e.g. 360_day)", node: context.nodeID)

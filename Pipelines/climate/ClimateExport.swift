@@ -37,12 +37,11 @@ public struct ExportCF: NodeKind {
         let out = try context.output("out")
         var groups: [String: [(ClimateFieldObject, String)]] = [:]
         for o in objects {
-            let f = o.0.facets
-            groups["\(f["source_id"] ?? "x")_\(f["experiment"] ?? "x")", default: []].append(o)
+            groups["\(o.0.sourceID ?? "x")_\(o.0.experiment ?? "x")", default: []].append(o)
         }
         var written: [String] = []
         for key in groups.keys.sorted() {
-            guard let members = groups[key]?.sorted(by: { ($0.0.facets["member"] ?? "") < ($1.0.facets["member"] ?? "") }), let first = members.first else { continue }
+            guard let members = groups[key]?.sorted(by: { ($0.0.member ?? "") < ($1.0.member ?? "") }), let first = members.first else { continue }
             let f0 = first.0.field
             guard let time = f0.time else { continue }
             for m in members.dropFirst() {
@@ -50,19 +49,19 @@ public struct ExportCF: NodeKind {
                     throw ClimateDataError(.mismatch, "members of \(key) differ in grid or time axis; export them separately")
                 }
             }
-            let fc = first.0.facets
+            let fc = first.0
             let gridName = f0.grid.kind == .regular ? "r\(f0.grid.nlon)x\(f0.grid.nlat)" : "\(f0.grid.kind.rawValue)\(f0.grid.nlat)x\(f0.grid.nlon)"
-            let fileName = "\(f0.variable.name)_\(fc["table"] ?? "x")_\(key)_\(gridName)_\(fc["period"] ?? "x").nc"
+            let fileName = "\(f0.variable.name)_\(fc.table ?? "x")_\(key)_\(gridName)_\(fc.period ?? "x").nc"
             let path = out.filesDirectory.appendingPathComponent(fileName).path
             let globals: [(name: String, value: CFAttribute)] = [
-                ("title", .text(try context.params.string("title"))), ("source_id", .text(fc["source_id"] ?? "")),
-                ("experiment_id", .text(fc["experiment"] ?? "")), ("table_id", .text(fc["table"] ?? "")),
-                ("aggregation", .text(fc["period"] ?? "")), ("calendar_note", .text("time kept in the model's own \(time.calendar.cfName) calendar (never converted)")),
+                ("title", .text(try context.params.string("title"))), ("source_id", .text(fc.sourceID ?? "")),
+                ("experiment_id", .text(fc.experiment ?? "")), ("table_id", .text(fc.table ?? "")),
+                ("aggregation", .text(fc.period ?? "")), ("calendar_note", .text("time kept in the model's own \(time.calendar.cfName) calendar (never converted)")),
             ]
             let spec = CFFileSpec(variable: f0.variable, grid: f0.grid, time: time,
-                                  members: members.map { $0.0.facets["member"] ?? "?" },
+                                  members: members.map { $0.0.member ?? "?" },
                                   scalarCoordinates: layout == .timeFirst ? [] : (f0.level.map { [$0] } ?? []), globalAttributes: globals,
-                                  provenance: CFProvenance(sources: [fc["source_id"] ?? ""], scenario: fc["experiment"], softwareVersion: SPFEngineInfo.version,
+                                  provenance: CFProvenance(sources: [fc.sourceID ?? ""], scenario: fc.experiment, softwareVersion: SPFEngineInfo.version,
                                                            cacheKey: members.map(\.1).joined(separator: " "), history: "spfflow climate.export node \(context.nodeID)"),
                                   deflateLevel: try context.params.int("deflate"), timeStepsPerChunk: 12, memberLayout: layout)
             var values: [Float] = []
@@ -71,10 +70,8 @@ public struct ExportCF: NodeKind {
             written.append(fileName)
         }
         let report = Self.report(objects.map(\.0.summary))
-        try report.write(to: out.filesDirectory.appendingPathComponent("summary.txt"), atomically: true, encoding: .utf8)
-        try out.setAttribute("files", String(decoding: try ClimateFieldObject.encoder.encode(written), as: UTF8.self))
-        try out.setAttribute("report", report)
-        try out.write("file_count", shape: [1], values: [Int64(written.count)])
+        try report.write(to: out.filesDirectory.appendingPathComponent(FieldExportObject.summaryFile), atomically: true, encoding: .utf8)
+        try FieldExportObject.write(files: written, report: report, to: out)
         context.log(report)
         if try context.params.bool("print_summary") { print(report) }
     }

@@ -67,7 +67,7 @@ public struct CurateCMIP6: NodeKind {
                                         period: try p.string("period"), minCoverage: try p.double("min_coverage"))
         try curation.apply(to: &field, summary: &summary, id: chosen.id) { context.progress($0, $1) }
         let period = curation.period
-        let facets = ["source_id": chosen.sourceID, "experiment": chosen.experiment, "member": chosen.member, "table": chosen.table, "period": period]
+        let facets = ClimateFieldObject.facets(sourceID: chosen.sourceID, experiment: chosen.experiment, member: chosen.member, table: chosen.table, period: period)
         let obj = ClimateFieldObject(field: field, facets: facets, summary: summary)
         try obj.write(to: try context.output("out"))
         context.log("\(chosen.id): \(summary.files) file(s), \(summary.firstYear)–\(summary.lastYear), \(summary.calendar), \(summary.grid)")

@@ -66,10 +66,8 @@ public struct DiscoverCMIP6: NodeKind {
         let entries = catalog.datasets.map { DiscoveredDataset($0, root: root) }
         let issues = catalog.issues.map { $0.description.replacingOccurrences(of: root.hasSuffix("/") ? root : root + "/", with: "") }
         let out = try context.output("out")
-        try out.setAttribute("datasets", String(decoding: try ClimateFieldObject.encoder.encode(entries), as: UTF8.self))
-        try out.setAttribute("root", try catalogRoot.json())
-        try out.setAttribute("issues", String(decoding: try ClimateFieldObject.encoder.encode(issues), as: UTF8.self))
-        try out.write("file_count", shape: [catalog.datasets.count], values: catalog.datasets.map { Int64($0.files.count) })
+        try CatalogObject.write(datasets: entries, root: catalogRoot, issues: issues,
+                                fileCounts: catalog.datasets.map { Int64($0.files.count) }, to: out)
         for issue in issues { context.log(issue) }
         context.log("found \(catalog.datasets.count) dataset(s), \(catalog.datasets.reduce(0) { $0 + $1.files.count }) file(s)")
     }
@@ -115,7 +113,7 @@ struct DiscoveredDataset: Codable, Equatable {
 
     /// Reads the `datasets` attribute of a discover output.
     static func all(in object: StoredObject) throws -> [DiscoveredDataset] {
-        guard let text = object.attribute("datasets") else {
+        guard let text = object.attribute(CatalogObject.Attribute.datasets) else {
             throw ClimateDataError(.malformed, "input \(object.key) is not a climate.discover output (no `datasets` attribute)")
         }
         return try JSONDecoder().decode([DiscoveredDataset].self, from: Data(text.utf8))

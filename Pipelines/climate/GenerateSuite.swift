@@ -64,12 +64,12 @@ public struct GenerateSuite: NodeKind {
         }
         let entries = log.sorted
         for e in entries {
-            try out.write("ebm_temperature_\(e.sourceID)_\(e.experiment)_\(e.variant)", shape: [e.temperature.count], values: e.temperature)
+            try out.write(FileTreeObject.Dataset.ebmTemperature(sourceID: e.sourceID, experiment: e.experiment, variant: e.variant), shape: [e.temperature.count], values: e.temperature)
         }
         let json = try JSONSerialization.data(withJSONObject: entries.map(\.json), options: [.sortedKeys])
-        try out.setAttribute("runs", String(decoding: json, as: UTF8.self))
-        try out.setAttribute("model_years", String(config.modelYears))
-        try out.setAttribute("rcmip_source", forcing.emissions.source.components(separatedBy: "/").suffix(3).joined(separator: "/"))
+        try out.setAttribute(FileTreeObject.Attribute.runs, String(decoding: json, as: UTF8.self))
+        try out.setAttribute(FileTreeObject.Attribute.modelYears, String(config.modelYears))
+        try out.setAttribute(FileTreeObject.Attribute.rcmipSource, forcing.emissions.source.components(separatedBy: "/").suffix(3).joined(separator: "/"))
         context.log("wrote \(entries.count) runs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 }

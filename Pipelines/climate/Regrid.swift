@@ -23,10 +23,10 @@ public struct RegridNode: NodeKind {
     /// Writes the regridded field (same layout as the input).
     public func run(_ context: NodeContext) throws {
         var obj = try ClimateFieldObject.read(try context.input("data"))
-        let w = try RegridWeightsNode.read(try context.input("weights"))
+        let w = try RegridWeightsObject.read(try context.input("weights"))
         let g = obj.field.grid
         guard w.source.lat == g.lat, w.source.lon == g.lon, w.source.latBounds == g.latBounds, w.source.lonBounds == g.lonBounds else {
-            throw ClimateDataError(.mismatch, "weights were computed for grid \(w.source), the data are on \(g) (\(obj.facets["source_id"] ?? "?")): wire the weights node of this model")
+            throw ClimateDataError(.mismatch, "weights were computed for grid \(w.source), the data are on \(g) (\(obj.sourceID ?? "?")): wire the weights node of this model")
         }
         obj.field.values = try w.apply(obj.field.values, steps: obj.field.timeSteps, threads: context.threads)
         obj.field.grid = w.destination

@@ -44,29 +44,7 @@ public struct RegridWeightsNode: NodeKind {
             throw ClimateDataError(.invalidArgument, "method '\(methodName)' is not conservative or bilinear")
         }
         let w = try RegridWeights.compute(from: src, to: dst, method: method)
-        let out = try context.output("out")
-        try out.write("row_start", shape: [w.rowStart.count], values: w.rowStart.map(Int64.init))
-        try out.write("columns", shape: [max(1, w.columns.count)], values: w.columns.isEmpty ? [Int32(0)] : w.columns)
-        try out.write("weights", shape: [max(1, w.weights.count)], values: w.weights.isEmpty ? [0.0] : w.weights)
-        try ClimateFieldObject.writeGrid(src, prefix: "src", to: out)
-        try ClimateFieldObject.writeGrid(dst, prefix: "dst", to: out)
-        try out.setAttribute("method", method.rawValue)
-        try out.setAttribute("grid_name", gridName)
-        try out.setAttribute("links", String(w.linkCount))
+        try RegridWeightsObject.write(w, source: src, destination: dst, method: method, gridName: gridName, to: try context.output("out"))
         context.log("\(method.rawValue) weights \(src) -> \(dst): \(w.linkCount) links")
-    }
-
-    /// Reads weights written by `run`.
-    static func read(_ object: StoredObject) throws -> RegridWeights {
-        let src = try ClimateFieldObject.readGrid(prefix: "src", from: object)
-        let dst = try ClimateFieldObject.readGrid(prefix: "dst", from: object)
-        guard let m = RegridMethod(rawValue: object.attribute("method") ?? "") else {
-            throw ClimateDataError(.malformed, "input \(object.key) is not a climate.regrid-weights output")
-        }
-        let rowStart = try object.readInt64s("row_start").values.map(Int.init)
-        let links = rowStart.last ?? 0
-        let cols = Array(try object.readInt32s("columns").values.prefix(links))
-        let w = Array(try object.readDoubles("weights").values.prefix(links))
-        return try RegridWeights(source: src, destination: dst, method: m, rowStart: rowStart, columns: cols, weights: w)
     }
 }

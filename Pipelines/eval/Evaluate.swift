@@ -62,21 +62,21 @@ public struct EvaluateSkill: NodeKind {
         var sampling: [String: [Double]] = [:]
         let products = Self.finestFirst(try context.inputList("products"))
         for (i, object) in products.enumerated() {
-            guard let esm = object.attribute("source_id"), let tsName = object.attribute("timescale"),
-                  let timescale = Evaluation.Timescale(rawValue: tsName), let start = object.attribute("start_year").flatMap(Int.init),
-                  let years = object.attribute("years").flatMap(Int.init) else {
+            let stored = EnsembleProduct.Stored(object)
+            guard let esm = stored.sourceID, let tsName = stored.timescaleName,
+                  let timescale = Timescale(rawValue: tsName), let start = stored.startYear, let years = stored.years else {
                 throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: context.nodeID)
             }
-            let model = Self.modelIDs[object.attribute("model") ?? "spf"] ?? (object.attribute("model") ?? "spf")
-            if let s = object.attribute("seconds_per_trajectory").flatMap(Double.init) { sampling["\(model) \(tsName)", default: []].append(s) }
-            let axis = timescale == .decadal ? Evaluation.TimeAxis.decadal(startYear: start, endYear: start + years - 1)
-                : Evaluation.TimeAxis(timescale: timescale, startYear: start, count: timescale == .monthly ? years * 12 : years)
-            let truthAxis = Evaluation.TimeAxis(timescale: .monthly, startYear: axis.startYear, count: (axis.endYear + 1 - axis.startYear) * 12)
-            for variable in try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID) {
+            let model = Self.modelIDs[stored.model] ?? stored.model
+            if let s = stored.secondsPerTrajectory { sampling["\(model) \(tsName)", default: []].append(s) }
+            let axis = timescale == .decadal ? FrameAxis.decadal(startYear: start, endYear: start + years - 1)
+                : FrameAxis(timescale: timescale, startYear: start, count: timescale == .monthly ? years * 12 : years)
+            let truthAxis = FrameAxis(timescale: .monthly, startYear: axis.startYear, count: (axis.endYear + 1 - axis.startYear) * 12)
+            for variable in try stored.variables(node: context.nodeID) {
                 guard let t = truth.fields[esm]?[variable] else { continue }
                 let ensemble = try EnsembleProduct.ensemble(object, variable: variable, grid: truth.grid, node: context.nodeID)
                 // Scored at the product's own timescale and every coarser one.
-                for target in Evaluation.Timescale.allCases where target >= timescale {
+                for target in Timescale.finestFirst where target >= timescale {
                     let (e, eAxis) = try TimeAggregation.aggregate(ensemble, axis: axis, to: target)
                     // The truth is monthly: select the product's years and average them up the same way.
                     let (tr, _) = try TimeAggregation.aggregate(try t.field.selecting(times: t.frames(of: axis)), axis: truthAxis, to: target)
@@ -86,7 +86,7 @@ public struct EvaluateSkill: NodeKind {
                                                            axis: eAxis, grid: truth.grid, plan: sub)
                 }
             }
-            context.progress(Double(i + 1) / Double(products.count + 2), "scored \(object.attribute("model") ?? "") \(esm) \(tsName)")
+            context.progress(Double(i + 1) / Double(products.count + 2), "scored \(stored.recordedModel ?? "") \(esm) \(tsName)")
         }
         records += try scoreBaselinesAndFloor(context, truth: truth, plan: plan)
         var table = SkillTable(records: records, units: ["tas": "K", "pr": "kg m-2 s-1"])
@@ -105,11 +105,8 @@ public struct EvaluateSkill: NodeKind {
             let name = label.replacingOccurrences(of: " ", with: "_")
             lines.append(HeadlineFigure(name: "\(name)_seconds_per_trajectory", value: seconds.reduce(0, +) / Double(seconds.count), unit: "s").line)
         }
-        let out = try context.output()
-        try out.setAttribute("skill", try EmulatorObjects.json(table.records))
-        try out.setAttribute("figures", lines.joined(separator: "\n"))
-        try out.setAttribute("sampling", try EmulatorObjects.json(sampling.mapValues { $0.reduce(0, +) / Double($0.count) }))
-        try out.write("record_count", shape: [1], values: [Int64(table.records.count)])
+        try EvaluationObject.write(records: table.records, figureLines: lines, sampling: sampling.mapValues { $0.reduce(0, +) / Double($0.count) },
+                                   to: try context.output())
         context.log(lines.joined(separator: "\n"))
     }
 
@@ -117,13 +114,13 @@ public struct EvaluateSkill: NodeKind {
     /// timescale and a later record of the same key replaces an earlier one, so in this order a timescale's figures
     /// come from the product of that timescale itself, and from a finer product's averages only when there is none.
     static func finestFirst(_ products: [StoredObject]) -> [StoredObject] {
-        finestFirst(products) { $0.attribute("timescale") }
+        finestFirst(products) { EnsembleProduct.Stored($0).timescaleName }
     }
 
     /// ``finestFirst(_:)`` for anything with a timescale name (an unknown name sorts first).
     public static func finestFirst<T>(_ items: [T], timescale: (T) -> String?) -> [T] {
         func rank(_ item: T) -> Int {
-            Evaluation.Timescale(rawValue: timescale(item) ?? "").flatMap { Evaluation.Timescale.allCases.firstIndex(of: $0) } ?? 0
+            Timescale(rawValue: timescale(item) ?? "").flatMap { Timescale.finestFirst.firstIndex(of: $0) } ?? 0
         }
         return items.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
@@ -134,27 +131,27 @@ public struct EvaluateSkill: NodeKind {
         let members = try context.params.int("baseline_members")
         let nonNegative = Set(try context.params.strings("non_negative"))
         var forcingByESM: [String: StoredObject] = [:]
-        for f in try context.inputList("forcing") { if let s = f.attribute("source_id") { forcingByESM[s] = f } }
+        for f in try context.inputList("forcing") { if let s = AlignedForcingObject.sourceID(f) { forcingByESM[s] = f } }
         var records: [SkillRecord] = []
         for object in try context.inputList("shards") {
-            let shard = try EmulatorObjects.readShard(object, node: context.nodeID, experiments: split)
+            let shard = try ShardSetObject.read(object, node: context.nodeID, experiments: split)
             let esm = shard.sourceID
             guard let forcing = forcingByESM[esm] else { continue }
-            let (fshape, fvalues) = try forcing.readFloats("forcing_monthly")
-            let fStart = EmulatorObjects.firstYear(forcing) ?? 2015
+            let (fshape, fvalues) = try AlignedForcingObject.monthly(forcing)
+            let fStart = AlignedForcingObject.firstYear(forcing) ?? 2015
             let cells = shard.height * shard.width, g = shard.forcingNames.count
             for (c, variable) in shard.variables.enumerated() {
                 guard let t = truth.fields[esm]?[variable] else { continue }
-                let runs = try shard.runs.map { r -> Evaluation.TrainingRun in
+                let runs = try shard.runs.map { r -> BaselineTrainingRun in
                     var field = [Float](repeating: 0, count: r.entry.months * cells)
                     for m in 0..<r.entry.months {
                         let src = (m * shard.variables.count + c) * cells
                         for k in 0..<cells { field[m * cells + k] = r.fields[src + k] }
                     }
                     let forcings = (0..<r.entry.months).map { m in (0..<g).map { Double(r.forcing[m * g + $0]) } }
-                    return try Evaluation.TrainingRun(field: field, forcings: forcings,
-                                                      axis: Evaluation.TimeAxis(timescale: .monthly, startYear: r.entry.startYear, count: r.entry.months),
-                                                      cells: cells)
+                    return try BaselineTrainingRun(field: field, forcings: forcings,
+                                                   axis: FrameAxis(timescale: .monthly, startYear: r.entry.startYear, count: r.entry.months),
+                                                   cells: cells)
                 }
                 let axis = t.axis
                 let offset = (axis.startYear - fStart) * 12
@@ -173,7 +170,7 @@ public struct EvaluateSkill: NodeKind {
                 for i in candidates.indices {
                     EnsembleProduct.floorNonNegative(&candidates[i].1.values, variables: [variable], nonNegative: nonNegative, plane: cells)
                 }
-                for target in Evaluation.Timescale.allCases {
+                for target in Timescale.finestFirst {
                     let (tr, tAxis) = try TimeAggregation.aggregate(t.field, axis: axis, to: target)
                     var sub = plan
                     sub.timescales = [target]
@@ -195,9 +192,9 @@ struct HeldOutTruth {
     struct Field {
         /// `[member, month, lat, lon]` from January of `axis.startYear`.
         var field: EnsembleField
-        var axis: Evaluation.TimeAxis
+        var axis: FrameAxis
         /// The frames of `field` (monthly) covering a product axis.
-        func frames(of product: Evaluation.TimeAxis) throws -> Range<Int> {
+        func frames(of product: FrameAxis) throws -> Range<Int> {
             let lo = (product.startYear - axis.startYear) * 12
             let hi = (product.endYear + 1 - axis.startYear) * 12
             guard lo >= 0, hi <= axis.count else {
@@ -206,23 +203,23 @@ struct HeldOutTruth {
             return lo..<hi
         }
     }
-    var grid: Evaluation.LatLonGrid
+    var grid: AreaWeightedGrid
     var fields: [String: [String: Field]]
 
     static func load(_ objects: [StoredObject], firstYear: Int, lastYear: Int, node: String) throws -> HeldOutTruth {
         var groups: [String: [String: [(String, [Float])]]] = [:]
-        var grid: Evaluation.LatLonGrid?
+        var grid: AreaWeightedGrid?
         for object in objects {
             let o = try ClimateFieldObject.read(object)
             guard let time = o.field.time, let d0 = try time.dates().first else { continue }
             let g = o.field.grid, cells = g.nlat * g.nlon
-            if grid == nil { grid = try Evaluation.LatLonGrid(latitudes: g.lat, longitudes: g.lon) }
+            if grid == nil { grid = try AreaWeightedGrid(latitudes: g.lat, longitudes: g.lon) }
             let lo = (firstYear - d0.year) * 12 - (d0.month - 1), n = (lastYear - firstYear + 1) * 12
             guard lo >= 0, lo + n <= time.count else {
-                throw EngineError(.nodeFailed, "truth \(o.facets["source_id"] ?? "") \(o.facets["member"] ?? "") does not cover \(firstYear)-\(lastYear)", node: node)
+                throw EngineError(.nodeFailed, "truth \(o.sourceID ?? "") \(o.member ?? "") does not cover \(firstYear)-\(lastYear)", node: node)
             }
             let values = Array(o.field.values[(lo * cells)..<((lo + n) * cells)])
-            groups[o.facets["source_id"] ?? "?", default: [:]][o.field.variable.name, default: []].append((o.facets["member"] ?? "", values))
+            groups[o.sourceID ?? "?", default: [:]][o.field.variable.name, default: []].append((o.member ?? "", values))
         }
         guard let grid else { throw EngineError(.nodeFailed, "no truth inputs", node: node) }
         var fields: [String: [String: Field]] = [:]
@@ -232,7 +229,7 @@ struct HeldOutTruth {
                 let sorted = members.sorted { $0.0 < $1.0 }
                 fields[esm, default: [:]][variable] = Field(
                     field: try EnsembleField(members: sorted.count, times: months, grid: grid, values: sorted.flatMap(\.1)),
-                    axis: Evaluation.TimeAxis(timescale: .monthly, startYear: firstYear, count: months))
+                    axis: FrameAxis(timescale: .monthly, startYear: firstYear, count: months))
             }
         }
         return HeldOutTruth(grid: grid, fields: fields)

@@ -52,7 +52,7 @@ public struct WriteReport: NodeKind {
         let p = context.params
         let scenario = try p.string("scenario")
         let evaluation = try context.input("evaluation")
-        let records = try EmulatorObjects.decode([SkillRecord].self, evaluation.attribute("skill"), what: "skill", node: context.nodeID)
+        let records = try EvaluationObject.records(evaluation, node: context.nodeID)
         let (grid, truth) = try ReportData.loadTruth(try context.inputList("truth"), node: context.nodeID)
         let data = ReportData(grid: grid, truth: truth, products: try ReportData.loadProducts(try context.inputList("products"), node: context.nodeID))
         context.progress(0.2, "read truth and products")
@@ -112,8 +112,7 @@ public struct WriteReport: NodeKind {
         } else {
             notes.append("This report was computed outside a scheduled run (e.g. `spfflow exec-node`): no DAG or run timings.")
         }
-        if let text = evaluation.attribute("sampling"),
-           let sampling = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) {
+        if let sampling = EvaluationObject.sampling(evaluation) {
             for (label, seconds) in sampling.sorted(by: { $0.key < $1.key }) {
                 timings.append(TimingEntry(label: "sampling, \(label), per member and 10 simulated years", seconds: seconds))
             }
@@ -121,7 +120,7 @@ public struct WriteReport: NodeKind {
         let headline = skill.periods.first ?? ""
         // Each model with its ensemble size(s): the baselines are often sampled smaller than SPF.
         var membersByModel: [String: Set<String>] = [:]
-        for product in data.products { membersByModel[product.model, default: []].insert(product.object.attribute("members") ?? "?") }
+        for product in data.products { membersByModel[product.model, default: []].insert(EnsembleProduct.Stored(product.object).membersText ?? "?") }
         let models = membersByModel.keys.sorted().map { model in
             let sizes = (membersByModel[model] ?? []).sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }.joined(separator: " or ")
             return "\(skill.label(model)) (\(sizes) members)"
@@ -132,11 +131,9 @@ public struct WriteReport: NodeKind {
         let content = ReportContent(title: try p.string("title"), summary: summary, skill: skill, headlinePeriod: headline,
                                     sections: sections, curation: curation, dag: dag, timings: timings, notes: notes)
         let out = try context.output()
-        let directory = out.filesDirectory.appendingPathComponent("report", isDirectory: true)
+        let directory = out.filesDirectory.appendingPathComponent(ReportObject.directory, isDirectory: true)
         let written = try ReportWriter.write(content, to: directory)
-        try out.setAttribute("figures", evaluation.attribute("figures") ?? "")
-        try out.setAttribute("report", "report/index.html")
-        try out.write("file_count", shape: [1], values: [Int64(written.count)])
+        try ReportObject.write(figures: EvaluationObject.figures(evaluation), fileCount: written.count, to: out)
         context.log("report: \(written.count) files in \(directory.path)")
         let publish = try p.string("publish_dir")
         if !publish.isEmpty {

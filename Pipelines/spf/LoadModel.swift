@@ -56,7 +56,7 @@ public struct LoadModel: NodeKind {
             }
             object = try Self.lookup(key, in: store, node: context.nodeID)
         }
-        context.log("model \(object.key): \(object.datasetNames.count) datasets, variant \(object.attribute("variant") ?? "?")")
+        context.log("model \(object.key): \(object.datasetNames.count) datasets, variant \(TrainedModelObject.variant(object) ?? "?")")
         try Self.copyModel(object, to: try context.output(), node: context.nodeID)
     }
 
@@ -81,7 +81,7 @@ public struct LoadModel: NodeKind {
     /// Copies every dataset and every kind-defined attribute of a trained model into `writer`
     /// (refuses objects that are not `spf.train` outputs).
     public static func copyModel(_ object: StoredObject, to writer: ObjectWriter, node: String? = nil) throws {
-        guard object.attribute("trainer") != nil, object.attribute("sources") != nil, object.datasetNames.contains("lat") else {
+        guard TrainedModelObject.looksTrained(object) else {
             throw EngineError(.nodeFailed, "\(object.url.path) is not a trained emulator (no `trainer`/`sources` attributes or `lat`)", node: node)
         }
         for name in object.datasetNames {

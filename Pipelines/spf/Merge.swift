@@ -40,7 +40,7 @@ public struct MergeEnsemble: NodeKind {
     /// to the variables' streaming datasets, so memory holds one block, whatever the ensemble size.
     public func run(_ context: NodeContext) throws {
         let p = context.params, node = context.nodeID
-        let model = try EmulatorObjects.loadModel(try context.input("model"), node: node)
+        let model = try TrainedModelObject.load(try context.input("model"), node: node)
         let timescale = try SampleStage.timescale(try p.string("timescale"), node: node)
         let startYear = try p.int("start_year"), years = try p.int("years")
         let pyramid = model.info.pyramid, sampler = try PyramidSampler(config: pyramid)
@@ -53,8 +53,8 @@ public struct MergeEnsemble: NodeKind {
         var seconds = 0.0
         var antithetic: Set<Bool> = [], scenarios: Set<String> = [], sources: Set<Int> = []
         for (i, object) in objects.enumerated() {
-            let info = try EmulatorObjects.decode(SamplerStateInfo.self, object.attribute("state"), what: "state", node: node)
-            seconds += Double(object.attribute("seconds") ?? "") ?? 0
+            let info = try SamplerStateObject.info(object, node: node)
+            seconds += SamplerStateObject.seconds(object)
             scenarios.insert(info.request.scenario)
             sources.insert(info.request.source)
             antithetic.insert(info.request.antithetic)
@@ -95,7 +95,7 @@ public struct MergeEnsemble: NodeKind {
             let memberIndex = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1, $0) })
             var values = [Float](repeating: .nan, count: members.count * t * c * plane)
             for i in blocks[members] ?? [] {
-                let (state, _) = try EmulatorObjects.readState(objects[i], node: node)
+                let (state, _) = try SamplerStateObject.read(objects[i], node: node)
                 let part = try sampler.output(state)
                 let frames = part.frameStarts.count
                 for (k, member) in state.info.request.members.enumerated() {
@@ -125,14 +125,13 @@ public struct MergeEnsemble: NodeKind {
             context.progress(Double(b + 1) / Double(order.count), "merged block \(b + 1)/\(order.count)")
         }
         for writer in writers { try writer.finish() }
-        try out.write("lat", shape: [h], values: model.lat)
-        try out.write("lon", shape: [w], values: model.lon)
+        try product.writeGrid(to: out)
         try product.writeMetadata(to: out)
     }
 
     /// The scenario's normalised forcing from the optional `forcing` input; an error when the model needs it and the
     /// manifest does not give it.
-    static func forcing(_ context: NodeContext, model: EmulatorObjects.SamplingModel) throws -> ForcingSeries? {
+    static func forcing(_ context: NodeContext, model: TrainedModelObject.SamplingModel) throws -> ForcingSeries? {
         guard let object = try context.optionalInput("forcing") else {
             guard !model.info.normalizer.needsForcing else {
                 throw EngineError(.nodeFailed, "the model's climatology follows the global forcings (spf.norm-stats climatology: pattern-scaling): "
@@ -140,6 +139,6 @@ public struct MergeEnsemble: NodeKind {
             }
             return nil
         }
-        return try EmulatorObjects.forcingSeries(object, model: model, node: context.nodeID)
+        return try AlignedForcingObject.forcingSeries(object, model: model, node: context.nodeID)
     }
 }

@@ -54,9 +54,9 @@ public struct NormalizationStats: NodeKind {
     /// Fits the statistics.
     public func run(_ context: NodeContext) throws {
         let split = Set(try context.params.strings("experiments"))
-        let shards = try context.inputList("shards").map { try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split) }
+        let shards = try context.inputList("shards").map { try ShardSetObject.read($0, node: context.nodeID, experiments: split) }
         let sources = shards.map(\.sourceID)
-        let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
+        let runs = try ShardSetObject.trainingRuns(shards, sources: sources, node: context.nodeID)
         guard let channels = shards.first?.variables.count, !runs.isEmpty else {
             throw EngineError(.nodeFailed, "no training runs of experiments \(split.sorted()) in the shards", node: context.nodeID)
         }
@@ -68,23 +68,7 @@ public struct NormalizationStats: NodeKind {
                                           climatology: mode, node: context.nodeID)
         let norm = try Normalizer.fit(runs: runs, channels: channels, climatologySources: mode == "none" ? nil : sources,
                                       regressOnForcing: mode == "pattern-scaling", perCellStd: perCell)
-        let out = try context.output()
-        try out.setAttribute("normalizer", try EmulatorObjects.json(norm))
-        try out.write("field_mean", shape: [norm.fieldMean.count], values: norm.fieldMean)
-        try out.write("field_std", shape: [norm.fieldStd.count], values: norm.fieldStd)
-        try out.write("forcing_mean", shape: [norm.globalMean.count], values: norm.globalMean)
-        try out.write("forcing_std", shape: [norm.globalStd.count], values: norm.globalStd)
-        if let climatology = norm.climatology, let h = shards.first?.height, let w = shards.first?.width {
-            try out.write("field_climatology", shape: [climatology.sourceIDs.count, 12, channels, h, w], values: climatology.values)
-            try out.setAttribute("climatology_sources", try EmulatorObjects.json(climatology.sourceIDs))
-            if climatology.forcingChannels > 0 {
-                try out.write("field_forcing_slopes", shape: [climatology.sourceIDs.count, 12, climatology.forcingChannels, channels, h, w],
-                              values: climatology.forcingSlopes)
-            }
-        }
-        if let scale = norm.cellStd, let h = shards.first?.height, let w = shards.first?.width {
-            try out.write("field_cell_std", shape: [scale.sourceIDs.count, channels, h, w], values: scale.values)
-        }
+        try NormaliserObject.write(norm, channels: channels, height: shards.first?.height, width: shards.first?.width, to: try context.output())
         context.log("fitted on \(runs.count) runs of \(sources.count) ESMs: field mean \(norm.fieldMean), std \(norm.fieldStd)")
     }
 }

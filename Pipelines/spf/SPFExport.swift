@@ -46,7 +46,7 @@ public struct ExportEnsemble: NodeKind {
     public init() {}
 
     /// The time axis of a product: month, year or decade frames with bounds, in `calendar`.
-    static func timeAxis(startYear: Int, years: Int, timescale: String, calendar: CFCalendar) throws -> ClimateData.TimeAxis {
+    static func timeAxis(startYear: Int, years: Int, timescale: String, calendar: CFCalendar) throws -> TimeAxis {
         let units = CFTimeUnits(unit: .days, reference: CFDateTime(year: 1850, month: 1, day: 1))
         let origin = calendar.dayNumber(year: 1850, month: 1, day: 1)
         func day(_ y: Int, _ m: Int) -> Double { Double(calendar.dayNumber(year: y, month: m, day: 1) - origin) }
@@ -63,7 +63,7 @@ public struct ExportEnsemble: NodeKind {
             var y = startYear
             while y < startYear + years { add(day(y, 1), day(min(y + 10, startYear + years), 1)); y += 10 }
         }
-        return try ClimateData.TimeAxis(calendar: calendar, units: units, values: values, bounds: bounds)
+        return try TimeAxis(calendar: calendar, units: units, values: values, bounds: bounds)
     }
 
     /// CF metadata of the emulated variables.
@@ -111,18 +111,18 @@ public struct ExportEnsemble: NodeKind {
         var assets: [IntakeCatalog.Asset] = []
         var publishedPaths: Set<String> = []
         for object in try context.inputList("products") {
-            guard let source = object.attribute("source_id"), let scenario = object.attribute("scenario"),
-                  let timescale = object.attribute("timescale"), let start = object.attribute("start_year").flatMap(Int.init),
-                  let years = object.attribute("years").flatMap(Int.init) else {
+            let stored = EnsembleProduct.Stored(object)
+            guard let source = stored.sourceID, let scenario = stored.scenario, let timescale = stored.timescaleName,
+                  let start = stored.startYear, let years = stored.years else {
                 throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: context.nodeID)
             }
-            let modelName = object.attribute("model") ?? "spf"
+            let modelName = stored.model
             var calendarName = "noleap"
             if case .object(let m) = calendars, case .string(let c)? = m[source] { calendarName = c }
             let calendar = try CFCalendar(cfName: calendarName)
-            let grid = try ClimateData.LatLonGrid(lat: try object.readDoubles("lat").values, lon: try object.readDoubles("lon").values)
+            let grid = try LatLonGrid(lat: try stored.latitudes(), lon: try stored.longitudes())
             let time = try Self.timeAxis(startYear: start, years: years, timescale: timescale, calendar: calendar)
-            let variables = try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: context.nodeID)
+            let variables = try stored.variables(node: context.nodeID)
             guard let first = variables.first else {
                 throw EngineError(.nodeFailed, "input \(object.key) has no variables", node: context.nodeID)
             }
@@ -141,7 +141,7 @@ public struct ExportEnsemble: NodeKind {
                 let ids = try EnsembleProduct.memberIDs(object, members: members, node: context.nodeID)
                 let product = CMIPPublication.Product(object: object, sourceID: source, scenario: scenario, timescale: timescale,
                                                       model: modelName, startYear: start, years: years, variables: variables,
-                                                      memberIDs: ids, antithetic: object.attribute("antithetic") == "true", grid: grid, time: time)
+                                                      memberIDs: ids, antithetic: stored.isAntithetic, grid: grid, time: time)
                 // Two products of the same emulator, ESM, scenario and timescale would write the same files: refuse rather
                 // than let the second overwrite the first (the fx file of an ESM and scenario is shared by its timescales).
                 for path in try cmip.dataPaths(product) where publishedPaths.contains(path) {
@@ -151,10 +151,9 @@ public struct ExportEnsemble: NodeKind {
                 for asset in try cmip.write(product, root: out.filesDirectory) where !assets.contains(where: { $0.path == asset.path }) {
                     publishedPaths.insert(asset.path)
                     assets.append(asset)
-                    written.append(["file": asset.path, "source_id": source, "scenario": scenario, "timescale": timescale,
-                                    "variables": asset.facets["variable_id"] ?? "", "members": String(members), "model": modelName,
-                                    "sampling_seconds": object.attribute("sampling_seconds") ?? "",
-                                    "seconds_per_trajectory": object.attribute("seconds_per_trajectory") ?? ""])
+                    written.append(EnsembleExportObject.entry(file: asset.path, product: stored, sourceID: source, scenario: scenario,
+                                                              timescale: timescale, variables: asset.facets["variable_id"] ?? "",
+                                                              members: members, model: modelName))
                 }
                 continue
             }
@@ -187,12 +186,10 @@ public struct ExportEnsemble: NodeKind {
                 }
             }
             try writer.close()
-            written.append(["file": fileName, "source_id": source, "scenario": scenario, "timescale": timescale,
-                            "variables": variables.joined(separator: " "), "members": String(members), "model": modelName,
-                            "sampling_seconds": object.attribute("sampling_seconds") ?? "",
-                            "seconds_per_trajectory": object.attribute("seconds_per_trajectory") ?? ""])
+            written.append(EnsembleExportObject.entry(file: fileName, product: stored, sourceID: source, scenario: scenario, timescale: timescale,
+                                                      variables: variables.joined(separator: " "), members: members, model: modelName))
         }
-        try out.setAttribute("files", try EmulatorObjects.json(written))
+        try EnsembleExportObject.write(files: written, to: out)
         var catalog: IntakeCatalog?
         if cmip != nil {
             catalog = IntakeCatalog(id: "spfflow-\(context.nodeID)",
@@ -212,7 +209,7 @@ public struct ExportEnsemble: NodeKind {
             }
             catalog?.id = "spfflow-\(label)"
             try Publisher(directory: URL(fileURLWithPath: publish)).publish(
-                files: written.compactMap { $0["file"] }.map { (out.filesDirectory.appendingPathComponent($0), $0) },
+                files: written.compactMap { $0[EnsembleExportObject.Entry.file] }.map { (out.filesDirectory.appendingPathComponent($0), $0) },
                 label: label, summary: written, exportSeconds: Date().timeIntervalSince(started), catalog: catalog)
             context.log("published \(written.count) files to \(publish)")
         }

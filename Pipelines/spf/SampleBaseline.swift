@@ -41,8 +41,8 @@ public struct SampleBaseline: NodeKind {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let started = Date()
-        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID, threads: context.threads)
-        let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
+        let model = try TrainedModelObject.load(try context.input("model"), node: context.nodeID, threads: context.threads)
+        let forcing = try AlignedForcingObject.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: try p.ints("solver_steps"), node: context.nodeID)

@@ -38,26 +38,25 @@ public struct TrainingShards: NodeKind {
         var source = ""
         for object in try context.inputList("fields") {
             let o = try ClimateFieldObject.read(object)
-            let f = o.facets
-            guard let exp = f["experiment"], let member = f["member"] else {
+            guard let exp = o.experiment, let member = o.member else {
                 throw EngineError(.nodeFailed, "input \(object.key) lacks experiment/member facets", node: context.nodeID)
             }
-            if source.isEmpty { source = f["source_id"] ?? "" }
-            guard f["source_id"] == source else {
-                throw EngineError(.nodeFailed, "inputs mix ESMs \(source) and \(f["source_id"] ?? "?"); one shard per ESM", node: context.nodeID)
+            if source.isEmpty { source = o.sourceID ?? "" }
+            guard o.sourceID == source else {
+                throw EngineError(.nodeFailed, "inputs mix ESMs \(source) and \(o.sourceID ?? "?"); one shard per ESM", node: context.nodeID)
             }
             byRun["\(exp)\t\(member)", default: [:]][o.field.variable.name] = o
         }
         var forcings: [String: StoredObject] = [:]
         for object in try context.inputList("forcing") {
-            guard let exp = object.attribute("experiment_id") else {
+            guard let exp = AlignedForcingObject.experimentID(object) else {
                 throw EngineError(.nodeFailed, "forcing input \(object.key) has no experiment_id", node: context.nodeID)
             }
             forcings[exp] = object
         }
         let out = try context.output()
-        var entries: [EmulatorObjects.RunEntry] = []
-        var grid: ClimateData.LatLonGrid?
+        var entries: [ShardSetObject.RunEntry] = []
+        var grid: LatLonGrid?
         var calendar = ""
         var forcingNames: [String] = []
         for (index, runKey) in byRun.keys.sorted().enumerated() {
@@ -87,10 +86,10 @@ public struct TrainingShards: NodeKind {
             guard let forcing = forcings[exp] else {
                 throw EngineError(.nodeFailed, "no aligned forcing for experiment \(exp) (have \(forcings.keys.sorted()))", node: context.nodeID)
             }
-            let names = try EmulatorObjects.decode([String].self, forcing.attribute("forcing_names"), what: "forcing_names", node: context.nodeID)
+            let names = try AlignedForcingObject.forcingNames(forcing, node: context.nodeID)
             if forcingNames.isEmpty { forcingNames = names }
-            let (fshape, fvalues) = try forcing.readFloats("forcing_monthly")
-            let fYear = EmulatorObjects.firstYear(forcing) ?? d0.year
+            let (fshape, fvalues) = try AlignedForcingObject.monthly(forcing)
+            let fYear = AlignedForcingObject.firstYear(forcing) ?? d0.year
             let offset = (d0.year - fYear) * 12
             let months = dates.count
             guard offset >= 0, fshape.count == 2, offset + months <= fshape[0] else {
@@ -109,19 +108,14 @@ public struct TrainingShards: NodeKind {
                     }
                 }
             }
-            try out.write("fields_\(index)", shape: [months, variables.count, first.grid.nlat, first.grid.nlon], values: packed)
-            try out.write("forcing_\(index)", shape: [months, g], values: forcingSlice)
+            try ShardSetObject.writeRun(index: index, fields: packed, fieldShape: [months, variables.count, first.grid.nlat, first.grid.nlon],
+                                        forcing: forcingSlice, forcingShape: [months, g], to: out)
             entries.append(.init(experiment: exp, member: member, startYear: d0.year, months: months, index: index))
             context.progress(Double(index + 1) / Double(byRun.count), "\(exp) \(member)")
         }
         guard let g = grid else { throw EngineError(.nodeFailed, "no runs in the inputs", node: context.nodeID) }
-        try out.write("lat", shape: [g.nlat], values: g.lat)
-        try out.write("lon", shape: [g.nlon], values: g.lon)
-        try out.setAttribute("runs", try EmulatorObjects.json(entries))
-        try out.setAttribute("source_id", source)
-        try out.setAttribute("calendar", calendar)
-        try out.setAttribute("variables", try EmulatorObjects.json(variables))
-        try out.setAttribute("forcing_names", try EmulatorObjects.json(forcingNames))
+        try ShardSetObject.writeMetadata(runs: entries, sourceID: source, calendar: calendar, variables: variables, forcingNames: forcingNames,
+                                         lat: g.lat, lon: g.lon, to: out)
         context.log("\(source): \(entries.count) runs, grid \(g.nlat)x\(g.nlon), calendar \(calendar)")
     }
 }

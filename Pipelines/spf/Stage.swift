@@ -106,8 +106,8 @@ public struct SampleStage: NodeKind {
     public func run(_ context: NodeContext) throws {
         let p = context.params
         let started = Date()
-        let model = try EmulatorObjects.loadModel(try context.input("model"), node: context.nodeID, threads: context.threads)
-        let forcing = try EmulatorObjects.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
+        let model = try TrainedModelObject.load(try context.input("model"), node: context.nodeID, threads: context.threads)
+        let forcing = try AlignedForcingObject.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = try p.string("source_id")
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let target = try Self.timescale(try p.string("target"), node: context.nodeID)
@@ -119,7 +119,7 @@ public struct SampleStage: NodeKind {
         // frames it branches off account for (a decade's yearly branch carries 1/9 of a 9-decade stage 0).
         var inherited = 0.0
         if let previous = try context.optionalInput("previous") {
-            let (prev, prevSeconds) = try EmulatorObjects.readState(previous, node: context.nodeID)
+            let (prev, prevSeconds) = try SamplerStateObject.read(previous, node: context.nodeID)
             inherited = prevSeconds * min(1, Double(years) / Double(max(prev.info.request.years, 1)))
             state = try sampler.branch(prev, target: target, startYear: startYear, years: years)
         } else {
@@ -141,6 +141,6 @@ public struct SampleStage: NodeKind {
         }
         context.progress(0.05, "stage \(stage) \(target) \(startYear)+\(years)y")
         state = try sampler.runStage(stage, from: state, forcing: forcing, velocity: model.network)
-        try EmulatorObjects.writeState(state, seconds: inherited + Date().timeIntervalSince(started), to: try context.output())
+        try SamplerStateObject.write(state, seconds: inherited + Date().timeIntervalSince(started), to: try context.output())
     }
 }

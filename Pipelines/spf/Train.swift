@@ -84,7 +84,7 @@ public struct TrainEmulator: NodeKind {
         let split = Set(try p.strings("experiments"))
         let shardObjects = try context.inputList("shards")
         guard let firstObject = shardObjects.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
-        let first = try EmulatorObjects.readShard(firstObject, node: context.nodeID, experiments: split)
+        let first = try ShardSetObject.read(firstObject, node: context.nodeID, experiments: split)
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
                                        euler: try p.ints("solver_steps"), node: context.nodeID)
         let patch = try p.int("patch"), forcingPatch = try p.int("forcing_patch") == 0 ? patch : try p.int("forcing_patch")
@@ -103,10 +103,10 @@ public struct TrainEmulator: NodeKind {
                               node: context.nodeID)
         }
         let shards = try [first] + shardObjects.dropFirst().map {
-            try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split)
+            try ShardSetObject.read($0, node: context.nodeID, experiments: split)
         }
-        let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
-        var norm = try EmulatorObjects.decode(Normalizer.self, try context.input("norm").attribute("normalizer"), what: "normalizer", node: context.nodeID)
+        let runs = try ShardSetObject.trainingRuns(shards, sources: sources, node: context.nodeID)
+        var norm = try NormaliserObject.read(try context.input("norm"), node: context.nodeID)
         // The climatology and per-cell stds in the order of the model's source embeddings (param 'sources', not the
         // shards' order).
         do { norm = try norm.reordered(to: sources) } catch {
@@ -119,10 +119,9 @@ public struct TrainEmulator: NodeKind {
                                   threads: context.threads)
         var history: [[Double?]] = []
         if let saved = try context.checkpoint.load() {
-            var arrays: [String: (shape: [Int], values: [Float])] = [:]
-            for name in saved.datasetNames { arrays[EmulatorObjects.arrayName(name)] = try saved.readFloats(name) }
-            try trainer.importState(metadataJSON: saved.attribute("trainer") ?? "", arrays: arrays)
-            history = (try? JSONDecoder().decode([[Double?]].self, from: Data((saved.attribute("loss_history") ?? "[]").utf8))) ?? []
+            let checkpoint = try TrainedModelObject.readCheckpoint(saved)
+            try trainer.importState(metadataJSON: checkpoint.trainer, arrays: checkpoint.arrays)
+            history = checkpoint.lossHistory
             context.log("resumed from checkpoint at step \(trainer.step)")
         }
         let every = max(1, try p.int("checkpoint_every"))
@@ -138,26 +137,14 @@ public struct TrainEmulator: NodeKind {
             }
             context.log("step \(trainer.step): loss \(history.last.map { $0.map { $0.map { String(format: "%.4f", $0) } ?? "-" } } ?? [])")
             if trainer.step < total {
-                let arrays = trainer.exportArrays(), meta = try trainer.exportMetadataJSON(), hist = try EmulatorObjects.json(history)
+                let arrays = trainer.exportArrays(), meta = try trainer.exportMetadataJSON(), hist = try ObjectJSON.json(history)
                 try context.checkpoint.save { w in
-                    for (name, a) in arrays.sorted(by: { $0.key < $1.key }) { try w.write(EmulatorObjects.datasetName(name), shape: a.shape, values: a.values) }
-                    try w.setAttribute("trainer", meta)
-                    try w.setAttribute("loss_history", hist)
+                    try TrainedModelObject.writeCheckpoint(arrays: arrays, trainer: meta, lossHistory: hist, to: w)
                 }
             }
         }
-        let out = try context.output()
-        for (name, a) in trainer.exportArrays().sorted(by: { $0.key < $1.key }) {
-            try out.write(EmulatorObjects.datasetName(name), shape: a.shape, values: a.values)
-        }
-        try out.write("lat", shape: [first.lat.count], values: first.lat)
-        try out.write("lon", shape: [first.lon.count], values: first.lon)
-        try out.setAttribute("trainer", try trainer.exportMetadataJSON())
-        try out.setAttribute("variant", variant)
-        try out.setAttribute("sources", try EmulatorObjects.json(sources))
-        try out.setAttribute("forcing_names", try EmulatorObjects.json(first.forcingNames))
-        try out.setAttribute("variables", try EmulatorObjects.json(first.variables))
-        try out.setAttribute("loss_history", try EmulatorObjects.json(history))
-        try out.setAttribute("train_seconds", String(Date().timeIntervalSince(started)))
+        try TrainedModelObject.write(arrays: trainer.exportArrays(), lat: first.lat, lon: first.lon, trainer: try trainer.exportMetadataJSON(),
+                                     variant: variant, sources: sources, forcingNames: first.forcingNames, variables: first.variables,
+                                     lossHistory: history, trainSeconds: Date().timeIntervalSince(started), to: try context.output())
     }
 }

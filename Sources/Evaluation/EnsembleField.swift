@@ -55,7 +55,7 @@ public struct EnsembleField: Sendable, Equatable {
     }
 
     /// Wraps `values` of shape `[member, time, lat, lon]` on `grid`.
-    public init(members: Int, times: Int, grid: LatLonGrid, values: [Float]) throws(EvaluationError) {
+    public init(members: Int, times: Int, grid: AreaWeightedGrid, values: [Float]) throws(EvaluationError) {
         try self.init(members: members, times: times, cells: grid.cellCount, values: values)
     }
 
@@ -162,7 +162,7 @@ public struct EnsembleField: Sendable, Equatable {
     }
 
     /// Global-mean series per member, `[member, time]`, cos(φ)-weighted on `grid`.
-    public func globalMeans(on grid: LatLonGrid) throws(EvaluationError) -> [[Double]] {
+    public func globalMeans(on grid: AreaWeightedGrid) throws(EvaluationError) -> [[Double]] {
         guard grid.cellCount == cells else {
             throw EvaluationError(.shapeMismatch, "grid has \(grid.cellCount) cells, field has \(cells)")
         }

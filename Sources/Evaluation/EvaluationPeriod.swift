@@ -29,7 +29,7 @@ public struct EvaluationPeriod: Sendable, Equatable, Hashable, Codable {
     public var label: String { "\(firstYear)-\(lastYear)" }
 
     /// The frames of a monthly or yearly `axis` whose year lies in this period (contiguous).
-    public func frames(in axis: TimeAxis) throws(EvaluationError) -> Range<Int> {
+    public func frames(in axis: FrameAxis) throws(EvaluationError) -> Range<Int> {
         let selected = (0..<axis.count).filter { t in
             let y = axis.years(of: t)
             return y.lowerBound >= firstYear && y.upperBound <= lastYear

@@ -8,8 +8,8 @@ public enum TimeAggregation {
     /// Monthly → yearly needs whole years (count a multiple of 12). Yearly → decadal averages blocks
     /// of ten years from the axis start; a final block of fewer than ``minimumDecadeYears`` years is
     /// dropped, a longer one is averaged over the years it has. Returns the field and its axis.
-    public static func aggregate(_ field: EnsembleField, axis: TimeAxis,
-                                 to target: Timescale) throws(EvaluationError) -> (EnsembleField, TimeAxis) {
+    public static func aggregate(_ field: EnsembleField, axis: FrameAxis,
+                                 to target: Timescale) throws(EvaluationError) -> (EnsembleField, FrameAxis) {
         guard axis.count == field.times else {
             throw EvaluationError(.shapeMismatch, "axis has \(axis.count) frames, field has \(field.times)")
         }
@@ -25,7 +25,7 @@ public enum TimeAggregation {
             }
             let groups = (0..<(axis.count / 12)).map { y in (12 * y)..<(12 * y + 12) }
             let yearly = try average(field, groups: groups)
-            let yearlyAxis = TimeAxis(timescale: .yearly, startYear: axis.startYear, count: groups.count)
+            let yearlyAxis = FrameAxis(timescale: .yearly, startYear: axis.startYear, count: groups.count)
             return try aggregate(yearly, axis: yearlyAxis, to: target)
         case .yearly:
             var groups: [Range<Int>] = []
@@ -39,7 +39,7 @@ public enum TimeAggregation {
             }
             let decadal = try average(field, groups: groups)
             let lastYear = axis.startYear + (groups.last?.upperBound ?? 1) - 1
-            return (decadal, TimeAxis.decadal(startYear: axis.startYear, endYear: lastYear))
+            return (decadal, FrameAxis.decadal(startYear: axis.startYear, endYear: lastYear))
         case .decadal:
             throw EvaluationError(.invalidArgument, "decadal frames cannot be aggregated further")
         }

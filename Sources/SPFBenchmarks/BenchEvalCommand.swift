@@ -15,7 +15,7 @@ struct BenchEval: ParsableCommand {
     @Option(help: "Worker threads for the scorer.") var threads = 1
 
     func run() throws {
-        let grid = try LatLonGrid.global(nlat: nlat, nlon: nlat * 3 / 2)
+        let grid = try AreaWeightedGrid.global(nlat: nlat, nlon: nlat * 3 / 2)
         var rng = SeededGenerator(seed: 1)
         func field(_ m: Int) throws -> EnsembleField {
             let values = (0..<(m * years * grid.cellCount)).map { _ in Float(288 + rng.nextGaussian()) }

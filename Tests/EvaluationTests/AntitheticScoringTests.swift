@@ -7,7 +7,7 @@ import Testing
 @Suite struct AntitheticScoringTests {
     /// Members 2k and 2k + 1 of `members` are mirror images about `mu` (x and 2μ − x) with σ = `sigma`; the truth
     /// members are independent draws of the same distribution.
-    static func mirrored(members: Int, truth: Int, times: Int, grid: LatLonGrid, sigma: Double,
+    static func mirrored(members: Int, truth: Int, times: Int, grid: AreaWeightedGrid, sigma: Double,
                          seed: UInt64) throws -> (EnsembleField, EnsembleField) {
         var rng = SeededGenerator(seed: seed)
         let plane = times * grid.cellCount
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func partnerAwareCRPSMatchesBruteForce() throws {
-        let grid = try LatLonGrid.global(nlat: 4, nlon: 6)
+        let grid = try AreaWeightedGrid.global(nlat: 4, nlon: 6)
         var rng = SeededGenerator(seed: 11)
         // 7 members with ids 0…5 and 9: pairs (0,1) (2,3) (4,5), member 9's partner 8 is absent.
         let ids = [0, 1, 2, 3, 4, 5, 9], m = ids.count, t = 3, c = grid.cellCount
@@ -75,7 +75,7 @@ import Testing
         // Mirrored Gaussian pairs: each member is an exact N(μ, σ²) draw, so the CRPS against an independent draw of
         // the same distribution is σ/√π, the spread σ, and a reliable ensemble has spread–skill 1, while the mean
         // of the pairs is exactly μ (error σ, not σ·√(1 + 1/M)).
-        let grid = try LatLonGrid.global(nlat: 16, nlon: 32)
+        let grid = try AreaWeightedGrid.global(nlat: 16, nlon: 32)
         let sigma = 1.5, m = 8
         let (paired, truth) = try Self.mirrored(members: m, truth: 3, times: 12, grid: grid, sigma: sigma, seed: 5)
         let s = try EnsembleScorer.score(ensemble: paired, truth: truth, grid: grid)
@@ -96,7 +96,7 @@ import Testing
 
     @Test func independentMembersScoreAlikeWithOrWithoutThePairedPath() throws {
         // Independent members declared as pairs: both estimators target the same quantities.
-        let grid = try LatLonGrid.global(nlat: 16, nlon: 32)
+        let grid = try AreaWeightedGrid.global(nlat: 16, nlon: 32)
         let e = try EnsembleField(members: 10, times: 20, grid: grid,
                                   values: TestFields.make(members: 10, times: 20, grid: grid, seed: 5))
         let y = try EnsembleField(members: 3, times: 20, grid: grid,
@@ -110,8 +110,8 @@ import Testing
     }
 
     @Test func partnersFollowSelectionsAndTimeAggregation() throws {
-        let grid = try LatLonGrid.global(nlat: 2, nlon: 4)
-        let axis = TimeAxis(timescale: .monthly, startYear: 2081, count: 24)
+        let grid = try AreaWeightedGrid.global(nlat: 2, nlon: 4)
+        let axis = FrameAxis(timescale: .monthly, startYear: 2081, count: 24)
         let field = try EnsembleField(members: 4, times: 24, grid: grid,
                                       values: TestFields.make(members: 4, times: 24, grid: grid, seed: 1))
             .pairing(antitheticMemberIDs: [10, 11, 12, 13])

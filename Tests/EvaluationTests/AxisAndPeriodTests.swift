@@ -16,21 +16,21 @@ import Testing
     @Test func periodsParseAndSelectFrames() throws {
         let p = try EvaluationPeriod(parsing: "2080-2100")
         #expect(p.label == "2080-2100")
-        #expect(try p.frames(in: TimeAxis(timescale: .yearly, startYear: 2015, count: 86)) == 65..<86)
-        #expect(try p.frames(in: TimeAxis(timescale: .monthly, startYear: 2079, count: 36)) == 12..<36)
+        #expect(try p.frames(in: FrameAxis(timescale: .yearly, startYear: 2015, count: 86)) == 65..<86)
+        #expect(try p.frames(in: FrameAxis(timescale: .monthly, startYear: 2079, count: 36)) == 12..<36)
         #expect(throws: EvaluationError.self) { _ = try EvaluationPeriod(parsing: "2100-2015") }
         #expect(throws: EvaluationError.self) { _ = try EvaluationPeriod(parsing: "late century") }
         #expect(throws: EvaluationError.self) {
-            _ = try p.frames(in: TimeAxis(timescale: .yearly, startYear: 1850, count: 100))
+            _ = try p.frames(in: FrameAxis(timescale: .yearly, startYear: 1850, count: 100))
         }
     }
 
     @Test func decadalAxisCoversTheLastPartialDecade() {
-        let axis = TimeAxis.decadal(startYear: 2015, endYear: 2100)
+        let axis = FrameAxis.decadal(startYear: 2015, endYear: 2100)
         #expect(axis.count == 9)
         #expect(axis.years(of: 8) == 2095...2100)
         #expect(axis.centre(of: 0) == 2020)
-        #expect(TimeAxis(timescale: .monthly, startYear: 2081, count: 240).endYear == 2100)
+        #expect(FrameAxis(timescale: .monthly, startYear: 2081, count: 240).endYear == 2100)
     }
 
     @Test func quantileBandInterpolatesLikeNumpy() {

@@ -5,15 +5,15 @@ import Testing
 /// Baselines: pattern scaling recovers a known linear pattern (yearly and per calendar month),
 /// stochastic pattern scaling is deterministic given the seed and carries the training variability.
 @Suite struct BaselineTests {
-    static let grid: LatLonGrid = {
-        do { return try LatLonGrid.global(nlat: 6, nlon: 10) } catch { preconditionFailure("\(error)") }
+    static let grid: AreaWeightedGrid = {
+        do { return try AreaWeightedGrid.global(nlat: 6, nlon: 10) } catch { preconditionFailure("\(error)") }
     }()
 
     /// Known truth: field = a(slot, cell) + b(cell)·F1 + c(slot, cell)·F2 + noise.
     static func run(years: Int, startYear: Int, monthly: Bool, forcing: (Double) -> [Double], noise: Double,
-                    seed: UInt64) throws -> TrainingRun {
+                    seed: UInt64) throws -> BaselineTrainingRun {
         let cells = grid.cellCount
-        let axis = TimeAxis(timescale: monthly ? .monthly : .yearly, startYear: startYear,
+        let axis = FrameAxis(timescale: monthly ? .monthly : .yearly, startYear: startYear,
                             count: monthly ? 12 * years : years)
         var rng = SeededGenerator(seed: seed)
         var field: [Float] = [], forcings: [[Double]] = []
@@ -26,7 +26,7 @@ import Testing
                 field.append(Float(truth + noise * rng.nextGaussian()))
             }
         }
-        return try TrainingRun(field: field, forcings: forcings, axis: axis, cells: cells)
+        return try BaselineTrainingRun(field: field, forcings: forcings, axis: axis, cells: cells)
     }
 
     static func pattern(slot: Int, cell: Int, f: [Double]) -> Double {
@@ -56,7 +56,7 @@ import Testing
     @Test func climatologyIsTheTrainingMeanPerMonth() throws {
         let run = try Self.run(years: 3, startYear: 2000, monthly: true, forcing: Self.scenario(1, 1), noise: 0.3, seed: 4)
         let clim = try Climatology.fit(runs: [run])
-        let axis = TimeAxis(timescale: .monthly, startYear: 2100, count: 24)
+        let axis = FrameAxis(timescale: .monthly, startYear: 2100, count: 24)
         let e = try clim.predictEnsemble(axis: axis)
         let cells = Self.grid.cellCount
         for month in [0, 5, 11] {
@@ -107,14 +107,14 @@ import Testing
         let model = try StochasticPatternScaling.fit(runs: [run], blockYears: 2)
         #expect(model.segmentFrames == 24)
         #expect(model.segments.count == 10)
-        let axis = TimeAxis(timescale: .monthly, startYear: 2015, count: 36)
+        let axis = FrameAxis(timescale: .monthly, startYear: 2015, count: 36)
         let e = try model.sample(forcings: (0..<36).map { _ in [1.0, 0.0] }, axis: axis, members: 3, seed: 1)
         #expect(e.times == 36 && e.members == 3)
     }
 
     @Test func rejectsMismatchedRuns() throws {
         #expect(throws: EvaluationError.self) {
-            _ = try TrainingRun(field: [1, 2, 3], forcings: [[1]], axis: TimeAxis(timescale: .yearly, startYear: 2000, count: 1),
+            _ = try BaselineTrainingRun(field: [1, 2, 3], forcings: [[1]], axis: FrameAxis(timescale: .yearly, startYear: 2000, count: 1),
                                 cells: 2)
         }
         #expect(throws: EvaluationError.self) { _ = try PatternScaling.fit(runs: []) }

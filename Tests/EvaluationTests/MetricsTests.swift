@@ -31,7 +31,7 @@ import Testing
     """
 
     @Test func fieldMetricsMatchNumpy() throws {
-        let grid = try LatLonGrid.global(nlat: 12, nlon: 16)
+        let grid = try AreaWeightedGrid.global(nlat: 12, nlon: 16)
         let m = 7, k = 3, t = 5
         let x = TestFields.make(members: m, times: t, grid: grid, seed: 1, offset: 0.2)
         let y = TestFields.make(members: k, times: t, grid: grid, seed: 2)
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func scoresDoNotDependOnThreadCount() throws {
-        let grid = try LatLonGrid.global(nlat: 8, nlon: 12)
+        let grid = try AreaWeightedGrid.global(nlat: 8, nlon: 12)
         let e = try EnsembleField(members: 9, times: 13, grid: grid,
                                   values: TestFields.make(members: 9, times: 13, grid: grid, seed: 3))
         let y = try EnsembleField(members: 2, times: 13, grid: grid,
@@ -69,7 +69,7 @@ import Testing
 
     @Test func reliableEnsembleHasSpreadSkillNearOne() throws {
         // Members and truth drawn from the same distribution: SSR ≈ 1, and the floor agrees.
-        let grid = try LatLonGrid.global(nlat: 16, nlon: 32)
+        let grid = try AreaWeightedGrid.global(nlat: 16, nlon: 32)
         let e = try EnsembleField(members: 10, times: 20, grid: grid,
                                   values: TestFields.make(members: 10, times: 20, grid: grid, seed: 5))
         let y = try EnsembleField(members: 3, times: 20, grid: grid,
@@ -90,9 +90,9 @@ import Testing
     }
 
     @Test func evaluatorCoversPeriodsAndTimescales() throws {
-        let grid = try LatLonGrid.global(nlat: 4, nlon: 8)
+        let grid = try AreaWeightedGrid.global(nlat: 4, nlon: 8)
         let years = 2015...2100
-        let axis = TimeAxis(timescale: .yearly, startYear: 2015, count: years.count)
+        let axis = FrameAxis(timescale: .yearly, startYear: 2015, count: years.count)
         let e = try EnsembleField(members: 4, times: years.count, grid: grid,
                                   values: TestFields.make(members: 4, times: years.count, grid: grid, seed: 8))
         let y = try EnsembleField(members: 3, times: years.count, grid: grid,
@@ -104,14 +104,14 @@ import Testing
         #expect(keys == ["2015-2100/yearly", "2015-2100/decadal", "2080-2100/yearly", "2080-2100/decadal"])
         // 2080–2100 decadal: 2080–89 and 2090–99 (the single year 2100 is too short to be a decade).
         let sub = try e.selecting(times: 65..<86)
-        let (dec, decAxis) = try TimeAggregation.aggregate(sub, axis: TimeAxis(timescale: .yearly, startYear: 2080,
+        let (dec, decAxis) = try TimeAggregation.aggregate(sub, axis: FrameAxis(timescale: .yearly, startYear: 2080,
                                                                                 count: 21), to: .decadal)
         #expect(dec.times == 2 && decAxis.years(of: 1) == 2090...2099)
         let floor = try SkillEvaluator.evaluateFloor(esm: "E", variable: "tas", truth: y, axis: axis, grid: grid,
                                                      plan: plan)
         #expect(floor.contains { $0.metric == .crps && $0.timescale == .decadal && $0.period == "2080-2100" })
         // Monthly fields for 2081–2100 only: scored for 2080–2100 (95 % covered), not for 2015–2100.
-        let monthlyAxis = TimeAxis(timescale: .monthly, startYear: 2081, count: 240)
+        let monthlyAxis = FrameAxis(timescale: .monthly, startYear: 2081, count: 240)
         let me = try EnsembleField(members: 3, times: 240, grid: grid,
                                    values: TestFields.make(members: 3, times: 240, grid: grid, seed: 10))
         let my = try EnsembleField(members: 2, times: 240, grid: grid,
@@ -123,12 +123,12 @@ import Testing
     }
 
     @Test func monthlyAggregatesToYearlyMeans() throws {
-        let grid = try LatLonGrid.global(nlat: 2, nlon: 3)
+        let grid = try AreaWeightedGrid.global(nlat: 2, nlon: 3)
         let values = (0..<(2 * 24 * 6)).map { Float($0 % 97) }
         let f = try EnsembleField(members: 2, times: 24, grid: grid, values: values)
-        let (y, axis) = try TimeAggregation.aggregate(f, axis: TimeAxis(timescale: .monthly, startYear: 2081, count: 24),
+        let (y, axis) = try TimeAggregation.aggregate(f, axis: FrameAxis(timescale: .monthly, startYear: 2081, count: 24),
                                                       to: .yearly)
-        #expect(axis == TimeAxis(timescale: .yearly, startYear: 2081, count: 2))
+        #expect(axis == FrameAxis(timescale: .yearly, startYear: 2081, count: 2))
         for m in 0..<2 { for yr in 0..<2 { for c in 0..<6 {
             let expected = (0..<12).reduce(0.0) { $0 + Double(values[(m * 24 + yr * 12 + $1) * 6 + c]) } / 12
             #expect(abs(Double(y.values[(m * 2 + yr) * 6 + c]) - expected) < 1e-4)

@@ -4,8 +4,8 @@ import Testing
 /// Map and plot renderers: orientation, missing data, coastlines, degenerate ranges, legends outside the data.
 @Suite struct RendererTests {
     @Test func latitudeOrderDoesNotChangeTheMap() throws {
-        let north = try LatLonGrid.global(nlat: 18, nlon: 36)
-        let south = try LatLonGrid(latitudes: north.latitudes.reversed(), longitudes: north.longitudes)
+        let north = try AreaWeightedGrid.global(nlat: 18, nlon: 36)
+        let south = try AreaWeightedGrid(latitudes: north.latitudes.reversed(), longitudes: north.longitudes)
         let field = north.latitudes.flatMap { lat in north.longitudes.map { lon in Float(lat + 0.1 * lon) } }
         let flipped = (0..<18).reversed().flatMap { r in field[(r * 36)..<((r + 1) * 36)] }
         let a = try MapRenderer().render(field: field, grid: north, title: "t", units: "K", style: .sequential(.viridis))
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func northIsUpAndMissingCellsAreGrey() throws {
-        let grid = try LatLonGrid.global(nlat: 4, nlon: 8)
+        let grid = try AreaWeightedGrid.global(nlat: 4, nlon: 8)
         var field = grid.latitudes.flatMap { lat in grid.longitudes.map { _ in Float(lat) } }
         field[0] = .nan  // south-west corner
         let map = try MapRenderer().render(field: field, grid: grid, title: "", units: "", style: .fixed(.viridis, lower: -90, upper: 90))
@@ -36,8 +36,8 @@ import Testing
     /// Cape Agulhas (20.1°E, 34.8°S in Natural Earth's 1:110m data) is drawn at 20° from the left edge on a
     /// grid starting at 0° and at 200° on one starting at 180°W.
     @Test func coastlineIsDrawnInsideTheMapForEitherLongitudeConvention() throws {
-        let east = try LatLonGrid.global(nlat: 16, nlon: 32)  // longitudes from 5.625°E
-        let west = try LatLonGrid(latitudes: east.latitudes, longitudes: east.longitudes.map { $0 - 180 })
+        let east = try AreaWeightedGrid.global(nlat: 16, nlon: 32)  // longitudes from 5.625°E
+        let west = try AreaWeightedGrid(latitudes: east.latitudes, longitudes: east.longitudes.map { $0 - 180 })
         let field = [Float](repeating: 1, count: east.cellCount)
         for (grid, capeDegrees) in [(east, 20.1), (west, 200.1)] {
             let svg = SVGElements(try MapRenderer().render(field: field, grid: grid, title: "t", units: "K", style: .sequential(.viridis)).document)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func constantAndEmptyDataRender() throws {
-        let grid = try LatLonGrid.global(nlat: 3, nlon: 6)
+        let grid = try AreaWeightedGrid.global(nlat: 3, nlon: 6)
         _ = try MapRenderer().render(field: [Float](repeating: 1, count: 18), grid: grid, title: "c", units: "K",
                                      style: .diverging(.blueWhiteRed))
         _ = try MapRenderer().render(field: [Float](repeating: .nan, count: 18), grid: grid, title: "n", units: "K",

@@ -16,21 +16,21 @@ import Testing
         for (e, esm) in ["ESM-A", "ESM-B"].enumerated() {
             let seed = UInt64(100 * (e + 1))
             // Training: historical 1850–2014 plus three scenarios 2015–2100, two members each.
-            var runs: [TrainingRun] = []
+            var runs: [BaselineTrainingRun] = []
             for (s, scale) in [(0, 1.0), (1, 0.5), (2, 1.5), (3, 2.0)] {
                 let first = s == 0 ? 1850 : 2015, years = s == 0 ? 165 : 86
                 for member in 0..<2 {
                     let field = SampleClimate.tas(members: 1, firstYear: first, years: years, grid: grid,
                                                   seed: seed + UInt64(10 * s + member), warmingScale: scale)
                     let forcings = (0..<years).map { [SampleClimate.forcing(Double(first + $0), scale)] }
-                    runs.append(try TrainingRun(field: field, forcings: forcings,
-                                                axis: TimeAxis(timescale: .yearly, startYear: first, count: years), cells: cells))
+                    runs.append(try BaselineTrainingRun(field: field, forcings: forcings,
+                                                axis: FrameAxis(timescale: .yearly, startYear: first, count: years), cells: cells))
                 }
             }
             curation.append(CurationSummary(esm: esm, experiments: ["historical", "ssp126", "ssp370", "ssp585"], runs: runs.count,
                                             simulationYears: runs.reduce(0) { $0 + $1.axis.count }, variables: ["tas"],
                                             heldOutMembers: 3, notes: "synthetic sample"))
-            let axis = TimeAxis(timescale: .yearly, startYear: 2015, count: 86)
+            let axis = FrameAxis(timescale: .yearly, startYear: 2015, count: 86)
             let forcings = (0..<86).map { [SampleClimate.forcing(Double(2015 + $0), 1.0)] }
             let truth = try EnsembleField(members: 3, times: 86, grid: grid,
                                           values: SampleClimate.tas(members: 3, firstYear: 2015, years: 86, grid: grid, seed: seed + 99))

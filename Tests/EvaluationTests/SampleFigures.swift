@@ -3,7 +3,7 @@ import Foundation
 
 /// Synthetic but climate-like data for figures and report tests: a warming world on a coarse grid.
 enum SampleClimate {
-    static func grid() throws -> LatLonGrid { try LatLonGrid.global(nlat: 32, nlon: 64) }
+    static func grid() throws -> AreaWeightedGrid { try AreaWeightedGrid.global(nlat: 32, nlon: 64) }
 
     /// Global warming (K) in `year` for a ssp245-like path.
     static func warming(_ year: Double) -> Double {
@@ -17,7 +17,7 @@ enum SampleClimate {
     }
 
     /// tas `[members, years, lat, lon]`: climatology + polar-amplified warming + smooth noise.
-    static func tas(members: Int, firstYear: Int, years: Int, grid: LatLonGrid, seed: UInt64, bias: Double = 0,
+    static func tas(members: Int, firstYear: Int, years: Int, grid: AreaWeightedGrid, seed: UInt64, bias: Double = 0,
                     warmingScale: Double = 1) -> [Float] {
         var out: [Float] = []
         out.reserveCapacity(members * years * grid.cellCount)

@@ -3,7 +3,7 @@ import Evaluation
 /// Small deterministic fields for tests: a latitude gradient, a trend and Gaussian noise.
 enum TestFields {
     /// `[members, times, lat, lon]` values: base(lat) + trend·t + offset + noise·σ.
-    static func make(members: Int, times: Int, grid: LatLonGrid, seed: UInt64, offset: Double = 0,
+    static func make(members: Int, times: Int, grid: AreaWeightedGrid, seed: UInt64, offset: Double = 0,
                      noise: Double = 0.5) -> [Float] {
         var rng = SeededGenerator(seed: seed)
         var out: [Float] = []

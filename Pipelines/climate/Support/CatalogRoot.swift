@@ -25,7 +25,7 @@ struct CatalogRoot: Codable, Equatable, Sendable {
 
     /// The root of a discover output; nil for catalogs written before roots were recorded (their paths are absolute).
     static func of(_ catalog: StoredObject) throws -> CatalogRoot? {
-        guard let text = catalog.attribute("root") else { return nil }
+        guard let text = catalog.attribute(CatalogObject.Attribute.root) else { return nil }
         do { return try JSONDecoder().decode(CatalogRoot.self, from: Data(text.utf8)) } catch {
             throw ClimateDataError(.malformed, "input \(catalog.key): its `root` attribute is not a catalog root (\(error))")
         }

@@ -4,7 +4,7 @@ import SPFEngine
 extension EnsembleProduct {
     /// The ensemble of `variable` in a stored product, `[member, time, lat, lon]` on `grid`, with its antithetic
     /// partners when the product records them (so every score and map of it uses the estimators for pairs).
-    static func ensemble(_ object: StoredObject, variable: String, grid: Evaluation.LatLonGrid,
+    static func ensemble(_ object: StoredObject, variable: String, grid: AreaWeightedGrid,
                          node: String) throws -> EnsembleField {
         let (shape, values) = try object.readFloats(variable)
         guard shape.count == 4 else {

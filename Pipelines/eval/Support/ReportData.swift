@@ -27,26 +27,26 @@ struct ReportData {
         var object: StoredObject
         var esm: String
         var model: String
-        var timescale: Evaluation.Timescale
+        var timescale: Timescale
         var startYear: Int
         var years: Int
         var variables: [String]
         var endYear: Int { startYear + years - 1 }
-        var axis: Evaluation.TimeAxis {
+        var axis: FrameAxis {
             switch timescale {
-            case .monthly: Evaluation.TimeAxis(timescale: .monthly, startYear: startYear, count: years * 12)
-            case .yearly: Evaluation.TimeAxis(timescale: .yearly, startYear: startYear, count: years)
-            case .decadal: Evaluation.TimeAxis.decadal(startYear: startYear, endYear: endYear)
+            case .monthly: FrameAxis(timescale: .monthly, startYear: startYear, count: years * 12)
+            case .yearly: FrameAxis(timescale: .yearly, startYear: startYear, count: years)
+            case .decadal: FrameAxis.decadal(startYear: startYear, endYear: endYear)
             }
         }
 
         /// The ensemble of `variable`, `[member, time, lat, lon]`.
-        func field(_ variable: String, grid: Evaluation.LatLonGrid) throws -> EnsembleField {
+        func field(_ variable: String, grid: AreaWeightedGrid) throws -> EnsembleField {
             try EnsembleProduct.ensemble(object, variable: variable, grid: grid, node: "report")
         }
     }
 
-    var grid: Evaluation.LatLonGrid
+    var grid: AreaWeightedGrid
     /// ESM → variable → truth.
     var truth: [String: [String: Truth]]
     var products: [Product]
@@ -57,9 +57,9 @@ struct ReportData {
     }
 
     /// Reads the truth members (every `climate.regrid` output of the held-out scenario), in whole years from January.
-    static func loadTruth(_ objects: [StoredObject], node: String) throws -> (Evaluation.LatLonGrid, [String: [String: Truth]]) {
+    static func loadTruth(_ objects: [StoredObject], node: String) throws -> (AreaWeightedGrid, [String: [String: Truth]]) {
         var groups: [String: [String: [(member: String, year: Int, years: Int, values: [Float], units: String)]]] = [:]
-        var grid: Evaluation.LatLonGrid?
+        var grid: AreaWeightedGrid?
         for object in objects {
             let o = try ClimateFieldObject.read(object)
             guard let time = o.field.time else { continue }
@@ -68,13 +68,13 @@ struct ReportData {
             let years = (dates.count - first) / 12
             guard years > 0 else { continue }
             let g = o.field.grid, cells = g.nlat * g.nlon
-            if grid == nil { grid = try Evaluation.LatLonGrid(latitudes: g.lat, longitudes: g.lon) }
+            if grid == nil { grid = try AreaWeightedGrid(latitudes: g.lat, longitudes: g.lon) }
             guard grid?.cellCount == cells else {
                 throw EngineError(.nodeFailed, "truth inputs are on different grids (\(g.description))", node: node)
             }
             let values = Array(o.field.values[(first * cells)..<((first + years * 12) * cells)])
-            groups[o.facets["source_id"] ?? "?", default: [:]][o.field.variable.name, default: []]
-                .append((o.facets["member"] ?? "", dates[first].year, years, values, o.field.variable.units))
+            groups[o.sourceID ?? "?", default: [:]][o.field.variable.name, default: []]
+                .append((o.member ?? "", dates[first].year, years, values, o.field.variable.units))
         }
         guard let grid else { throw EngineError(.nodeFailed, "no truth inputs with whole years of monthly data", node: node) }
         var out: [String: [String: Truth]] = [:]
@@ -103,24 +103,24 @@ struct ReportData {
     /// Reads the ensemble products' metadata (their data is read when drawn).
     static func loadProducts(_ objects: [StoredObject], node: String) throws -> [Product] {
         try objects.map { object in
-            guard let esm = object.attribute("source_id"), let ts = object.attribute("timescale"),
-                  let timescale = Evaluation.Timescale(rawValue: ts), let start = object.attribute("start_year").flatMap(Int.init),
-                  let years = object.attribute("years").flatMap(Int.init) else {
+            let stored = EnsembleProduct.Stored(object)
+            guard let esm = stored.sourceID, let ts = stored.timescaleName,
+                  let timescale = Timescale(rawValue: ts), let start = stored.startYear, let years = stored.years else {
                 throw EngineError(.nodeFailed, "input \(object.key) is not an ensemble product", node: node)
             }
-            let raw = object.attribute("model") ?? "spf"
+            let raw = stored.model
             return Product(object: object, esm: esm, model: EvaluateSkill.modelIDs[raw] ?? raw, timescale: timescale,
                            startYear: start, years: years,
-                           variables: try EmulatorObjects.decode([String].self, object.attribute("variables"), what: "variables", node: node))
+                           variables: try stored.variables(node: node))
         }
     }
 
     /// Yearly global means of the historical runs of a shard, per variable, with the shard's curation summary.
     static func loadHistory(_ object: StoredObject, heldOut: [String: [String: Truth]], scenario: String,
                             node: String) throws -> (esm: String, history: [String: History], curation: CurationSummary) {
-        let entries = try EmulatorObjects.decode([EmulatorObjects.RunEntry].self, object.attribute("runs"), what: "runs", node: node)
-        let shard = try EmulatorObjects.readShard(object, node: node, experiments: ["historical"])
-        let grid = try Evaluation.LatLonGrid(latitudes: shard.lat, longitudes: shard.lon)
+        let entries = try ShardSetObject.runEntries(object, node: node)
+        let shard = try ShardSetObject.read(object, node: node, experiments: ["historical"])
+        let grid = try AreaWeightedGrid(latitudes: shard.lat, longitudes: shard.lon)
         let cells = grid.cellCount, c = shard.variables.count
         var history: [String: History] = [:]
         for (k, variable) in shard.variables.enumerated() {

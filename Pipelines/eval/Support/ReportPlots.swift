@@ -35,7 +35,7 @@ enum ReportPlots {
         var ensemble = try product.field(variable, grid: data.grid).selecting(times: pick.frames)
         let first = (pick.years.lowerBound - truth.startYear) * 12, months = pick.years.count * 12
         var target = try truth.field.selecting(times: first..<(first + months))
-        (target, _) = try TimeAggregation.aggregate(target, axis: Evaluation.TimeAxis(timescale: .monthly, startYear: pick.years.lowerBound,
+        (target, _) = try TimeAggregation.aggregate(target, axis: FrameAxis(timescale: .monthly, startYear: pick.years.lowerBound,
                                                                                       count: months), to: product.timescale)
         if display.scale != 1 {
             ensemble.values = ensemble.values.map { Float(Double($0) * display.scale) }
@@ -86,7 +86,7 @@ enum ReportPlots {
             var axis = product.axis
             if product.timescale == .monthly && product.years >= 3 {
                 means = means.map { m in (0..<product.years).map { y in m[(y * 12)..<(y * 12 + 12)].reduce(0, +) / 12 } }
-                axis = Evaluation.TimeAxis(timescale: .yearly, startYear: product.startYear, count: product.years)
+                axis = FrameAxis(timescale: .yearly, startYear: product.startYear, count: product.years)
             }
             ensembles.append(GlobalMeanSeries(label: ModelID.labels[model] ?? model, years: (0..<axis.count).map(axis.centre(of:)),
                                               members: means.map { $0.map { $0 * display.scale } },

@@ -26,8 +26,8 @@ struct CMIPPublication {
         /// Absolute sampler member index of each row.
         var memberIDs: [Int]
         var antithetic: Bool
-        var grid: ClimateData.LatLonGrid
-        var time: ClimateData.TimeAxis
+        var grid: LatLonGrid
+        var time: TimeAxis
     }
 
     var settings: CMIPPublicationSettings

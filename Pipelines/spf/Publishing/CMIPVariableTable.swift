@@ -65,7 +65,7 @@ public enum CMIPVariableTable {
 
     /// CMIP6's nominal_resolution class of a grid, from the square root of its mean cell area (the CMIP6
     /// guidance's bins: 0.72, 1.6, 3.6, 7.2, 16, 36, 72, 160, 360, 720, 1600, 3600, 7200 km).
-    public static func nominalResolution(_ grid: ClimateData.LatLonGrid) -> String {
+    public static func nominalResolution(_ grid: LatLonGrid) -> String {
         let area = grid.cellAreas.reduce(0, +) / Double(max(grid.size, 1))
         let km = area.squareRoot() * earthRadius / 1000
         let bins: [(Double, String)] = [(0.72, "0.5 km"), (1.6, "1 km"), (3.6, "2.5 km"), (7.2, "5 km"), (16, "10 km"), (36, "25 km"),

@@ -13,18 +13,21 @@ struct Publisher {
     /// times, and the run's timings.
     static func summary(label: String, files: [[String: String]], exportSeconds: Double) -> [String: Any] {
         var groups: [String: [[String: String]]] = [:]
-        for f in files { groups["\(f["scenario"] ?? "")|\(f["source_id"] ?? "")|\(f["timescale"] ?? "")|\(f["model"] ?? "")", default: []].append(f) }
+        typealias Entry = EnsembleExportObject.Entry
+        for f in files {
+            groups["\(f[Entry.scenario] ?? "")|\(f[Entry.sourceID] ?? "")|\(f[Entry.timescale] ?? "")|\(f[Entry.model] ?? "")", default: []].append(f)
+        }
         var scenarios: [[String: Any]] = []
         var sampling = 0.0
         for (_, group) in groups.sorted(by: { $0.key < $1.key }) {
             guard let first = group.first else { continue }
-            let seconds = Double(first["sampling_seconds"] ?? "") ?? 0
+            let seconds = Double(first[Entry.samplingSeconds] ?? "") ?? 0
             sampling += seconds
-            scenarios.append(["scenario": first["scenario"] ?? "", "source_id": first["source_id"] ?? "",
-                              "timescale": first["timescale"] ?? "", "model": first["model"] ?? "",
-                              "members": Int(first["members"] ?? "") ?? 0, "files": group.compactMap { $0["file"] },
+            scenarios.append(["scenario": first[Entry.scenario] ?? "", "source_id": first[Entry.sourceID] ?? "",
+                              "timescale": first[Entry.timescale] ?? "", "model": first[Entry.model] ?? "",
+                              "members": Int(first[Entry.members] ?? "") ?? 0, "files": group.compactMap { $0[Entry.file] },
                               "sampling_seconds": seconds,
-                              "seconds_per_trajectory": Double(first["seconds_per_trajectory"] ?? "") ?? 0])
+                              "seconds_per_trajectory": Double(first[Entry.secondsPerTrajectory] ?? "") ?? 0])
         }
         return ["label": label, "files": files, "scenarios": scenarios,
                 "timings": ["sampling_seconds": sampling, "export_seconds": exportSeconds],

@@ -17,12 +17,12 @@ struct AnnualProduct {
             EngineError(.nodeFailed, "input 'annual' (\(object.key)): \(why)", node: node)
         }
         guard product.timescale == .monthly else { throw fail("only a monthly product takes its annual means from a yearly product") }
-        guard object.attribute("timescale") == "yearly", let start = object.attribute("start_year").flatMap(Int.init),
-              let years = object.attribute("years").flatMap(Int.init), let members = object.attribute("members").flatMap(Int.init) else {
+        let stored = EnsembleProduct.Stored(object)
+        guard stored.timescale == .yearly, let start = stored.startYear, let years = stored.years, let members = stored.members else {
             throw fail("is not a yearly ensemble product")
         }
-        guard object.attribute("source_id") == product.sourceID, object.attribute("scenario") == product.scenario else {
-            throw fail("is \(object.attribute("source_id") ?? "?") \(object.attribute("scenario") ?? "?"), this product \(product.sourceID) \(product.scenario)")
+        guard stored.sourceID == product.sourceID, stored.scenario == product.scenario else {
+            throw fail("is \(stored.sourceID ?? "?") \(stored.scenario ?? "?"), this product \(product.sourceID) \(product.scenario)")
         }
         guard start <= product.startYear, start + years >= product.startYear + product.years else {
             throw fail("covers \(start)–\(start + years - 1), not \(product.startYear)–\(product.startYear + product.years - 1)")

@@ -17,7 +17,7 @@ public struct Climatology: Sendable {
     }
 
     /// Fits on `runs` (all monthly or all yearly).
-    public static func fit(runs: [TrainingRun]) throws(EvaluationError) -> Climatology {
+    public static func fit(runs: [BaselineTrainingRun]) throws(EvaluationError) -> Climatology {
         guard let first = runs.first else {
             throw EvaluationError(.insufficientData, "climatology needs at least one training run")
         }
@@ -42,7 +42,7 @@ public struct Climatology: Sendable {
     }
 
     /// The climatology repeated over `axis`, as a one-member ensemble `[1, time, lat, lon]`.
-    public func predictEnsemble(axis: TimeAxis) throws(EvaluationError) -> EnsembleField {
+    public func predictEnsemble(axis: FrameAxis) throws(EvaluationError) -> EnsembleField {
         guard axis.calendarSlotCount == means.count else {
             throw EvaluationError(.invalidArgument, "climatology has \(means.count) slot(s), axis is \(axis.timescale.rawValue)")
         }

@@ -36,7 +36,7 @@ public struct PatternScaling: Sendable {
 
     /// Fits on `runs` (all monthly or all yearly, same grid and features).
     /// - Parameter ridge: ridge penalty on the standardised slopes, relative to the number of rows per slot.
-    public static func fit(runs: [TrainingRun], ridge: Double = 1e-6) throws(EvaluationError) -> PatternScaling {
+    public static func fit(runs: [BaselineTrainingRun], ridge: Double = 1e-6) throws(EvaluationError) -> PatternScaling {
         guard let first = runs.first else {
             throw EvaluationError(.insufficientData, "pattern scaling needs at least one training run")
         }
@@ -69,7 +69,7 @@ public struct PatternScaling: Sendable {
     }
 
     /// Predicted field `[time, lat, lon]` for `forcings` (`[time][feature]`) on `axis`.
-    public func predict(forcings: [[Double]], axis: TimeAxis) throws(EvaluationError) -> [Float] {
+    public func predict(forcings: [[Double]], axis: FrameAxis) throws(EvaluationError) -> [Float] {
         guard forcings.count == axis.count, forcings.allSatisfy({ $0.count == featureCount }) else {
             throw EvaluationError(.shapeMismatch, "prediction needs \(axis.count) frames of \(featureCount) forcings")
         }
@@ -93,7 +93,7 @@ public struct PatternScaling: Sendable {
     }
 
     /// The prediction as a one-member ensemble `[1, time, lat, lon]`.
-    public func predictEnsemble(forcings: [[Double]], axis: TimeAxis) throws(EvaluationError) -> EnsembleField {
+    public func predictEnsemble(forcings: [[Double]], axis: FrameAxis) throws(EvaluationError) -> EnsembleField {
         try EnsembleField(members: 1, times: axis.count, cells: cells,
                           values: try predict(forcings: forcings, axis: axis))
     }

@@ -34,7 +34,7 @@ public struct StochasticPatternScaling: Sendable {
     ///   - blockYears: years per resampled residual segment (1 = independent years).
     ///   - poolFrames: frames of residuals kept at most (memory bound: poolFrames × cells × 4 bytes);
     ///     at least one segment is always kept.
-    public static func fit(runs: [TrainingRun], ridge: Double = 1e-6, blockYears: Int = 5,
+    public static func fit(runs: [BaselineTrainingRun], ridge: Double = 1e-6, blockYears: Int = 5,
                            poolFrames: Int = 2400) throws(EvaluationError) -> StochasticPatternScaling {
         guard blockYears >= 1, poolFrames >= 1 else {
             throw EvaluationError(.invalidArgument, "blockYears and poolFrames must be ≥ 1, got \(blockYears), \(poolFrames)")
@@ -71,7 +71,7 @@ public struct StochasticPatternScaling: Sendable {
     }
 
     /// An `members`-member ensemble `[M, time, lat, lon]` for `forcings` (`[time][feature]`) on `axis`.
-    public func sample(forcings: [[Double]], axis: TimeAxis, members: Int,
+    public func sample(forcings: [[Double]], axis: FrameAxis, members: Int,
                        seed: UInt64) throws(EvaluationError) -> EnsembleField {
         guard members >= 1 else { throw EvaluationError(.invalidArgument, "members must be ≥ 1, got \(members)") }
         let mean = try regression.predict(forcings: forcings, axis: axis)

@@ -24,7 +24,7 @@ public struct ClimateBenchNRMSE: Sendable, Equatable, Codable {
     /// Computes the NRMSEs of `prediction` (`[M, T, lat, lon]`, its ensemble mean is scored)
     /// against `truth` (`[K, T, lat, lon]`, its member mean is the target).
     /// - Parameter reference: optional climatology `[lat, lon]` subtracted from both (anomalies).
-    public static func compute(prediction: EnsembleField, truth: EnsembleField, grid: LatLonGrid,
+    public static func compute(prediction: EnsembleField, truth: EnsembleField, grid: AreaWeightedGrid,
                                reference: [Float]? = nil) throws(EvaluationError) -> ClimateBenchNRMSE {
         guard prediction.cells == grid.cellCount, truth.cells == grid.cellCount,
               prediction.times == truth.times else {

@@ -15,7 +15,7 @@ public enum EnsembleScorer {
     /// Scores `ensemble` (`[M, T, lat, lon]`) against `truth` (`[K, T, lat, lon]`) on `grid`.
     /// - Parameter threads: worker threads (≥ 1); results do not depend on it.
     /// - Complexity: O(T · cells · (M log M + K·M)).
-    public static func score(ensemble: EnsembleField, truth: EnsembleField, grid: LatLonGrid,
+    public static func score(ensemble: EnsembleField, truth: EnsembleField, grid: AreaWeightedGrid,
                              threads: Int = 1) throws(EvaluationError) -> SkillScores {
         guard ensemble.cells == grid.cellCount, truth.cells == grid.cellCount else {
             throw EvaluationError(.shapeMismatch, "grid has \(grid.cellCount) cells; ensemble \(ensemble.cells), "
@@ -141,7 +141,7 @@ public enum EnsembleScorer {
     /// The floor: the truth's own members scored leave-one-out (each member in turn is the
     /// observation, the other K − 1 form the ensemble), averaged over the K choices.
     /// This is what a perfect emulator of the simulator would score. Needs K ≥ 2.
-    public static func floor(truth: EnsembleField, grid: LatLonGrid,
+    public static func floor(truth: EnsembleField, grid: AreaWeightedGrid,
                              threads: Int = 1) throws(EvaluationError) -> SkillScores {
         guard truth.members >= 2 else {
             throw EvaluationError(.insufficientData, "the floor needs at least 2 truth members, got \(truth.members)")

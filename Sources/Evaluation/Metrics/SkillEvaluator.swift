@@ -12,7 +12,7 @@ public struct EvaluationPlan: Sendable, Equatable {
     public var threads: Int
 
     /// Creates a plan.
-    public init(periods: [EvaluationPeriod], timescales: [Timescale] = Timescale.allCases, threads: Int = 1) {
+    public init(periods: [EvaluationPeriod], timescales: [Timescale] = Timescale.finestFirst, threads: Int = 1) {
         self.periods = periods
         self.timescales = timescales
         self.threads = threads
@@ -34,8 +34,8 @@ public enum SkillEvaluator {
     /// ClimateBench NRMSEs.
     /// - Parameter reference: optional climatology `[lat, lon]` the NRMSE normaliser is taken relative to.
     public static func evaluate(model: String, esm: String, variable: String,
-                                ensemble: EnsembleField, truth: EnsembleField, axis: TimeAxis,
-                                grid: LatLonGrid, plan: EvaluationPlan,
+                                ensemble: EnsembleField, truth: EnsembleField, axis: FrameAxis,
+                                grid: AreaWeightedGrid, plan: EvaluationPlan,
                                 reference: [Float]? = nil) throws(EvaluationError) -> [SkillRecord] {
         do {
             return try run(model: model, esm: esm, variable: variable, axis: axis, grid: grid, plan: plan,
@@ -52,8 +52,8 @@ public enum SkillEvaluator {
     }
 
     /// The floor records (model `floor`): the truth members scored leave-one-out against each other.
-    public static func evaluateFloor(esm: String, variable: String, truth: EnsembleField, axis: TimeAxis,
-                                     grid: LatLonGrid, plan: EvaluationPlan,
+    public static func evaluateFloor(esm: String, variable: String, truth: EnsembleField, axis: FrameAxis,
+                                     grid: AreaWeightedGrid, plan: EvaluationPlan,
                                      model: String = ModelID.floor) throws(EvaluationError) -> [SkillRecord] {
         do {
             return try run(model: model, esm: esm, variable: variable, axis: axis, grid: grid, plan: plan,
@@ -65,7 +65,7 @@ public enum SkillEvaluator {
         }
     }
 
-    private static func run(model: String, esm: String, variable: String, axis: TimeAxis, grid: LatLonGrid,
+    private static func run(model: String, esm: String, variable: String, axis: FrameAxis, grid: AreaWeightedGrid,
                             plan: EvaluationPlan, fields: [EnsembleField],
                             score: ([EnsembleField]) throws(EvaluationError) -> (SkillScores, ClimateBenchNRMSE?))
         throws(EvaluationError) -> [SkillRecord] {
@@ -79,7 +79,7 @@ public enum SkillEvaluator {
             let coveredYears = axis.years(of: range.upperBound - 1).upperBound - axis.years(of: range.lowerBound).lowerBound + 1
             guard Double(coveredYears) >= plan.minimumCoverage * Double(period.lastYear - period.firstYear + 1) else { continue }
             var sub = try fields.map { (f: EnsembleField) throws(EvaluationError) in try f.selecting(times: range) }
-            var subAxis = TimeAxis(timescale: axis.timescale, startYear: axis.years(of: range.lowerBound).lowerBound,
+            var subAxis = FrameAxis(timescale: axis.timescale, startYear: axis.years(of: range.lowerBound).lowerBound,
                                    count: range.count)
             for timescale in plan.timescales.sorted() where timescale >= axis.timescale {
                 if timescale != subAxis.timescale {

@@ -24,7 +24,7 @@ public struct MapRenderer: Sendable {
     public init() {}
 
     /// Renders `field` (`[lat, lon]` on `grid`; NaN cells grey) with a title and a colour-bar label.
-    public func render(field: [Float], grid: LatLonGrid, title: String, units: String,
+    public func render(field: [Float], grid: AreaWeightedGrid, title: String, units: String,
                        style: MapStyle) throws(EvaluationError) -> SVGCanvas {
         guard field.count == grid.cellCount else {
             throw EvaluationError(.shapeMismatch, "map field has \(field.count) values, grid \(grid.cellCount)")

@@ -33,7 +33,7 @@ public enum ReportFigures {
     ///   - truthMember: which truth member the error map is against.
     public static func periodMaps(variable: String, units: String, esm: String, model: String,
                                   ensemble: EnsembleField, truth: EnsembleField, truthMember: Int = 0,
-                                  grid: LatLonGrid, periodLabel: String,
+                                  grid: AreaWeightedGrid, periodLabel: String,
                                   meanColormap: Colormap = .viridis) throws(EvaluationError) -> ReportSection {
         guard ensemble.times == truth.times, ensemble.cells == grid.cellCount, truth.cells == grid.cellCount,
               truthMember >= 0, truthMember < truth.members else {

@@ -1,14 +1,17 @@
 /// One training simulation of one ESM for one variable: its field and the global forcings that drove it.
-public struct TrainingRun: Sendable {
+///
+/// Not SPFModel's `TrainingRun` (every channel of a run, with its forcing series, for the emulator): this is one
+/// variable with per-frame forcing features, what the baselines fit.
+public struct BaselineTrainingRun: Sendable {
     /// The field, `[time, lat, lon]` flattened.
     public var field: [Float]
     /// Global forcing features per frame, `[time][feature]` (e.g. cumulative CO2, CH4, aerosol ERF).
     public var forcings: [[Double]]
     /// The run's time axis (monthly axes start in January).
-    public var axis: TimeAxis
+    public var axis: FrameAxis
 
     /// Creates a run after checking that field, forcings and axis agree.
-    public init(field: [Float], forcings: [[Double]], axis: TimeAxis, cells: Int) throws(EvaluationError) {
+    public init(field: [Float], forcings: [[Double]], axis: FrameAxis, cells: Int) throws(EvaluationError) {
         guard axis.timescale != .decadal else {
             throw EvaluationError(.invalidArgument, "baselines are fitted on monthly or yearly runs, not decadal")
         }

@@ -3,7 +3,10 @@
 /// Monthly frames start in January of `startYear` (frame t is month t % 12 of year
 /// startYear + t / 12); yearly frame t is year startYear + t; decadal frame t covers the years
 /// `decadeYears(t)` (blocks of ten from `startYear`, the last block possibly shorter).
-public struct TimeAxis: Sendable, Equatable, Codable {
+///
+/// Not a CF time coordinate (that is ClimateData's `TimeAxis`, with a calendar and units): a frame axis maps
+/// frame indices to the years they cover, whatever the calendar.
+public struct FrameAxis: Sendable, Equatable, Codable {
     /// The time resolution.
     public var timescale: Timescale
     /// The first year covered by frame 0.
@@ -27,8 +30,8 @@ public struct TimeAxis: Sendable, Equatable, Codable {
     }
 
     /// A decadal axis over `startYear...endYear` (blocks of ten, last block possibly shorter).
-    public static func decadal(startYear: Int, endYear: Int) -> TimeAxis {
-        var axis = TimeAxis(timescale: .decadal, startYear: startYear,
+    public static func decadal(startYear: Int, endYear: Int) -> FrameAxis {
+        var axis = FrameAxis(timescale: .decadal, startYear: startYear,
                             count: max(0, (endYear - startYear + 10) / 10))
         axis.endYear = endYear
         return axis

@@ -2,7 +2,10 @@ import Foundation
 
 /// A regular latitude-longitude grid: cell-centre coordinates in degrees and the cos(φ) area
 /// weights every metric uses.
-public struct LatLonGrid: Sendable, Equatable {
+///
+/// Not ClimateData's `LatLonGrid` (a normalised grid with cell bounds, for reading and regridding): this holds
+/// only what the metrics need, the centres and their weights.
+public struct AreaWeightedGrid: Sendable, Equatable {
     /// Cell-centre latitudes in degrees north, `[lat]`, in the order the fields store them.
     public let latitudes: [Double]
     /// Cell-centre longitudes in degrees east, `[lon]`, in the order the fields store them.
@@ -27,12 +30,12 @@ public struct LatLonGrid: Sendable, Equatable {
     }
 
     /// A global grid of `nlat`×`nlon` equal-angle cells (centres at ±(90 − Δ/2), 0 + Δ/2 …).
-    public static func global(nlat: Int, nlon: Int) throws(EvaluationError) -> LatLonGrid {
+    public static func global(nlat: Int, nlon: Int) throws(EvaluationError) -> AreaWeightedGrid {
         guard nlat > 0, nlon > 0 else {
             throw EvaluationError(.invalidArgument, "grid size must be positive, got \(nlat)×\(nlon)")
         }
         let dlat = 180.0 / Double(nlat), dlon = 360.0 / Double(nlon)
-        return try LatLonGrid(latitudes: (0..<nlat).map { -90 + dlat * (Double($0) + 0.5) },
+        return try AreaWeightedGrid(latitudes: (0..<nlat).map { -90 + dlat * (Double($0) + 0.5) },
                               longitudes: (0..<nlon).map { dlon * (Double($0) + 0.5) })
     }
 

@@ -1,0 +1,111 @@
+import Foundation
+import SPFEngine
+import SPFModel
+
+/// The `shard-set` object `spf.shards` stores: one ESM's monthly runs in the model's input format;
+/// read by `spf.norm-stats`, `spf.train`, `eval.evaluate` and `eval.report`.
+///
+/// Datasets: `fields_<i>` float32 `[months, C, lat, lon]` (C in `variables` order), `forcing_<i>` float32
+/// `[months, G]`, `lat`, `lon`. Attributes: `runs` (JSON list of experiment, member, startYear, months,
+/// index), `source_id`, `calendar`, `variables`, `forcing_names`.
+struct ShardSetObject {
+    /// The schema inputs declare to take this object.
+    static let schema = ObjectSchema("shard-set", "training windows of one ESM, spf.shards")
+
+    /// Attribute names.
+    enum Attribute {
+        static let runs = "runs"
+        static let sourceID = "source_id"
+        static let calendar = "calendar"
+        static let variables = "variables"
+        static let forcingNames = "forcing_names"
+    }
+
+    /// Dataset names.
+    enum Dataset {
+        static func fields(_ index: Int) -> String { "fields_\(index)" }
+        static func forcing(_ index: Int) -> String { "forcing_\(index)" }
+        static let lat = "lat"
+        static let lon = "lon"
+    }
+
+    /// One run of a shard: experiment, member and the months it covers (January of `startYear` on).
+    struct RunEntry: Codable, Equatable {
+        var experiment: String
+        var member: String
+        var startYear: Int
+        var months: Int
+        /// Datasets: `fields_<index>` [months, C, H, W] and `forcing_<index>` [months, G].
+        var index: Int
+    }
+
+    var sourceID: String
+    var calendar: String
+    var variables: [String]
+    var forcingNames: [String]
+    var lat: [Double]
+    var lon: [Double]
+    var runs: [(entry: RunEntry, fields: [Float], forcing: [Float])]
+    var height: Int { lat.count }
+    var width: Int { lon.count }
+
+    // MARK: Writing (run by run, then the grid and the metadata)
+
+    /// Writes one run's arrays, `fields` `[months, C, lat, lon]` and `forcing` `[months, G]`.
+    static func writeRun(index: Int, fields: [Float], fieldShape: [Int], forcing: [Float], forcingShape: [Int],
+                         to out: ObjectWriter) throws {
+        try out.write(Dataset.fields(index), shape: fieldShape, values: fields)
+        try out.write(Dataset.forcing(index), shape: forcingShape, values: forcing)
+    }
+
+    /// Writes the grid and the attributes, after every run.
+    static func writeMetadata(runs: [RunEntry], sourceID: String, calendar: String, variables: [String], forcingNames: [String],
+                              lat: [Double], lon: [Double], to out: ObjectWriter) throws {
+        try out.write(Dataset.lat, shape: [lat.count], values: lat)
+        try out.write(Dataset.lon, shape: [lon.count], values: lon)
+        try out.setAttribute(Attribute.runs, try ObjectJSON.json(runs))
+        try out.setAttribute(Attribute.sourceID, sourceID)
+        try out.setAttribute(Attribute.calendar, calendar)
+        try out.setAttribute(Attribute.variables, try ObjectJSON.json(variables))
+        try out.setAttribute(Attribute.forcingNames, try ObjectJSON.json(forcingNames))
+    }
+
+    // MARK: Reading
+
+    /// The runs listed in a shard (no arrays read).
+    static func runEntries(_ object: StoredObject, node: String) throws -> [RunEntry] {
+        try ObjectJSON.decode([RunEntry].self, attribute: Attribute.runs, of: object, node: node)
+    }
+
+    /// Reads a shard, with the runs of `experiments` only (all when nil).
+    static func read(_ object: StoredObject, node: String, experiments: Set<String>? = nil) throws -> ShardSetObject {
+        let entries = try runEntries(object, node: node)
+        var runs: [(RunEntry, [Float], [Float])] = []
+        for e in entries where experiments?.contains(e.experiment) ?? true {
+            runs.append((e, try object.readFloats(Dataset.fields(e.index)).values, try object.readFloats(Dataset.forcing(e.index)).values))
+        }
+        return ShardSetObject(sourceID: object.attribute(Attribute.sourceID) ?? "?", calendar: object.attribute(Attribute.calendar) ?? "",
+                              variables: try ObjectJSON.decode([String].self, attribute: Attribute.variables, of: object, node: node),
+                              forcingNames: try ObjectJSON.decode([String].self, attribute: Attribute.forcingNames, of: object, node: node),
+                              lat: try object.readDoubles(Dataset.lat).values, lon: try object.readDoubles(Dataset.lon).values, runs: runs)
+    }
+
+    /// Training runs of several shards for the SPF library, ESM index = position of its source_id in `sources`.
+    static func trainingRuns(_ shards: [ShardSetObject], sources: [String], node: String) throws -> [TrainingRun] {
+        var out: [TrainingRun] = []
+        for s in shards {
+            guard let index = sources.firstIndex(of: s.sourceID) else {
+                throw EngineError(.nodeFailed, "shard of \(s.sourceID) is not in param 'sources' (\(sources.joined(separator: ", ")))", node: node)
+            }
+            for r in s.runs {
+                let g = s.forcingNames.count
+                let forcing = try ForcingSeries(startYear: r.entry.startYear, months: r.entry.months, griddedChannels: 0,
+                                                height: s.height, width: s.width, gridded: [], globalChannels: g, global: r.forcing)
+                out.append(try TrainingRun(source: index, label: "\(s.sourceID)/\(r.entry.experiment)/\(r.entry.member)",
+                                           startYear: r.entry.startYear, months: r.entry.months, channels: s.variables.count,
+                                           height: s.height, width: s.width, fields: r.fields, forcing: forcing))
+            }
+        }
+        return out
+    }
+}
