@@ -4,7 +4,8 @@ import Foundation
 /// and a `run` that reads inputs and writes outputs through its `NodeContext`.
 ///
 /// Adding a kind = one new file in `Pipelines/` with a type conforming to this protocol, and one
-/// line in `Pipelines/NodeKindRegistry.swift`. The engine never imports `Pipelines`.
+/// line in `Pipelines/NodeKindRegistry.swift` (the engine tests' `test.*` kinds: `Sources/TestKinds/`,
+/// which `spfflow` does not link). The engine never imports `Pipelines`.
 ///
 /// ```swift
 /// struct Scale: NodeKind {

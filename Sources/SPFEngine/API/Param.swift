@@ -66,7 +66,7 @@ public struct Param<Value: ParamRepresentable>: Decodable, Sendable {
             throw ParamProblem(param: spec.name, "missing required param '\(spec.name)' (\(spec.type))")
         }
         guard let v = Value(paramValue: raw) else {
-            throw ParamProblem(param: spec.name, "value \(raw.display) is not a \(spec.type) (declared \(Value.self))")
+            throw ParamProblem(param: spec.name, "value \(raw.display) is not a \(Value.self) (\(spec.type))")
         }
         value = v
     }
