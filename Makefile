@@ -36,6 +36,8 @@ test-deps: deps
 	@scripts/ensure-apt.sh $(APT_TEST_PACKAGES)
 	@scripts/ensure-python.sh "$(PYTHON)" $(TESTDATA) $(PIP_TEST_PACKAGES)
 
+# Builds every product: spfflow, and spfflow-test-kinds (the same commands with the engine tests' test.* kinds,
+# which spfflow does not link), which the tests and `bench engine` run.
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
@@ -43,14 +45,14 @@ run: build
 	.build/release/spfflow run $(MANIFEST)
 
 test: test-deps build
-	SPFFLOW_BIN=$(CURDIR)/.build/release/spfflow SPFFLOW_TESTDATA=$(CURDIR)/$(TESTDATA) \
-	SPFFLOW_PYTHON=$(PYTHON) swift test $(SWIFT_BUILD_FLAGS)
+	SPFFLOW_BIN=$(CURDIR)/.build/release/spfflow SPFFLOW_TEST_BIN=$(CURDIR)/.build/release/spfflow-test-kinds \
+	SPFFLOW_TESTDATA=$(CURDIR)/$(TESTDATA) SPFFLOW_PYTHON=$(PYTHON) swift test $(SWIFT_BUILD_FLAGS)
 
 # bench tensor times this (portable) build's training step beside a build for this machine's own CPU
 # (.build-native, SPFFLOW_CPU=native) and, when torch is importable, PyTorch's reference, alternating.
 bench: test-deps build
 	SPFFLOW_CPU=native swift build $(SWIFT_BUILD_FLAGS) --scratch-path .build-native --product spfflow
-	.build/release/spfflow bench engine
+	.build/release/spfflow-test-kinds bench engine
 	.build/release/spfflow bench climate
 	.build/release/spfflow bench forcing
 	.build/release/spfflow bench tensor --native-binary .build-native/release/spfflow \

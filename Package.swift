@@ -27,6 +27,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "spfflow", targets: ["spfflow"]),
+        // The same commands with the engine tests' `test.*` kinds (TestKinds), which `spfflow` does not link:
+        // what the tests run manifests of those kinds with, and `bench engine` times.
+        .executable(name: "spfflow-test-kinds", targets: ["spfflow-test-kinds"]),
         // The libraries, for the fuzz targets (Fuzz/Package.swift) and other tools built beside spfflow.
         .library(name: "SPFFlowLibraries", targets: ["SPFEngine", "ClimateVocabulary", "ClimateData", "TensorCore", "SPFModel", "Evaluation", "Pipelines"]),
     ],
@@ -79,16 +82,23 @@ let package = Package(
                 dependencies: ["CommandSupport", "SPFEngine", "Pipelines", "ClimateData", "TensorCore", "SPFModel", "Evaluation",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: cpuFlags),
-        .executableTarget(name: "spfflow",
-                          dependencies: ["CommandSupport", "SPFBenchmarks", "SPFEngine", "Pipelines", "ClimateData", "TensorCore",
-                                         "SPFModel", "Evaluation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-                          swiftSettings: cpuFlags),
+        // The commands (`SPFFlow` and its subcommands), for both executables.
+        .target(name: "SPFFlowCommand",
+                dependencies: ["CommandSupport", "SPFBenchmarks", "SPFEngine", "Pipelines", "ClimateData", "TensorCore",
+                               "SPFModel", "Evaluation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                path: "Sources/spfflow", swiftSettings: cpuFlags),
+        .executableTarget(name: "spfflow", dependencies: ["SPFFlowCommand"], path: "Sources/spfflow-main", swiftSettings: cpuFlags),
 
-        .testTarget(name: "SPFEngineTests", dependencies: ["SPFEngine", "Pipelines"]),
+        // Test support: the small real kinds the engine's tests run (`test.*`), and the command built with them.
+        .target(name: "TestKinds", dependencies: ["SPFEngine", "Pipelines"], swiftSettings: cpuFlags),
+        .executableTarget(name: "spfflow-test-kinds", dependencies: ["SPFFlowCommand", "CommandSupport", "TestKinds"],
+                          path: "Sources/spfflow-test-kinds", swiftSettings: cpuFlags),
+
+        .testTarget(name: "SPFEngineTests", dependencies: ["SPFEngine", "Pipelines", "TestKinds"]),
         .testTarget(name: "ClimateDataTests", dependencies: ["ClimateData"]),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "SPFModelTests", dependencies: ["SPFModel", "TensorCore"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
-        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "SPFEngine", "ClimateData"]),
+        .testTarget(name: "PipelinesTests", dependencies: ["Pipelines", "SPFEngine", "ClimateData", "TestKinds"]),
     ]
 )

@@ -1,19 +1,11 @@
 import SPFEngine
 import TensorCore
 
-/// Every node kind a manifest may name. Adding a kind = one new file + one line here.
+/// Every node kind a manifest may name. Adding a kind = one new file + one line here. (The engine tests'
+/// `test.*` kinds are in the test-support target `TestKinds`, which `spfflow` does not link.)
 public enum NodeKindRegistry {
     /// The kinds, in no particular order.
     public static let kinds: [any NodeKind.Type] = [
-        // Small real kinds the engine's tests use (Pipelines/test/).
-        GenerateArray.self,
-        ScaleArray.self,
-        SumArrays.self,
-        CheckpointedCount.self,
-        LargeOutput.self,
-        HoldMemory.self,
-        FileBytes.self,
-        RecordRunSnapshot.self,
         // Climate data curation (Pipelines/climate/).
         DiscoverCMIP6.self,
         CurateCMIP6.self,

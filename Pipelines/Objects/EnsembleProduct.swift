@@ -129,8 +129,9 @@ struct EnsembleProduct {
     }
 
     /// The `non_negative` param of the kinds that write products.
-    static let nonNegativeParam = ParamSpec("non_negative", .stringList, default: .list([.string("pr")]),
-                                            doc: "variables floored at zero (fluxes such as pr); with `annual`, the months of every year are floored and still average to the yearly value")
+    static let nonNegative = Param<[String]>(
+        wrappedValue: ["pr"], "non_negative",
+        doc: "variables floored at zero (fluxes such as pr); with `annual`, the months of every year are floored and still average to the yearly value")
 
     /// The absolute member indices of a stored product's rows when its members are antithetic pairs; nil for
     /// independent members (every product written before antithetic sampling existed).

@@ -28,23 +28,37 @@ public struct AlignForcings: NodeKind {
     /// Summary.
     public static let summary = "Forcing vectors (RCMIP, ClimateBench set + SAI AOD) on an ESM's frames, calendar-weighted yearly/decadal."
     /// Params.
-    public static let params = [
-        ParamSpec("forcings", .stringList, default: .list(ForcingSet.climateBench.names.map { .string($0) }),
-                  doc: "forcing names: co2_cumulative, ch4, so2, bc, aod, erf, rcmip:<Variable>"),
-        ParamSpec("experiment", .string, default: .string(""), doc: "experiment id (default: the input's experiment_id)"),
-        ParamSpec("calendar", .string, default: .string(""), doc: "CF calendar when there is no input"),
-        ParamSpec("time_units", .string, default: .string("days since 1850-01-01"), doc: "time units when there is no input"),
-        ParamSpec("first_year", .int, default: .int(0), doc: "first year when there is no input (0: the experiment's)"),
-        ParamSpec("last_year", .int, default: .int(0), doc: "last year when there is no input (0: the experiment's)"),
-        ParamSpec("rcmip_dir", .string, default: .string(""), doc: "directory with the RCMIP extract (default: found from the working directory)"),
-        ParamSpec("scenario_file", .path, default: .string(""),
-                  doc: "IAMC scenario file (Model, Scenario, Region, Variable, Unit, years): years after 2014 come from it; ERF from its emissions when it has none"),
-        ParamSpec("scenario", .string, default: .string(""), doc: "scenario name in scenario_file (default: the experiment)"),
-        ParamSpec("scenario_background", .string, default: .string("ssp245"),
-                  doc: "RCMIP SSP whose rows fill what scenario_file lacks besides CO2, CH4, Sulfur and BC (listed in attribute scenario_infilled)"),
-        ParamSpec("series_file", .path, default: .string(""), doc: "CSV of extra channels: year[, month], named columns, a units row"),
-        ParamSpec("series", .stringList, default: .list([]), doc: "columns of series_file to add to the vector (default: all)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("forcings", doc: "forcing names: co2_cumulative, ch4, so2, bc, aod, erf, rcmip:<Variable>")
+        public var forcings = ForcingSet.climateBench.names
+        @Param("experiment", doc: "experiment id (default: the input's experiment_id)")
+        public var experiment = ""
+        @Param("calendar", doc: "CF calendar when there is no input")
+        public var calendar = ""
+        @Param("time_units", doc: "time units when there is no input")
+        public var timeUnits = "days since 1850-01-01"
+        @Param("first_year", doc: "first year when there is no input (0: the experiment's)")
+        public var firstYear = 0
+        @Param("last_year", doc: "last year when there is no input (0: the experiment's)")
+        public var lastYear = 0
+        @Param("rcmip_dir", doc: "directory with the RCMIP extract (default: found from the working directory)")
+        public var rcmipDir = ""
+        @Param("scenario_file",
+               doc: "IAMC scenario file (Model, Scenario, Region, Variable, Unit, years): years after 2014 come from it; ERF from its emissions when it has none")
+        public var scenarioFile: ParamPath = ""
+        @Param("scenario", doc: "scenario name in scenario_file (default: the experiment)")
+        public var scenario = ""
+        @Param("scenario_background",
+               doc: "RCMIP SSP whose rows fill what scenario_file lacks besides CO2, CH4, Sulfur and BC (listed in attribute scenario_infilled)")
+        public var scenarioBackground = "ssp245"
+        @Param("series_file", doc: "CSV of extra channels: year[, month], named columns, a units row")
+        public var seriesFile: ParamPath = ""
+        @Param("series", doc: "columns of series_file to add to the vector (default: all)")
+        public var series: [String] = []
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.alignedForcing)
     /// Inputs.
@@ -57,15 +71,16 @@ public struct AlignForcings: NodeKind {
 
     /// Aligns and aggregates.
     public func run(_ context: NodeContext) throws {
+        let p = try context.params(Params.self)
         let data = try context.optionalInput("data")
-        var experiment = try context.params.string("experiment")
+        var experiment = p.experiment
         if experiment.isEmpty { experiment = data.flatMap { ClimateFieldObject.experiment(of: $0) } ?? "" }
         guard !experiment.isEmpty else {
             throw EngineError(.nodeFailed, "no experiment: set param 'experiment' or give an input with attribute experiment", node: context.nodeID)
         }
         let axis = try timeAxis(context, data: data, experiment: experiment)
-        let set = try ForcingSet(names: try context.params.strings("forcings"))
-        let rcmip = try context.params.string("rcmip_dir")
+        let set = try ForcingSet(names: p.forcings)
+        let rcmip = p.rcmipDir
         let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
         let dates = try axis.dates()
         guard let firstDate = dates.first, let lastDate = dates.last else {
@@ -73,28 +88,28 @@ public struct AlignForcings: NodeKind {
         }
         var scenarioNote: AlignedForcingObject.Scenario?
         let annual: AnnualForcing
-        let scenarioFile = try context.params.string("scenario_file")
+        let scenarioFile = p.scenarioFile.path
         if scenarioFile.isEmpty {
             annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
         } else {
-            var name = try context.params.string("scenario")
+            var name = p.scenario
             if name.isEmpty { name = experiment }
             let file = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile)).scenario(name)
             let merged = try ScenarioFileForcing(rcmip: forcing, file: file, experiment: experiment,
-                                                 background: try context.params.string("scenario_background"),
+                                                 background: p.scenarioBackground,
                                                  through: max(lastDate.year, 2015))
             annual = try merged.data.annual(set, scenario: merged.scenario, from: firstDate.year, through: lastDate.year)
             scenarioNote = AlignedForcingObject.Scenario(file: scenarioFile, name: name,
                                                          erf: merged.forcingModelled ? "simple climate model (emissions)" : "file",
                                                          infilled: merged.infilled)
             context.log("scenario '\(name)' from \(scenarioFile): ERF from \(merged.forcingModelled ? "the simple climate model" : "the file")"
-                        + (merged.infilled.isEmpty ? "" : "; from \(try context.params.string("scenario_background")): \(merged.infilled.joined(separator: ", "))"))
+                        + (merged.infilled.isEmpty ? "" : "; from \(p.scenarioBackground): \(merged.infilled.joined(separator: ", "))"))
         }
         var monthly = try ForcingAlignment.monthly(annual, axis: axis)
-        let seriesFile = try context.params.string("series_file")
+        let seriesFile = p.seriesFile.path
         if !seriesFile.isEmpty {
             let series = try CSVSeriesFile(contentsOf: URL(fileURLWithPath: seriesFile))
-            var columns = try context.params.strings("series")
+            var columns = p.series
             if columns.isEmpty { columns = series.columns.map(\.name) }
             for c in columns { monthly = try ForcingAlignment.addingSeries(monthly, file: series, column: c) }
         }
@@ -119,15 +134,16 @@ public struct AlignForcings: NodeKind {
     /// The frames: the input's time axis, or a monthly axis from the params.
     func timeAxis(_ context: NodeContext, data: StoredObject?, experiment: String) throws -> TimeAxis {
         if let d = data { return try ClimateFieldObject.timeAxis(d, node: context.nodeID) }
-        let calendar = try context.params.string("calendar")
+        let p = try context.params(Params.self)
+        let calendar = p.calendar
         guard !calendar.isEmpty else {
             throw EngineError(.nodeFailed, "no input: set param 'calendar' (e.g. 360_day)", node: context.nodeID)
         }
-        var first = try context.params.int("first_year"), last = try context.params.int("last_year")
+        var first = p.firstYear, last = p.lastYear
         let defaults = ClimateSuiteConfiguration().years(of: experiment)
         if first == 0 { first = defaults.lowerBound }
         if last == 0 { last = defaults.upperBound }
-        return try TimeAxis.monthly(calendar: CFCalendar(cfName: calendar), units: CFTimeUnits(parsing: try context.params.string("time_units")),
+        return try TimeAxis.monthly(calendar: CFCalendar(cfName: calendar), units: CFTimeUnits(parsing: p.timeUnits),
                                     startYear: first, endYear: last)
     }
 }

@@ -17,23 +17,29 @@ public struct ExportCF: NodeKind {
     /// Inputs.
     public static let inputs = [InputSpec("data", list: true, [PipelineObjects.curatedField], doc: "climate.curate or climate.regrid outputs")]
     /// Params.
-    public static let params = [
-        ParamSpec("deflate", .int, default: 4, doc: "deflate level 1-9 (shuffle always on)"),
-        ParamSpec("member_layout", .string, default: "memberFirst", [.oneOf(["memberFirst", "timeFirst"])], doc: "memberFirst (member, time, lat, lon) or timeFirst (CDO-readable)"),
-        ParamSpec("title", .string, default: "spfflow curated CMIP6 data", key: false, doc: "global title attribute"),
-        ParamSpec("print_summary", .bool, default: true, key: false, doc: "print the per-model summary to standard output"),
-    ]
+    public struct Params: ParamSet {
+        @Param("deflate", doc: "deflate level 1-9 (shuffle always on)")
+        public var deflate = 4
+        @Param("member_layout", doc: "memberFirst (member, time, lat, lon) or timeFirst (CDO-readable)")
+        public var memberLayout: CFFileSpec.MemberLayout = .memberFirst
+        @Param("title", key: false, doc: "global title attribute")
+        public var title = "spfflow curated CMIP6 data"
+        @Param("print_summary", key: false, doc: "print the per-model summary to standard output")
+        public var printSummary = true
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes the files, a `summary.txt` and attributes `files` (JSON list) and `report` (the summary text).
     public func run(_ context: NodeContext) throws {
+        let p = try context.params(Params.self)
         let inputs = try context.inputList("data")
         var objects: [(ClimateFieldObject, String)] = []
         for i in inputs { objects.append((try ClimateFieldObject.read(i), i.key)) }
-        guard let layout = CFFileSpec.MemberLayout(rawValue: try context.params.string("member_layout")) else {
-            throw ClimateDataError(.invalidArgument, "member_layout must be memberFirst or timeFirst")
-        }
+        let layout = p.memberLayout
         let out = try context.output("out")
         var groups: [String: [(ClimateFieldObject, String)]] = [:]
         for o in objects {
@@ -54,7 +60,7 @@ public struct ExportCF: NodeKind {
             let fileName = "\(f0.variable.name)_\(fc.table ?? "x")_\(key)_\(gridName)_\(fc.period ?? "x").nc"
             let path = out.filesDirectory.appendingPathComponent(fileName).path
             let globals: [(name: String, value: CFAttribute)] = [
-                ("title", .text(try context.params.string("title"))), ("source_id", .text(fc.sourceID ?? "")),
+                ("title", .text(p.title)), ("source_id", .text(fc.sourceID ?? "")),
                 ("experiment_id", .text(fc.experiment ?? "")), ("table_id", .text(fc.table ?? "")),
                 ("aggregation", .text(fc.period ?? "")), ("calendar_note", .text("time kept in the model's own \(time.calendar.cfName) calendar (never converted)")),
             ]
@@ -63,7 +69,7 @@ public struct ExportCF: NodeKind {
                                   scalarCoordinates: layout == .timeFirst ? [] : (f0.level.map { [$0] } ?? []), globalAttributes: globals,
                                   provenance: CFProvenance(sources: [fc.sourceID ?? ""], scenario: fc.experiment, softwareVersion: SPFEngineInfo.version,
                                                            cacheKey: members.map(\.1).joined(separator: " "), history: "spfflow climate.export node \(context.nodeID)"),
-                                  deflateLevel: try context.params.int("deflate"), timeStepsPerChunk: 12, memberLayout: layout)
+                                  deflateLevel: p.deflate, timeStepsPerChunk: 12, memberLayout: layout)
             var values: [Float] = []
             for m in members { values += m.0.field.values }
             try CFWriter.write(path: path, spec: spec, values: values)
@@ -73,7 +79,7 @@ public struct ExportCF: NodeKind {
         try report.write(to: out.filesDirectory.appendingPathComponent(FieldExportObject.summaryFile), atomically: true, encoding: .utf8)
         try FieldExportObject.write(files: written, report: report, to: out)
         context.log(report)
-        if try context.params.bool("print_summary") { print(report) }
+        if p.printSummary { print(report) }
     }
 
     /// The per-model summary table.

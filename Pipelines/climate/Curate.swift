@@ -21,50 +21,62 @@ public struct CurateCMIP6: NodeKind {
     /// Inputs.
     public static let inputs = [InputSpec("catalog", [PipelineObjects.catalog], doc: "a climate.discover output")]
     /// Params.
-    public static let params = [
-        ParamSpec("source_id", .string, doc: "source_id of the dataset"),
-        ParamSpec("experiment", .string, default: "", doc: "experiment_id (empty: the only one)"),
-        ParamSpec("member", .string, default: "", doc: "member_id, or a realization like r2 matching r2i1p1f1 / r2i1p1f2 (empty: the only one)"),
-        ParamSpec("table", .string, default: "", doc: "table_id (empty: the only one)"),
-        ParamSpec("variable", .string, default: "", doc: "variable_id (empty: the only one)"),
-        ParamSpec("level", .string, default: "", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)"),
-        ParamSpec("period", .string, default: "year", [.oneOf(["none"] + AggregationPeriod.allCases.map(\.rawValue))], doc: "none, month, year or decade"),
-        ParamSpec("min_coverage", .double, default: 1.0, doc: "drop periods with less than this fraction covered"),
-        ParamSpec("start_year", .int, default: 0, doc: "first year to keep (0: from the start)"),
-        ParamSpec("end_year", .int, default: 0, doc: "last year to keep (0: to the end)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("source_id", doc: "source_id of the dataset")
+        public var sourceID: String
+        @Param("experiment", doc: "experiment_id (empty: the only one)")
+        public var experiment = ""
+        @Param("member", doc: "member_id, or a realization like r2 matching r2i1p1f1 / r2i1p1f2 (empty: the only one)")
+        public var member = ""
+        @Param("table", doc: "table_id (empty: the only one)")
+        public var table = ""
+        @Param("variable", doc: "variable_id (empty: the only one)")
+        public var variable = ""
+        @Param("level", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)")
+        public var level = ""
+        @Param("period", doc: "none, month, year or decade")
+        var period: TimeCuration.Period = .year
+        @Param("min_coverage", doc: "drop periods with less than this fraction covered")
+        public var minCoverage = 1.0
+        @Param("start_year", doc: "first year to keep (0: from the start)")
+        public var startYear = 0
+        @Param("end_year", doc: "last year to keep (0: to the end)")
+        public var endYear = 0
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes the curated field (see `ClimateFieldObject`).
     public func run(_ context: NodeContext) throws {
-        let p = context.params
+        let p = try context.params(Params.self)
         let catalog = try context.input("catalog")
         let all = try DiscoveredDataset.all(in: catalog)
-        func want(_ value: String, _ param: String) throws -> Bool {
-            let v = try p.string(param)
+        func want(_ value: String, _ v: String, member: Bool = false) -> Bool {
             // A member given as a realization ("r2") matches that realization's label in any model
             // ("r2i1p1f1", UKESM1-0-LL's "r2i1p1f2").
-            if param == "member", v.hasPrefix("r"), v.dropFirst().allSatisfy(\.isNumber) { return value.hasPrefix(v + "i") }
+            if member, v.hasPrefix("r"), v.dropFirst().allSatisfy(\.isNumber) { return value.hasPrefix(v + "i") }
             return v.isEmpty || v == value
         }
         var matches: [DiscoveredDataset] = []
-        for d in all where try want(d.sourceID, "source_id") && want(d.experiment, "experiment") && want(d.member, "member")
-            && want(d.table, "table") && want(d.variable, "variable") { matches.append(d) }
+        for d in all where want(d.sourceID, p.sourceID) && want(d.experiment, p.experiment) && want(d.member, p.member, member: true)
+            && want(d.table, p.table) && want(d.variable, p.variable) { matches.append(d) }
         guard matches.count == 1, let chosen = matches.first else {
             throw ClimateDataError(.dataset, matches.isEmpty
-                ? "no dataset in the catalog matches source_id=\(try p.string("source_id")) (available: \(Set(all.map(\.sourceID)).sorted().joined(separator: ", ")))"
+                ? "no dataset in the catalog matches source_id=\(p.sourceID) (available: \(Set(all.map(\.sourceID)).sorted().joined(separator: ", ")))"
                 : "several datasets match (\(matches.map(\.id).joined(separator: ", "))); set experiment/member/table/variable")
         }
-        let levelText = try p.string("level")
+        let levelText = p.level
         let level = levelText.isEmpty ? nil : try VerticalSelection(parsing: levelText)
         context.progress(0.1, "reading \(chosen.files.count) file(s)")
         // The catalog's paths are relative to its root (a store object's files, looked up in this cache, or a directory).
         let root = try CatalogRoot.of(catalog)?.resolve(in: context.store)
         var (field, issues, summary) = try chosen.dataset(root: root).read(options: CFReadOptions(level: level))
         for i in issues { context.log(i.description) }
-        let curation = try TimeCuration(startYear: try p.int("start_year"), endYear: try p.int("end_year"),
-                                        period: try p.string("period"), minCoverage: try p.double("min_coverage"))
+        let curation = try TimeCuration(startYear: p.startYear, endYear: p.endYear,
+                                        period: p.period.rawValue, minCoverage: p.minCoverage)
         try curation.apply(to: &field, summary: &summary, id: chosen.id) { context.progress($0, $1) }
         let period = curation.period
         let facets = ClimateFieldObject.facets(sourceID: chosen.sourceID, experiment: chosen.experiment, member: chosen.member, table: chosen.table, period: period)

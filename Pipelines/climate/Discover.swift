@@ -17,16 +17,27 @@ public struct DiscoverCMIP6: NodeKind {
     /// Summary.
     public static let summary = "Find CMIP6 datasets in a DRS directory tree (selection by source_id, experiment, member, table, variable, grid)."
     /// Params.
-    public static let params = [
-        ParamSpec("root", .path, default: .null, doc: "root of a CMIP6 tree on disk (its content digest is part of the key); omit when `tree` is wired"),
-        ParamSpec("subdirectory", .string, default: "", doc: "with `tree`: the folder inside the upstream files directory to walk (e.g. CMIP6)"),
-        ParamSpec("source_ids", .stringList, default: .list([]), doc: "source_id values to keep (empty: all)"),
-        ParamSpec("experiments", .stringList, default: .list([]), doc: "experiment_id values (empty: all)"),
-        ParamSpec("members", .stringList, default: .list([]), doc: "member_id values (empty: all)"),
-        ParamSpec("tables", .stringList, default: .list([]), doc: "table_id values (empty: all)"),
-        ParamSpec("variables", .stringList, default: .list([]), doc: "variable_id values (empty: all)"),
-        ParamSpec("grids", .stringList, default: .list([]), doc: "grid_label values (empty: all)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("root", doc: "root of a CMIP6 tree on disk (its content digest is part of the key); omit when `tree` is wired")
+        public var root: ParamPath? = nil
+        @Param("subdirectory", doc: "with `tree`: the folder inside the upstream files directory to walk (e.g. CMIP6)")
+        public var subdirectory = ""
+        @Param("source_ids", doc: "source_id values to keep (empty: all)")
+        public var sourceIDs: [String] = []
+        @Param("experiments", doc: "experiment_id values (empty: all)")
+        public var experiments: [String] = []
+        @Param("members", doc: "member_id values (empty: all)")
+        public var members: [String] = []
+        @Param("tables", doc: "table_id values (empty: all)")
+        public var tables: [String] = []
+        @Param("variables", doc: "variable_id values (empty: all)")
+        public var variables: [String] = []
+        @Param("grids", doc: "grid_label values (empty: all)")
+        public var grids: [String] = []
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.catalog)
     /// Inputs.
@@ -38,25 +49,25 @@ public struct DiscoverCMIP6: NodeKind {
     /// grid, version, files}; files relative to the root), `root` (JSON ``CatalogRoot``) and `issues` (JSON
     /// list of strings, paths relative to the root), and int64 `file_count` [datasets].
     public func run(_ context: NodeContext) throws {
-        let p = context.params
-        let selection = CMIP6Selection(sourceIDs: try p.strings("source_ids"), experiments: try p.strings("experiments"),
-                                       members: try p.strings("members"), tables: try p.strings("tables"),
-                                       variables: try p.strings("variables"), grids: try p.strings("grids"))
+        let p = try context.params(Params.self)
+        let selection = CMIP6Selection(sourceIDs: p.sourceIDs, experiments: p.experiments,
+                                       members: p.members, tables: p.tables,
+                                       variables: p.variables, grids: p.grids)
         let root: String
         let catalogRoot: CatalogRoot
         let tree = try context.optionalInput("tree")
-        switch (try p.value("root"), tree) {
-        case (.string(let path), nil):
+        switch (p.root?.path, tree) {
+        case (let path?, nil):
             root = path
             catalogRoot = .onDisk(path)
-        case (.null, let t?):
+        case (nil, let t?):
             guard let dir = t.filesDirectory else {
                 throw ClimateDataError(.notFound, "input `tree` (\(t.key)) has no files directory holding a CMIP6 tree")
             }
-            let sub = try p.string("subdirectory")
+            let sub = p.subdirectory
             root = sub.isEmpty ? dir.path : dir.appendingPathComponent(sub).path
             catalogRoot = .storeObject(t.key, subdirectory: sub)
-        case (.null, nil): throw ClimateDataError(.invalidArgument, "climate.discover needs `root` (a directory) or an input `tree`")
+        case (nil, nil): throw ClimateDataError(.invalidArgument, "climate.discover needs `root` (a directory) or an input `tree`")
         default: throw ClimateDataError(.invalidArgument, "climate.discover takes either `root` or an input `tree`, not both")
         }
         let catalog = try CMIP6Catalog(root: root, selection: selection)

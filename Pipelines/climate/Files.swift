@@ -34,22 +34,41 @@ public struct ClimateFiles: NodeKind {
     /// Output schema: the curated field, as climate.curate writes it.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.curatedField)
     /// Params.
-    public static let params = [
-        ParamSpec("root", .path, default: .null, doc: "directory holding the files (its content digest is part of the key); `files` are relative to it; omit when `tree` is wired"),
-        ParamSpec("subdirectory", .string, default: "", doc: "with `tree`: the folder inside the upstream files directory that `files` are relative to"),
-        ParamSpec("files", .stringList, [.count(1...100_000)], doc: "file names or glob patterns (*, ?, [..]; matched against paths relative to root), each matching at least one file"),
-        ParamSpec("variable", .string, default: "", doc: "variable to read (empty: each file's variable_id, else its only data variable)"),
-        ParamSpec("variable_id", .string, default: "", doc: "name to curate it as, e.g. tas for a file's t2m (empty: its name in the files); its units are checked against this name's CMIP6 units"),
-        ParamSpec("source_id", .string, default: "", doc: "model (empty: the files' global attribute source_id)"),
-        ParamSpec("experiment", .string, default: "", doc: "experiment (empty: the files' experiment_id)"),
-        ParamSpec("member", .string, default: "", doc: "member (empty: the files' variant_label or member_id)"),
-        ParamSpec("table", .string, default: "", doc: "table (empty: the files' table_id, else from the data's frequency: Amon, day, Ayr)"),
-        ParamSpec("level", .string, default: "", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)"),
-        ParamSpec("period", .string, default: "month", [.oneOf(["none"] + AggregationPeriod.allCases.map(\.rawValue))], doc: "none, month, year or decade (not finer than the data)"),
-        ParamSpec("min_coverage", .double, default: 1.0, [.range(min: 0, max: 1)], doc: "drop periods with less than this fraction covered"),
-        ParamSpec("start_year", .int, default: 0, doc: "first year to keep (0: from the start)"),
-        ParamSpec("end_year", .int, default: 0, doc: "last year to keep (0: to the end)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("root", doc: "directory holding the files (its content digest is part of the key); `files` are relative to it; omit when `tree` is wired")
+        public var root: ParamPath? = nil
+        @Param("subdirectory", doc: "with `tree`: the folder inside the upstream files directory that `files` are relative to")
+        public var subdirectory = ""
+        @Param("files", .count(1...100_000),
+               doc: "file names or glob patterns (*, ?, [..]; matched against paths relative to root), each matching at least one file")
+        public var files: [String]
+        @Param("variable", doc: "variable to read (empty: each file's variable_id, else its only data variable)")
+        public var variable = ""
+        @Param("variable_id",
+               doc: "name to curate it as, e.g. tas for a file's t2m (empty: its name in the files); its units are checked against this name's CMIP6 units")
+        public var variableID = ""
+        @Param("source_id", doc: "model (empty: the files' global attribute source_id)")
+        public var sourceID = ""
+        @Param("experiment", doc: "experiment (empty: the files' experiment_id)")
+        public var experiment = ""
+        @Param("member", doc: "member (empty: the files' variant_label or member_id)")
+        public var member = ""
+        @Param("table", doc: "table (empty: the files' table_id, else from the data's frequency: Amon, day, Ayr)")
+        public var table = ""
+        @Param("level", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)")
+        public var level = ""
+        @Param("period", doc: "none, month, year or decade (not finer than the data)")
+        var period: TimeCuration.Period = .month
+        @Param("min_coverage", .range(min: 0, max: 1), doc: "drop periods with less than this fraction covered")
+        public var minCoverage = 1.0
+        @Param("start_year", doc: "first year to keep (0: from the start)")
+        public var startYear = 0
+        @Param("end_year", doc: "last year to keep (0: to the end)")
+        public var endYear = 0
+
+        /// The declarations.
+        public init() {}
+    }
     /// Inputs.
     public static let inputs = [InputSpec("tree", optional: true, doc: "an upstream object whose files directory holds the files (instead of `root`)")]
     /// Makes the kind.
@@ -62,31 +81,31 @@ public struct ClimateFiles: NodeKind {
 
     /// Writes the curated field (see `ClimateFieldObject`).
     public func run(_ context: NodeContext) throws {
-        let p = context.params
+        let p = try context.params(Params.self)
         let root: URL
-        switch (try p.value("root"), try context.optionalInput("tree")) {
-        case (.string(let path), nil):
-            root = URL(fileURLWithPath: path, isDirectory: true)
-        case (.null, let tree?):
+        switch (p.root, try context.optionalInput("tree")) {
+        case (let path?, nil):
+            root = URL(fileURLWithPath: path.path, isDirectory: true)
+        case (nil, let tree?):
             guard let dir = tree.filesDirectory else {
                 throw ClimateDataError(.notFound, "input `tree` (\(tree.key)) has no files directory")
             }
-            let sub = try p.string("subdirectory")
+            let sub = p.subdirectory
             root = sub.isEmpty ? dir : dir.appendingPathComponent(sub, isDirectory: true)
-        case (.null, nil): throw ClimateDataError(.invalidArgument, "climate.files needs `root` (a directory) or an input `tree`")
+        case (nil, nil): throw ClimateDataError(.invalidArgument, "climate.files needs `root` (a directory) or an input `tree`")
         default: throw ClimateDataError(.invalidArgument, "climate.files takes either `root` or an input `tree`, not both")
         }
-        let paths = try Self.match(try p.strings("files"), under: root)
-        let variableParam = try p.string("variable")
-        let levelText = try p.string("level")
+        let paths = try Self.match(p.files, under: root)
+        let variableParam = p.variable
+        let levelText = p.level
         let level = levelText.isEmpty ? nil : try VerticalSelection(parsing: levelText)
-        let curation = try TimeCuration(startYear: try p.int("start_year"), endYear: try p.int("end_year"),
-                                        period: try p.string("period"), minCoverage: try p.double("min_coverage"))
+        let curation = try TimeCuration(startYear: p.startYear, endYear: p.endYear,
+                                        period: p.period.rawValue, minCoverage: p.minCoverage)
         context.progress(0.1, "reading \(paths.count) file(s)")
         let series = CFFileSeries(files: paths, variable: variableParam.isEmpty ? nil : variableParam)
         let joined = try series.read(options: CFReadOptions(level: level), globals: Self.facetAttributes.flatMap(\.attributes))
         var field = joined.field
-        let variableID = try p.string("variable_id")
+        let variableID = p.variableID
         if !variableID.isEmpty && variableID != field.variable.name {
             try CFFieldCheck.checkUnits(field.variable.units, as: variableID, file: joined.files[0], variable: field.variable.name)
             context.log("curating '\(field.variable.name)' of the files as '\(variableID)'")
@@ -96,8 +115,9 @@ public struct ClimateFiles: NodeKind {
 
         // Facets: the params, else the files' global attributes (which must agree).
         var facets: [String: String] = [:]
+        let givenFacets = ["source_id": p.sourceID, "experiment": p.experiment, "member": p.member, "table": p.table]
         for (facet, attributes) in Self.facetAttributes {
-            let given = try p.string(facet)
+            let given = givenFacets[facet] ?? ""
             if !given.isEmpty { facets[facet] = given; continue }
             var found: (value: String, file: String)? = nil
             for attribute in attributes {

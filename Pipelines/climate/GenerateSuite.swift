@@ -18,21 +18,27 @@ public struct GenerateSuite: NodeKind {
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.fileTree)
     /// Params.
-    public static let params = [
-        ParamSpec("models", .stringList, default: .list(ClimateSuiteCatalog.models.map { .string($0.sourceID) }),
-                  doc: "CMIP6 source_ids to simulate"),
-        ParamSpec("experiments", .stringList,
-                  default: .list((["historical"] + ClimateSuiteCatalog.scenarioExperiments + [SAIInjection.g6sulfur.experiment]).map { .string($0) }),
-                  doc: "experiments (historical, ssp126, ssp245, ssp370, ssp585, G6sulfur for the SAI models)"),
-        ParamSpec("members", .int, default: .int(3), doc: "members per model and experiment"),
-        ParamSpec("grid_scale", .double, default: .double(0.25), doc: "grid scale factor per axis relative to the native grids"),
-        ParamSpec("first_year", .int, default: .int(1850), doc: "first historical year"),
-        ParamSpec("last_year", .int, default: .int(2100), doc: "last scenario year"),
-        ParamSpec("rcmip_dir", .string, default: .string(""),
-                  doc: "directory with the RCMIP extract (default: Manifests/data/forcings found from the working directory)"),
-        ParamSpec("deflate_level", .int, default: .int(ClimateSuiteWriter.defaultDeflateLevel),
-                  doc: "netCDF deflate level of the files (0 = uncompressed, fastest; 1 = CMOR's default)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("models", doc: "CMIP6 source_ids to simulate")
+        public var models = ClimateSuiteCatalog.models.map(\.sourceID)
+        @Param("experiments", doc: "experiments (historical, ssp126, ssp245, ssp370, ssp585, G6sulfur for the SAI models)")
+        public var experiments = ["historical"] + ClimateSuiteCatalog.scenarioExperiments + [SAIInjection.g6sulfur.experiment]
+        @Param("members", doc: "members per model and experiment")
+        public var members = 3
+        @Param("grid_scale", doc: "grid scale factor per axis relative to the native grids")
+        public var gridScale = 0.25
+        @Param("first_year", doc: "first historical year")
+        public var firstYear = 1850
+        @Param("last_year", doc: "last scenario year")
+        public var lastYear = 2100
+        @Param("rcmip_dir", doc: "directory with the RCMIP extract (default: Manifests/data/forcings found from the working directory)")
+        public var rcmipDir = ""
+        @Param("deflate_level", .range(min: 0, max: 9), doc: "netCDF deflate level of the files (0 = uncompressed, fastest; 1 = CMOR's default)")
+        public var deflateLevel = ClimateSuiteWriter.defaultDeflateLevel
+
+        /// The declarations.
+        public init() {}
+    }
     /// Uses both cores (members and models run in parallel; output does not depend on it).
     public static let threads = 2
     /// Makes the kind.
@@ -40,18 +46,16 @@ public struct GenerateSuite: NodeKind {
 
     /// Simulates and writes the tree.
     public func run(_ context: NodeContext) throws {
+        let p = try context.params(Params.self)
         let config = ClimateSuiteConfiguration(
-            models: try context.params.strings("models"), experiments: try context.params.strings("experiments"),
-            members: try context.params.int("members"), gridScale: try context.params.double("grid_scale"),
-            firstYear: try context.params.int("first_year"), lastYear: try context.params.int("last_year"), seed: context.seed)
-        let rcmip = try context.params.string("rcmip_dir")
+            models: p.models, experiments: p.experiments,
+            members: p.members, gridScale: p.gridScale,
+            firstYear: p.firstYear, lastYear: p.lastYear, seed: context.seed)
+        let rcmip = p.rcmipDir
         let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
         let simulator = try ClimateSuiteSimulator(configuration: config, forcing: forcing)
         let out = try context.output("out")
-        let deflate = try context.params.int("deflate_level")
-        guard (0...9).contains(deflate) else {
-            throw EngineError(.nodeFailed, "deflate_level \(deflate) not in 0...9", node: context.nodeID)
-        }
+        let deflate = p.deflateLevel
         let writer = ClimateSuiteWriter(root: out.filesDirectory, softwareVersion: SPFEngineInfo.version, deflateLevel: deflate)
         let total = config.models.reduce(0) { $0 + config.experiments(for: $1).count } * config.members
         let log = GeneratedRunLog()

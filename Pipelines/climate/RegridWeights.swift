@@ -18,31 +18,36 @@ public struct RegridWeightsNode: NodeKind {
     /// Inputs.
     public static let inputs = [InputSpec("source", [PipelineObjects.curatedField], doc: "any curated field (climate.curate output); only its grid is used")]
     /// Params.
-    public static let params = [
-        ParamSpec("grid", .string, default: "r72x36", doc: "target grid: r<nlon>x<nlat> or n<N> (Gaussian); ignored when grid_file is set"),
-        ParamSpec("grid_file", .path, default: .null, doc: "target grid as a CDO grid description file (gridtype = lonlat, xsize, ysize, xfirst, xinc, yfirst, yinc), e.g. a regional grid; its content is part of the key"),
-        ParamSpec("method", .string, default: "conservative", [.oneOf(RegridMethod.allCases.map(\.rawValue))], doc: "conservative or bilinear"),
-    ]
+    public struct Params: ParamSet {
+        @Param("grid", doc: "target grid: r<nlon>x<nlat> or n<N> (Gaussian); ignored when grid_file is set")
+        public var grid = "r72x36"
+        @Param("grid_file",
+               doc: "target grid as a CDO grid description file (gridtype = lonlat, xsize, ysize, xfirst, xinc, yfirst, yinc), e.g. a regional grid; its content is part of the key")
+        public var gridFile: ParamPath? = nil
+        @Param("method", doc: "conservative or bilinear")
+        public var method: RegridMethod = .conservative
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes int64 `row_start` [dst+1], int32 `columns` [links], float64 `weights` [links] and the
     /// source/destination grids (`src_*`, `dst_*`).
     public func run(_ context: NodeContext) throws {
+        let p = try context.params(Params.self)
         let src = try ClimateFieldObject.read(try context.input("source")).field.grid
         let gridName: String
         let dst: LatLonGrid
-        if case .string(let path) = try context.params.value("grid_file") {
+        if let path = p.gridFile?.path {
             dst = try CDOGridDescription(contentsOf: path).grid()
             gridName = (path as NSString).lastPathComponent
         } else {
-            gridName = try context.params.string("grid")
+            gridName = p.grid
             dst = try LatLonGrid.named(gridName)
         }
-        let methodName = try context.params.string("method")
-        guard let method = RegridMethod(rawValue: methodName) else {
-            throw ClimateDataError(.invalidArgument, "method '\(methodName)' is not conservative or bilinear")
-        }
+        let method = p.method
         let w = try RegridWeights.compute(from: src, to: dst, method: method)
         try RegridWeightsObject.write(w, source: src, destination: dst, method: method, gridName: gridName, to: try context.output("out"))
         context.log("\(method.rawValue) weights \(src) -> \(dst): \(w.linkCount) links")

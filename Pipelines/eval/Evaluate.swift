@@ -26,15 +26,28 @@ public struct EvaluateSkill: NodeKind {
     /// Summary.
     public static let summary = "Skill of the emulators and baselines against held-out simulator members (CRPS, RMSE, spread-skill, NRMSE)."
     /// Params.
-    public static let params = [
-        ParamSpec("scenario", .string, default: "ssp245", doc: "held-out scenario"),
-        ParamSpec("periods", .stringList, default: .list([.string("2015-2100"), .string("2080-2100")]), doc: "periods scored"),
-        ParamSpec("baseline_members", .int, default: 20, doc: "members of the stochastic pattern-scaling ensemble"),
-        ParamSpec("training_experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
-                  doc: "experiments the baselines are fitted on"),
-        ParamSpec("non_negative", .stringList, default: .list([.string("pr")]),
-                  doc: "variables the baselines' predictions are floored at zero for (the emulators' products are floored when written)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("scenario", doc: "held-out scenario")
+        public var scenario = "ssp245"
+        @Param("periods", doc: "periods scored")
+        public var periods = ["2015-2100", "2080-2100"]
+        @Param("baseline_members", doc: "members of the stochastic pattern-scaling ensemble")
+        public var baselineMembers = 20
+        @Param("training_experiments", doc: "experiments the baselines are fitted on")
+        public var trainingExperiments = ["historical", "ssp126", "ssp370", "ssp585"]
+        @Param("non_negative", doc: "variables the baselines' predictions are floored at zero for (the emulators' products are floored when written)")
+        public var nonNegative = ["pr"]
+
+        /// Every period parses (`2015-2100`).
+        public func validate() throws(ParamProblem) {
+            for text in periods {
+                do { _ = try EvaluationPeriod(parsing: text) } catch { throw $periods.problem("\(error)") }
+            }
+        }
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.evaluation)
     /// Inputs.
@@ -53,8 +66,8 @@ public struct EvaluateSkill: NodeKind {
 
     /// Scores everything.
     public func run(_ context: NodeContext) throws {
-        let p = context.params
-        let periods = try p.strings("periods").map { try EvaluationPeriod(parsing: $0) }
+        let p = try context.params(Params.self)
+        let periods = try p.periods.map { try EvaluationPeriod(parsing: $0) }
         let plan = EvaluationPlan(periods: periods, threads: max(1, context.threads))
         let truth = try HeldOutTruth.load(try context.inputList("truth"), firstYear: periods.map(\.firstYear).min() ?? 2015,
                                           lastYear: periods.map(\.lastYear).max() ?? 2100, node: context.nodeID)
@@ -127,9 +140,10 @@ public struct EvaluateSkill: NodeKind {
 
     /// Climatology, pattern scaling, stochastic pattern scaling and the floor for every ESM and variable.
     func scoreBaselinesAndFloor(_ context: NodeContext, truth: HeldOutTruth, plan: EvaluationPlan) throws -> [SkillRecord] {
-        let split = Set(try context.params.strings("training_experiments"))
-        let members = try context.params.int("baseline_members")
-        let nonNegative = Set(try context.params.strings("non_negative"))
+        let p = try context.params(Params.self)
+        let split = Set(p.trainingExperiments)
+        let members = p.baselineMembers
+        let nonNegative = Set(p.nonNegative)
         var forcingByESM: [String: StoredObject] = [:]
         for f in try context.inputList("forcing") { if let s = AlignedForcingObject.sourceID(f) { forcingByESM[s] = f } }
         var records: [SkillRecord] = []

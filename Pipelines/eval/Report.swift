@@ -25,15 +25,26 @@ public struct WriteReport: NodeKind {
     /// Summary.
     public static let summary = "Report directory (HTML + Markdown + SVG): skill against the floor, maps with coastlines, global-mean series, curation, DAG, timings."
     /// Params.
-    public static let params = [
-        ParamSpec("title", .string, default: "spfflow run report", doc: "page title"),
-        ParamSpec("scenario", .string, default: "ssp245", doc: "held-out scenario (labels)"),
-        ParamSpec("map_years", .string, default: "2081-2090",
-                  doc: "decade of the maps; when the products do not cover it, their last decade covered by the truth"),
-        ParamSpec("map_model", .string, default: "spf", doc: "model whose ensemble is mapped (first model when absent)"),
-        ParamSpec("publish_dir", .string, default: "", key: false,
-                  doc: "directory the report is also copied to, replacing the previous one there (empty: cache only)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("title", doc: "page title")
+        public var title = "spfflow run report"
+        @Param("scenario", doc: "held-out scenario (labels)")
+        public var scenario = "ssp245"
+        @Param("map_years", doc: "decade of the maps; when the products do not cover it, their last decade covered by the truth")
+        public var mapYears = "2081-2090"
+        @Param("map_model", doc: "model whose ensemble is mapped (first model when absent)")
+        public var mapModel = "spf"
+        @Param("publish_dir", key: false, doc: "directory the report is also copied to, replacing the previous one there (empty: cache only)")
+        public var publishDir = ""
+
+        /// The map decade parses (`2081-2090`).
+        public func validate() throws(ParamProblem) {
+            do { _ = try EvaluationPeriod(parsing: mapYears) } catch { throw $mapYears.problem("\(error)") }
+        }
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.report)
     /// Inputs.
@@ -49,8 +60,8 @@ public struct WriteReport: NodeKind {
     /// Writes the report.
     public func run(_ context: NodeContext) throws {
         let started = Date()
-        let p = context.params
-        let scenario = try p.string("scenario")
+        let p = try context.params(Params.self)
+        let scenario = p.scenario
         let evaluation = try context.input("evaluation")
         let records = try EvaluationObject.records(evaluation, node: context.nodeID)
         let (grid, truth) = try ReportData.loadTruth(try context.inputList("truth"), node: context.nodeID)
@@ -76,8 +87,8 @@ public struct WriteReport: NodeKind {
             for variable in (truth[esm] ?? [:]).keys.sorted() {
                 guard let t = truth[esm]?[variable] else { continue }
                 if let maps = try ReportPlots.maps(data: data, esm: esm, variable: variable, truth: t,
-                                                   wanted: try EvaluationPeriod(parsing: try p.string("map_years")),
-                                                   model: try p.string("map_model")) {
+                                                   wanted: try EvaluationPeriod(parsing: p.mapYears),
+                                                   model: p.mapModel) {
                     sections.append(maps)
                 }
                 sections.append(try ReportPlots.series(data: data, esm: esm, variable: variable, truth: t,
@@ -128,14 +139,14 @@ public struct WriteReport: NodeKind {
         let summary = "Manifest \(snapshot?.manifestName ?? "?"): \(esms.count) ESM(s) (\(esms.joined(separator: ", "))), "
             + "held-out scenario \(scenario); emulated ensembles of \(models), "
             + "scored against \(truth.values.first?.values.first?.members.count ?? 0) held-out simulator members per ESM."
-        let content = ReportContent(title: try p.string("title"), summary: summary, skill: skill, headlinePeriod: headline,
+        let content = ReportContent(title: p.title, summary: summary, skill: skill, headlinePeriod: headline,
                                     sections: sections, curation: curation, dag: dag, timings: timings, notes: notes)
         let out = try context.output()
         let directory = out.filesDirectory.appendingPathComponent(ReportObject.directory, isDirectory: true)
         let written = try ReportWriter.write(content, to: directory)
         try ReportObject.write(figures: EvaluationObject.figures(evaluation), fileCount: written.count, to: out)
         context.log("report: \(written.count) files in \(directory.path)")
-        let publish = try p.string("publish_dir")
+        let publish = p.publishDir
         if !publish.isEmpty {
             try Self.publish(directory, to: URL(fileURLWithPath: publish, isDirectory: true))
             context.log("report published to \(publish)/index.html")

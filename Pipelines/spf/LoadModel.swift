@@ -19,12 +19,22 @@ public struct LoadModel: NodeKind {
     /// Summary.
     public static let summary = "Load a trained emulator (an HDF5 model file or a cache key) for the sampling nodes."
     /// Params.
-    public static let params = [
-        ParamSpec("file", .path, default: "", doc: "HDF5 model file (relative to the manifest); its content digest is part of the key"),
-        ParamSpec("key", .string, default: "", doc: "cache key (or unique prefix) of an spf.train output"),
-        ParamSpec("cache", .string, default: "", key: false,
-                  doc: "cache directory holding `key` (empty: the cache this run uses)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("file", doc: "HDF5 model file (relative to the manifest); its content digest is part of the key")
+        public var file: ParamPath = ""
+        @Param("key", doc: "cache key (or unique prefix) of an spf.train output")
+        public var key = ""
+        @Param("cache", key: false, doc: "cache directory holding `key` (empty: the cache this run uses)")
+        public var cache = ""
+
+        /// The model comes from one place.
+        public func validate() throws(ParamProblem) {
+            guard file.isEmpty != key.isEmpty else { throw $key.problem("give exactly one of params `file` and `key`") }
+        }
+
+        /// The declarations.
+        public init() {}
+    }
     /// No inputs: the model comes from outside the graph.
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.trainedModel)
@@ -34,10 +44,8 @@ public struct LoadModel: NodeKind {
 
     /// Loads and re-emits the model.
     public func run(_ context: NodeContext) throws {
-        let file = try context.params.string("file"), key = try context.params.string("key")
-        guard file.isEmpty != key.isEmpty else {
-            throw EngineError(.nodeFailed, "give exactly one of params `file` and `key`", node: context.nodeID)
-        }
+        let p = try context.params(Params.self)
+        let file = p.file.path, key = p.key
         let object: StoredObject
         if !file.isEmpty {
             guard FileManager.default.fileExists(atPath: file) else {
@@ -45,7 +53,7 @@ public struct LoadModel: NodeKind {
             }
             object = try StoredObject(url: URL(fileURLWithPath: file), threads: context.threads)
         } else {
-            let cache = try context.params.string("cache")
+            let cache = p.cache
             let store: ObjectStore
             if !cache.isEmpty {
                 store = try ObjectStore(root: URL(fileURLWithPath: cache), cleanLeftovers: false)

@@ -15,12 +15,19 @@ public struct MergeEnsemble: NodeKind {
     /// Summary.
     public static let summary = "Gather SPF final-stage states of all member blocks into one ensemble product."
     /// Params.
-    public static let params = [
-        SampleStage.timescaleParam("timescale", doc: "decadal, yearly or monthly"),
-        ParamSpec("start_year", .int, doc: "first year of the product"),
-        ParamSpec("years", .int, doc: "years in the product"),
-        EnsembleProduct.nonNegativeParam,
-    ]
+    public struct Params: ParamSet {
+        @Param("timescale", doc: "decadal, yearly or monthly")
+        public var timescale: Timescale
+        @Param("start_year", doc: "first year of the product")
+        public var startYear: Int
+        @Param("years", doc: "years in the product")
+        public var years: Int
+        @Param(EnsembleProduct.nonNegative)
+        public var nonNegative: [String]
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.ensembleProduct)
     /// Inputs.
@@ -39,14 +46,14 @@ public struct MergeEnsemble: NodeKind {
     /// Merges, one member block at a time: each block's states are decoded, de-normalised and appended
     /// to the variables' streaming datasets, so memory holds one block, whatever the ensemble size.
     public func run(_ context: NodeContext) throws {
-        let p = context.params, node = context.nodeID
+        let p = try context.params(Params.self), node = context.nodeID
         let model = try TrainedModelObject.load(try context.input("model"), node: node)
-        let timescale = try SampleStage.timescale(try p.string("timescale"), node: node)
-        let startYear = try p.int("start_year"), years = try p.int("years")
+        let timescale = p.timescale
+        let startYear = p.startYear, years = p.years
         let pyramid = model.info.pyramid, sampler = try PyramidSampler(config: pyramid)
         let h = pyramid.height, w = pyramid.width, c = pyramid.channels, plane = h * w
         let forcing = try Self.forcing(context, model: model)
-        let nonNegative = Set(try p.strings("non_negative"))
+        let nonNegative = Set(p.nonNegative)
         // Pass 1: metadata only (no latents) — which members each state holds, and the sampling time.
         let objects = try context.inputList("states")
         var blocks: [[Int]: [Int]] = [:]   // sorted members -> input indices

@@ -19,18 +19,40 @@ public struct NormalizationStats: NodeKind {
     public static let version = 4
     /// Summary.
     public static let summary = "Normalisation statistics of the training split (fields and forcings)."
+    /// What the fields' normalisation subtracts before scaling.
+    public enum Climatology: String, CaseIterable, ParamChoice, Sendable {
+        /// Each ESM's per-cell, per-calendar-month linear response to the global forcings.
+        case patternScaling = "pattern-scaling"
+        /// Each ESM's mean seasonal cycle per cell.
+        case perCell = "per-cell"
+        /// The per-variable mean only.
+        case none
+    }
+
     /// Params.
-    public static let params = [
-        ParamSpec("experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
-                  doc: "experiments of the training split"),
-        ParamSpec("climatology", .string, default: .string("pattern-scaling"), [.oneOf(["pattern-scaling", "per-cell", "none"])],
-                  doc: "pattern-scaling: subtract each ESM's per-cell, per-calendar-month linear response to the global forcings "
-                    + "(the model learns what pattern scaling misses); per-cell: each ESM's mean seasonal cycle per cell (the model "
-                    + "learns anomalies); none: per-variable mean only"),
-        ParamSpec("cell_std", .stringList, default: .list([]),
-                  doc: "variables whose anomalies are scaled by each ESM's std per cell instead of one std per variable (e.g. "
-                    + "[pr]: the ITCZ's spread is twenty times the deserts'; needs a climatology)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("experiments", doc: "experiments of the training split")
+        public var experiments = ["historical", "ssp126", "ssp370", "ssp585"]
+        @Param("climatology",
+               doc: "pattern-scaling: subtract each ESM's per-cell, per-calendar-month linear response to the global forcings "
+                + "(the model learns what pattern scaling misses); per-cell: each ESM's mean seasonal cycle per cell (the model "
+                + "learns anomalies); none: per-variable mean only")
+        public var climatology: Climatology = .patternScaling
+        @Param("cell_std",
+               doc: "variables whose anomalies are scaled by each ESM's std per cell instead of one std per variable (e.g. "
+                + "[pr]: the ITCZ's spread is twenty times the deserts'; needs a climatology)")
+        public var cellStd: [String] = []
+
+        /// Per-cell stds are of anomalies from a per-ESM climatology.
+        public func validate() throws(ParamProblem) {
+            if !cellStd.isEmpty, climatology == .none {
+                throw $cellStd.problem("needs a per-ESM climatology: param 'climatology' is 'none'")
+            }
+        }
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.normaliser)
     /// Inputs.
@@ -40,12 +62,12 @@ public struct NormalizationStats: NodeKind {
 
     /// Which of the shards' `variables` param `cell_std` scales per cell (`names` must be among them, and need a
     /// per-ESM climatology).
-    public static func perCellStd(_ names: [String], variables: [String], climatology: String, node: String) throws -> [Bool] {
+    public static func perCellStd(_ names: [String], variables: [String], climatology: Climatology, node: String) throws -> [Bool] {
         if let unknown = names.first(where: { !variables.contains($0) }) {
             throw EngineError(.nodeFailed, "param 'cell_std' names variable '\(unknown)', but the shards hold \(variables.joined(separator: ", "))",
                               node: node)
         }
-        if !names.isEmpty, climatology == "none" {
+        if !names.isEmpty, climatology == .none {
             throw EngineError(.nodeFailed, "param 'cell_std' needs a per-ESM climatology: param 'climatology' is 'none'", node: node)
         }
         return variables.map { names.contains($0) }
@@ -53,21 +75,19 @@ public struct NormalizationStats: NodeKind {
 
     /// Fits the statistics.
     public func run(_ context: NodeContext) throws {
-        let split = Set(try context.params.strings("experiments"))
+        let p = try context.params(Params.self)
+        let split = Set(p.experiments)
         let shards = try context.inputList("shards").map { try ShardSetObject.read($0, node: context.nodeID, experiments: split) }
         let sources = shards.map(\.sourceID)
         let runs = try ShardSetObject.trainingRuns(shards, sources: sources, node: context.nodeID)
         guard let channels = shards.first?.variables.count, !runs.isEmpty else {
             throw EngineError(.nodeFailed, "no training runs of experiments \(split.sorted()) in the shards", node: context.nodeID)
         }
-        let mode = try context.params.string("climatology")
-        guard ["pattern-scaling", "per-cell", "none"].contains(mode) else {
-            throw EngineError(.nodeFailed, "param 'climatology' is '\(mode)': expected pattern-scaling, per-cell or none", node: context.nodeID)
-        }
-        let perCell = try Self.perCellStd(try context.params.strings("cell_std"), variables: shards.first?.variables ?? [],
+        let mode = p.climatology
+        let perCell = try Self.perCellStd(p.cellStd, variables: shards.first?.variables ?? [],
                                           climatology: mode, node: context.nodeID)
-        let norm = try Normalizer.fit(runs: runs, channels: channels, climatologySources: mode == "none" ? nil : sources,
-                                      regressOnForcing: mode == "pattern-scaling", perCellStd: perCell)
+        let norm = try Normalizer.fit(runs: runs, channels: channels, climatologySources: mode == .none ? nil : sources,
+                                      regressOnForcing: mode == .patternScaling, perCellStd: perCell)
         try NormaliserObject.write(norm, channels: channels, height: shards.first?.height, width: shards.first?.width, to: try context.output())
         context.log("fitted on \(runs.count) runs of \(sources.count) ESMs: field mean \(norm.fieldMean), std \(norm.fieldStd)")
     }

@@ -26,18 +26,28 @@ public struct ExportEnsemble: NodeKind {
     /// Summary.
     public static let summary = "Export emulated ensembles as CF-1.8 netCDF (member, time, lat, lon) or in CMIP6's layout, optionally publishing them."
     /// Params.
-    public static let params = [
-        ParamSpec("calendars", .object, default: .object([:]), doc: "source_id → CF calendar of its output (default noleap)"),
-        ParamSpec("deflate", .int, default: 4, doc: "deflate level (shuffle always on)"),
-        ParamSpec("layout", .string, default: "member-first", [.oneOf(["member-first", "time-first", "cmip"])],
-                  doc: "member-first: one file per ESM, scenario and timescale, (member, time, lat, lon), as xarray users expect; "
-                      + "time-first: the same as (time, member, lat, lon), which CDO also reads (it needs time first and takes "
-                      + "member as a z-axis); cmip: CMIP6's DRS, one file per variable and member (r<k+1>i1p1f1 for sampler member k), "
-                      + "table Amon/Ayr/Adec for monthly/yearly/decadal, source_id <EMULATOR>-<ESM>, grid_label and version from "
-                      + "the params below, CMOR-style attributes, an areacella fx file and an intake-esm catalogue"),
-        ParamSpec("publish_dir", .string, default: "", key: false, doc: "publish directory (empty: keep the files in the cache only)"),
-        ParamSpec("label", .string, default: "", key: false, doc: "label of this publication (default: `<node id>-<UTC time>`)"),
-    ] + CMIPPublicationSettings.params
+    public struct Params: ParamSet {
+        @Param("calendars", doc: "source_id → CF calendar of its output (default noleap)")
+        public var calendars: [String: ParamValue] = [:]
+        @Param("deflate", doc: "deflate level (shuffle always on)")
+        public var deflate = 4
+        @Param("layout",
+               doc: "member-first: one file per ESM, scenario and timescale, (member, time, lat, lon), as xarray users expect; "
+                + "time-first: the same as (time, member, lat, lon), which CDO also reads (it needs time first and takes "
+                + "member as a z-axis); cmip: CMIP6's DRS, one file per variable and member (r<k+1>i1p1f1 for sampler member k), "
+                + "table Amon/Ayr/Adec for monthly/yearly/decadal, source_id <EMULATOR>-<ESM>, grid_label and version from "
+                + "the params below, CMOR-style attributes, an areacella fx file and an intake-esm catalogue")
+        public var layout: Layout = .memberFirst
+        @Param("publish_dir", key: false, doc: "publish directory (empty: keep the files in the cache only)")
+        public var publishDir = ""
+        @Param("label", key: false, doc: "label of this publication (default: `<node id>-<UTC time>`)")
+        public var label = ""
+        @ParamGroup
+        var cmip: CMIPPublicationSettings.Params
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.ensembleExport)
     /// Inputs.
@@ -79,33 +89,37 @@ public struct ExportEnsemble: NodeKind {
     }
 
     /// The `layout` param: one ensemble file per product with the member dimension first or second, or CMIP's layout.
-    enum Layout: Equatable {
-        case ensemble(CFFileSpec.MemberLayout)
+    public enum Layout: String, CaseIterable, ParamChoice, Sendable {
+        /// `(member, time, lat, lon)`.
+        case memberFirst = "member-first"
+        /// `(time, member, lat, lon)`.
+        case timeFirst = "time-first"
+        /// CMIP6's DRS.
         case cmip
-    }
 
-    /// The `layout` param.
-    static func layout(_ name: String, node: String) throws -> Layout {
-        switch name {
-        case "member-first": return .ensemble(.memberFirst)
-        case "time-first": return .ensemble(.timeFirst)
-        case "cmip": return .cmip
-        default: throw EngineError(.nodeFailed, "param 'layout': '\(name)' is not member-first, time-first or cmip", node: node)
+        /// The ensemble file's dimension order; nil for CMIP's layout.
+        var memberLayout: CFFileSpec.MemberLayout? {
+            switch self {
+            case .memberFirst: .memberFirst
+            case .timeFirst: .timeFirst
+            case .cmip: nil
+            }
         }
     }
 
     /// Writes the files (and publishes them).
     public func run(_ context: NodeContext) throws {
         let started = Date()
-        let layout = try Self.layout(try context.params.string("layout"), node: context.nodeID)
+        let p = try context.params(Params.self)
+        let layout = p.layout
         var cmip: CMIPPublication?
         if layout == .cmip {
             let iso = ISO8601DateFormatter()
             iso.formatOptions = [.withInternetDateTime]
-            cmip = CMIPPublication(settings: try CMIPPublicationSettings.from(context.params, node: context.nodeID, now: started),
+            cmip = CMIPPublication(settings: try CMIPPublicationSettings.from(p.cmip, deflate: p.deflate, node: context.nodeID, now: started),
                                    node: context.nodeID, creationDate: iso.string(from: started))
         }
-        let calendars = try context.params.value("calendars")
+        let calendars = p.calendars
         let out = try context.output()
         var written: [[String: String]] = []
         var assets: [IntakeCatalog.Asset] = []
@@ -118,7 +132,7 @@ public struct ExportEnsemble: NodeKind {
             }
             let modelName = stored.model
             var calendarName = "noleap"
-            if case .object(let m) = calendars, case .string(let c)? = m[source] { calendarName = c }
+            if case .string(let c)? = calendars[source] { calendarName = c }
             let calendar = try CFCalendar(cfName: calendarName)
             let grid = try LatLonGrid(lat: try stored.latitudes(), lon: try stored.longitudes())
             let time = try Self.timeAxis(startYear: start, years: years, timescale: timescale, calendar: calendar)
@@ -157,7 +171,7 @@ public struct ExportEnsemble: NodeKind {
                 }
                 continue
             }
-            guard case .ensemble(let memberLayout) = layout else { continue }
+            guard let memberLayout = layout.memberLayout else { continue }
             let antitheticIDs = try EnsembleProduct.antitheticMemberIDs(object, members: members, node: context.nodeID)
             let memberLabels = (antitheticIDs ?? Array(0..<members)).map { "m\($0)" }
             var design: [(name: String, value: CFAttribute)] = []
@@ -176,7 +190,7 @@ public struct ExportEnsemble: NodeKind {
                                    ("emulator", .text(modelName)), ("frequency", .text(timescale))] + design,
                 provenance: CFProvenance(sources: [source], scenario: scenario, softwareVersion: SPFEngineInfo.version,
                                          cacheKey: object.key, history: "spfflow spf.export node \(context.nodeID)"),
-                deflateLevel: try context.params.int("deflate"), memberLayout: memberLayout)
+                deflateLevel: p.deflate, memberLayout: memberLayout)
             spec.additionalVariables = variables.dropFirst().map { Self.variableSpec($0, timescale: timescale) }
             // Member by member: memory holds one member's [time, lat, lon] of one variable, whatever the ensemble size.
             let writer = try CFWriter(path: out.filesDirectory.appendingPathComponent(fileName).path, spec: spec)
@@ -197,9 +211,9 @@ public struct ExportEnsemble: NodeKind {
             // In the cache, paths are relative to the catalogue's directory (open it from there); a publication names them absolutely.
             try catalog?.write(to: out.filesDirectory, pathPrefix: "")
         }
-        let publish = try context.params.string("publish_dir")
+        let publish = p.publishDir
         if !publish.isEmpty {
-            var label = try context.params.string("label")
+            var label = p.label
             if label.isEmpty {
                 let stamp = DateFormatter()
                 stamp.locale = Locale(identifier: "en_US_POSIX")

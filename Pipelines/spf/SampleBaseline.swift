@@ -15,16 +15,27 @@ public struct SampleBaseline: NodeKind {
     /// Summary.
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.
-    public static let params = [
-        ParamSpec("source_id", .string, doc: "ESM to emulate"),
-        ParamSpec("scenario", .string, doc: "scenario label"),
-        ParamSpec("start_year", .int, doc: "first year"),
-        ParamSpec("years", .int, [.atLeast(1)], doc: "years"),
-        ParamSpec("members", .int, default: 20, [.atLeast(1)], doc: "ensemble members"),
-        SampleStage.solverParam,
-        SampleStage.solverStepsParam(doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"),
-        EnsembleProduct.nonNegativeParam,
-    ]
+    public struct Params: ParamSet {
+        @Param("source_id", doc: "ESM to emulate")
+        public var sourceID: String
+        @Param("scenario", doc: "scenario label")
+        public var scenario: String
+        @Param("start_year", doc: "first year")
+        public var startYear: Int
+        @Param("years", .atLeast(1), doc: "years")
+        public var years: Int
+        @Param("members", .atLeast(1), doc: "ensemble members")
+        public var members = 20
+        @Param(SampleStage.solver)
+        public var solver: ODESolver
+        @Param(SampleStage.solverSteps(doc: "solver steps per stage for this sampling (one count per stage: 1 for the flat flow); empty: the model's own"))
+        public var solverSteps: [Int]
+        @Param(EnsembleProduct.nonNegative)
+        public var nonNegative: [String]
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.ensembleProduct)
     /// Inputs.
@@ -39,19 +50,19 @@ public struct SampleBaseline: NodeKind {
 
     /// Samples.
     public func run(_ context: NodeContext) throws {
-        let p = context.params
+        let p = try context.params(Params.self)
         let started = Date()
         let model = try TrainedModelObject.load(try context.input("model"), node: context.nodeID, threads: context.threads)
         let forcing = try AlignedForcingObject.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
-        let sourceID = try p.string("source_id")
+        let sourceID = p.sourceID
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
-        let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: try p.ints("solver_steps"), node: context.nodeID)
+        let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: p.solverSteps, node: context.nodeID)
         let timescale = pyramid.timescales[pyramid.timescales.count - 1]
-        let startYear = try p.int("start_year"), years = try p.int("years"), members = try p.int("members")
-        let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: timescale,
+        let startYear = p.startYear, years = p.years, members = p.members
+        let request = SamplingRequest(scenario: p.scenario, startYear: startYear, years: years, target: timescale,
                                       members: Array(0..<members), source: source, seed: context.seed,
                                       decadeOriginYear: model.info.training.decadeOriginYear)
-        let solver = try SampleStage.solver(named: try p.string("solver"), node: context.nodeID)
+        let solver = p.solver
         let out: (values: [Float], shape: FieldShape, frameStarts: [Int])
         if pyramid.autoregressive {
             out = try AutoregressiveSampler(config: pyramid, solver: solver).sample(request, forcing: forcing, velocity: model.network)
@@ -60,7 +71,7 @@ public struct SampleBaseline: NodeKind {
             out = try sampler.output(try sampler.sample(request, forcing: forcing, velocity: model.network))
         }
         let plane = pyramid.height * pyramid.width, c = pyramid.channels
-        var product = EnsembleProduct(sourceID: sourceID, scenario: try p.string("scenario"), timescale: timescale, startYear: startYear,
+        var product = EnsembleProduct(sourceID: sourceID, scenario: p.scenario, timescale: timescale, startYear: startYear,
                                       years: years, members: members, model: model.variant, variables: pyramid.variables,
                                       lat: model.lat, lon: model.lon, values: [], samplingSeconds: 0)
         let t = product.frames
@@ -78,7 +89,7 @@ public struct SampleBaseline: NodeKind {
         guard !values.contains(where: { $0.isNaN }) else {
             throw EngineError(.nodeFailed, "the baseline did not cover every frame of \(startYear)+\(years)y", node: context.nodeID)
         }
-        EnsembleProduct.floorNonNegative(&values, variables: pyramid.variables, nonNegative: Set(try p.strings("non_negative")), plane: plane)
+        EnsembleProduct.floorNonNegative(&values, variables: pyramid.variables, nonNegative: Set(p.nonNegative), plane: plane)
         product.values = values
         product.samplingSeconds = Date().timeIntervalSince(started)
         try product.write(to: try context.output())

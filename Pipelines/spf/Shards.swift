@@ -18,9 +18,13 @@ public struct TrainingShards: NodeKind {
     /// Summary.
     public static let summary = "Training shards of one ESM: monthly fields [months, C, lat, lon] with aligned forcings."
     /// Params.
-    public static let params = [
-        ParamSpec("variables", .stringList, default: .list([.string("tas"), .string("pr")]), doc: "output variables, in channel order"),
-    ]
+    public struct Params: ParamSet {
+        @Param("variables", doc: "output variables, in channel order")
+        public var variables = ["tas", "pr"]
+
+        /// The declarations.
+        public init() {}
+    }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.shardSet)
     /// Inputs.
@@ -33,7 +37,7 @@ public struct TrainingShards: NodeKind {
 
     /// Pairs fields by (experiment, member), checks months and grids, writes one shard.
     public func run(_ context: NodeContext) throws {
-        let variables = try context.params.strings("variables")
+        let variables = try context.params(Params.self).variables
         var byRun: [String: [String: ClimateFieldObject]] = [:]
         var source = ""
         for object in try context.inputList("fields") {

@@ -22,29 +22,42 @@ public struct SampleStage: NodeKind {
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.
-    public static let params = [
-        ParamSpec("stage", .int, [.atLeast(0)], doc: "pyramid stage to run (0 = decadal, coarsest)"),
-        Self.timescaleParam("target", doc: "output timescale of the path: decadal, yearly or monthly"),
-        ParamSpec("source_id", .string, doc: "ESM to emulate (one of the model's sources)"),
-        ParamSpec("scenario", .string, doc: "scenario label (the forcing input supplies the numbers)"),
-        ParamSpec("start_year", .int, doc: "first year of the period this node covers"),
-        ParamSpec("years", .int, [.atLeast(1)], doc: "years in the period"),
-        ParamSpec("member_start", .int, default: 0, [.atLeast(0)], doc: "first member of the block"),
-        ParamSpec("member_count", .int, default: 10, [.atLeast(1)], doc: "members in the block"),
-        ParamSpec("antithetic", .bool, default: false,
-                  doc: "stage 0 only (later stages inherit it): member 2k + 1 draws member 2k's noise negated at every stage, so the ensemble mean converges much faster; use even member_start and member_count"),
-        Self.solverStepsParam(doc: "solver steps per pyramid stage for this sampling (one count per stage); empty: the model's own"),
-        Self.solverParam,
-    ]
+    public struct Params: ParamSet {
+        @Param("stage", .atLeast(0), doc: "pyramid stage to run (0 = decadal, coarsest)")
+        public var stage: Int
+        @Param("target", doc: "output timescale of the path: decadal, yearly or monthly")
+        public var target: Timescale
+        @Param("source_id", doc: "ESM to emulate (one of the model's sources)")
+        public var sourceID: String
+        @Param("scenario", doc: "scenario label (the forcing input supplies the numbers)")
+        public var scenario: String
+        @Param("start_year", doc: "first year of the period this node covers")
+        public var startYear: Int
+        @Param("years", .atLeast(1), doc: "years in the period")
+        public var years: Int
+        @Param("member_start", .atLeast(0), doc: "first member of the block")
+        public var memberStart = 0
+        @Param("member_count", .atLeast(1), doc: "members in the block")
+        public var memberCount = 10
+        @Param("antithetic",
+               doc: "stage 0 only (later stages inherit it): member 2k + 1 draws member 2k's noise negated at every stage, so the ensemble mean converges much faster; use even member_start and member_count")
+        public var antithetic = false
+        @Param(SampleStage.solverSteps(doc: "solver steps per pyramid stage for this sampling (one count per stage); empty: the model's own"))
+        public var solverSteps: [Int]
+        @Param(SampleStage.solver)
+        public var solver: ODESolver
 
-    /// Antithetic pairs need whole pairs in the block.
-    public static func paramProblem(_ params: NodeParams) -> ParamProblem? {
-        guard (try? params.bool("antithetic")) == true else { return nil }
-        let start = (try? params.int("member_start")) ?? 0, count = (try? params.int("member_count")) ?? 0
-        if start % 2 != 0 { return ParamProblem(param: "member_start", "antithetic pairs need an even member_start, got \(start)") }
-        if count % 2 != 0 { return ParamProblem(param: "member_count", "antithetic pairs need an even member_count, got \(count)") }
-        return nil
+        /// Antithetic pairs need whole pairs in the block.
+        public func validate() throws(ParamProblem) {
+            guard antithetic else { return }
+            if memberStart % 2 != 0 { throw $memberStart.problem("antithetic pairs need an even member_start, got \(memberStart)") }
+            if memberCount % 2 != 0 { throw $memberCount.problem("antithetic pairs need an even member_count, got \(memberCount)") }
+        }
+
+        /// The declarations.
+        public init() {}
     }
+
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.samplerState)
     /// Inputs.
@@ -60,27 +73,15 @@ public struct SampleStage: NodeKind {
     public init() {}
 
     /// The `solver` param (also `spf.sample-baseline`'s).
-    public static let solverParam = ParamSpec("solver", .string, default: "euler", [.oneOf(ODESolver.allCases.map(\.rawValue))],
-                                              doc: "ODE solver of every stage: euler (one network pass per step) or midpoint (two per step, second order: 2 midpoint steps keep the spread that 5 Euler steps lose)")
+    public static let solver = Param<ODESolver>(
+        wrappedValue: .euler, "solver",
+        doc: "ODE solver of every stage: euler (one network pass per step) or midpoint (two per step, second order: 2 midpoint steps keep the spread that 5 Euler steps lose)")
 
-    /// The `solver_steps` param (formerly `euler_steps`, a name that was wrong for the midpoint solver).
-    /// A renamed param keeps its old name in the cache key while the old name is accepted (KeyPlanner).
-    public static func solverStepsParam(default value: [Int] = [], doc: String) -> ParamSpec {
-        ParamSpec("solver_steps", .intList, default: .list(value.map { .int($0) }), [.range(min: 1, max: 10_000)],
-                  deprecatedName: "euler_steps", doc: doc)
-    }
-
-    /// A timescale param: decadal, yearly or monthly.
-    public static func timescaleParam(_ name: String, doc: String) -> ParamSpec {
-        ParamSpec(name, .string, [.oneOf(Timescale.allCases.map(\.rawValue))], doc: doc)
-    }
-
-    /// Parses a `solver` param value; an unknown name is an error naming the node and the choices.
-    public static func solver(named name: String, node: String) throws -> ODESolver {
-        guard let solver = ODESolver(rawValue: name) else {
-            throw EngineError(.nodeFailed, "param 'solver': unknown solver '\(name)' (choose \(ODESolver.allCases.map(\.rawValue).joined(separator: " or ")))", node: node)
-        }
-        return solver
+    /// The `solver_steps` param (formerly `euler_steps`, a name that was wrong for the midpoint solver), with a kind's
+    /// own default and doc (also `spf.sample-baseline`'s and `spf.train`'s). A renamed param keeps its old name in the
+    /// cache key while the old name is accepted (KeyPlanner).
+    public static func solverSteps(default value: [Int] = [], doc: String) -> Param<[Int]> {
+        Param(wrappedValue: value, "solver_steps", .range(min: 1, max: 10_000), deprecatedName: "euler_steps", doc: doc)
     }
 
     /// The model's pyramid with this sampling's step counts (`solver_steps`; empty: the model's own).
@@ -94,26 +95,18 @@ public struct SampleStage: NodeKind {
         return pyramid
     }
 
-    /// Parses a timescale name (the manifest spelling is the raw value: decadal, yearly, monthly).
-    public static func timescale(_ name: String, node: String) throws -> Timescale {
-        guard let timescale = Timescale(rawValue: name) else {
-            throw EngineError(.nodeFailed, "unknown timescale '\(name)' (\(Timescale.allCases.map(\.rawValue).joined(separator: ", ")))", node: node)
-        }
-        return timescale
-    }
-
     /// Runs the stage.
     public func run(_ context: NodeContext) throws {
-        let p = context.params
+        let p = try context.params(Params.self)
         let started = Date()
         let model = try TrainedModelObject.load(try context.input("model"), node: context.nodeID, threads: context.threads)
         let forcing = try AlignedForcingObject.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
-        let sourceID = try p.string("source_id")
+        let sourceID = p.sourceID
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
-        let target = try Self.timescale(try p.string("target"), node: context.nodeID)
-        let stage = try p.int("stage"), startYear = try p.int("start_year"), years = try p.int("years")
-        let pyramid = try Self.pyramid(model.info.pyramid, steps: try p.ints("solver_steps"), node: context.nodeID)
-        let sampler = try PyramidSampler(config: pyramid, solver: try Self.solver(named: try p.string("solver"), node: context.nodeID))
+        let target = p.target
+        let stage = p.stage, startYear = p.startYear, years = p.years
+        let pyramid = try Self.pyramid(model.info.pyramid, steps: p.solverSteps, node: context.nodeID)
+        let sampler = try PyramidSampler(config: pyramid, solver: p.solver)
         var state: SamplerState
         // Wall time behind this state: its own plus the share of the previous stages' time that the
         // frames it branches off account for (a decade's yearly branch carries 1/9 of a 9-decade stage 0).
@@ -124,8 +117,8 @@ public struct SampleStage: NodeKind {
             state = try sampler.branch(prev, target: target, startYear: startYear, years: years)
         } else {
             guard stage == 0 else { throw EngineError(.nodeFailed, "stage \(stage) needs a `previous` input", node: context.nodeID) }
-            let first = try p.int("member_start"), count = try p.int("member_count")
-            let antithetic = try p.bool("antithetic")
+            let first = p.memberStart, count = p.memberCount
+            let antithetic = p.antithetic
             guard first >= 0, count >= 1 else {
                 throw EngineError(.nodeFailed, "params member_start \(first), member_count \(count): need member_start ≥ 0 and member_count ≥ 1", node: context.nodeID)
             }
@@ -134,7 +127,7 @@ public struct SampleStage: NodeKind {
             if antithetic, first % 2 != 0 || count % 2 != 0 {
                 throw EngineError(.nodeFailed, "param 'antithetic': member_start \(first) and member_count \(count) must be even so every block holds whole pairs (2k, 2k + 1)", node: context.nodeID)
             }
-            let request = SamplingRequest(scenario: try p.string("scenario"), startYear: startYear, years: years, target: target,
+            let request = SamplingRequest(scenario: p.scenario, startYear: startYear, years: years, target: target,
                                           members: Array(first..<(first + count)), source: source, seed: context.seed,
                                           decadeOriginYear: model.info.training.decadeOriginYear, antithetic: antithetic)
             state = try sampler.initialState(request)

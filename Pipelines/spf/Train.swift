@@ -20,27 +20,60 @@ public struct TrainEmulator: NodeKind {
     public static let version = 3
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
+    /// What is trained: the SPF pyramid or one of the baselines on the same backbone.
+    public enum Variant: String, CaseIterable, ParamChoice, Sendable {
+        /// The decadal → yearly → monthly pyramid with the multi-timescale paths.
+        case spf
+        /// One full-resolution stage at the monthly timescale, 12-month items.
+        case flat
+        /// Autoregressive spatial pyramid at the yearly timescale.
+        case ar
+    }
+
     /// Params.
-    public static let params = [
-        ParamSpec.choice("variant", ["spf", "flat", "ar"], default: "spf", doc: "spf (the pyramid), flat (one-stage flow) or ar (autoregressive)"),
-        ParamSpec("sources", .stringList, doc: "ESM source_ids in embedding order (one learned vector each)"),
-        ParamSpec("experiments", .stringList, default: .list(["historical", "ssp126", "ssp370", "ssp585"].map { .string($0) }),
-                  doc: "experiments of the training split"),
-        ParamSpec.choice("model", MMDiTConfig.presetNames, default: "small", doc: "backbone preset"),
-        ParamSpec("width", .int, default: 0, [.atLeast(0)], doc: "hidden width override (0: the preset's)"),
-        ParamSpec("depth", .int, default: 0, [.atLeast(0)], doc: "block count override (0: the preset's)"),
-        ParamSpec("patch", .int, default: 4, [.range(min: 1, max: 64)],
-                  doc: "field patch size (the paper's 8); must divide the grid; a coarse stage it does not tile is upsampled to the least grid it tiles"),
-        ParamSpec("forcing_patch", .int, default: 0, [.range(min: 0, max: 64)],
-                  doc: "forcing patch size on the full grid (e.g. 16; 0: the field patch); must divide the grid"),
-        ParamSpec("steps", .int, default: 1000, [.atLeast(0)], doc: "optimiser steps"),
-        ParamSpec("batch", .int, default: 16, [.atLeast(1)], doc: "examples per step (stages and paths mixed)"),
-        ParamSpec("learning_rate", .double, default: 1e-3, [.range(min: 0, max: 1)], doc: "peak learning rate (warm-up then cosine decay)"),
-        ParamSpec("warmup", .int, default: 50, [.atLeast(0)], doc: "warm-up steps"),
-        ParamSpec("ema", .double, default: 0.999, [.range(min: 0, max: 1)], doc: "EMA decay of the sampled weights"),
-        SampleStage.solverStepsParam(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts; 1 or 3 for variant flat)"),
-        ParamSpec("checkpoint_every", .int, default: 100, key: false, [.atLeast(1)], doc: "steps between checkpoints (does not change results)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("variant", doc: "spf (the pyramid), flat (one-stage flow) or ar (autoregressive)")
+        public var variant: Variant = .spf
+        @Param("sources", doc: "ESM source_ids in embedding order (one learned vector each)")
+        public var sources: [String]
+        @Param("experiments", doc: "experiments of the training split")
+        public var experiments = ["historical", "ssp126", "ssp370", "ssp585"]
+        @Param("model", .oneOf(MMDiTConfig.presetNames), doc: "backbone preset")
+        public var model = "small"
+        @Param("width", .atLeast(0), doc: "hidden width override (0: the preset's)")
+        public var width = 0
+        @Param("depth", .atLeast(0), doc: "block count override (0: the preset's)")
+        public var depth = 0
+        @Param("patch", .range(min: 1, max: 64),
+               doc: "field patch size (the paper's 8); must divide the grid; a coarse stage it does not tile is upsampled to the least grid it tiles")
+        public var patch = 4
+        @Param("forcing_patch", .range(min: 0, max: 64), doc: "forcing patch size on the full grid (e.g. 16; 0: the field patch); must divide the grid")
+        public var forcingPatch = 0
+        @Param("steps", .atLeast(0), doc: "optimiser steps")
+        public var steps = 1000
+        @Param("batch", .atLeast(1), doc: "examples per step (stages and paths mixed)")
+        public var batch = 16
+        @Param("learning_rate", .range(min: 0, max: 1), doc: "peak learning rate (warm-up then cosine decay)")
+        public var learningRate = 1e-3
+        @Param("warmup", .atLeast(0), doc: "warm-up steps")
+        public var warmup = 50
+        @Param("ema", .range(min: 0, max: 1), doc: "EMA decay of the sampled weights")
+        public var ema = 0.999
+        @Param(SampleStage.solverSteps(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts; 1 or 3 for variant flat)"))
+        public var solverSteps: [Int]
+        @Param("checkpoint_every", .atLeast(1), key: false, doc: "steps between checkpoints (does not change results)")
+        public var checkpointEvery = 100
+
+        /// The step list's length follows the variant: one count per pyramid stage.
+        public func validate() throws(ParamProblem) {
+            if solverSteps.count == 3 || (variant == .flat && solverSteps.count == 1) { return }
+            throw $solverSteps.problem("variant \(variant.rawValue) samples \(variant == .flat ? "one stage: give 1 count (or 3, summed)" : "3 pyramid stages: give 3 counts, one per stage"), got \(solverSteps.count)")
+        }
+
+        /// The declarations.
+        public init() {}
+    }
+
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.trainedModel)
     /// Inputs.
@@ -53,50 +86,42 @@ public struct TrainEmulator: NodeKind {
     /// Makes the kind.
     public init() {}
 
-    /// The step list's length follows the variant: one count per pyramid stage.
-    public static func paramProblem(_ params: NodeParams) -> ParamProblem? {
-        guard let variant = try? params.string("variant"), let steps = try? params.ints("solver_steps") else { return nil }
-        if steps.count == 3 || (variant == "flat" && steps.count == 1) { return nil }
-        return ParamProblem(param: "solver_steps", "variant \(variant) samples \(variant == "flat" ? "one stage: give 1 count (or 3, summed)" : "3 pyramid stages: give 3 counts, one per stage"), got \(steps.count)")
-    }
-
     /// The pyramid of a variant on an H×W grid.
-    package static func pyramid(variant: String, height: Int, width: Int, variables: [String], euler: [Int], node: String) throws -> PyramidConfig {
+    package static func pyramid(variant: Variant, height: Int, width: Int, variables: [String], euler: [Int], node: String) throws -> PyramidConfig {
         // Euler steps: one per pyramid stage (3), or for the single-stage flat flow one number (or 3, summed).
-        guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == "flat" && euler.count == 1) else {
-            throw EngineError(.nodeFailed, "solver_steps \(euler) must list 3 positive step counts (one per stage)\(variant == "flat" ? ", or 1 for the flat flow" : "")", node: node)
+        guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == .flat && euler.count == 1) else {
+            throw EngineError(.nodeFailed, "solver_steps \(euler) must list 3 positive step counts (one per stage)\(variant == .flat ? ", or 1 for the flat flow" : "")", node: node)
         }
         switch variant {
-        case "spf": return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
-        case "flat": return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,
+        case .spf: return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
+        case .flat: return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,
                                                steps: euler.reduce(0, +))
-        case "ar": return PyramidConfig.autoregressivePyramid(height: height, width: width, variables: variables, timescale: .yearly,
+        case .ar: return PyramidConfig.autoregressivePyramid(height: height, width: width, variables: variables, timescale: .yearly,
                                                               frames: 1, steps: euler)
-        default: throw EngineError(.nodeFailed, "unknown variant '\(variant)' (spf, flat, ar)", node: node)
         }
     }
 
     /// Trains, resuming from the node's checkpoint when there is one.
     public func run(_ context: NodeContext) throws {
-        let p = context.params
-        let variant = try p.string("variant")
-        let sources = try p.strings("sources")
-        let split = Set(try p.strings("experiments"))
+        let p = try context.params(Params.self)
+        let variant = p.variant
+        let sources = p.sources
+        let split = Set(p.experiments)
         let shardObjects = try context.inputList("shards")
         guard let firstObject = shardObjects.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
         let first = try ShardSetObject.read(firstObject, node: context.nodeID, experiments: split)
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
-                                       euler: try p.ints("solver_steps"), node: context.nodeID)
-        let patch = try p.int("patch"), forcingPatch = try p.int("forcing_patch") == 0 ? patch : try p.int("forcing_patch")
+                                       euler: p.solverSteps, node: context.nodeID)
+        let patch = p.patch, forcingPatch = p.forcingPatch == 0 ? patch : p.forcingPatch
         guard patch >= 1, forcingPatch >= 1 else {
             throw EngineError(.nodeFailed, "params patch (\(patch)) and forcing_patch (\(forcingPatch)) must be ≥ 1", node: context.nodeID)
         }
-        var model = try MMDiTConfig.preset(try p.string("model"), pyramid: pyramid, patchSize: patch,
+        var model = try MMDiTConfig.preset(p.model, pyramid: pyramid, patchSize: patch,
                                            forcingPatchSize: forcingPatch, griddedForcingChannels: 0,
                                            globalForcingChannels: first.forcingNames.count, sources: sources.count)
-        if try p.int("width") > 0 { model.width = try p.int("width"); model.heads = max(1, model.width / 32) }
-        if try p.int("depth") > 0 { model.depth = try p.int("depth") }
-        model.historyStream = variant == "ar"
+        if p.width > 0 { model.width = p.width; model.heads = max(1, model.width / 32) }
+        if p.depth > 0 { model.depth = p.depth }
+        model.historyStream = variant == .ar
         // The grid and the patches, checked as soon as the grid is known (before any training work).
         do { try model.validate(against: pyramid) } catch {
             throw EngineError(.nodeFailed, "params patch \(patch) / forcing_patch \(forcingPatch) on the \(first.height)x\(first.width) grid: \(error)",
@@ -112,9 +137,9 @@ public struct TrainEmulator: NodeKind {
         do { norm = try norm.reordered(to: sources) } catch {
             throw EngineError(.nodeFailed, "normalisation statistics: \(error)", node: context.nodeID)
         }
-        let total = try p.int("steps")
-        let training = TrainingConfig(steps: total, batchSize: try p.int("batch"), learningRate: try p.double("learning_rate"),
-                                      warmupSteps: try p.int("warmup"), emaDecay: try p.double("ema"), seed: context.seed)
+        let total = p.steps
+        let training = TrainingConfig(steps: total, batchSize: p.batch, learningRate: p.learningRate,
+                                      warmupSteps: p.warmup, emaDecay: p.ema, seed: context.seed)
         let trainer = try Trainer(model: model, pyramid: pyramid, training: training, runs: runs, normalizer: norm,
                                   threads: context.threads)
         var history: [[Double?]] = []
@@ -124,7 +149,7 @@ public struct TrainEmulator: NodeKind {
             history = checkpoint.lossHistory
             context.log("resumed from checkpoint at step \(trainer.step)")
         }
-        let every = max(1, try p.int("checkpoint_every"))
+        let every = max(1, p.checkpointEvery)
         let started = Date()
         context.log("training \(variant): \(trainer.model.parameterCount) parameters, \(runs.count) runs, \(total) steps")
         while trainer.step < total {

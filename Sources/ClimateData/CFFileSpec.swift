@@ -106,7 +106,7 @@ public struct CFProvenance: Sendable {
 /// row-major, latitudes ascending. The on-disk dimension order is `memberLayout`.
 public struct CFFileSpec: Sendable {
     /// Where the member dimension goes in the file.
-    public enum MemberLayout: String, Sendable {
+    public enum MemberLayout: String, Sendable, CaseIterable {
         /// `(member, time, lat, lon)`: the ensemble layout xarray users expect; CDO cannot read it
         /// (CDO requires time to be the first dimension).
         case memberFirst

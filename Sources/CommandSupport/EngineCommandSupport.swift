@@ -31,7 +31,7 @@ public struct ManifestOptions: ParsableArguments {
 
     /// Loads the manifest (printing its warnings to standard error) and opens its cache.
     public func session(cleanLeftovers: Bool = true) throws -> EngineSession {
-        let session = try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: NodeKindRegistry.registry, cleanLeftovers: cleanLeftovers)
+        let session = try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: CommandKinds.registry, cleanLeftovers: cleanLeftovers)
         for warning in session.manifest.warnings { StandardStreams.error(warning + "\n") }
         return session
     }

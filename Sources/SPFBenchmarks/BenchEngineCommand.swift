@@ -25,6 +25,7 @@ struct BenchEngine: ParsableCommand {
     var rssChildBytes: Int?
 
     func run() throws {
+        if rssChildBytes == nil { try CommandKinds.requireTestKinds(for: "spfflow bench engine") }
         let directory = workdir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-bench-engine-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -116,7 +116,7 @@ struct BenchEnsembleCommand: ParsableCommand {
     private func runChild(manifest: String, cache: String) throws {
         let started = Date()
         let summary = try reportingEngineErrors { () throws -> RunSummary in
-            let session = try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: NodeKindRegistry.registry)
+            let session = try EngineSession(manifestPath: manifest, cacheOverride: cache, registry: CommandKinds.registry)
             let options = RunOptions(jobs: ProcessInfo.processInfo.activeProcessorCount, progress: ProgressMode.none)
             let executor = try ExecutorFactory.local.make(ExecutorSetup(session: session, jobs: options.jobs, binary: CommandLine.arguments[0]))
             return try session.run(options: options, executor: executor)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import Pipelines
 import SPFEngine
@@ -19,6 +20,7 @@ struct BenchSlurmCommand: ParsableCommand {
 
     func run() throws {
         guard nodes >= 2, poll > 0 else { throw ValidationError("--nodes must be >= 2 and --poll > 0") }
+        try CommandKinds.requireTestKinds(for: "spfflow bench slurm")
         let client = SlurmClient()
         if let reason = client.unavailableReason() {
             throw ValidationError("no Slurm controller answers (\(reason)); run scripts/slurm-local.sh start first")
@@ -65,7 +67,7 @@ struct BenchSlurmCommand: ParsableCommand {
 
     /// Runs the manifest on a fresh cache (local executor, or Slurm with `slurm`); wall seconds and the Slurm report.
     private func timeRun(manifest: URL, cache: URL, slurm: SlurmExecutorSettings?) throws -> (seconds: Double, report: SlurmRunReport?) {
-        let session = try EngineSession(manifestPath: manifest.path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        let session = try EngineSession(manifestPath: manifest.path, cacheOverride: cache.path, registry: CommandKinds.registry)
         let options = RunOptions(jobs: ProcessInfo.processInfo.activeProcessorCount, progress: .none, showCached: false)
         let started = Date()
         if let slurm {

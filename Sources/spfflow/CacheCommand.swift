@@ -27,7 +27,7 @@ struct CacheLocation: ParsableArguments {
         if let env = ProcessInfo.processInfo.environment["SPFFLOW_CACHE"], !env.isEmpty { return URL(fileURLWithPath: env) }
         if let manifest {
             return try reportingEngineErrors {
-                try ManifestLoader(registry: NodeKindRegistry.registry).load(path: manifest).cacheDirectory(override: nil)
+                try ManifestLoader(registry: CommandKinds.registry).load(path: manifest).cacheDirectory(override: nil)
             }
         }
         return URL(fileURLWithPath: ".spfflow/cache")

@@ -19,7 +19,7 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         try reportingEngineErrors {
             guard ["both", "dot", "mermaid"].contains(format) else { throw EngineError(.usage, "--format must be both, dot or mermaid") }
-            let m = try ManifestLoader(registry: NodeKindRegistry.registry).load(path: manifest)
+            let m = try ManifestLoader(registry: CommandKinds.registry).load(path: manifest)
             let r = GraphRenderer(NodeGraph(m))
             var text = ""
             if format != "mermaid" { text += (format == "both" ? "// DOT\n" : "") + r.dot() }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Pipelines
 import SPFEngine
 
@@ -20,11 +21,11 @@ struct KindsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reference = KindReference(registry: NodeKindRegistry.registry)
+        let reference = KindReference(registry: CommandKinds.registry)
         if markdown { return StandardStreams.out(reference.markdown()) }
         guard let name else { return StandardStreams.out(reference.list()) }
-        guard let kind = NodeKindRegistry.registry.kind(named: name) else {
-            throw ValidationError("unknown kind '\(name)' (known kinds: \(NodeKindRegistry.registry.names.joined(separator: ", ")))")
+        guard let kind = CommandKinds.registry.kind(named: name) else {
+            throw ValidationError("unknown kind '\(name)' (known kinds: \(CommandKinds.registry.names.joined(separator: ", ")))")
         }
         StandardStreams.out(reference.text(kind))
     }

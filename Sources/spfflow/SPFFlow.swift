@@ -2,9 +2,14 @@ import ArgumentParser
 import SPFBenchmarks
 import SPFEngine
 
-@main
-struct SPFFlow: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The `spfflow` command and its subcommands; `Sources/spfflow-main` runs it with the production kinds,
+/// `Sources/spfflow-test-kinds` with the engine tests' kinds too (see `CommandKinds`).
+public struct SPFFlow: ParsableCommand {
+    /// ArgumentParser makes the command.
+    public init() {}
+
+    /// The subcommands.
+    public static let configuration = CommandConfiguration(
         commandName: "spfflow",
         abstract: "Curate ESM output, train a Spatiotemporal Pyramid Flow emulator, sample ensembles.",
         version: SPFEngineInfo.version,

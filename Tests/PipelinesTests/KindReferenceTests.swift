@@ -1,6 +1,7 @@
 import Foundation
 import Pipelines
 import SPFEngine
+import TestKinds
 import Testing
 
 /// The kinds' reference is generated from their declarations (`spfflow kinds`), the committed page
@@ -30,8 +31,26 @@ import Testing
         #expect(list.output.contains("climate.curate") && !list.output.contains("test.generate"), "\(list.output)")
     }
 
+    /// The engine tests' `test.*` kinds are in the test-support target: production neither registers nor links them,
+    /// and `spfflow-test-kinds` (the same commands built with them) knows them beside every production kind.
+    @Test func testKindsAreOnlyInTheTestSupportBinary() throws {
+        for kind in NodeKindRegistry.kinds { #expect(!kind.name.hasPrefix("test."), "\(kind.name) is in the production registry") }
+        var testNames: [String] = []
+        for kind in TestKindRegistry.testKinds { testNames.append(kind.name) }
+        #expect(testNames.count >= 8 && testNames.allSatisfy { $0.hasPrefix("test.") }, "\(testNames)")
+        let production = try SmokeManifestTests.run(SmokeManifestTests.binary(), ["kinds", "test.generate"])
+        #expect(production.status != 0 && production.output.contains("unknown kind 'test.generate'"), "\(production.output)")
+        let test = try SmokeManifestTests.run(SmokeManifestTests.testKindsBinary(), ["kinds"])
+        #expect(test.status == 0 && test.output.contains("test.generate") && test.output.contains("spf.stage"), "\(test.output)")
+        // The production binary carries none of their code (the kind's type name is in the symbol table when linked).
+        let binary = try Data(contentsOf: URL(fileURLWithPath: SmokeManifestTests.binary()))
+        #expect(binary.range(of: Data("CheckpointedCount".utf8)) == nil, "spfflow links the test kinds")
+        let testBinary = try Data(contentsOf: URL(fileURLWithPath: SmokeManifestTests.testKindsBinary()))
+        #expect(testBinary.range(of: Data("CheckpointedCount".utf8)) != nil, "spfflow-test-kinds lacks the test kinds")
+    }
+
     @Test func everyProductionKindTypesItsOutputsAndInputs() {
-        for kind in NodeKindRegistry.kinds where !kind.name.hasPrefix("test.") {
+        for kind in NodeKindRegistry.kinds {
             for output in kind.outputs { #expect(kind.outputSchemas[output] != nil, "\(kind.name) output '\(output)' has no schema") }
             for input in kind.inputs where input.name != "tree" && input.name != "maps" {
                 #expect(!input.schemas.isEmpty, "\(kind.name) input '\(input.name)' takes any object")

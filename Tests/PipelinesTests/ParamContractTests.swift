@@ -1,6 +1,7 @@
 import Foundation
 import Pipelines
 import SPFEngine
+import TestKinds
 import Testing
 
 /// Every param of every kind, given one bad value generated from its declaration (the wrong type, a
@@ -47,7 +48,7 @@ import Testing
 
     static let cases: [BadValue] = {
         var cases: [BadValue] = []
-        for kind in NodeKindRegistry.kinds {
+        for kind in TestKindRegistry.kinds {
             let name = kind.name
             for spec in kind.params { cases.append(badValue(for: spec, kind: name)) }
         }
@@ -72,7 +73,7 @@ import Testing
 
     @Test func everyParamHasAGeneratedCase() {
         var specs: [ParamSpec] = []
-        for kind in NodeKindRegistry.kinds { specs += kind.params }
+        for kind in TestKindRegistry.kinds { specs += kind.params }
         #expect(Self.cases.count == specs.count && specs.count > 100, "\(Self.cases.count) cases for \(specs.count) params")
         // The declarations carry the choices that used to be checked only when a node ran.
         let constrained = specs.filter { !$0.constraints.isEmpty }
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func everyBadValueIsRefusedAtLoadNamingTheLineAndTheParam() throws {
-        let loader = ManifestLoader(registry: NodeKindRegistry.registry)
+        let loader = ManifestLoader(registry: TestKindRegistry.registry)
         let url = URL(fileURLWithPath: "/tmp/contract.yaml")
         for bad in Self.cases {
             do {
@@ -105,7 +106,7 @@ import Testing
             let file = dir.appendingPathComponent("contract.yaml")
             try Self.manifest(bad).write(to: file, atomically: true, encoding: .utf8)
             let cache = dir.appendingPathComponent("cache-\(bad.kind)")
-            let result = try SmokeManifestTests.run(SmokeManifestTests.binary(), ["run", file.path, "--cache", cache.path, "--progress", "none"])
+            let result = try SmokeManifestTests.run(SmokeManifestTests.testKindsBinary(), ["run", file.path, "--cache", cache.path, "--progress", "none"])
             #expect(result.status == 2, "\(bad): exit \(result.status)\n\(result.output)")
             #expect(result.output.contains("contract.yaml:10:") && result.output.contains("param '\(bad.param)'"), "\(bad): \(result.output)")
             let objects = (try? FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("objects").path)) ?? []
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func theOldStepsNameStillLoadsWithAWarningNamingTheLine() throws {
-        let loader = ManifestLoader(registry: NodeKindRegistry.registry)
+        let loader = ManifestLoader(registry: TestKindRegistry.registry)
         let text = """
         nodes:
           - {id: data, kind: test.generate}
@@ -143,7 +144,7 @@ import Testing
     }
 
     @Test func crossParamChecksRunAtLoad() throws {
-        let loader = ManifestLoader(registry: NodeKindRegistry.registry)
+        let loader = ManifestLoader(registry: TestKindRegistry.registry)
         let text = """
         nodes:
           - id: train

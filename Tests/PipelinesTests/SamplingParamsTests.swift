@@ -15,31 +15,27 @@ import Testing
         }
     }
 
-    @Test func solverNames() throws {
-        #expect(try SampleStage.solver(named: "euler", node: "n") == .euler)
-        #expect(try SampleStage.solver(named: "midpoint", node: "n") == .midpoint)
-        do {
-            _ = try SampleStage.solver(named: "heun", node: "monthly-CESM2")
-            Issue.record("solver 'heun' accepted")
-        } catch {
-            let text = "\(error)"
-            #expect(text.contains("monthly-CESM2") && text.contains("param 'solver'") && text.contains("heun")
-                    && text.contains("euler") && text.contains("midpoint"), "\(text)")
-        }
-    }
-
-    @Test func timescaleNames() throws {
-        for timescale in Timescale.allCases {
-            #expect(try SampleStage.timescale(timescale.rawValue, node: "n") == timescale)
-        }
-        do {
-            _ = try SampleStage.timescale("daily", node: "merge-daily-CESM2")
-            Issue.record("timescale 'daily' accepted")
-        } catch {
-            let text = "\(error)"
-            #expect(text.contains("merge-daily-CESM2") && text.contains("daily")
-                    && text.contains("decadal, yearly, monthly"), "\(text)")
-        }
+    /// The solver and the timescales are enums: their cases are the declared choices, and a node's values come typed.
+    @Test func solverAndTimescaleAreTypedChoices() throws {
+        let solver = try #require(SampleStage.params.first { $0.name == "solver" })
+        #expect(solver.constraints == [.oneOf(["euler", "midpoint"])])
+        let target = try #require(SampleStage.params.first { $0.name == "target" })
+        #expect(target.constraints == [.oneOf(["decadal", "yearly", "monthly"])] && target.defaultValue == nil)
+        let merge = try #require(MergeEnsemble.params.first { $0.name == "timescale" })
+        #expect(merge.constraints == [.oneOf(Timescale.allCases.map(\.rawValue))])
+        var values = NodeParams(["stage": 1, "target": "monthly", "source_id": "CESM2", "scenario": "ssp245", "start_year": 2015,
+                                 "years": 10, "member_start": 0, "member_count": 4, "antithetic": false, "solver_steps": [4, 4, 2],
+                                 "solver": "midpoint"]).values
+        let p = try SampleStage.Params.decode(NodeParams(values))
+        #expect(p.solver == .midpoint && p.target == .monthly && p.solverSteps == [4, 4, 2] && p.stage == 1 && p.sourceID == "CESM2")
+        // A value the loader would have refused is a kind-contract error naming the param, never a crash.
+        values["solver"] = "heun"
+        #expect(throws: ParamProblem.self) { try SampleStage.Params.decode(NodeParams(values)) }
+        // Antithetic blocks hold whole pairs: checked across params when the manifest loads.
+        values["solver"] = "euler"
+        values["antithetic"] = true
+        values["member_count"] = 3
+        #expect(SampleStage.paramProblem(NodeParams(values))?.param == "member_count")
     }
 
     @Test func stepCountsOverrideTheModelsOwn() throws {
@@ -81,13 +77,13 @@ import Testing
 @Suite struct CellStdParamTests {
     @Test func namedVariablesAreFlaggedInTheShardsOrder() throws {
         #expect(NormalizationStats.params.first { $0.name == "cell_std" }?.defaultValue == .list([]))
-        #expect(try NormalizationStats.perCellStd([], variables: ["tas", "pr"], climatology: "none", node: "norm") == [false, false])
-        #expect(try NormalizationStats.perCellStd(["pr"], variables: ["tas", "pr"], climatology: "pattern-scaling", node: "norm") == [false, true])
-        #expect(try NormalizationStats.perCellStd(["pr", "tas"], variables: ["tas", "pr"], climatology: "per-cell", node: "norm") == [true, true])
+        #expect(try NormalizationStats.perCellStd([], variables: ["tas", "pr"], climatology: .none, node: "norm") == [false, false])
+        #expect(try NormalizationStats.perCellStd(["pr"], variables: ["tas", "pr"], climatology: .patternScaling, node: "norm") == [false, true])
+        #expect(try NormalizationStats.perCellStd(["pr", "tas"], variables: ["tas", "pr"], climatology: .perCell, node: "norm") == [true, true])
     }
 
     @Test func unknownVariablesAndMissingClimatologiesAreNamed() {
-        for (names, climatology, words) in [(["psl"], "pattern-scaling", ["psl", "tas, pr"]), (["pr"], "none", ["climatology", "none"])] {
+        for (names, climatology, words) in [(["psl"], NormalizationStats.Climatology.patternScaling, ["psl", "tas, pr"]), (["pr"], .none, ["climatology", "none"])] {
             do {
                 _ = try NormalizationStats.perCellStd(names, variables: ["tas", "pr"], climatology: climatology, node: "norm-suite")
                 Issue.record("cell_std \(names) with climatology \(climatology) accepted")

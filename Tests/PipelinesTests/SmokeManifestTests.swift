@@ -15,6 +15,12 @@ import Testing
         ProcessInfo.processInfo.environment["SPFFLOW_BIN"] ?? repoRoot.appendingPathComponent(".build/release/spfflow").path
     }
 
+    /// `spfflow-test-kinds`, the commands with the engine tests' `test.*` kinds (SPFFLOW_TEST_BIN, else beside `binary()`).
+    static func testKindsBinary() -> String {
+        if let bin = ProcessInfo.processInfo.environment["SPFFLOW_TEST_BIN"], !bin.isEmpty { return bin }
+        return URL(fileURLWithPath: binary()).deletingLastPathComponent().appendingPathComponent("spfflow-test-kinds").path
+    }
+
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

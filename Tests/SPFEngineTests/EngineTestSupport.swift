@@ -1,6 +1,7 @@
 import Foundation
 import Pipelines
 import SPFEngine
+import TestKinds
 
 /// A fresh temporary directory for one test.
 func makeTemporaryDirectory(_ name: String) throws -> URL {
@@ -21,7 +22,7 @@ func writeManifest(_ text: String, in dir: URL, name: String = "manifest.yaml") 
 /// Runs a manifest in-process with no live display; returns the run record.
 func runInProcess(_ manifestPath: String, cache: URL, until: [String] = [], force: [String] = [],
                   keepGoing: Bool = false, jobs: Int = 2) throws -> RunRecord {
-    let session = try EngineSession(manifestPath: manifestPath, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+    let session = try EngineSession(manifestPath: manifestPath, cacheOverride: cache.path, registry: TestKindRegistry.registry)
     let options = RunOptions(jobs: jobs, keepGoing: keepGoing, until: until, force: force, progress: .none, showCached: false)
     return try session.run(options: options).record
 }
@@ -31,11 +32,16 @@ func statuses(_ record: RunRecord) -> [String: NodeStatus] {
     Dictionary(record.nodes.map { ($0.id, $0.status) }, uniquingKeysWith: { a, _ in a })
 }
 
-/// The spfflow binary (SPFFLOW_BIN, else .build/release/spfflow in the package).
+/// The binary the engine's tests run: `spfflow-test-kinds`, the spfflow commands with the `test.*` kinds their
+/// manifests use (SPFFLOW_TEST_BIN; else beside SPFFLOW_BIN; else .build/release/spfflow-test-kinds in the package).
 func spfflowBinary() -> String {
-    if let bin = ProcessInfo.processInfo.environment["SPFFLOW_BIN"], !bin.isEmpty { return bin }
+    let environment = ProcessInfo.processInfo.environment
+    if let bin = environment["SPFFLOW_TEST_BIN"], !bin.isEmpty { return bin }
+    if let bin = environment["SPFFLOW_BIN"], !bin.isEmpty {
+        return URL(fileURLWithPath: bin).deletingLastPathComponent().appendingPathComponent("spfflow-test-kinds").path
+    }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return root.appendingPathComponent(".build/release/spfflow").path
+    return root.appendingPathComponent(".build/release/spfflow-test-kinds").path
 }
 
 /// A started spfflow process with its output captured to files.

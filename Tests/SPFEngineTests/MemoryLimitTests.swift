@@ -1,6 +1,7 @@
 import Foundation
 import Pipelines
 import SPFEngine
+import TestKinds
 import Testing
 
 /// The local executor, wrapped to record how many nodes and how much requested memory (`resources.memory`)
@@ -51,7 +52,7 @@ final class InFlightRecorder: Executor, @unchecked Sendable {
     }
 
     func run(_ path: String, cache: URL, jobs: Int = 2, limitMB: Int?) throws -> (RunRecord, InFlightRecorder) {
-        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         let recorder = InFlightRecorder(session: session, capacity: jobs)
         let options = RunOptions(jobs: jobs, progress: .none, showCached: false, memoryLimitMB: limitMB)
         return (try session.run(options: options, executor: recorder).record, recorder)
@@ -107,7 +108,7 @@ final class InFlightRecorder: Executor, @unchecked Sendable {
                 resources: {memory: 12G}
             """, in: dir)
         let cache = dir.appendingPathComponent("cache")
-        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         let options = RunOptions(jobs: 2, progress: .none, showCached: false, memoryLimitMB: 8 * 1024)
         let error = try #require(throws: EngineError.self) { try session.run(options: options) }
         #expect(error.node == "huge")

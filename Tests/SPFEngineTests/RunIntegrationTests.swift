@@ -1,6 +1,7 @@
 import Foundation
 import Pipelines
 import SPFEngine
+import TestKinds
 import Testing
 
 @Suite(.serialized) struct RunIntegrationTests {
@@ -53,7 +54,7 @@ import Testing
         // Change one param: exactly scale-2 and total rerun.
         let changed = Self.manifest.replacingOccurrences(of: "params: {factor: 2.0}", with: "params: {factor: 5.0}")
         try changed.write(toFile: path, atomically: true, encoding: .utf8)
-        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         let plan = Dictionary(uniqueKeysWithValues: session.plan().map { ($0.id, $0) })
         #expect(plan.values.filter(\.willRun).map(\.id).sorted() == ["scale-2", "total"])
         #expect(plan["scale-2"]?.reasons == ["param 'factor' changed 2.0 → 5.0"])
@@ -131,18 +132,18 @@ import Testing
         // Reference result from zero.
         let reference = try runInProcess(path, cache: dir.appendingPathComponent("reference"))
         #expect(reference.state == .succeeded)
-        let refSession = try EngineSession(manifestPath: path, cacheOverride: dir.appendingPathComponent("reference").path, registry: NodeKindRegistry.registry)
+        let refSession = try EngineSession(manifestPath: path, cacheOverride: dir.appendingPathComponent("reference").path, registry: TestKindRegistry.registry)
         let refState = try #require(refSession.store.open(refSession.keys.keys[0])).readDoubles("state").values
 
         // Plant a checkpoint at step 20 computed by a 20-step run of the same kind, then run 40 steps.
-        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         let halfPath = try writeManifest("""
             nodes:
               - id: long
                 kind: test.checkpointed-count
                 params: {steps: 20}
             """, in: dir, name: "half.yaml")
-        let half = try EngineSession(manifestPath: halfPath, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        let half = try EngineSession(manifestPath: halfPath, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         _ = try half.run(options: RunOptions(jobs: 1, progress: .none, showCached: false))
         let halfState = try #require(half.store.open(half.keys.keys[0])).readDoubles("state").values
         try session.store.checkpoints.save(session.keys.keys[0]) { w in
@@ -180,7 +181,7 @@ import Testing
         #expect(statuses(try runInProcess(path, cache: cache))["read"] == .cached)
         // New content: reruns, and plan says why.
         try "hello, world".write(to: data, atomically: true, encoding: .utf8)
-        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         #expect(session.plan().first?.reasons == ["content of file input 'file' changed"])
         let record = try runInProcess(path, cache: cache)
         #expect(statuses(record)["read"] == .ran)
@@ -189,10 +190,10 @@ import Testing
         // A missing file is a located error.
         try FileManager.default.removeItem(at: data)
         #expect(throws: EngineError.self) {
-            _ = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+            _ = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         }
         do {
-            _ = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry)
+            _ = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry)
         } catch let e as EngineError {
             #expect(e.line == 4)
             #expect(e.node == "read")

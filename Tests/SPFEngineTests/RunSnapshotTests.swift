@@ -1,6 +1,7 @@
 import Foundation
 import Pipelines
 import SPFEngine
+import TestKinds
 import Testing
 
 /// `NodeContext.runSnapshot`: a running node sees every finished node of its run with status and
@@ -23,7 +24,7 @@ import Testing
         """
 
     func snapshotLines(_ path: String, cache: URL) throws -> (run: String, lines: [String]) {
-        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: NodeKindRegistry.registry,
+        let session = try EngineSession(manifestPath: path, cacheOverride: cache.path, registry: TestKindRegistry.registry,
                                         cleanLeftovers: false)
         let key = try #require(session.plan().first { $0.id == "snap" }?.objects["out"])
         guard case .hit(let object) = session.store.lookup(key) else {

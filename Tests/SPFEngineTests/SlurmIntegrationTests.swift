@@ -1,7 +1,8 @@
 import Foundation
 import Pipelines
-import Testing
 import SPFEngine
+import TestKinds
+import Testing
 
 /// `spfflow run --executor slurm` end to end on the localhost Slurm (scripts/slurm-local.sh), with
 /// the engine's test node kinds: a fan-out of 8 like nodes (one job array) between a generator and a
@@ -65,10 +66,8 @@ import SPFEngine
         }
     }
 
-    static var binary: String {
-        if let b = ProcessInfo.processInfo.environment["SPFFLOW_BIN"], !b.isEmpty { return b }
-        return SlurmTestCluster.repositoryRoot.appendingPathComponent(".build/release/spfflow").path
-    }
+    /// `spfflow-test-kinds` (the manifests use `test.*` kinds).
+    static var binary: String { spfflowBinary() }
 
     static let slurmFlags = ["--executor", "slurm", "--slurm-poll", "0.25", "--commit-grace", "2", "--no-cancel-prompt",
                              "--progress", "plain"]
@@ -81,7 +80,7 @@ import SPFEngine
     /// The committed outputs of every node of the manifest in `cache`, as dataset name -> raw bits.
     static func outputs(manifest: URL, cache: URL) throws -> [String: [String: [UInt32]]] {
         let session = try EngineSession(manifestPath: manifest.path, cacheOverride: cache.path,
-                                        registry: NodeKindRegistry.registry, cleanLeftovers: false)
+                                        registry: TestKindRegistry.registry, cleanLeftovers: false)
         var out: [String: [String: [UInt32]]] = [:]
         for (i, node) in session.manifest.nodes.enumerated() where node.kindName != "test.checkpointed-count" {
             let key = session.keys.keys[i]

@@ -2,13 +2,9 @@ import Foundation
 import SPFEngine
 import Testing
 
-/// `spfflow cache ls | verify | gc` against a real cache (the built binary: SPFFLOW_BIN, else .build/release/spfflow).
+/// `spfflow cache ls | verify | gc` against a real cache (the built `spfflow-test-kinds`: its manifests use `test.*` kinds).
 @Suite struct StoreCLITests {
-    private func binary() -> String {
-        if let path = ProcessInfo.processInfo.environment["SPFFLOW_BIN"] { return path }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/release/spfflow").path
-    }
+    private func binary() -> String { spfflowBinary() }
 
     private func spfflow(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()

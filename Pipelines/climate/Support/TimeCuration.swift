@@ -1,10 +1,23 @@
 import ClimateData
 import Foundation
+import SPFEngine
 
 /// The time steps of curation shared by `climate.curate` and `climate.files`: an optional window
 /// of years, then means over months, years or decades weighted by the step lengths of the data's
 /// own calendar (see ``TimeAggregator``). A value type: the params of a curation node.
 struct TimeCuration: Sendable, Equatable {
+    /// The `period` param of a curation node: no aggregation, or the period means are taken over.
+    enum Period: String, CaseIterable, ParamChoice, Sendable {
+        /// The data's own time steps.
+        case none
+        /// Calendar months.
+        case month
+        /// Calendar years.
+        case year
+        /// Decades starting in years divisible by 10.
+        case decade
+    }
+
     /// First year kept (0: from the start).
     var startYear: Int
     /// Last year kept (0: to the end).

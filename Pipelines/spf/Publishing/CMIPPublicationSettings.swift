@@ -24,41 +24,45 @@ struct CMIPPublicationSettings: Sendable, Equatable {
     /// Deflate level (shuffle on).
     var deflateLevel = 4
 
-    /// The params of `spf.export` this reads (declared by the kind).
-    static let params = [
-        ParamSpec("mip_era", .string, default: "CMIP6", doc: "layout cmip: mip_era, the first directory of the DRS"),
-        ParamSpec("activity_id", .string, default: "",
-                  doc: "layout cmip: activity_id (empty: CMIP for historical, ScenarioMIP for the other experiments)"),
-        ParamSpec("institution_id", .string, default: "spfflow", doc: "layout cmip: institution_id (DRS facet; no '_', '/', '.')"),
-        ParamSpec("institution", .string, default: "Emulated with spfflow; set institution and institution_id to the publishing institution",
-                  doc: "layout cmip: the institution attribute"),
-        ParamSpec("license", .string,
-                  default: .string("Emulator output produced with spfflow, licensed under a Creative Commons Attribution 4.0 International License "
-                      + "(CC BY 4.0; https://creativecommons.org/licenses/by/4.0/). It is emulated, not simulated, data: consult the "
-                      + "emulated model's own license and terms of use before using it. The data producers and data providers make "
-                      + "no warranty, either express or implied, including, but not limited to, warranties of merchantability and "
-                      + "fitness for a particular purpose."),
-                  doc: "layout cmip: the license attribute"),
-        ParamSpec("further_info_url", .string, default: "",
-                  doc: "layout cmip: further_info_url (empty: CMIP6's pattern https://furtherinfo.es-doc.org/<mip_era>.<institution_id>."
-                      + "<source_id>.<experiment_id>.none.<member_id>)"),
-        ParamSpec("grid_label", .string, default: "gr", doc: "layout cmip: grid_label (gr: regridded data)"),
-        ParamSpec("version", .string, default: "", key: false,
-                  doc: "layout cmip: the DRS version vYYYYMMDD (empty: the UTC date of the export)"),
-    ]
+    /// The params of `spf.export` these settings come from (its `Params` includes them whole).
+    struct Params: ParamSet {
+        @Param("mip_era", doc: "layout cmip: mip_era, the first directory of the DRS")
+        var mipEra = "CMIP6"
+        @Param("activity_id", doc: "layout cmip: activity_id (empty: CMIP for historical, ScenarioMIP for the other experiments)")
+        var activityID = ""
+        @Param("institution_id", doc: "layout cmip: institution_id (DRS facet; no '_', '/', '.')")
+        var institutionID = "spfflow"
+        @Param("institution", doc: "layout cmip: the institution attribute")
+        var institution = "Emulated with spfflow; set institution and institution_id to the publishing institution"
+        @Param("license", doc: "layout cmip: the license attribute")
+        var license = "Emulator output produced with spfflow, licensed under a Creative Commons Attribution 4.0 International License "
+            + "(CC BY 4.0; https://creativecommons.org/licenses/by/4.0/). It is emulated, not simulated, data: consult the "
+            + "emulated model's own license and terms of use before using it. The data producers and data providers make "
+            + "no warranty, either express or implied, including, but not limited to, warranties of merchantability and "
+            + "fitness for a particular purpose."
+        @Param("further_info_url",
+               doc: "layout cmip: further_info_url (empty: CMIP6's pattern https://furtherinfo.es-doc.org/<mip_era>.<institution_id>."
+                + "<source_id>.<experiment_id>.none.<member_id>)")
+        var furtherInfoURL = ""
+        @Param("grid_label", doc: "layout cmip: grid_label (gr: regridded data)")
+        var gridLabel = "gr"
+        @Param("version", key: false, doc: "layout cmip: the DRS version vYYYYMMDD (empty: the UTC date of the export)")
+        var version = ""
+    }
 
-    /// The settings of a node; `now` dates an empty `version`. A bad value is an error naming the node and param.
-    static func from(_ params: NodeParams, node: String, now: Date) throws -> CMIPPublicationSettings {
+    /// The settings of a node (`deflate` is `spf.export`'s own param); `now` dates an empty `version`. A bad value is an
+    /// error naming the node and param.
+    static func from(_ p: Params, deflate: Int, node: String, now: Date) throws -> CMIPPublicationSettings {
         var s = CMIPPublicationSettings()
-        s.mipEra = try params.string("mip_era")
-        s.activityID = try params.string("activity_id")
-        s.institutionID = try params.string("institution_id")
-        s.institution = try params.string("institution")
-        s.license = try params.string("license")
-        s.furtherInfoURL = try params.string("further_info_url")
-        s.gridLabel = try params.string("grid_label")
-        s.version = try params.string("version")
-        s.deflateLevel = try params.int("deflate")
+        s.mipEra = p.mipEra
+        s.activityID = p.activityID
+        s.institutionID = p.institutionID
+        s.institution = p.institution
+        s.license = p.license
+        s.furtherInfoURL = p.furtherInfoURL
+        s.gridLabel = p.gridLabel
+        s.version = p.version
+        s.deflateLevel = deflate
         if s.version.isEmpty { s.version = CMIPDataReference.version(of: now) }
         for (name, value) in [("mip_era", s.mipEra), ("activity_id", s.activityID), ("institution_id", s.institutionID),
                               ("grid_label", s.gridLabel)] where !(name == "activity_id" && value.isEmpty) {

@@ -21,7 +21,7 @@ package protocol NodeIO: Sendable {
 public final class NodeContext: Sendable {
     /// The node's id in the expanded manifest (e.g. `regrid-MPI-ESM1-2-LR-ssp245`).
     public let nodeID: String
-    /// The params, defaults applied and types checked.
+    /// The params, defaults applied and types checked, by name (kinds read ``params(_:)``).
     public let params: NodeParams
     /// The node's seed (manifest `seed:` on the node, else the defaults' seed, else 0); part of the key.
     public let seed: UInt64
@@ -56,6 +56,17 @@ public final class NodeContext: Sendable {
         self.checkpoint = NodeCheckpoint(io: io)
         self.declaredInputs = Dictionary(inputs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.declaredOutputs = Set(outputs)
+    }
+
+    /// The params as the kind's typed ``ParamSet`` (`let p = try context.params(Params.self)`).
+    public func params<P: ParamSet>(_ type: P.Type) throws -> P {
+        do {
+            let p = try P.decode(params)
+            try p.validate()
+            return p
+        } catch let problem as ParamProblem {
+            throw EngineError(.kindContract, problem.description, node: nodeID)
+        }
     }
 
     /// The object bound to a single (non-list) input.

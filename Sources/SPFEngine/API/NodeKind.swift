@@ -4,19 +4,22 @@ import Foundation
 /// and a `run` that reads inputs and writes outputs through its `NodeContext`.
 ///
 /// Adding a kind = one new file in `Pipelines/` with a type conforming to this protocol, and one
-/// line in `Pipelines/NodeKindRegistry.swift`. The engine never imports `Pipelines`.
+/// line in `Pipelines/NodeKindRegistry.swift` (the engine tests' `test.*` kinds: `Sources/TestKinds/`,
+/// which `spfflow` does not link). The engine never imports `Pipelines`.
 ///
 /// ```swift
 /// struct Scale: NodeKind {
 ///     static let name = "test.scale"
 ///     static let version = 1
 ///     static let summary = "Multiplies every value of the input by a factor."
-///     static let params = [ParamSpec("factor", .double, default: 2.0)]
+///     struct Params: ParamSet {
+///         @Param("factor", doc: "multiplier") var factor = 2.0
+///     }
 ///     static let inputs = [InputSpec("data")]
 ///     func run(_ context: NodeContext) throws {
+///         let p = try context.params(Params.self)
 ///         let (shape, values) = try context.input("data").readFloats("values")
-///         let factor = Float(try context.params.double("factor"))
-///         try context.output("out").write("values", shape: shape, values: values.map { $0 * factor })
+///         try context.output("out").write("values", shape: shape, values: values.map { $0 * Float(p.factor) })
 ///     }
 /// }
 /// ```
@@ -30,13 +33,16 @@ import Foundation
 ///   exception to determinism: it is not in the key, so an output built from it (a report's DAG and
 ///   timings) describes the run that computed it, and later runs reuse it from the cache unchanged.
 public protocol NodeKind: Sendable {
+    /// The params as one value type (see ``ParamSet``): declared there once; `run` reads them with
+    /// `context.params(Params.self)`. Default: ``NoParams``.
+    associatedtype Params: ParamSet = NoParams
     /// The `kind:` manifests use, e.g. "climate.regrid".
     static var name: String { get }
     /// Implementation version; part of the cache key.
     static var version: Int { get }
     /// One line describing what the kind does (shown in error messages listing known kinds).
     static var summary: String { get }
-    /// Declared params (types, defaults, key / non-key).
+    /// Declared params (types, defaults, key / non-key); derived from ``Params`` (do not implement).
     static var params: [ParamSpec] { get }
     /// Declared inputs.
     static var inputs: [InputSpec] { get }
@@ -51,7 +57,8 @@ public protocol NodeKind: Sendable {
     /// file can trigger: a crash there then fails the node, naming it, instead of ending the run.
     static var runsInOwnProcess: Bool { get }
     /// Checks across params that the declarations alone cannot say (for example a list's length against
-    /// another param); called for every node when the manifest loads. Default: none.
+    /// another param); called for every node when the manifest loads. Derived from ``Params``: its
+    /// values decoded, then ``ParamSet/validate()`` (do not implement).
     static func paramProblem(_ params: NodeParams) -> ParamProblem?
     /// Makes an instance to run.
     init()
@@ -66,14 +73,21 @@ extension NodeKind {
     public static var outputSchemas: [String: ObjectSchema] { [:] }
     /// Default: no inputs.
     public static var inputs: [InputSpec] { [] }
-    /// Default: no params.
-    public static var params: [ParamSpec] { [] }
+    /// The declarations of ``Params``.
+    public static var params: [ParamSpec] { Params.paramSpecs }
     /// Default: one thread.
     public static var threads: Int { 1 }
     /// Default: in the run's process.
     public static var runsInOwnProcess: Bool { false }
     /// Default: empty summary.
     public static var summary: String { "" }
-    /// Default: no checks across params.
-    public static func paramProblem(_ params: NodeParams) -> ParamProblem? { nil }
+    /// ``Params`` decoded from `params` and validated; the first problem, or nil.
+    public static func paramProblem(_ params: NodeParams) -> ParamProblem? {
+        let decoded: Params
+        do { decoded = try Params.decode(params) } catch let p as ParamProblem { return p } catch {
+            return ParamProblem(param: "?", "\(error)")
+        }
+        do { try decoded.validate() } catch { return error }
+        return nil
+    }
 }

@@ -1,4 +1,5 @@
-/// A node's parameters after defaults were applied and types checked; what `context.params` returns.
+/// A node's parameters after defaults were applied and types checked, by name: what the loader produces, keys
+/// hash and provenance records. Kinds read them typed, as their ``ParamSet`` (`context.params(Params.self)`).
 public struct NodeParams: Sendable, Hashable {
     /// Every declared param (key and non-key), by name.
     public let values: [String: ParamValue]

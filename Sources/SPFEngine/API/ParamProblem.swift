@@ -1,7 +1,7 @@
 /// A check across a node's params that failed (for example a list whose length must match another
-/// param): the param the manifest should change, and why. Kinds return it from
-/// ``NodeKind/paramProblem(_:)``; the loader reports it at that param's line before anything runs.
-public struct ParamProblem: Sendable, Hashable {
+/// param): the param the manifest should change, and why. A kind's ``ParamSet/validate()`` throws it,
+/// usually as `$param.problem("…")`; the loader reports it at that param's line before anything runs.
+public struct ParamProblem: Error, Sendable, Hashable, CustomStringConvertible {
     /// The param to point at.
     public let param: String
     /// What is wrong and what would be right.
@@ -12,4 +12,7 @@ public struct ParamProblem: Sendable, Hashable {
         self.param = param
         self.message = message
     }
+
+    /// `param 'name': message`.
+    public var description: String { "param '\(param)': \(message)" }
 }

@@ -1,4 +1,5 @@
 /// One declared parameter of a node kind: name, type, default (nil = required), whether it enters the cache key.
+/// The engine's view of a kind's `@Param` declaration (``Param/spec``), from which it is derived.
 public struct ParamSpec: Sendable, Hashable {
     /// The name manifests use under `params:`.
     public let name: String
@@ -26,12 +27,6 @@ public struct ParamSpec: Sendable, Hashable {
         self.constraints = constraints
         self.deprecatedName = deprecatedName
         self.doc = doc
-    }
-
-    /// Declares a string param whose value is one of `choices` (an enum's raw values).
-    public static func choice(_ name: String, _ choices: [String], default defaultValue: String? = nil, key: Bool = true,
-                              doc: String = "") -> ParamSpec {
-        ParamSpec(name, .string, default: defaultValue.map { .string($0) }, key: key, [.oneOf(choices)], doc: doc)
     }
 
     /// Why `value` breaks one of the constraints, or nil.

@@ -7,8 +7,8 @@ public struct KindReference: Sendable {
     /// Describes the kinds of `registry`.
     public init(registry: KindRegistry) { self.registry = registry }
 
-    /// The kinds a user's manifest names: all but the engine tests' own `test.*` kinds.
-    public var names: [String] { registry.names.filter { !$0.hasPrefix("test.") } }
+    /// The registered kinds (production's `spfflow` has no `test.*` kinds; `spfflow-test-kinds` lists them too).
+    public var names: [String] { registry.names }
 
     /// One line per kind: name and summary.
     public func list() -> String {

@@ -9,19 +9,26 @@ public struct GenerateArray: NodeKind {
     /// Summary.
     public static let summary = "A deterministic pseudo-random float32 array [count] from the seed."
     /// Params.
-    public static let params = [
-        ParamSpec("count", .int, default: 16, doc: "number of values"),
-        ParamSpec("offset", .double, default: 0.0, doc: "added to every value"),
-        ParamSpec("label", .string, default: "", key: false, doc: "free text, not part of the key"),
-    ]
+    public struct Params: ParamSet {
+        @Param("count", doc: "number of values")
+        public var count = 16
+        @Param("offset", doc: "added to every value")
+        public var offset = 0.0
+        @Param("label", key: false, doc: "free text, not part of the key")
+        public var label = ""
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes dataset `values` of shape [count].
     public func run(_ context: NodeContext) throws {
-        let count = try context.params.int("count")
+        let p = try context.params(Params.self)
+        let count = p.count
         guard count >= 0 else { throw EngineError(.nodeFailed, "count must be >= 0, got \(count)", node: context.nodeID) }
-        let offset = try context.params.double("offset")
+        let offset = p.offset
         var state = context.seed &+ 0x9E37_79B9_7F4A_7C15
         var values = [Float](repeating: 0, count: count)
         for i in 0..<count {

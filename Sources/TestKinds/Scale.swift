@@ -9,10 +9,15 @@ public struct ScaleArray: NodeKind {
     /// Summary.
     public static let summary = "Multiplies every value of the input by a factor."
     /// Params.
-    public static let params = [
-        ParamSpec("factor", .double, default: 2.0, doc: "multiplier"),
-        ParamSpec("dataset", .string, default: "values", doc: "float32 dataset to read (written back as `values`)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("factor", doc: "multiplier")
+        public var factor = 2.0
+        @Param("dataset", doc: "float32 dataset to read (written back as `values`)")
+        public var dataset = "values"
+
+        /// The declarations.
+        public init() {}
+    }
     /// Inputs.
     public static let inputs = [InputSpec("data", doc: "an object with a float32 dataset (`values` by default)")]
     /// Makes the kind.
@@ -20,8 +25,9 @@ public struct ScaleArray: NodeKind {
 
     /// Writes `values` = input `values` × factor, same shape.
     public func run(_ context: NodeContext) throws {
-        let (shape, values) = try context.input("data").readFloats(try context.params.string("dataset"))
-        let factor = Float(try context.params.double("factor"))
+        let p = try context.params(Params.self)
+        let (shape, values) = try context.input("data").readFloats(p.dataset)
+        let factor = Float(p.factor)
         try context.output().write("values", shape: shape, values: values.map { $0 * factor })
     }
 }

@@ -11,13 +11,19 @@ public struct FileBytes: NodeKind {
     /// Summary.
     public static let summary = "The bytes of a file (a `path` param) as an int32 array [size]."
     /// Params.
-    public static let params = [ParamSpec("file", .path, doc: "the file to read (relative to the manifest)")]
+    public struct Params: ParamSet {
+        @Param("file", doc: "the file to read (relative to the manifest)")
+        public var file: ParamPath
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes dataset `bytes` [size].
     public func run(_ context: NodeContext) throws {
-        let path = try context.params.string("file")
+        let path = try context.params(Params.self).file.path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.fileInput, "cannot read \(path)", node: context.nodeID)
         }

@@ -13,17 +13,23 @@ public struct HoldMemory: NodeKind {
     /// Summary.
     public static let summary = "Touches `megabytes` MiB, holds them `holdMillis`, writes [megabytes, checksum]."
     /// Params.
-    public static let params = [
-        ParamSpec("megabytes", .int, default: 64, doc: "MiB to allocate and touch (every 4 KiB page written)"),
-        ParamSpec("holdMillis", .int, default: 0, key: false, doc: "how long to hold the memory before writing the output"),
-    ]
+    public struct Params: ParamSet {
+        @Param("megabytes", doc: "MiB to allocate and touch (every 4 KiB page written)")
+        public var megabytes = 64
+        @Param("holdMillis", key: false, doc: "how long to hold the memory before writing the output")
+        public var holdMillis = 0
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes dataset `touched` int64 [2]: the MiB touched and a checksum of the pages (so no write is optimised away).
     public func run(_ context: NodeContext) throws {
-        let megabytes = try context.params.int("megabytes")
-        let hold = try context.params.int("holdMillis")
+        let p = try context.params(Params.self)
+        let megabytes = p.megabytes
+        let hold = p.holdMillis
         guard megabytes >= 0, megabytes <= 1 << 20, hold >= 0 else {
             throw EngineError(.nodeFailed, "megabytes must be in 0...1048576 and holdMillis >= 0, got \(megabytes) and \(hold)",
                               node: context.nodeID)

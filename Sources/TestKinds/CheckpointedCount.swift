@@ -11,21 +11,29 @@ public struct CheckpointedCount: NodeKind {
     /// Summary.
     public static let summary = "A long node that checkpoints its step and state and resumes from them."
     /// Params.
-    public static let params = [
-        ParamSpec("steps", .int, doc: "number of steps"),
-        ParamSpec("width", .int, default: 8, doc: "state vector length"),
-        ParamSpec("stepMillis", .int, default: 0, key: false, doc: "sleep per step (to make the node long)"),
-        ParamSpec("checkpointEvery", .int, default: 10, key: false, doc: "steps between checkpoints"),
-    ]
+    public struct Params: ParamSet {
+        @Param("steps", doc: "number of steps")
+        public var steps: Int
+        @Param("width", doc: "state vector length")
+        public var width = 8
+        @Param("stepMillis", key: false, doc: "sleep per step (to make the node long)")
+        public var stepMillis = 0
+        @Param("checkpointEvery", key: false, doc: "steps between checkpoints")
+        public var checkpointEvery = 10
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes `state` float64 [width] after `steps` steps, and `steps` int64 [1].
     public func run(_ context: NodeContext) throws {
-        let steps = try context.params.int("steps")
-        let width = try context.params.int("width")
-        let pause = try context.params.int("stepMillis")
-        let every = max(1, try context.params.int("checkpointEvery"))
+        let p = try context.params(Params.self)
+        let steps = p.steps
+        let width = p.width
+        let pause = p.stepMillis
+        let every = max(1, p.checkpointEvery)
         guard steps >= 0, width > 0 else { throw EngineError(.nodeFailed, "steps must be >= 0 and width > 0", node: context.nodeID) }
         var step = 0
         var state = (0..<width).map { Double($0) + Double(context.seed % 1000) }

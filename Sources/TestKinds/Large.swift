@@ -11,17 +11,23 @@ public struct LargeOutput: NodeKind {
     /// Summary.
     public static let summary = "Streams `megabytes` MB of deterministic float32 rows [rows, 1024] from the seed."
     /// Params.
-    public static let params = [
-        ParamSpec("megabytes", .int, default: 8, doc: "output size in MiB (4 KiB rows)"),
-        ParamSpec("chunkMillis", .int, default: 0, key: false, doc: "sleep after each MiB (to make the write slow)"),
-    ]
+    public struct Params: ParamSet {
+        @Param("megabytes", doc: "output size in MiB (4 KiB rows)")
+        public var megabytes = 8
+        @Param("chunkMillis", key: false, doc: "sleep after each MiB (to make the write slow)")
+        public var chunkMillis = 0
+
+        /// The declarations.
+        public init() {}
+    }
     /// Makes the kind.
     public init() {}
 
     /// Writes dataset `field` [megabytes*256, 1024].
     public func run(_ context: NodeContext) throws {
-        let mb = try context.params.int("megabytes")
-        let pause = try context.params.int("chunkMillis")
+        let p = try context.params(Params.self)
+        let mb = p.megabytes
+        let pause = p.chunkMillis
         guard mb > 0 else { throw EngineError(.nodeFailed, "megabytes must be > 0", node: context.nodeID) }
         let rowsPerMB = 256, width = 1024
         let out = try context.output()
