@@ -19,18 +19,19 @@ import SPFEngine
 /// A scenario from the user: param `scenario_file` (an IAMC CSV) supplies the years after 2014 of scenario
 /// `scenario` (default: the experiment), and the total ERF when it has it (else the simple climate model computes it
 /// from the file's emissions); attributes `scenario_erf` and `scenario_infilled` say which. Param `series_file` adds
-/// the columns of a plain CSV series (year[, month], units row) as extra channels.
+/// the columns of a plain CSV series (year[, month], units row) as extra channels; with `forcings: []` the series are
+/// the whole vector (an archive's own forcing, for an experiment RCMIP does not know), and attribute `series_file` names it.
 public struct AlignForcings: NodeKind {
     /// Kind name.
     public static let name = "climate.align-forcings"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: `forcings: []` takes the vector from `series_file` alone; attribute `series_file`).
+    public static let version = 2
     /// Summary.
     public static let summary = "Forcing vectors (RCMIP, ClimateBench set + SAI AOD) on an ESM's frames, calendar-weighted yearly/decadal."
     /// Params.
     public static let params = [
         ParamSpec("forcings", .stringList, default: .list(ForcingSet.climateBench.names.map { .string($0) }),
-                  doc: "forcing names: co2_cumulative, ch4, so2, bc, aod, erf, rcmip:<Variable>"),
+                  doc: "forcing names: co2_cumulative, ch4, so2, bc, aod, erf, rcmip:<Variable>; empty: only the series_file columns"),
         ParamSpec("experiment", .string, default: .string(""), doc: "experiment id (default: the input's experiment_id)"),
         ParamSpec("calendar", .string, default: .string(""), doc: "CF calendar when there is no input"),
         ParamSpec("time_units", .string, default: .string("days since 1850-01-01"), doc: "time units when there is no input"),
@@ -55,6 +56,46 @@ public struct AlignForcings: NodeKind {
     /// Makes the kind.
     public init() {}
 
+    /// An empty `forcings` list takes the whole vector from `series_file`, which must then be given. The scenario file and
+    /// the series file are read when the manifest loads: the scenario is in the file, with the variables it needs in
+    /// units spfflow converts; the series' columns are there (errors name the file, the line and the variable).
+    public static func paramProblem(_ params: NodeParams) -> ParamProblem? {
+        if let problem = filesProblem(params) { return problem }
+        guard let names = try? params.strings("forcings"), names.isEmpty else { return nil }
+        if (try? params.string("series_file")) ?? "" == "" {
+            return ParamProblem(param: "forcings", "is empty and no series_file is given: list RCMIP forcings, or give the forcing as a CSV series (series_file)")
+        }
+        if (try? params.string("scenario_file")) ?? "" != "" {
+            return ParamProblem(param: "forcings", "is empty, so scenario_file would not be used: list the forcings to take from it")
+        }
+        return nil
+    }
+
+    /// The first problem with the contents of `scenario_file` and `series_file`, if any.
+    static func filesProblem(_ params: NodeParams) -> ParamProblem? {
+        let scenarioFile = (try? params.string("scenario_file")) ?? ""
+        if !scenarioFile.isEmpty {
+            var name = (try? params.string("scenario")) ?? ""
+            if name.isEmpty { name = (try? params.string("experiment")) ?? "" }
+            do {
+                let scenario = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile)).scenario(name)
+                try ScenarioFileForcing.check(scenario)
+            } catch {
+                return ParamProblem(param: name.isEmpty || "\(error)".contains("no scenario") ? "scenario" : "scenario_file", "\(error)")
+            }
+        }
+        let seriesFile = (try? params.string("series_file")) ?? ""
+        if !seriesFile.isEmpty {
+            do {
+                let series = try CSVSeriesFile(contentsOf: URL(fileURLWithPath: seriesFile))
+                for column in (try? params.strings("series")) ?? [] { _ = try series.column(column) }
+            } catch {
+                return ParamProblem(param: "series_file", "\(error)")
+            }
+        }
+        return nil
+    }
+
     /// Aligns and aggregates.
     public func run(_ context: NodeContext) throws {
         let data = try context.optionalInput("data")
@@ -64,34 +105,20 @@ public struct AlignForcings: NodeKind {
             throw EngineError(.nodeFailed, "no experiment: set param 'experiment' or give an input with attribute experiment", node: context.nodeID)
         }
         let axis = try timeAxis(context, data: data, experiment: experiment)
-        let set = try ForcingSet(names: try context.params.strings("forcings"))
-        let rcmip = try context.params.string("rcmip_dir")
-        let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
-        let dates = try axis.dates()
-        guard let firstDate = dates.first, let lastDate = dates.last else {
-            throw EngineError(.nodeFailed, "empty time axis", node: context.nodeID)
-        }
-        var scenarioNote: [(String, String)] = []
-        let annual: AnnualForcing
-        let scenarioFile = try context.params.string("scenario_file")
-        if scenarioFile.isEmpty {
-            annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
-        } else {
-            var name = try context.params.string("scenario")
-            if name.isEmpty { name = experiment }
-            let file = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile)).scenario(name)
-            let merged = try ScenarioFileForcing(rcmip: forcing, file: file, experiment: experiment,
-                                                 background: try context.params.string("scenario_background"),
-                                                 through: max(lastDate.year, 2015))
-            annual = try merged.data.annual(set, scenario: merged.scenario, from: firstDate.year, through: lastDate.year)
-            scenarioNote = [("scenario_file", scenarioFile), ("scenario", name),
-                            ("scenario_erf", merged.forcingModelled ? "simple climate model (emissions)" : "file"),
-                            ("scenario_infilled", json(merged.infilled))]
-            context.log("scenario '\(name)' from \(scenarioFile): ERF from \(merged.forcingModelled ? "the simple climate model" : "the file")"
-                        + (merged.infilled.isEmpty ? "" : "; from \(try context.params.string("scenario_background")): \(merged.infilled.joined(separator: ", "))"))
-        }
-        var monthly = try ForcingAlignment.monthly(annual, axis: axis)
         let seriesFile = try context.params.string("series_file")
+        let forcingNames = try context.params.strings("forcings")
+        var monthly: AlignedForcing
+        var scenarioNote: [(String, String)] = []
+        if forcingNames.isEmpty {
+            // The archive's own forcing: the CSV's columns are the whole vector (no RCMIP scenario needed).
+            guard !seriesFile.isEmpty else {
+                throw EngineError(.nodeFailed, "param 'forcings' is empty and there is no series_file", node: context.nodeID)
+            }
+            monthly = try AlignedForcing(names: [], units: [], time: axis, values: [])
+        } else {
+            monthly = try rcmipForcing(context, names: forcingNames, experiment: experiment, axis: axis, note: &scenarioNote)
+        }
+
         if !seriesFile.isEmpty {
             let series = try CSVSeriesFile(contentsOf: URL(fileURLWithPath: seriesFile))
             var columns = try context.params.strings("series")
@@ -121,12 +148,45 @@ public struct AlignForcings: NodeKind {
         }
         try out.setAttribute("forcing_names", json(monthly.names))
         for (name, value) in scenarioNote { try out.setAttribute(name, value) }
+        if !seriesFile.isEmpty { try out.setAttribute("series_file", seriesFile) }
         try out.setAttribute("forcing_units", json(monthly.units))
         try out.setAttribute("calendar", axis.calendar.cfName)
         try out.setAttribute("time_units", axis.units.description)
         try out.setAttribute("experiment_id", experiment)
         if let source = data?.attribute("source_id") { try out.setAttribute("source_id", source) }
         context.log("aligned \(monthly.names.count) forcings to \(axis.count) \(axis.calendar.cfName) frames of \(experiment)")
+    }
+
+    /// The RCMIP forcings `names` of `experiment` (or of the scenario file's scenario) on `axis`; `note` gets the
+    /// scenario file's attributes.
+    func rcmipForcing(_ context: NodeContext, names: [String], experiment: String, axis: TimeAxis,
+                      note: inout [(String, String)]) throws -> AlignedForcing {
+        let set = try ForcingSet(names: names)
+        let rcmip = try context.params.string("rcmip_dir")
+        let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
+        let dates = try axis.dates()
+        guard let firstDate = dates.first, let lastDate = dates.last else {
+            throw EngineError(.nodeFailed, "empty time axis", node: context.nodeID)
+        }
+        let annual: AnnualForcing
+        let scenarioFile = try context.params.string("scenario_file")
+        if scenarioFile.isEmpty {
+            annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
+        } else {
+            var name = try context.params.string("scenario")
+            if name.isEmpty { name = experiment }
+            let file = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile)).scenario(name)
+            let merged = try ScenarioFileForcing(rcmip: forcing, file: file, experiment: experiment,
+                                                 background: try context.params.string("scenario_background"),
+                                                 through: max(lastDate.year, 2015))
+            annual = try merged.data.annual(set, scenario: merged.scenario, from: firstDate.year, through: lastDate.year)
+            note = [("scenario_file", scenarioFile), ("scenario", name),
+                            ("scenario_erf", merged.forcingModelled ? "simple climate model (emissions)" : "file"),
+                            ("scenario_infilled", json(merged.infilled))]
+            context.log("scenario '\(name)' from \(scenarioFile): ERF from \(merged.forcingModelled ? "the simple climate model" : "the file")"
+                        + (merged.infilled.isEmpty ? "" : "; from \(try context.params.string("scenario_background")): \(merged.infilled.joined(separator: ", "))"))
+        }
+        return try ForcingAlignment.monthly(annual, axis: axis)
     }
 
     /// A JSON list of strings.

@@ -9,6 +9,8 @@ import SPFModel
 /// `variant`: `spf` (decadal → yearly → monthly pyramid with the multi-timescale paths), `flat`
 /// (single full-resolution stage at the monthly timescale, 12-month items) or `ar` (autoregressive
 /// spatial pyramid at the yearly timescale, each year conditioned on the previous one).
+/// The pyramid follows the data: on yearly shards (`spf.shards` attribute `timescale`) `spf` is a two-stage
+/// decadal → yearly pyramid (one ×2×2 jump, no monthly stage) and `flat` a yearly flow of 10-year items.
 /// Output: every training array (`param:…`, `adam_m:…`, `adam_v:…`, `ema:…`; `/` is not allowed in dataset names), `lat`, `lon`; attributes
 /// `trainer` (JSON: step, model/pyramid/training configs, normaliser), `variant`, `sources`,
 /// `forcing_names`, `variables`, `loss_history` (JSON), `train_seconds`.
@@ -16,8 +18,8 @@ public struct TrainEmulator: NodeKind {
     /// Kind name.
     public static let name = "spf.train"
     /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed;
-    /// 3: the normaliser's climatology is reordered to the model's sources).
-    public static let version = 3
+    /// 3: the normaliser's climatology is reordered to the model's sources; 4: yearly data train a decadal → yearly pyramid).
+    public static let version = 4
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// Params.
@@ -38,7 +40,7 @@ public struct TrainEmulator: NodeKind {
         ParamSpec("learning_rate", .double, default: 1e-3, [.range(min: 0, max: 1)], doc: "peak learning rate (warm-up then cosine decay)"),
         ParamSpec("warmup", .int, default: 50, [.atLeast(0)], doc: "warm-up steps"),
         ParamSpec("ema", .double, default: 0.999, [.range(min: 0, max: 1)], doc: "EMA decay of the sampled weights"),
-        SampleStage.solverStepsParam(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts; 1 or 3 for variant flat)"),
+        SampleStage.solverStepsParam(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts, of which a yearly pyramid's two stages take the first 2; 1 or 3 for variant flat)"),
         ParamSpec("checkpoint_every", .int, default: 100, key: false, [.atLeast(1)], doc: "steps between checkpoints (does not change results)"),
     ]
     /// Output schema.
@@ -56,24 +58,47 @@ public struct TrainEmulator: NodeKind {
     /// The step list's length follows the variant: one count per pyramid stage.
     public static func paramProblem(_ params: NodeParams) -> ParamProblem? {
         guard let variant = try? params.string("variant"), let steps = try? params.ints("solver_steps") else { return nil }
-        if steps.count == 3 || (variant == "flat" && steps.count == 1) { return nil }
-        return ParamProblem(param: "solver_steps", "variant \(variant) samples \(variant == "flat" ? "one stage: give 1 count (or 3, summed)" : "3 pyramid stages: give 3 counts, one per stage"), got \(steps.count)")
+        if steps.count == 3 || (variant == "flat" && steps.count == 1) || (variant == "spf" && steps.count == 2) { return nil }
+        return ParamProblem(param: "solver_steps", "variant \(variant) samples \(variant == "flat" ? "one stage: give 1 count (or 3, summed)" : "3 pyramid stages (2 on yearly data): give 3 counts, one per stage"), got \(steps.count)")
     }
 
-    /// The pyramid of a variant on an H×W grid.
-    package static func pyramid(variant: String, height: Int, width: Int, variables: [String], euler: [Int], node: String) throws -> PyramidConfig {
+    /// The grid the data are regridded to must divide by the pyramid's factor and the patch sizes: refused when the
+    /// manifest loads (``PyramidGridCheck``), naming the nearest sizes that work.
+    public static func graphProblem(_ node: ManifestNode, upstream: (String) -> ManifestNode?) -> ParamProblem? {
+        PyramidGridCheck.problem(node, lookup: upstream)
+    }
+
+    /// The pyramid of a variant on an H×W grid, following the data's timescale: monthly data train the decadal → yearly →
+    /// monthly pyramid, yearly data a decadal → yearly one (two stages, one ×2×2 jump) with no monthly stage.
+    package static func pyramid(variant: String, height: Int, width: Int, variables: [String], euler: [Int], node: String,
+                                data: MonthlyFrames.DataTimescale = .monthly) throws -> PyramidConfig {
         // Euler steps: one per pyramid stage (3), or for the single-stage flat flow one number (or 3, summed).
-        guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == "flat" && euler.count == 1) else {
-            throw EngineError(.nodeFailed, "solver_steps \(euler) must list 3 positive step counts (one per stage)\(variant == "flat" ? ", or 1 for the flat flow" : "")", node: node)
+        let yearlySPF = data == .yearly && variant == "spf"
+        guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == "flat" && euler.count == 1) || (yearlySPF && euler.count == 2) else {
+            throw EngineError(.nodeFailed, "solver_steps \(euler) must list \(yearlySPF ? "2 (or 3)" : "3") positive step counts (one per stage)\(variant == "flat" ? ", or 1 for the flat flow" : "")", node: node)
         }
-        switch variant {
-        case "spf": return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
-        case "flat": return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,
-                                               steps: euler.reduce(0, +))
-        case "ar": return PyramidConfig.autoregressivePyramid(height: height, width: width, variables: variables, timescale: .yearly,
-                                                              frames: 1, steps: euler)
+        switch (variant, data) {
+        case ("spf", .monthly): return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
+        case ("spf", .yearly):
+            return PyramidConfig(height: height, width: width, variables: variables, timescales: [.decadal, .yearly],
+                                 spatialFactors: [[2, 2]], stageEnds: [0.5, 1], stepsPerStage: Array(euler.prefix(2)))
+        case ("flat", .monthly): return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,
+                                                          steps: euler.reduce(0, +))
+        case ("flat", .yearly): return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .yearly, frames: 10,
+                                                         steps: euler.reduce(0, +))
+        case ("ar", _): return PyramidConfig.autoregressivePyramid(height: height, width: width, variables: variables, timescale: .yearly,
+                                                                   frames: 1, steps: euler)
         default: throw EngineError(.nodeFailed, "unknown variant '\(variant)' (spf, flat, ar)", node: node)
         }
+    }
+
+    /// The least common multiple of the grid divisors a variant needs: its pyramid's spatial factor to the coarsest stage and
+    /// the field and forcing patch sizes (each must divide the full grid).
+    package static func gridDivisor(variant: String, data: MonthlyFrames.DataTimescale, patch: Int, forcingPatch: Int) -> Int {
+        let pyramidFactor = variant == "flat" ? 1 : (variant == "spf" && data == .yearly ? 2 : 4)
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        func lcm(_ a: Int, _ b: Int) -> Int { a / gcd(a, b) * b }
+        return lcm(lcm(pyramidFactor, max(patch, 1)), max(forcingPatch, 1))
     }
 
     /// Trains, resuming from the node's checkpoint when there is one.
@@ -86,7 +111,7 @@ public struct TrainEmulator: NodeKind {
         guard let firstObject = shardObjects.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
         let first = try EmulatorObjects.readShard(firstObject, node: context.nodeID, experiments: split)
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
-                                       euler: try p.ints("solver_steps"), node: context.nodeID)
+                                       euler: try p.ints("solver_steps"), node: context.nodeID, data: first.timescale)
         let patch = try p.int("patch"), forcingPatch = try p.int("forcing_patch") == 0 ? patch : try p.int("forcing_patch")
         guard patch >= 1, forcingPatch >= 1 else {
             throw EngineError(.nodeFailed, "params patch (\(patch)) and forcing_patch (\(forcingPatch)) must be ≥ 1", node: context.nodeID)
@@ -104,6 +129,9 @@ public struct TrainEmulator: NodeKind {
         }
         let shards = try [first] + shardObjects.dropFirst().map {
             try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split)
+        }
+        for s in shards where s.timescale != first.timescale {
+            throw EngineError(.nodeFailed, "shards mix \(first.timescale.rawValue) (\(first.sourceID)) and \(s.timescale.rawValue) (\(s.sourceID)) data: one pyramid follows one timescale", node: context.nodeID)
         }
         let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
         var norm = try EmulatorObjects.decode(Normalizer.self, try context.input("norm").attribute("normalizer"), what: "normalizer", node: context.nodeID)
@@ -127,7 +155,7 @@ public struct TrainEmulator: NodeKind {
         }
         let every = max(1, try p.int("checkpoint_every"))
         let started = Date()
-        context.log("training \(variant): \(trainer.model.parameterCount) parameters, \(runs.count) runs, \(total) steps")
+        context.log("training \(variant) on \(first.timescale.rawValue) data, pyramid \(pyramid.timescales.map(\.rawValue).joined(separator: " → ")): \(trainer.model.parameterCount) parameters, \(runs.count) runs, \(total) steps")
         while trainer.step < total {
             let target = min(total, (trainer.step / every + 1) * every)
             try trainer.train(until: target) { prog in

@@ -34,8 +34,10 @@ enum EmulatorObjects {
         var member: String
         var startYear: Int
         var months: Int
-        /// Datasets: `fields_<index>` [months, C, H, W] and `forcing_<index>` [months, G].
+        /// Datasets: `fields_<index>` [frames, C, H, W] and `forcing_<index>` [months, G].
         var index: Int
+        /// Frames of `fields_<index>` per year: absent (12) for monthly data, 1 for yearly data.
+        var framesPerYear: Int?
     }
 
     /// A shard as read back: the ESM, its grid, and its runs as plain arrays.
@@ -46,7 +48,10 @@ enum EmulatorObjects {
         var forcingNames: [String]
         var lat: [Double]
         var lon: [Double]
+        /// Runs with their fields on the month grid (yearly data held over each year's months, see ``MonthlyFrames``).
         var runs: [(entry: RunEntry, fields: [Float], forcing: [Float])]
+        /// What the data resolve: the trained pyramid has no monthly stage for yearly data.
+        var timescale: MonthlyFrames.DataTimescale
         var height: Int { lat.count }
         var width: Int { lon.count }
     }
@@ -54,13 +59,19 @@ enum EmulatorObjects {
     static func readShard(_ object: StoredObject, node: String, experiments: Set<String>? = nil) throws -> Shard {
         let entries = try decode([RunEntry].self, object.attribute("runs"), what: "runs", node: node)
         var runs: [(RunEntry, [Float], [Float])] = []
+        let timescale = MonthlyFrames.DataTimescale(rawValue: object.attribute("timescale") ?? "monthly") ?? .monthly
         for e in entries where experiments?.contains(e.experiment) ?? true {
-            runs.append((e, try object.readFloats("fields_\(e.index)").values, try object.readFloats("forcing_\(e.index)").values))
+            let (shape, stored) = try object.readFloats("fields_\(e.index)")
+            var fields = stored
+            if (e.framesPerYear ?? 12) == 1, let frames = shape.first, frames > 0 {
+                fields = MonthlyFrames.expand(stored, plane: stored.count / frames, frames: frames)
+            }
+            runs.append((e, fields, try object.readFloats("forcing_\(e.index)").values))
         }
         return Shard(sourceID: object.attribute("source_id") ?? "?", calendar: object.attribute("calendar") ?? "",
                      variables: try decode([String].self, object.attribute("variables"), what: "variables", node: node),
                      forcingNames: try decode([String].self, object.attribute("forcing_names"), what: "forcing_names", node: node),
-                     lat: try object.readDoubles("lat").values, lon: try object.readDoubles("lon").values, runs: runs)
+                     lat: try object.readDoubles("lat").values, lon: try object.readDoubles("lon").values, runs: runs, timescale: timescale)
     }
 
     /// Training runs of several shards for the SPF library, ESM index = position of its source_id in `sources`.

@@ -53,6 +53,9 @@ public protocol NodeKind: Sendable {
     /// Checks across params that the declarations alone cannot say (for example a list's length against
     /// another param); called for every node when the manifest loads. Default: none.
     static func paramProblem(_ params: NodeParams) -> ParamProblem?
+    /// Checks of this node's params against its upstream nodes' (for example a grid size an upstream node fixes); called
+    /// for every node when the manifest loads, after its inputs resolve. `upstream` looks a node up by id. Default: none.
+    static func graphProblem(_ node: ManifestNode, upstream: (String) -> ManifestNode?) -> ParamProblem?
     /// Makes an instance to run.
     init()
     /// Computes the node's outputs.
@@ -76,4 +79,6 @@ extension NodeKind {
     public static var summary: String { "" }
     /// Default: no checks across params.
     public static func paramProblem(_ params: NodeParams) -> ParamProblem? { nil }
+    /// Default: no checks against upstream nodes.
+    public static func graphProblem(_ node: ManifestNode, upstream: (String) -> ManifestNode?) -> ParamProblem? { nil }
 }
