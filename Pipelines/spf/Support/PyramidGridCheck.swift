@@ -44,8 +44,12 @@ enum PyramidGridCheck {
         return Upstream(nlat: grid.0, nlon: grid.1, gridNode: grid.2, gridParam: grid.3, timescale: timescale)
     }
 
-    /// The problem with `node`'s grid, if any.
+    /// The problem with `node`'s grid (or, on monthly data, with a two-stage `solver_steps`), if any.
     static func problem(_ node: ManifestNode, lookup: (String) -> ManifestNode?) -> ParamProblem? {
+        if let up = upstream(of: node, lookup: lookup), up.timescale == .monthly, (try? node.params.string("variant")) == "spf",
+           let steps = try? node.params.ints("solver_steps"), steps.count == 2 {
+            return ParamProblem(param: "solver_steps", "the data are monthly (period: month upstream): the pyramid has 3 stages, give 3 counts, got 2")
+        }
         guard let up = upstream(of: node, lookup: lookup),
               let variant = try? node.params.string("variant"), let patch = try? node.params.int("patch"),
               let forcingPatchParam = try? node.params.int("forcing_patch") else { return nil }
