@@ -27,6 +27,7 @@ public enum NodeKindRegistry {
         // Evaluation and report (Pipelines/eval/).
         EvaluateSkill.self,
         WriteReport.self,
+        WriteScenarioReport.self,
     ]
 
     /// The registry the CLI and tests use; objects record the OpenBLAS kernels they were computed with.

@@ -28,6 +28,7 @@ enum AlignedForcingObject {
         static let scenario = "scenario"
         static let scenarioERF = "scenario_erf"
         static let scenarioInfilled = "scenario_infilled"
+        static let seriesFile = "series_file"
         /// The calendar year of the first monthly frame, when an object records it (else it is decoded from `time_monthly`).
         static let firstYear = "first_year"
     }
@@ -58,8 +59,8 @@ enum AlignedForcingObject {
     }
 
     /// Writes the aligned series (`series[p]` for every period), their metadata, and the scenario's origin when there is one.
-    static func write(_ series: [Period: AlignedForcing], scenario: Scenario?, axis: TimeAxis, experiment: String, sourceID: String?,
-                      to out: ObjectWriter) throws {
+    static func write(_ series: [Period: AlignedForcing], scenario: Scenario?, seriesFile: String? = nil, axis: TimeAxis,
+                      experiment: String, sourceID: String?, to out: ObjectWriter) throws {
         guard let monthly = series[.monthly] else { throw EngineError(.nodeFailed, "aligned forcing without monthly frames") }
         for period in Period.allCases {
             guard let aligned = series[period] else { continue }
@@ -78,6 +79,7 @@ enum AlignedForcingObject {
             try out.setAttribute(Attribute.scenarioERF, scenario.erf)
             try out.setAttribute(Attribute.scenarioInfilled, listJSON(scenario.infilled))
         }
+        if let seriesFile { try out.setAttribute(Attribute.seriesFile, seriesFile) }
         try out.setAttribute(Attribute.forcingUnits, listJSON(monthly.units))
         try out.setAttribute(Attribute.calendar, axis.calendar.cfName)
         try out.setAttribute(Attribute.timeUnits, axis.units.description)
@@ -101,6 +103,27 @@ enum AlignedForcingObject {
     /// The forcing channels, in vector order.
     static func forcingNames(_ object: StoredObject, node: String) throws -> [String] {
         try ObjectJSON.decode([String].self, attribute: Attribute.forcingNames, of: object, node: node)
+    }
+
+    /// The channels' units, in vector order (empty when not recorded).
+    static func forcingUnits(_ object: StoredObject) -> [String] {
+        // try?: units only label the report's axes; an object without them is still plotted
+        (try? ObjectJSON.decode([String].self, attribute: Attribute.forcingUnits, of: object, node: "")) ?? []
+    }
+
+    /// The yearly forcing vectors `[years, V]`.
+    static func yearly(_ object: StoredObject) throws -> (shape: [Int], values: [Float]) {
+        try object.readFloats(Dataset.forcing(.yearly))
+    }
+
+    /// Where the forcing came from beyond RCMIP: the scenario file's and the series file's attributes, as
+    /// (name, value) pairs in a fixed order; empty for RCMIP alone.
+    static func origin(_ object: StoredObject) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for name in [Attribute.scenarioFile, Attribute.scenario, Attribute.scenarioERF, Attribute.scenarioInfilled, Attribute.seriesFile] {
+            if let value = object.attribute(name), !value.isEmpty { out.append((name, value)) }
+        }
+        return out
     }
 
     /// The monthly forcing vectors `[months, V]`.

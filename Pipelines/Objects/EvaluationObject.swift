@@ -6,7 +6,8 @@ import SPFEngine
 /// `spfflow run`.
 ///
 /// Attributes: `skill` (JSON list of skill records), `figures` (the headline `figure` lines, which
-/// `spfflow run` prints at its end), `sampling` (JSON seconds per 10-year trajectory per generative model).
+/// `spfflow run` prints at its end), `sampling` (JSON seconds per 10-year trajectory per generative model),
+/// `floor_note` (why there is no floor, when a held-out scenario has one member; absent otherwise).
 /// Dataset `record_count` (int64 [1]).
 enum EvaluationObject {
     /// The schema inputs declare to take this object.
@@ -17,6 +18,7 @@ enum EvaluationObject {
         static let skill = "skill"
         static let figures = "figures"
         static let sampling = "sampling"
+        static let floorNote = "floor_note"
     }
 
     /// Dataset names.
@@ -24,7 +26,9 @@ enum EvaluationObject {
         static let recordCount = "record_count"
     }
 
-    static func write(records: [SkillRecord], figureLines: [String], sampling: [String: Double], to out: ObjectWriter) throws {
+    static func write(records: [SkillRecord], figureLines: [String], sampling: [String: Double], floorNote: String? = nil,
+                      to out: ObjectWriter) throws {
+        if let floorNote { try out.setAttribute(Attribute.floorNote, floorNote) }
         try out.setAttribute(Attribute.skill, try ObjectJSON.json(records))
         try out.setAttribute(Attribute.figures, figureLines.joined(separator: "\n"))
         try out.setAttribute(Attribute.sampling, try ObjectJSON.json(sampling))
@@ -34,6 +38,11 @@ enum EvaluationObject {
     /// The skill records.
     static func records(_ object: StoredObject, node: String) throws -> [SkillRecord] {
         try ObjectJSON.decode([SkillRecord].self, attribute: Attribute.skill, of: object, node: node)
+    }
+
+    /// Why there is no floor (nil when every ESM has one).
+    static func floorNote(_ object: StoredObject) -> String? {
+        object.attribute(Attribute.floorNote).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The headline `figure` lines, one per line ("" when there are none).

@@ -2,12 +2,13 @@ import Foundation
 import SPFEngine
 import SPFModel
 
-/// The `shard-set` object `spf.shards` stores: one ESM's monthly runs in the model's input format;
+/// The `shard-set` object `spf.shards` stores: one ESM's monthly or yearly runs in the model's input format;
 /// read by `spf.norm-stats`, `spf.train`, `eval.evaluate` and `eval.report`.
 ///
-/// Datasets: `fields_<i>` float32 `[months, C, lat, lon]` (C in `variables` order), `forcing_<i>` float32
-/// `[months, G]`, `lat`, `lon`. Attributes: `runs` (JSON list of experiment, member, startYear, months,
-/// index), `source_id`, `calendar`, `variables`, `forcing_names`.
+/// Datasets: `fields_<i>` float32 `[frames, C, lat, lon]` (C in `variables` order; 12 frames a year for
+/// monthly data, 1 for yearly), `forcing_<i>` float32 `[months, G]`, `lat`, `lon`. Attributes: `runs` (JSON
+/// list of experiment, member, startYear, months, index, framesPerYear), `source_id`, `calendar`,
+/// `variables`, `forcing_names`, `timescale` (monthly or yearly).
 struct ShardSetObject {
     /// The schema inputs declare to take this object.
     static let schema = ObjectSchema("shard-set", "training windows of one ESM, spf.shards")
@@ -19,6 +20,7 @@ struct ShardSetObject {
         static let calendar = "calendar"
         static let variables = "variables"
         static let forcingNames = "forcing_names"
+        static let timescale = "timescale"
     }
 
     /// Dataset names.
@@ -35,8 +37,10 @@ struct ShardSetObject {
         var member: String
         var startYear: Int
         var months: Int
-        /// Datasets: `fields_<index>` [months, C, H, W] and `forcing_<index>` [months, G].
+        /// Datasets: `fields_<index>` [frames, C, H, W] and `forcing_<index>` [months, G].
         var index: Int
+        /// Frames of `fields_<index>` per year: absent (12) for monthly data, 1 for yearly data.
+        var framesPerYear: Int?
     }
 
     var sourceID: String
@@ -45,13 +49,16 @@ struct ShardSetObject {
     var forcingNames: [String]
     var lat: [Double]
     var lon: [Double]
+    /// Runs with their fields on the month grid (yearly data held over each year's months, see ``MonthlyFrames``).
     var runs: [(entry: RunEntry, fields: [Float], forcing: [Float])]
+    /// What the data resolve: the trained pyramid has no monthly stage for yearly data.
+    var timescale: MonthlyFrames.DataTimescale
     var height: Int { lat.count }
     var width: Int { lon.count }
 
     // MARK: Writing (run by run, then the grid and the metadata)
 
-    /// Writes one run's arrays, `fields` `[months, C, lat, lon]` and `forcing` `[months, G]`.
+    /// Writes one run's arrays, `fields` `[frames, C, lat, lon]` and `forcing` `[months, G]`.
     static func writeRun(index: Int, fields: [Float], fieldShape: [Int], forcing: [Float], forcingShape: [Int],
                          to out: ObjectWriter) throws {
         try out.write(Dataset.fields(index), shape: fieldShape, values: fields)
@@ -60,7 +67,7 @@ struct ShardSetObject {
 
     /// Writes the grid and the attributes, after every run.
     static func writeMetadata(runs: [RunEntry], sourceID: String, calendar: String, variables: [String], forcingNames: [String],
-                              lat: [Double], lon: [Double], to out: ObjectWriter) throws {
+                              lat: [Double], lon: [Double], timescale: MonthlyFrames.DataTimescale, to out: ObjectWriter) throws {
         try out.write(Dataset.lat, shape: [lat.count], values: lat)
         try out.write(Dataset.lon, shape: [lon.count], values: lon)
         try out.setAttribute(Attribute.runs, try ObjectJSON.json(runs))
@@ -68,6 +75,7 @@ struct ShardSetObject {
         try out.setAttribute(Attribute.calendar, calendar)
         try out.setAttribute(Attribute.variables, try ObjectJSON.json(variables))
         try out.setAttribute(Attribute.forcingNames, try ObjectJSON.json(forcingNames))
+        try out.setAttribute(Attribute.timescale, timescale.rawValue)
     }
 
     // MARK: Reading
@@ -81,13 +89,20 @@ struct ShardSetObject {
     static func read(_ object: StoredObject, node: String, experiments: Set<String>? = nil) throws -> ShardSetObject {
         let entries = try runEntries(object, node: node)
         var runs: [(RunEntry, [Float], [Float])] = []
+        let timescale = MonthlyFrames.DataTimescale(rawValue: object.attribute(Attribute.timescale) ?? "monthly") ?? .monthly
         for e in entries where experiments?.contains(e.experiment) ?? true {
-            runs.append((e, try object.readFloats(Dataset.fields(e.index)).values, try object.readFloats(Dataset.forcing(e.index)).values))
+            let (shape, stored) = try object.readFloats(Dataset.fields(e.index))
+            var fields = stored
+            if (e.framesPerYear ?? 12) == 1, let frames = shape.first, frames > 0 {
+                fields = MonthlyFrames.expand(stored, plane: stored.count / frames, frames: frames)
+            }
+            runs.append((e, fields, try object.readFloats(Dataset.forcing(e.index)).values))
         }
         return ShardSetObject(sourceID: object.attribute(Attribute.sourceID) ?? "?", calendar: object.attribute(Attribute.calendar) ?? "",
                               variables: try ObjectJSON.decode([String].self, attribute: Attribute.variables, of: object, node: node),
                               forcingNames: try ObjectJSON.decode([String].self, attribute: Attribute.forcingNames, of: object, node: node),
-                              lat: try object.readDoubles(Dataset.lat).values, lon: try object.readDoubles(Dataset.lon).values, runs: runs)
+                              lat: try object.readDoubles(Dataset.lat).values, lon: try object.readDoubles(Dataset.lon).values, runs: runs,
+                              timescale: timescale)
     }
 
     /// Training runs of several shards for the SPF library, ESM index = position of its source_id in `sources`.

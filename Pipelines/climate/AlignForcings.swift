@@ -19,17 +19,18 @@ import SPFEngine
 /// A scenario from the user: param `scenario_file` (an IAMC CSV) supplies the years after 2014 of scenario
 /// `scenario` (default: the experiment), and the total ERF when it has it (else the simple climate model computes it
 /// from the file's emissions); attributes `scenario_erf` and `scenario_infilled` say which. Param `series_file` adds
-/// the columns of a plain CSV series (year[, month], units row) as extra channels.
+/// the columns of a plain CSV series (year[, month], units row) as extra channels; with `forcings: []` the series are
+/// the whole vector (an archive's own forcing, for an experiment RCMIP does not know), and attribute `series_file` names it.
 public struct AlignForcings: NodeKind {
     /// Kind name.
     public static let name = "climate.align-forcings"
-    /// Implementation version.
-    public static let version = 1
+    /// Implementation version (2: `forcings: []` takes the vector from `series_file` alone; attribute `series_file`).
+    public static let version = 2
     /// Summary.
     public static let summary = "Forcing vectors (RCMIP, ClimateBench set + SAI AOD) on an ESM's frames, calendar-weighted yearly/decadal."
     /// Params.
     public struct Params: ParamSet {
-        @Param("forcings", doc: "forcing names: co2_cumulative, ch4, so2, bc, aod, erf, rcmip:<Variable>")
+        @Param("forcings", doc: "forcing names: co2_cumulative, ch4, so2, bc, aod, erf, rcmip:<Variable>; empty: only the series_file columns")
         public var forcings = ForcingSet.climateBench.names
         @Param("experiment", doc: "experiment id (default: the input's experiment_id)")
         public var experiment = ""
@@ -58,6 +59,41 @@ public struct AlignForcings: NodeKind {
 
         /// The declarations.
         public init() {}
+
+        /// An empty `forcings` list takes the whole vector from `series_file`, which must then be given. The scenario file and
+        /// the series file are read when the manifest loads: the scenario is in the file, with the variables it needs in
+        /// units spfflow converts; the series' columns are there (errors name the file, the line and the variable).
+        public func validate() throws(ParamProblem) {
+            try checkFiles()
+            guard forcings.isEmpty else { return }
+            if seriesFile.path.isEmpty {
+                throw $forcings.problem("is empty and no series_file is given: list RCMIP forcings, or give the forcing as a CSV series (series_file)")
+            }
+            if !scenarioFile.path.isEmpty {
+                throw $forcings.problem("is empty, so scenario_file would not be used: list the forcings to take from it")
+            }
+        }
+
+        /// The first problem with the contents of `scenario_file` and `series_file`, if any.
+        func checkFiles() throws(ParamProblem) {
+            if !scenarioFile.path.isEmpty {
+                let name = scenario.isEmpty ? experiment : scenario
+                do {
+                    let file = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile.path)).scenario(name)
+                    try ScenarioFileForcing.check(file)
+                } catch {
+                    throw name.isEmpty || "\(error)".contains("no scenario") ? $scenario.problem("\(error)") : $scenarioFile.problem("\(error)")
+                }
+            }
+            if !seriesFile.path.isEmpty {
+                do {
+                    let file = try CSVSeriesFile(contentsOf: URL(fileURLWithPath: seriesFile.path))
+                    for column in series { _ = try file.column(column) }
+                } catch {
+                    throw $seriesFile.problem("\(error)")
+                }
+            }
+        }
     }
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.alignedForcing)
@@ -79,34 +115,19 @@ public struct AlignForcings: NodeKind {
             throw EngineError(.nodeFailed, "no experiment: set param 'experiment' or give an input with attribute experiment", node: context.nodeID)
         }
         let axis = try timeAxis(context, data: data, experiment: experiment)
-        let set = try ForcingSet(names: p.forcings)
-        let rcmip = p.rcmipDir
-        let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
-        let dates = try axis.dates()
-        guard let firstDate = dates.first, let lastDate = dates.last else {
-            throw EngineError(.nodeFailed, "empty time axis", node: context.nodeID)
-        }
-        var scenarioNote: AlignedForcingObject.Scenario?
-        let annual: AnnualForcing
-        let scenarioFile = p.scenarioFile.path
-        if scenarioFile.isEmpty {
-            annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
-        } else {
-            var name = p.scenario
-            if name.isEmpty { name = experiment }
-            let file = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile)).scenario(name)
-            let merged = try ScenarioFileForcing(rcmip: forcing, file: file, experiment: experiment,
-                                                 background: p.scenarioBackground,
-                                                 through: max(lastDate.year, 2015))
-            annual = try merged.data.annual(set, scenario: merged.scenario, from: firstDate.year, through: lastDate.year)
-            scenarioNote = AlignedForcingObject.Scenario(file: scenarioFile, name: name,
-                                                         erf: merged.forcingModelled ? "simple climate model (emissions)" : "file",
-                                                         infilled: merged.infilled)
-            context.log("scenario '\(name)' from \(scenarioFile): ERF from \(merged.forcingModelled ? "the simple climate model" : "the file")"
-                        + (merged.infilled.isEmpty ? "" : "; from \(p.scenarioBackground): \(merged.infilled.joined(separator: ", "))"))
-        }
-        var monthly = try ForcingAlignment.monthly(annual, axis: axis)
         let seriesFile = p.seriesFile.path
+        var monthly: AlignedForcing
+        var scenarioNote: AlignedForcingObject.Scenario?
+        if p.forcings.isEmpty {
+            // The archive's own forcing: the CSV's columns are the whole vector (no RCMIP scenario needed).
+            guard !seriesFile.isEmpty else {
+                throw EngineError(.nodeFailed, "param 'forcings' is empty and there is no series_file", node: context.nodeID)
+            }
+            monthly = try AlignedForcing(names: [], units: [], time: axis, values: [])
+        } else {
+            monthly = try rcmipForcing(context, p, experiment: experiment, axis: axis, note: &scenarioNote)
+        }
+
         if !seriesFile.isEmpty {
             let series = try CSVSeriesFile(contentsOf: URL(fileURLWithPath: seriesFile))
             var columns = p.series
@@ -126,9 +147,42 @@ public struct AlignForcings: NodeKind {
         let out = try context.output("out")
         try AlignedForcingObject.write([.monthly: monthly, .yearly: try ForcingAlignment.aggregate(monthly, to: .year),
                                         .decadal: try ForcingAlignment.aggregate(monthly, to: .decade)],
-                                       scenario: scenarioNote, axis: axis, experiment: experiment,
+                                       scenario: scenarioNote, seriesFile: seriesFile.isEmpty ? nil : seriesFile,
+                                       axis: axis, experiment: experiment,
                                        sourceID: data.flatMap { ClimateFieldObject.sourceID(of: $0) }, to: out)
         context.log("aligned \(monthly.names.count) forcings to \(axis.count) \(axis.calendar.cfName) frames of \(experiment)")
+    }
+
+    /// The RCMIP forcings of `p.forcings` for `experiment` (or the scenario file's scenario) on `axis`; `note` gets where
+    /// a scenario file's scenario came from.
+    func rcmipForcing(_ context: NodeContext, _ p: Params, experiment: String, axis: TimeAxis,
+                      note: inout AlignedForcingObject.Scenario?) throws -> AlignedForcing {
+        let set = try ForcingSet(names: p.forcings)
+        let rcmip = p.rcmipDir
+        let forcing = try RCMIPForcingData(directory: RCMIPForcingData.locateExtract(explicit: rcmip.isEmpty ? nil : rcmip))
+        let dates = try axis.dates()
+        guard let firstDate = dates.first, let lastDate = dates.last else {
+            throw EngineError(.nodeFailed, "empty time axis", node: context.nodeID)
+        }
+        let annual: AnnualForcing
+        let scenarioFile = p.scenarioFile.path
+        if scenarioFile.isEmpty {
+            annual = try forcing.annual(set, experiment: experiment, from: firstDate.year, through: lastDate.year)
+        } else {
+            var name = p.scenario
+            if name.isEmpty { name = experiment }
+            let file = try IAMCScenarioFile(contentsOf: URL(fileURLWithPath: scenarioFile)).scenario(name)
+            let merged = try ScenarioFileForcing(rcmip: forcing, file: file, experiment: experiment,
+                                                 background: p.scenarioBackground,
+                                                 through: max(lastDate.year, 2015))
+            annual = try merged.data.annual(set, scenario: merged.scenario, from: firstDate.year, through: lastDate.year)
+            note = AlignedForcingObject.Scenario(file: scenarioFile, name: name,
+                                                 erf: merged.forcingModelled ? "simple climate model (emissions)" : "file",
+                                                 infilled: merged.infilled)
+            context.log("scenario '\(name)' from \(scenarioFile): ERF from \(merged.forcingModelled ? "the simple climate model" : "the file")"
+                        + (merged.infilled.isEmpty ? "" : "; from \(p.scenarioBackground): \(merged.infilled.joined(separator: ", "))"))
+        }
+        return try ForcingAlignment.monthly(annual, axis: axis)
     }
 
     /// The frames: the input's time axis, or a monthly axis from the params.

@@ -12,6 +12,8 @@ import SPFEngine
 /// Baselines fitted here on the training shards of each ESM: climatology, pattern scaling (per-cell,
 /// per-calendar-month regression on the global forcings) and stochastic pattern scaling (the same
 /// plus resampled whole-field residual segments of that ESM's training runs).
+/// Yearly data (yearly shards and truth) are scored at the yearly and decadal timescales only. With one held-out member
+/// per ESM there is no floor (it scores members leave-one-out): the output's `floor_note` says so and no CRPS ×floor is given.
 /// Output: attributes `skill` (JSON list of skill records), `figures` (the headline `figure` lines,
 /// which `spfflow run` prints at its end), `units`, `sampling` (JSON seconds per 10-year trajectory
 /// per generative model).
@@ -21,8 +23,9 @@ public struct EvaluateSkill: NodeKind {
     /// Implementation version (3: monthly headline figures of the later periods, named with the period;
     /// 4: antithetic member pairs scored with the estimators for such ensembles; 5: a timescale's figures come from the
     /// product of that timescale when there is one (the monthly product's yearly means no longer replace the yearly
-    /// product's figures), and the baselines' `non_negative` variables are floored at zero like the emulators').
-    public static let version = 5
+    /// product's figures), and the baselines' `non_negative` variables are floored at zero like the emulators';
+    /// 6: yearly truth and shards scored at the yearly and decadal timescales; no floor, and `floor_note`, with one member).
+    public static let version = 6
     /// Summary.
     public static let summary = "Skill of the emulators and baselines against held-out simulator members (CRPS, RMSE, spread-skill, NRMSE)."
     /// Params.
@@ -88,8 +91,8 @@ public struct EvaluateSkill: NodeKind {
             for variable in try stored.variables(node: context.nodeID) {
                 guard let t = truth.fields[esm]?[variable] else { continue }
                 let ensemble = try EnsembleProduct.ensemble(object, variable: variable, grid: truth.grid, node: context.nodeID)
-                // Scored at the product's own timescale and every coarser one.
-                for target in Timescale.finestFirst where target >= timescale {
+                // Scored at the product's own timescale and every coarser one (never finer than the truth resolves).
+                for target in Timescale.finestFirst where target >= timescale && target >= truth.finest {
                     let (e, eAxis) = try TimeAggregation.aggregate(ensemble, axis: axis, to: target)
                     // The truth is monthly: select the product's years and average them up the same way.
                     let (tr, _) = try TimeAggregation.aggregate(try t.field.selecting(times: t.frames(of: axis)), axis: truthAxis, to: target)
@@ -118,8 +121,9 @@ public struct EvaluateSkill: NodeKind {
             let name = label.replacingOccurrences(of: " ", with: "_")
             lines.append(HeadlineFigure(name: "\(name)_seconds_per_trajectory", value: seconds.reduce(0, +) / Double(seconds.count), unit: "s").line)
         }
+        if let note = Self.floorNote(truth) { context.log(note) }
         try EvaluationObject.write(records: table.records, figureLines: lines, sampling: sampling.mapValues { $0.reduce(0, +) / Double($0.count) },
-                                   to: try context.output())
+                                   floorNote: Self.floorNote(truth), to: try context.output())
         context.log(lines.joined(separator: "\n"))
     }
 
@@ -138,6 +142,17 @@ public struct EvaluateSkill: NodeKind {
         return items.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
+    /// Why there is no floor, when an ESM's held-out scenario has fewer than two members (nil when every ESM has a floor).
+    static func floorNote(_ truth: HeldOutTruth) -> String? {
+        var single: [String] = []
+        for (esm, byVariable) in truth.fields.sorted(by: { $0.key < $1.key }) where byVariable.values.contains(where: { $0.field.members < 2 }) {
+            single.append(esm)
+        }
+        guard !single.isEmpty else { return nil }
+        return "No floor for \(single.joined(separator: ", ")): the held-out scenario has one member, and the floor scores the simulator's "
+            + "members leave-one-out (it needs at least two); the emulators are compared with the cheap baselines only."
+    }
+
     /// Climatology, pattern scaling, stochastic pattern scaling and the floor for every ESM and variable.
     func scoreBaselinesAndFloor(_ context: NodeContext, truth: HeldOutTruth, plan: EvaluationPlan) throws -> [SkillRecord] {
         let p = try context.params(Params.self)
@@ -145,12 +160,18 @@ public struct EvaluateSkill: NodeKind {
         let members = p.baselineMembers
         let nonNegative = Set(p.nonNegative)
         var forcingByESM: [String: StoredObject] = [:]
-        for f in try context.inputList("forcing") { if let s = AlignedForcingObject.sourceID(f) { forcingByESM[s] = f } }
+        let forcingObjects = try context.inputList("forcing")
+        for f in forcingObjects { if let s = AlignedForcingObject.sourceID(f) { forcingByESM[s] = f } }
+        // One forcing aligned without a data input (no source_id, e.g. an archive's own CSV forcing) serves every ESM.
+        let sharedForcing = forcingObjects.count == 1 && forcingByESM.isEmpty ? forcingObjects.first : nil
         var records: [SkillRecord] = []
         for object in try context.inputList("shards") {
             let shard = try ShardSetObject.read(object, node: context.nodeID, experiments: split)
             let esm = shard.sourceID
-            guard let forcing = forcingByESM[esm] else { continue }
+            guard let forcing = forcingByESM[esm] ?? sharedForcing else {
+                context.log("\(esm): no forcing of the held-out scenario for it among input 'forcing': no baselines")
+                continue
+            }
             let (fshape, fvalues) = try AlignedForcingObject.monthly(forcing)
             let fStart = AlignedForcingObject.firstYear(forcing) ?? 2015
             let cells = shard.height * shard.width, g = shard.forcingNames.count
@@ -184,7 +205,7 @@ public struct EvaluateSkill: NodeKind {
                 for i in candidates.indices {
                     EnsembleProduct.floorNonNegative(&candidates[i].1.values, variables: [variable], nonNegative: nonNegative, plane: cells)
                 }
-                for target in Timescale.finestFirst {
+                for target in Timescale.finestFirst where target >= truth.finest {
                     let (tr, tAxis) = try TimeAggregation.aggregate(t.field, axis: axis, to: target)
                     var sub = plan
                     sub.timescales = [target]
@@ -193,7 +214,9 @@ public struct EvaluateSkill: NodeKind {
                         records += try SkillEvaluator.evaluate(model: model, esm: esm, variable: variable, ensemble: e, truth: tr,
                                                                axis: tAxis, grid: truth.grid, plan: sub)
                     }
-                    records += try SkillEvaluator.evaluateFloor(esm: esm, variable: variable, truth: tr, axis: tAxis, grid: truth.grid, plan: sub)
+                    if tr.members >= 2 {
+                        records += try SkillEvaluator.evaluateFloor(esm: esm, variable: variable, truth: tr, axis: tAxis, grid: truth.grid, plan: sub)
+                    }
                 }
             }
         }
@@ -201,7 +224,8 @@ public struct EvaluateSkill: NodeKind {
     }
 }
 
-/// The simulator's held-out members of the held-out scenario, monthly, per ESM and variable.
+/// The simulator's held-out members of the held-out scenario, monthly (yearly data held over their months, see
+/// ``MonthlyFrames``), per ESM and variable.
 struct HeldOutTruth {
     struct Field {
         /// `[member, month, lat, lon]` from January of `axis.startYear`.
@@ -219,20 +243,25 @@ struct HeldOutTruth {
     }
     var grid: AreaWeightedGrid
     var fields: [String: [String: Field]]
+    /// The finest timescale every truth input resolves (yearly when any is yearly data).
+    var finest: Timescale = .monthly
 
     static func load(_ objects: [StoredObject], firstYear: Int, lastYear: Int, node: String) throws -> HeldOutTruth {
         var groups: [String: [String: [(String, [Float])]]] = [:]
         var grid: AreaWeightedGrid?
+        var finest = Timescale.monthly
         for object in objects {
             let o = try ClimateFieldObject.read(object)
-            guard let time = o.field.time, let d0 = try time.dates().first else { continue }
+            guard o.field.time != nil else { continue }
+            let frames = try MonthlyFrames.of(o.field, what: "truth \(o.sourceID ?? "") \(o.member ?? "")", node: node)
+            if frames.timescale == .yearly { finest = .yearly }
             let g = o.field.grid, cells = g.nlat * g.nlon
             if grid == nil { grid = try AreaWeightedGrid(latitudes: g.lat, longitudes: g.lon) }
-            let lo = (firstYear - d0.year) * 12 - (d0.month - 1), n = (lastYear - firstYear + 1) * 12
-            guard lo >= 0, lo + n <= time.count else {
-                throw EngineError(.nodeFailed, "truth \(o.sourceID ?? "") \(o.member ?? "") does not cover \(firstYear)-\(lastYear)", node: node)
+            let lo = (firstYear - frames.startYear) * 12 - (frames.startMonth - 1), n = (lastYear - firstYear + 1) * 12
+            guard lo >= 0, lo + n <= frames.months else {
+                throw EngineError(.nodeFailed, "truth \(o.sourceID ?? "") \(o.member ?? "") covers \(frames.startYear)-\(frames.startYear + (frames.months + frames.startMonth - 2) / 12), not \(firstYear)-\(lastYear) (param 'periods')", node: node)
             }
-            let values = Array(o.field.values[(lo * cells)..<((lo + n) * cells)])
+            let values = Array(frames.values[(lo * cells)..<((lo + n) * cells)])
             groups[o.sourceID ?? "?", default: [:]][o.field.variable.name, default: []].append((o.member ?? "", values))
         }
         guard let grid else { throw EngineError(.nodeFailed, "no truth inputs", node: node) }
@@ -246,6 +275,6 @@ struct HeldOutTruth {
                     axis: FrameAxis(timescale: .monthly, startYear: firstYear, count: months))
             }
         }
-        return HeldOutTruth(grid: grid, fields: fields)
+        return HeldOutTruth(grid: grid, fields: fields, finest: finest)
     }
 }

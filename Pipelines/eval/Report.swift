@@ -7,8 +7,9 @@ import SPFEngine
 /// floor, the CRPS-versus-floor chart, one skill table per variable and timescale) and then shows the
 /// skill per ESM, the headline `figure` lines (collapsed, and in `figures.txt`), maps with coastlines of the emulator's ensemble mean, spread and error against a held-out member for a
 /// late-century decade, global-mean series from the historical runs to 2100 with each ensemble's
-/// 5–95 % band against the truth members, the per-ESM curation summary, the DAG with what was
-/// cached and what ran, and the timings.
+/// 5–95 % band against the truth members, the scenarios' forcing paths (input `forcing`), the per-ESM
+/// curation summary, the DAG with what was cached and what ran, and the timings. When the evaluation had no
+/// floor (one held-out member), the report says so.
 ///
 /// The DAG and timings come from `NodeContext.runSnapshot`, which is not part of the cache key: a
 /// cached report shows the run that produced it. Output attributes: `figures` (the evaluation's
@@ -20,8 +21,8 @@ public struct WriteReport: NodeKind {
     public static let name = "eval.report"
     /// Implementation version (2: the summary gives each model's ensemble size, not the first product's for all;
     /// 3: spread maps of antithetic ensembles leave each member's partner out; 4: SVG figures with coastlines,
-    /// the answer first, skill tables per variable).
-    public static let version = 4
+    /// the answer first, skill tables per variable; 5: the forcing paths of the `forcing` inputs, the evaluation's floor note).
+    public static let version = 5
     /// Summary.
     public static let summary = "Report directory (HTML + Markdown + SVG): skill against the floor, maps with coastlines, global-mean series, curation, DAG, timings."
     /// Params.
@@ -53,6 +54,8 @@ public struct WriteReport: NodeKind {
         InputSpec("products", list: true, [PipelineObjects.ensembleProduct], doc: "spf.merge / spf.sample-baseline outputs"),
         InputSpec("truth", list: true, [PipelineObjects.curatedField], doc: "climate.regrid outputs of the held-out scenario (every ESM, variable, member)"),
         InputSpec("shards", list: true, [PipelineObjects.shardSet], doc: "spf.shards outputs (curation summary, historical global means)"),
+        InputSpec("forcing", list: true, optional: true, [PipelineObjects.alignedForcing],
+                  doc: "climate.align-forcings outputs whose forcing paths are drawn (one line per scenario)"),
     ]
     /// Makes the kind.
     public init() {}
@@ -95,12 +98,16 @@ public struct WriteReport: NodeKind {
                                                        history: history[esm]?[variable], scenario: scenario))
             }
         }
+        if let paths = try ForcingPathPlots.section(try context.inputList("forcing"), node: context.nodeID) {
+            sections.append(paths)
+        }
         context.progress(0.8, "drew \(sections.count) figure sections")
 
         let snapshot = context.runSnapshot
         var dag: [DAGNodeStatus] = []
         var timings: [TimingEntry] = []
         var notes: [String] = []
+        if let floorNote = EvaluationObject.floorNote(evaluation), !floorNote.isEmpty { notes.append(floorNote) }
         if let snapshot {
             dag = snapshot.nodes.map { n in
                 let status: DAGNodeStatus.Status = switch n.status {
@@ -139,6 +146,7 @@ public struct WriteReport: NodeKind {
         let summary = "Manifest \(snapshot?.manifestName ?? "?"): \(esms.count) ESM(s) (\(esms.joined(separator: ", "))), "
             + "held-out scenario \(scenario); emulated ensembles of \(models), "
             + "scored against \(truth.values.first?.values.first?.members.count ?? 0) held-out simulator members per ESM."
+            + (EvaluationObject.floorNote(evaluation).map { " " + $0 } ?? "")
         let content = ReportContent(title: p.title, summary: summary, skill: skill, headlinePeriod: headline,
                                     sections: sections, curation: curation, dag: dag, timings: timings, notes: notes)
         let out = try context.output()

@@ -9,6 +9,8 @@ import SPFModel
 /// `variant`: `spf` (decadal → yearly → monthly pyramid with the multi-timescale paths), `flat`
 /// (single full-resolution stage at the monthly timescale, 12-month items) or `ar` (autoregressive
 /// spatial pyramid at the yearly timescale, each year conditioned on the previous one).
+/// The pyramid follows the data: on yearly shards (`spf.shards` attribute `timescale`) `spf` is a two-stage
+/// decadal → yearly pyramid (one ×2×2 jump, no monthly stage) and `flat` a yearly flow of 10-year items.
 /// Output: every training array (`param:…`, `adam_m:…`, `adam_v:…`, `ema:…`; `/` is not allowed in dataset names), `lat`, `lon`; attributes
 /// `trainer` (JSON: step, model/pyramid/training configs, normaliser), `variant`, `sources`,
 /// `forcing_names`, `variables`, `loss_history` (JSON), `train_seconds`.
@@ -16,8 +18,8 @@ public struct TrainEmulator: NodeKind {
     /// Kind name.
     public static let name = "spf.train"
     /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed;
-    /// 3: the normaliser's climatology is reordered to the model's sources).
-    public static let version = 3
+    /// 3: the normaliser's climatology is reordered to the model's sources; 4: yearly data train a decadal → yearly pyramid).
+    public static let version = 4
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// What is trained: the SPF pyramid or one of the baselines on the same backbone.
@@ -59,15 +61,15 @@ public struct TrainEmulator: NodeKind {
         public var warmup = 50
         @Param("ema", .range(min: 0, max: 1), doc: "EMA decay of the sampled weights")
         public var ema = 0.999
-        @Param(SampleStage.solverSteps(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts; 1 or 3 for variant flat)"))
+        @Param(SampleStage.solverSteps(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts, of which a yearly pyramid's two stages take the first 2; 1 or 3 for variant flat)"))
         public var solverSteps: [Int]
         @Param("checkpoint_every", .atLeast(1), key: false, doc: "steps between checkpoints (does not change results)")
         public var checkpointEvery = 100
 
         /// The step list's length follows the variant: one count per pyramid stage.
         public func validate() throws(ParamProblem) {
-            if solverSteps.count == 3 || (variant == .flat && solverSteps.count == 1) { return }
-            throw $solverSteps.problem("variant \(variant.rawValue) samples \(variant == .flat ? "one stage: give 1 count (or 3, summed)" : "3 pyramid stages: give 3 counts, one per stage"), got \(solverSteps.count)")
+            if solverSteps.count == 3 || (variant == .flat && solverSteps.count == 1) || (variant == .spf && solverSteps.count == 2) { return }
+            throw $solverSteps.problem("variant \(variant.rawValue) samples \(variant == .flat ? "one stage: give 1 count (or 3, summed)" : "3 pyramid stages (2 on yearly data): give 3 counts, one per stage"), got \(solverSteps.count)")
         }
 
         /// The declarations.
@@ -86,19 +88,42 @@ public struct TrainEmulator: NodeKind {
     /// Makes the kind.
     public init() {}
 
-    /// The pyramid of a variant on an H×W grid.
-    package static func pyramid(variant: Variant, height: Int, width: Int, variables: [String], euler: [Int], node: String) throws -> PyramidConfig {
+    /// The grid the data are regridded to must divide by the pyramid's factor and the patch sizes: refused when the
+    /// manifest loads (``PyramidGridCheck``), naming the nearest sizes that work.
+    public static func graphProblem(_ node: ManifestNode, upstream: (String) -> ManifestNode?) -> ParamProblem? {
+        PyramidGridCheck.problem(node, lookup: upstream)
+    }
+
+    /// The pyramid of a variant on an H×W grid, following the data's timescale: monthly data train the decadal → yearly →
+    /// monthly pyramid, yearly data a decadal → yearly one (two stages, one ×2×2 jump) with no monthly stage.
+    package static func pyramid(variant: Variant, height: Int, width: Int, variables: [String], euler: [Int], node: String,
+                                data: MonthlyFrames.DataTimescale = .monthly) throws -> PyramidConfig {
         // Euler steps: one per pyramid stage (3), or for the single-stage flat flow one number (or 3, summed).
-        guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == .flat && euler.count == 1) else {
-            throw EngineError(.nodeFailed, "solver_steps \(euler) must list 3 positive step counts (one per stage)\(variant == .flat ? ", or 1 for the flat flow" : "")", node: node)
+        let yearlySPF = data == .yearly && variant == .spf
+        guard euler.allSatisfy({ $0 > 0 }), euler.count == 3 || (variant == .flat && euler.count == 1) || (yearlySPF && euler.count == 2) else {
+            throw EngineError(.nodeFailed, "solver_steps \(euler) must list \(yearlySPF ? "2 (or 3)" : "3") positive step counts (one per stage)\(variant == .flat ? ", or 1 for the flat flow" : "")", node: node)
         }
-        switch variant {
-        case .spf: return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
-        case .flat: return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,
-                                               steps: euler.reduce(0, +))
-        case .ar: return PyramidConfig.autoregressivePyramid(height: height, width: width, variables: variables, timescale: .yearly,
-                                                              frames: 1, steps: euler)
+        switch (variant, data) {
+        case (.spf, .monthly): return PyramidConfig(height: height, width: width, variables: variables, stepsPerStage: euler)
+        case (.spf, .yearly):
+            return PyramidConfig(height: height, width: width, variables: variables, timescales: [.decadal, .yearly],
+                                 spatialFactors: [[2, 2]], stageEnds: [0.5, 1], stepsPerStage: Array(euler.prefix(2)))
+        case (.flat, .monthly): return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .monthly, frames: 12,
+                                                          steps: euler.reduce(0, +))
+        case (.flat, .yearly): return PyramidConfig.flat(height: height, width: width, variables: variables, timescale: .yearly, frames: 10,
+                                                         steps: euler.reduce(0, +))
+        case (.ar, _): return PyramidConfig.autoregressivePyramid(height: height, width: width, variables: variables, timescale: .yearly,
+                                                                  frames: 1, steps: euler)
         }
+    }
+
+    /// The least common multiple of the grid divisors a variant needs: its pyramid's spatial factor to the coarsest stage and
+    /// the field and forcing patch sizes (each must divide the full grid).
+    package static func gridDivisor(variant: Variant, data: MonthlyFrames.DataTimescale, patch: Int, forcingPatch: Int) -> Int {
+        let pyramidFactor = variant == .flat ? 1 : (variant == .spf && data == .yearly ? 2 : 4)
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        func lcm(_ a: Int, _ b: Int) -> Int { a / gcd(a, b) * b }
+        return lcm(lcm(pyramidFactor, max(patch, 1)), max(forcingPatch, 1))
     }
 
     /// Trains, resuming from the node's checkpoint when there is one.
@@ -111,7 +136,7 @@ public struct TrainEmulator: NodeKind {
         guard let firstObject = shardObjects.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
         let first = try ShardSetObject.read(firstObject, node: context.nodeID, experiments: split)
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
-                                       euler: p.solverSteps, node: context.nodeID)
+                                       euler: p.solverSteps, node: context.nodeID, data: first.timescale)
         let patch = p.patch, forcingPatch = p.forcingPatch == 0 ? patch : p.forcingPatch
         guard patch >= 1, forcingPatch >= 1 else {
             throw EngineError(.nodeFailed, "params patch (\(patch)) and forcing_patch (\(forcingPatch)) must be ≥ 1", node: context.nodeID)
@@ -129,6 +154,9 @@ public struct TrainEmulator: NodeKind {
         }
         let shards = try [first] + shardObjects.dropFirst().map {
             try ShardSetObject.read($0, node: context.nodeID, experiments: split)
+        }
+        for s in shards where s.timescale != first.timescale {
+            throw EngineError(.nodeFailed, "shards mix \(first.timescale.rawValue) (\(first.sourceID)) and \(s.timescale.rawValue) (\(s.sourceID)) data: one pyramid follows one timescale", node: context.nodeID)
         }
         let runs = try ShardSetObject.trainingRuns(shards, sources: sources, node: context.nodeID)
         var norm = try NormaliserObject.read(try context.input("norm"), node: context.nodeID)
@@ -151,7 +179,7 @@ public struct TrainEmulator: NodeKind {
         }
         let every = max(1, p.checkpointEvery)
         let started = Date()
-        context.log("training \(variant): \(trainer.model.parameterCount) parameters, \(runs.count) runs, \(total) steps")
+        context.log("training \(variant) on \(first.timescale.rawValue) data, pyramid \(pyramid.timescales.map(\.rawValue).joined(separator: " → ")): \(trainer.model.parameterCount) parameters, \(runs.count) runs, \(total) steps")
         while trainer.step < total {
             let target = min(total, (trainer.step / every + 1) * every)
             try trainer.train(until: target) { prog in

@@ -42,7 +42,7 @@ import Testing
         let store = try ObjectStore(root: cache, cleanLeftovers: false)
         let records = store.records()
         for node in ["forcing-my-scenario", "forcing-ssp119", "forcing-ssp534-over", "merge-my-scenario", "merge-ssp119",
-                     "merge-ssp534-over", "export"] {
+                     "merge-ssp534-over", "export", "report"] {
             #expect(records.contains { $0.node == node }, "no \(node) in the cache")
         }
         let forcingRecord = try #require(records.first { $0.node == "forcing-my-scenario" })
@@ -54,5 +54,12 @@ import Testing
         let ssp119 = try #require(store.open(ssp119Record.key))
         let mine = try forcing.readFloats("forcing_yearly").values, theirs = try ssp119.readFloats("forcing_yearly").values
         #expect(mine.count == theirs.count && mine != theirs)
+        // The report shows the three scenarios' forcing paths, naming the file the user's came from.
+        let reportRecord = try #require(records.first { $0.node == "report" })
+        let reportObject = try #require(store.open(reportRecord.key))
+        let files = try #require(reportObject.filesDirectory)
+        let report = try String(contentsOf: files.appendingPathComponent("report/index.md"), encoding: .utf8)
+        #expect(report.contains("Forcing paths") && report.contains(scenarioFile.lastPathComponent) && report.contains("ssp534-over"), "\(report)")
+        #expect(FileManager.default.fileExists(atPath: files.appendingPathComponent("report/forcing_erf_slow.svg").path))
     }
 }

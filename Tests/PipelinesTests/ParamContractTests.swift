@@ -151,11 +151,11 @@ import Testing
             kind: spf.train
             params:
               sources: [CESM2]
-              solver_steps: [8, 8]
+              solver_steps: [8, 8, 8, 8]
         """
         do {
             _ = try loader.load(text: text, file: "short.yaml", url: URL(fileURLWithPath: "/tmp/short.yaml"))
-            Issue.record("two step counts accepted for three stages")
+            Issue.record("four step counts accepted for three stages")
         } catch let e as EngineError {
             #expect(e.code == .paramValue && e.line == 6 && e.message.contains("3 counts"), "\(e)")
         }

@@ -73,14 +73,28 @@ import Testing
         #expect(2015 + peak > 2030 && 2015 + peak < 2080 && erf[peak] - erf[erf.count - 1] > 0.2, "ERF peak \(erf[peak]) in \(2015 + peak), 2100 \(erf.last ?? 0)")
         #expect(abs(value(2030, 6) - 1.25) < 1e-5)
 
-        // A scenario name the file does not have: the node fails naming the file and the scenarios it has.
+        // A scenario name the file does not have: refused when the manifest loads (exit 2 at `spfflow plan`), naming the
+        // file and the scenarios it has.
+        func loadError(_ manifest: String) -> String {
+            do {
+                try manifest.write(to: path, atomically: true, encoding: .utf8)
+                _ = try EngineSession(manifestPath: path.path, cacheOverride: dir.appendingPathComponent("cache").path, registry: NodeKindRegistry.registry)
+                return ""
+            } catch { return "\(error)" }
+        }
+        let message = loadError(Self.manifest(scenario: "ssp999"))
+        #expect(message.contains("overshoot.csv") && message.contains("ssp999") && message.contains("'overshoot' (line 2)")
+                && message.contains("manifest.yaml:"), "\(message)")
+        // A variable the forcing needs is missing, or in a unit spfflow cannot convert: the error names file, line, variable.
+        let csv = Self.scenarioCSV
+        try csv.split(separator: "\n").filter { !$0.contains("Emissions|BC") }.joined(separator: "\n")
+            .write(to: dir.appendingPathComponent("overshoot.csv"), atomically: true, encoding: .utf8)
+        let missing = loadError(Self.manifest(scenario: "overshoot"))
+        #expect(missing.contains("overshoot.csv line 2") && missing.contains("'Emissions|BC'"), "\(missing)")
+        try csv.replacingOccurrences(of: "Mt CH4/yr", with: "Mt fish/yr").write(to: dir.appendingPathComponent("overshoot.csv"), atomically: true, encoding: .utf8)
+        let unit = loadError(Self.manifest(scenario: "overshoot"))
+        #expect(unit.contains("overshoot.csv line") && unit.contains("'Emissions|CH4'") && unit.contains("Mt fish/yr"), "\(unit)")
         try Self.manifest(scenario: "ssp999").write(to: path, atomically: true, encoding: .utf8)
-        let wrong = try EngineSession(manifestPath: path.path, cacheOverride: dir.appendingPathComponent("cache").path,
-                                      registry: NodeKindRegistry.registry)
-        let failed = try wrong.run(options: RunOptions(jobs: 1, progress: .none, showCached: false))
-        #expect(failed.record.state != .succeeded)
-        let message = failed.record.nodes.compactMap(\.error).joined(separator: " ")
-        #expect(message.contains("overshoot.csv") && message.contains("ssp999") && message.contains("'overshoot' (line 2)"), "\(message)")
         // A missing scenario file is refused when the keys are computed, before anything runs.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("overshoot.csv"))
         #expect(throws: (any Error).self) {

@@ -59,6 +59,22 @@ import SPFEngine
         #expect(try m.node("plain")?.params.double("offset") == 0)
     }
 
+    /// An empty environment variable is unset: the error names the variable to set instead of passing on "".
+    @Test func anEmptyEnvironmentVariableIsUnset() throws {
+        let text = """
+            nodes:
+              - id: plain
+                kind: test.generate
+                params: {label: "${env:SPF_TEST_LABEL}"}
+            """
+        do {
+            _ = try loadManifest(text, environment: ["SPF_TEST_LABEL": ""])
+            Issue.record("an empty SPF_TEST_LABEL was substituted")
+        } catch let e as EngineError {
+            #expect(e.code == .invalidManifest && e.message.contains("${env:SPF_TEST_LABEL}"), "\(e)")
+        }
+    }
+
     @Test func defaultCacheIsBesideTheManifestAndOverridable() throws {
         let m = try loadManifest("nodes: []\n")
         #expect(m.declaredCacheDirectory.path.hasSuffix("spfflow-manifest-tests/.spfflow/cache"))

@@ -62,19 +62,20 @@ struct ReportData {
         var grid: AreaWeightedGrid?
         for object in objects {
             let o = try ClimateFieldObject.read(object)
-            guard let time = o.field.time else { continue }
-            let dates = try time.dates()
-            guard let first = dates.firstIndex(where: { $0.month == 1 }) else { continue }
-            let years = (dates.count - first) / 12
+            guard o.field.time != nil else { continue }
+            // Yearly data are held over their months (MonthlyFrames), so the monthly readers below see whole years.
+            let frames = try MonthlyFrames.of(o.field, what: "truth \(o.sourceID ?? "") \(o.member ?? "")", node: node)
+            let first = (13 - frames.startMonth) % 12
+            let years = (frames.months - first) / 12
             guard years > 0 else { continue }
             let g = o.field.grid, cells = g.nlat * g.nlon
             if grid == nil { grid = try AreaWeightedGrid(latitudes: g.lat, longitudes: g.lon) }
             guard grid?.cellCount == cells else {
                 throw EngineError(.nodeFailed, "truth inputs are on different grids (\(g.description))", node: node)
             }
-            let values = Array(o.field.values[(first * cells)..<((first + years * 12) * cells)])
+            let values = Array(frames.values[(first * cells)..<((first + years * 12) * cells)])
             groups[o.sourceID ?? "?", default: [:]][o.field.variable.name, default: []]
-                .append((o.member ?? "", dates[first].year, years, values, o.field.variable.units))
+                .append((o.member ?? "", frames.startYear + (first > 0 ? 1 : 0), years, values, o.field.variable.units))
         }
         guard let grid else { throw EngineError(.nodeFailed, "no truth inputs with whole years of monthly data", node: node) }
         var out: [String: [String: Truth]] = [:]

@@ -60,6 +60,9 @@ public protocol NodeKind: Sendable {
     /// another param); called for every node when the manifest loads. Derived from ``Params``: its
     /// values decoded, then ``ParamSet/validate()`` (do not implement).
     static func paramProblem(_ params: NodeParams) -> ParamProblem?
+    /// Checks of this node's params against its upstream nodes' (for example a grid size an upstream node fixes); called
+    /// for every node when the manifest loads, after its inputs resolve. `upstream` looks a node up by id. Default: none.
+    static func graphProblem(_ node: ManifestNode, upstream: (String) -> ManifestNode?) -> ParamProblem?
     /// Makes an instance to run.
     init()
     /// Computes the node's outputs.
@@ -90,4 +93,6 @@ extension NodeKind {
         do { try decoded.validate() } catch { return error }
         return nil
     }
+    /// Default: no checks against upstream nodes.
+    public static func graphProblem(_ node: ManifestNode, upstream: (String) -> ManifestNode?) -> ParamProblem? { nil }
 }

@@ -89,6 +89,12 @@ public struct ManifestLoader: Sendable {
         let nodes = try resolveInputs(expanded, byID: firstByID)
         var index: [String: Int] = [:]
         for (i, n) in nodes.enumerated() { index[n.id] = i }
+        for n in nodes {
+            if let problem = n.kind.graphProblem(n, upstream: { id in index[id].map { nodes[$0] } }) {
+                throw EngineError(.paramValue, "param '\(problem.param)' of kind \(n.kindName): \(problem.message)",
+                                  at: n.paramLocations[problem.param] ?? n.location, node: n.id)
+            }
+        }
         var manifest = Manifest(name: name, file: url, declaredCacheDirectory: cacheDir.standardizedFileURL, nodes: nodes, index: index)
         manifest.platform = registry.platform
         manifest.warnings = warnings

@@ -1,6 +1,7 @@
 import Foundation
 
-/// `${name}` substitution in manifest strings: matrix bindings first, then top-level `vars:`, then `${env:NAME}`.
+/// `${name}` substitution in manifest strings: matrix bindings first, then top-level `vars:`, then `${env:NAME}` (an
+/// empty environment variable is unset).
 struct Substitution {
     /// Matrix values of the current expansion.
     var bindings: [String: String]
@@ -44,7 +45,8 @@ struct Substitution {
     private func lookup(_ name: String) -> String? {
         if let v = bindings[name] { return v }
         if let v = vars[name] { return v }
-        if name.hasPrefix("env:") { return environment[String(name.dropFirst(4))] }
+        // An empty environment variable counts as unset: `${env:NAME}` then names the variable to set.
+        if name.hasPrefix("env:"), let v = environment[String(name.dropFirst(4))], !v.isEmpty { return v }
         return nil
     }
 
