@@ -89,6 +89,7 @@ enum AlignedForcingObject {
 
     /// A JSON list of strings, as the attributes store them.
     static func listJSON(_ list: [String]) -> String {
+        // try?: serialising a list of strings cannot fail
         String(decoding: (try? JSONSerialization.data(withJSONObject: list)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
@@ -133,6 +134,7 @@ enum AlignedForcingObject {
 
     /// The calendar year of the first frame of an aligned forcing, decoded in its own calendar.
     static func firstYear(_ object: StoredObject) -> Int? {
+        // try?: nil is this function's answer for "no readable first year"; callers fall back or name the missing year
         guard let units = object.attribute(Attribute.timeUnits), let t = try? object.readDoubles(Dataset.time(.monthly)).values,
               let axis = try? TimeAxis(calendar: CFCalendar(cfName: object.attribute(Attribute.calendar)),
                                        units: CFTimeUnits(parsing: units), values: Array(t.prefix(1)), bounds: nil),

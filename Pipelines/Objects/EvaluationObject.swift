@@ -51,6 +51,7 @@ enum EvaluationObject {
     /// Seconds per 10-year trajectory per generative model and timescale; nil when not recorded or unreadable.
     static func sampling(_ object: StoredObject) -> [String: Double]? {
         guard let text = object.attribute(Attribute.sampling) else { return nil }
+        // try?: the sampling times only add a cost line to the report; an unreadable record leaves it out
         return try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8))
     }
 }

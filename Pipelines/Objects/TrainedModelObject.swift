@@ -79,7 +79,9 @@ enum TrainedModelObject {
                                                                lossHistory: [[Double?]]) {
         var arrays: [String: (shape: [Int], values: [Float])] = [:]
         for name in saved.datasetNames { arrays[arrayName(name)] = try saved.readFloats(name) }
-        let history = (try? JSONDecoder().decode([[Double?]].self, from: Data((saved.attribute(Attribute.lossHistory) ?? "[]").utf8))) ?? []
+        // A checkpoint without a loss history (none recorded yet) resumes with an empty one; one that does not decode is an error.
+        let history = saved.attribute(Attribute.lossHistory) == nil ? []
+            : try ObjectJSON.decode([[Double?]].self, attribute: Attribute.lossHistory, of: saved, node: "checkpoint")
         return (arrays, saved.attribute(Attribute.trainer) ?? "", history)
     }
 

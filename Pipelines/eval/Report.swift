@@ -172,6 +172,7 @@ public struct WriteReport: NodeKind {
         try fm.copyItem(at: directory, to: staged)
         if fm.fileExists(atPath: target.path) { try fm.moveItem(at: target, to: retired) }
         try fm.moveItem(at: staged, to: target)
+        // try?: the published copy is already in place; a retired copy left behind is a hidden folder, replaced next time
         try? fm.removeItem(at: retired)
     }
 }

@@ -197,7 +197,7 @@ public struct TrainEmulator: NodeKind {
             }
         }
         try TrainedModelObject.write(arrays: trainer.exportArrays(), lat: first.lat, lon: first.lon, trainer: try trainer.exportMetadataJSON(),
-                                     variant: variant, sources: sources, forcingNames: first.forcingNames, variables: first.variables,
+                                     variant: variant.rawValue, sources: sources, forcingNames: first.forcingNames, variables: first.variables,
                                      lossHistory: history, trainSeconds: Date().timeIntervalSince(started), to: try context.output())
     }
 }

@@ -186,6 +186,7 @@ struct CMIPPublication {
         ]
         if let n = o.attribute("spfflow.node") { a.append(("spfflow_product_node", .text(n))) }
         if let seed = o.attribute("spfflow.seed") { a.append(("spfflow_seed", .text(seed))) }
+        // try?: the model key is an optional provenance attribute of the exported file
         if let json = o.attribute("spfflow.input_keys"), let keys = try? JSONDecoder().decode([String: [String]].self, from: Data(json.utf8)),
            let model = keys["model"]?.first {
             a.append(("spfflow_model_key", .text(model)))

@@ -41,6 +41,7 @@ struct Publisher {
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         let final = directory.appendingPathComponent(label)
         let staging = directory.appendingPathComponent(".\(label).tmp-\(getpid())")
+        // try?: a staging folder of an earlier, killed publish may not exist; creating it below reports real failures
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         for f in files {
@@ -55,6 +56,7 @@ struct Publisher {
         if fm.fileExists(atPath: final.path) { try fm.removeItem(at: final) }
         try fm.moveItem(at: staging, to: final)
         let link = directory.appendingPathComponent(".latest.tmp-\(getpid())")
+        // try?: a temporary link of an earlier, killed publish may not exist; creating it below reports real failures
         try? fm.removeItem(at: link)
         try fm.createSymbolicLink(atPath: link.path, withDestinationPath: label)
         guard rename(link.path, directory.appendingPathComponent("latest").path) == 0 else {
