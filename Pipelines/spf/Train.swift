@@ -40,6 +40,8 @@ public struct TrainEmulator: NodeKind {
         ParamSpec("ema", .double, default: 0.999, [.range(min: 0, max: 1)], doc: "EMA decay of the sampled weights"),
         SampleStage.solverStepsParam(default: [8, 8, 8], doc: "solver steps per pyramid stage when sampling (3 counts; 1 or 3 for variant flat)"),
         ParamSpec("checkpoint_every", .int, default: 100, key: false, [.atLeast(1)], doc: "steps between checkpoints (does not change results)"),
+        ParamSpec("data_cache_mib", .int, default: 1024, key: false, [.atLeast(0)],
+                  doc: "MiB of normalised training fields kept in memory between steps; the fields stream from the shards, so memory does not grow with the data set (does not change results)"),
     ]
     /// Output schema.
     public static let outputSchemas = PipelineObjects.out(PipelineObjects.trainedModel)
@@ -84,7 +86,8 @@ public struct TrainEmulator: NodeKind {
         let split = Set(try p.strings("experiments"))
         let shardObjects = try context.inputList("shards")
         guard let firstObject = shardObjects.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
-        let first = try EmulatorObjects.readShard(firstObject, node: context.nodeID, experiments: split)
+        // The fields stay in the shards and stream block by block (chunk by chunk) as the steps need them.
+        let first = try EmulatorObjects.readShard(firstObject, node: context.nodeID, experiments: split, streaming: true)
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
                                        euler: try p.ints("solver_steps"), node: context.nodeID)
         let patch = try p.int("patch"), forcingPatch = try p.int("forcing_patch") == 0 ? patch : try p.int("forcing_patch")
@@ -103,7 +106,7 @@ public struct TrainEmulator: NodeKind {
                               node: context.nodeID)
         }
         let shards = try [first] + shardObjects.dropFirst().map {
-            try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split)
+            try EmulatorObjects.readShard($0, node: context.nodeID, experiments: split, streaming: true)
         }
         let runs = try EmulatorObjects.trainingRuns(shards, sources: sources, node: context.nodeID)
         var norm = try EmulatorObjects.decode(Normalizer.self, try context.input("norm").attribute("normalizer"), what: "normalizer", node: context.nodeID)
@@ -116,7 +119,7 @@ public struct TrainEmulator: NodeKind {
         let training = TrainingConfig(steps: total, batchSize: try p.int("batch"), learningRate: try p.double("learning_rate"),
                                       warmupSteps: try p.int("warmup"), emaDecay: try p.double("ema"), seed: context.seed)
         let trainer = try Trainer(model: model, pyramid: pyramid, training: training, runs: runs, normalizer: norm,
-                                  threads: context.threads)
+                                  threads: context.threads, dataCacheBytes: try p.int("data_cache_mib") << 20)
         var history: [[Double?]] = []
         if let saved = try context.checkpoint.load() {
             var arrays: [String: (shape: [Int], values: [Float])] = [:]

@@ -47,20 +47,25 @@ enum EmulatorObjects {
         var lat: [Double]
         var lon: [Double]
         var runs: [(entry: RunEntry, fields: [Float], forcing: [Float])]
+        /// The stored shard, when the runs' fields stream from it (their `fields` are then empty).
+        var streamedFrom: StoredObject?
         var height: Int { lat.count }
         var width: Int { lon.count }
     }
 
-    static func readShard(_ object: StoredObject, node: String, experiments: Set<String>? = nil) throws -> Shard {
+    /// Reads a shard; with `streaming`, the runs' fields stay in the store (read on demand by ``trainingRuns``'
+    /// readers) and only their forcings are read.
+    static func readShard(_ object: StoredObject, node: String, experiments: Set<String>? = nil, streaming: Bool = false) throws -> Shard {
         let entries = try decode([RunEntry].self, object.attribute("runs"), what: "runs", node: node)
         var runs: [(RunEntry, [Float], [Float])] = []
         for e in entries where experiments?.contains(e.experiment) ?? true {
-            runs.append((e, try object.readFloats("fields_\(e.index)").values, try object.readFloats("forcing_\(e.index)").values))
+            runs.append((e, streaming ? [] : try object.readFloats("fields_\(e.index)").values, try object.readFloats("forcing_\(e.index)").values))
         }
         return Shard(sourceID: object.attribute("source_id") ?? "?", calendar: object.attribute("calendar") ?? "",
                      variables: try decode([String].self, object.attribute("variables"), what: "variables", node: node),
                      forcingNames: try decode([String].self, object.attribute("forcing_names"), what: "forcing_names", node: node),
-                     lat: try object.readDoubles("lat").values, lon: try object.readDoubles("lon").values, runs: runs)
+                     lat: try object.readDoubles("lat").values, lon: try object.readDoubles("lon").values, runs: runs,
+                     streamedFrom: streaming ? object : nil)
     }
 
     /// Training runs of several shards for the SPF library, ESM index = position of its source_id in `sources`.
@@ -74,9 +79,20 @@ enum EmulatorObjects {
                 let g = s.forcingNames.count
                 let forcing = try ForcingSeries(startYear: r.entry.startYear, months: r.entry.months, griddedChannels: 0,
                                                 height: s.height, width: s.width, gridded: [], globalChannels: g, global: r.forcing)
-                out.append(try TrainingRun(source: index, label: "\(s.sourceID)/\(r.entry.experiment)/\(r.entry.member)",
-                                           startYear: r.entry.startYear, months: r.entry.months, channels: s.variables.count,
-                                           height: s.height, width: s.width, fields: r.fields, forcing: forcing))
+                let label = "\(s.sourceID)/\(r.entry.experiment)/\(r.entry.member)"
+                if let object = s.streamedFrom {
+                    let dataset = "fields_\(r.entry.index)"
+                    let shape = try object.shape(of: dataset)
+                    guard shape == [r.entry.months, s.variables.count, s.height, s.width] else {
+                        throw EngineError(.nodeFailed, "shard of \(s.sourceID): \(dataset) has shape \(shape), expected [\(r.entry.months), \(s.variables.count), \(s.height), \(s.width)]", node: node)
+                    }
+                    out.append(try TrainingRun(source: index, label: label, startYear: r.entry.startYear, months: r.entry.months,
+                                               channels: s.variables.count, height: s.height, width: s.width,
+                                               reader: try ShardFieldReader(object: object, dataset: dataset), forcing: forcing))
+                } else {
+                    out.append(try TrainingRun(source: index, label: label, startYear: r.entry.startYear, months: r.entry.months,
+                                               channels: s.variables.count, height: s.height, width: s.width, fields: r.fields, forcing: forcing))
+                }
             }
         }
         return out
