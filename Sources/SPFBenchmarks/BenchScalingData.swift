@@ -39,6 +39,8 @@ enum ScalingData {
     /// `child step_ms=… peak_rss_kib=… cached_mib=… runs=…`.
     static func runChild(directory: URL, grid: ScalingGrid, model: String, batch: Int, steps: Int, warmup: Int, threads: Int,
                          cacheMiB: Int, inMemory: Bool) throws {
+        // As spf.train runs under the node runner.
+        FreedMemory.mapLargeBuffers()
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".h5") }.sorted()
         let objects = try files.map { try StoredObject(url: directory.appendingPathComponent($0), threads: threads) }
         let runs = try ShardTrainingRuns.read(objects, sources: ["ESM-A"], experiments: nil, streaming: !inMemory, node: "bench")
