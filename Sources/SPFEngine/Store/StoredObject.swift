@@ -50,6 +50,12 @@ public final class StoredObject: @unchecked Sendable {
         try withDataset(name) { try DatasetLayout(dataset: $0).shape }
     }
 
+    /// Rows of axis 0 per stored chunk of a dataset (0 when it is not chunked along axis 0 only): the unit an
+    /// axis-0 read decodes.
+    public func chunkRows(of name: String) throws -> Int {
+        try withDataset(name) { try DatasetLayout(dataset: $0).chunkRows }
+    }
+
     /// The element type of a dataset.
     public func elementType(of name: String) throws -> ElementType {
         try withDataset(name) { dataset in
