@@ -18,7 +18,8 @@ public struct TrainEmulator: NodeKind {
     /// Kind name.
     public static let name = "spf.train"
     /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed;
-    /// 3: the normaliser's climatology is reordered to the model's sources; 4: yearly data train a decadal → yearly pyramid).
+    /// 3: the normaliser's climatology is reordered to the model's sources; 4: yearly data train a decadal → yearly pyramid, and
+    /// matrix products are cut into fewer, longer GEMMRowBlocks, along the output's longer side, which moves the last bits).
     public static let version = 4
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
