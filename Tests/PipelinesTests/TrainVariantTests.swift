@@ -36,7 +36,7 @@ import Testing
         #expect(p.paths.map { $0.name(in: p) } == ["DD", "DY"])
         try p.validate()
         #expect(try TrainEmulator.pyramid(variant: .spf, height: 6, width: 10, variables: ["tas"], euler: [5, 3], node: "train-x", data: .yearly).stepsPerStage == [5, 3])
-        let monthly = try pyramid("spf", [8, 8, 8])
+        let monthly = try pyramid(.spf, [8, 8, 8])
         #expect(monthly.timescales == [.decadal, .yearly, .monthly])
         let flat = try TrainEmulator.pyramid(variant: .flat, height: 6, width: 10, variables: ["tas"], euler: [8], node: "train-x", data: .yearly)
         #expect(flat.timescales == [.yearly] && flat.stage0Frames == 10)
