@@ -53,6 +53,8 @@ struct ShardSetObject {
     var runs: [(entry: RunEntry, fields: [Float], forcing: [Float])]
     /// What the data resolve: the trained pyramid has no monthly stage for yearly data.
     var timescale: MonthlyFrames.DataTimescale
+    /// The stored shard, when the runs' fields stream from it (their `fields` are then empty).
+    var streamedFrom: StoredObject?
     var height: Int { lat.count }
     var width: Int { lon.count }
 
@@ -85,16 +87,20 @@ struct ShardSetObject {
         try ObjectJSON.decode([RunEntry].self, attribute: Attribute.runs, of: object, node: node)
     }
 
-    /// Reads a shard, with the runs of `experiments` only (all when nil).
-    static func read(_ object: StoredObject, node: String, experiments: Set<String>? = nil) throws -> ShardSetObject {
+    /// Reads a shard, with the runs of `experiments` only (all when nil); with `streaming`, the runs' fields stay in the
+    /// store (read on demand by ``trainingRuns``' readers) and only their forcings are read.
+    static func read(_ object: StoredObject, node: String, experiments: Set<String>? = nil, streaming: Bool = false) throws -> ShardSetObject {
         let entries = try runEntries(object, node: node)
         var runs: [(RunEntry, [Float], [Float])] = []
         let timescale = MonthlyFrames.DataTimescale(rawValue: object.attribute(Attribute.timescale) ?? "monthly") ?? .monthly
         for e in entries where experiments?.contains(e.experiment) ?? true {
-            let (shape, stored) = try object.readFloats(Dataset.fields(e.index))
-            var fields = stored
-            if (e.framesPerYear ?? 12) == 1, let frames = shape.first, frames > 0 {
-                fields = MonthlyFrames.expand(stored, plane: stored.count / frames, frames: frames)
+            var fields: [Float] = []
+            if !streaming {
+                let (shape, stored) = try object.readFloats(Dataset.fields(e.index))
+                fields = stored
+                if (e.framesPerYear ?? 12) == 1, let frames = shape.first, frames > 0 {
+                    fields = MonthlyFrames.expand(stored, plane: stored.count / frames, frames: frames)
+                }
             }
             runs.append((e, fields, try object.readFloats(Dataset.forcing(e.index)).values))
         }
@@ -102,7 +108,7 @@ struct ShardSetObject {
                               variables: try ObjectJSON.decode([String].self, attribute: Attribute.variables, of: object, node: node),
                               forcingNames: try ObjectJSON.decode([String].self, attribute: Attribute.forcingNames, of: object, node: node),
                               lat: try object.readDoubles(Dataset.lat).values, lon: try object.readDoubles(Dataset.lon).values, runs: runs,
-                              timescale: timescale)
+                              timescale: timescale, streamedFrom: streaming ? object : nil)
     }
 
     /// Training runs of several shards for the SPF library, ESM index = position of its source_id in `sources`.
@@ -116,9 +122,22 @@ struct ShardSetObject {
                 let g = s.forcingNames.count
                 let forcing = try ForcingSeries(startYear: r.entry.startYear, months: r.entry.months, griddedChannels: 0,
                                                 height: s.height, width: s.width, gridded: [], globalChannels: g, global: r.forcing)
-                out.append(try TrainingRun(source: index, label: "\(s.sourceID)/\(r.entry.experiment)/\(r.entry.member)",
-                                           startYear: r.entry.startYear, months: r.entry.months, channels: s.variables.count,
-                                           height: s.height, width: s.width, fields: r.fields, forcing: forcing))
+                let label = "\(s.sourceID)/\(r.entry.experiment)/\(r.entry.member)"
+                if let object = s.streamedFrom {
+                    let dataset = Dataset.fields(r.entry.index)
+                    let framesPerYear = r.entry.framesPerYear ?? 12
+                    let shape = try object.shape(of: dataset)
+                    guard shape == [r.entry.months * framesPerYear / 12, s.variables.count, s.height, s.width] else {
+                        throw EngineError(.nodeFailed, "shard of \(s.sourceID): \(dataset) has shape \(shape), expected [\(r.entry.months * framesPerYear / 12), \(s.variables.count), \(s.height), \(s.width)]", node: node)
+                    }
+                    out.append(try TrainingRun(source: index, label: label, startYear: r.entry.startYear, months: r.entry.months,
+                                               channels: s.variables.count, height: s.height, width: s.width,
+                                               reader: try ShardFieldReader(object: object, dataset: dataset, framesPerYear: framesPerYear),
+                                               forcing: forcing))
+                } else {
+                    out.append(try TrainingRun(source: index, label: label, startYear: r.entry.startYear, months: r.entry.months,
+                                               channels: s.variables.count, height: s.height, width: s.width, fields: r.fields, forcing: forcing))
+                }
             }
         }
         return out

@@ -17,8 +17,8 @@ public struct SampleStage: NodeKind {
     /// Kind name.
     public static let name = "spf.stage"
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
-    /// 3: optional antithetic member pairs; 4: `solver`).
-    public static let version = 4
+    /// 3: optional antithetic member pairs; 4: `solver`; 5: matrix products cut into fewer GEMMRowBlocks).
+    public static let version = 5
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.

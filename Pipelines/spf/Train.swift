@@ -18,7 +18,8 @@ public struct TrainEmulator: NodeKind {
     /// Kind name.
     public static let name = "spf.train"
     /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed;
-    /// 3: the normaliser's climatology is reordered to the model's sources; 4: yearly data train a decadal → yearly pyramid).
+    /// 3: the normaliser's climatology is reordered to the model's sources; 4: yearly data train a decadal → yearly pyramid, and
+    /// matrix products are cut into fewer, longer GEMMRowBlocks, along the output's longer side, which moves the last bits).
     public static let version = 4
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
@@ -65,6 +66,9 @@ public struct TrainEmulator: NodeKind {
         public var solverSteps: [Int]
         @Param("checkpoint_every", .atLeast(1), key: false, doc: "steps between checkpoints (does not change results)")
         public var checkpointEvery = 100
+        @Param("data_cache_mib", .atLeast(0), key: false,
+               doc: "MiB of normalised training fields kept in memory between steps; the fields stream from the shards, so memory does not grow with the data set (does not change results)")
+        public var dataCacheMib = 1024
 
         /// The step list's length follows the variant: one count per pyramid stage.
         public func validate() throws(ParamProblem) {
@@ -134,7 +138,8 @@ public struct TrainEmulator: NodeKind {
         let split = Set(p.experiments)
         let shardObjects = try context.inputList("shards")
         guard let firstObject = shardObjects.first else { throw EngineError(.nodeFailed, "no shards", node: context.nodeID) }
-        let first = try ShardSetObject.read(firstObject, node: context.nodeID, experiments: split)
+        // The fields stay in the shards and stream block by block (chunk by chunk) as the steps need them.
+        let first = try ShardSetObject.read(firstObject, node: context.nodeID, experiments: split, streaming: true)
         let pyramid = try Self.pyramid(variant: variant, height: first.height, width: first.width, variables: first.variables,
                                        euler: p.solverSteps, node: context.nodeID, data: first.timescale)
         let patch = p.patch, forcingPatch = p.forcingPatch == 0 ? patch : p.forcingPatch
@@ -153,7 +158,7 @@ public struct TrainEmulator: NodeKind {
                               node: context.nodeID)
         }
         let shards = try [first] + shardObjects.dropFirst().map {
-            try ShardSetObject.read($0, node: context.nodeID, experiments: split)
+            try ShardSetObject.read($0, node: context.nodeID, experiments: split, streaming: true)
         }
         for s in shards where s.timescale != first.timescale {
             throw EngineError(.nodeFailed, "shards mix \(first.timescale.rawValue) (\(first.sourceID)) and \(s.timescale.rawValue) (\(s.sourceID)) data: one pyramid follows one timescale", node: context.nodeID)
@@ -169,7 +174,7 @@ public struct TrainEmulator: NodeKind {
         let training = TrainingConfig(steps: total, batchSize: p.batch, learningRate: p.learningRate,
                                       warmupSteps: p.warmup, emaDecay: p.ema, seed: context.seed)
         let trainer = try Trainer(model: model, pyramid: pyramid, training: training, runs: runs, normalizer: norm,
-                                  threads: context.threads)
+                                  threads: context.threads, dataCacheBytes: p.dataCacheMib << 20)
         var history: [[Double?]] = []
         if let saved = try context.checkpoint.load() {
             let checkpoint = try TrainedModelObject.readCheckpoint(saved)

@@ -7,7 +7,8 @@ import SPFEngine
 /// `spfflow bench ensemble`: peak memory and throughput of the nightly ensemble path (load a model,
 /// stage nodes per member block, streaming merge and export) for a small and a large ensemble, each
 /// run in its own child process that reports its peak RSS (VmHWM). Prints
-/// `figure ensemble_peak_rss_ratio` (large / small; target ≤ 1.2) and `figure member_years_per_s`.
+/// `figure ensemble_peak_rss_ratio` (large / small; target ≤ 1.2), `figure member_years_per_s` and, with
+/// `--largest`, `figure ensemble_peak_rss_ratio_<largest>` (largest / large, e.g. 10,000 against 1,000 members).
 struct BenchEnsembleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ensemble",
@@ -20,6 +21,7 @@ struct BenchEnsembleCommand: ParsableCommand {
     @Option(help: "ESM of the model to emulate.") var esm: String = "CESM2"
     @Option(help: "Members of the small ensemble.") var small: Int = 100
     @Option(help: "Members of the large ensemble.") var large: Int = 1000
+    @Option(help: "Members of the largest ensemble (against --large; 0: not run).") var largest: Int = 10000
     @Option(help: "Members per block (stage node).") var block: Int = 100
     @Option(help: "Years of the monthly product (trajectory length; 1 keeps the bench to minutes on 2 cores).") var years: Int = 1
     @Option(help: "First year of the product.") var firstYear: Int = 2085
@@ -29,8 +31,8 @@ struct BenchEnsembleCommand: ParsableCommand {
 
     func run() throws {
         if let childManifest, let childCache { return try runChild(manifest: childManifest, cache: childCache) }
-        guard small > 0, large > 0, block > 0, small % block == 0, large % block == 0 else {
-            throw ValidationError("--small and --large must be positive multiples of --block")
+        guard small > 0, large > 0, block > 0, small % block == 0, large % block == 0, largest >= 0, largest % block == 0 else {
+            throw ValidationError("--small and --large must be positive multiples of --block (--largest too, or 0)")
         }
         let fm = FileManager.default
         let temporary = workdir == nil
@@ -41,7 +43,7 @@ struct BenchEnsembleCommand: ParsableCommand {
         let modelFile = try model ?? trainModel(dir: dir)
         print("config: model \(modelFile), \(esm), monthly \(firstYear)+\(years)y, blocks of \(block) members, \(small) vs \(large) members, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         var results: [(rssKiB: Double, wall: Double)] = []
-        for members in [small, large] {
+        for members in [small, large] + (largest > 0 ? [largest] : []) {
             let manifest = dir.appendingPathComponent("ensemble-\(members).yaml")
             try ensembleManifest(modelFile: modelFile, members: members).write(to: manifest, atomically: true, encoding: .utf8)
             let cache = dir.appendingPathComponent("cache-\(members)")
@@ -58,6 +60,9 @@ struct BenchEnsembleCommand: ParsableCommand {
         }
         print("figure ensemble_peak_rss_ratio = \(String(format: "%.3f", results[1].rssKiB / results[0].rssKiB)) x")
         print("figure member_years_per_s = \(String(format: "%.2f", Double(years * large) / results[1].wall)) member-years/s")
+        if largest > 0 {
+            print("figure ensemble_peak_rss_ratio_\(largest) = \(String(format: "%.3f", results[2].rssKiB / results[1].rssKiB)) x")
+        }
     }
 
     /// Trains the tiny model of `trainManifest` in a cache under `dir` and exports it to `dir/model.h5`.

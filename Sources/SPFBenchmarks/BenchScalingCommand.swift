@@ -9,6 +9,10 @@ import SPFModel
 ///   memory over the trainer's data and weights) for r32x16, r72x36 (patch 4) and r144x96 (patch 8),
 ///   each grid in its own child process; `train_step_ratio_<grid>`, `train_peak_rss_ratio_<grid>` against
 ///   r32x16 and `train_time_vs_work_r144x96` = time ratio / backbone-FLOP ratio.
+/// - `data_peak_rss_ratio`: training peak RSS on a shard set ten times larger than the small one (more runs; the
+///   fields stream from the shards through a `--data-cache-mib` cache), with `data_train_peak_rss_mib_small`,
+///   `…_large`, and `data_peak_rss_ratio_in_memory`, the same ratio with every field read into memory (as before
+///   streaming); see ``ScalingData``.
 /// - `attention_ms_t2592`, `attention_peak_mib_t2592`, `attention_mem_vs_t648` (child processes).
 /// - `sampling_gemm_share_stage0`, `…_stage2` (see ``SamplingGEMMShare``) on the default model.
 /// - With torch importable: `train_step_vs_torch_r144x96`, `sample_pass_vs_torch_r144x96` (this binary's
@@ -29,16 +33,26 @@ struct BenchScalingCommand: ParsableCommand {
     @Option(help: "PyTorch reference script.") var torchReference = "bench/torch_reference.py"
     @Option(help: "The Python that runs it.") var python = "python3"
     @Option(help: "Alternating rounds against PyTorch.") var rounds = 2
-    @Option(help: "Parts to run: training, attention, gemm, torch.") var parts = "training,attention,gemm,torch"
+    @Option(help: "Parts to run: training, data, attention, gemm, torch.") var parts = "training,data,attention,gemm,torch"
+    @Option(help: "Grid of the data-streaming figures.") var dataGrid = "r32x16"
+    @Option(help: "Runs of the small shard set (the large one has ten times as many).") var dataRuns = 8
+    @Option(help: "Years per run of the data-streaming shards.") var dataYears = 100
+    @Option(help: "Training steps per data-streaming child (after one warm-up step).") var dataSteps = 30
+    @Option(help: "MiB of the trainer's data cache (spf.train's data_cache_mib) in the data-streaming figures.") var dataCacheMib = 64
     @Option(help: .hidden) var childTrain: String?
+    @Option(help: .hidden) var childData: String?
+    @Flag(help: .hidden) var childDataInMemory = false
     @Option(help: .hidden) var childAttention: Int?
 
     func validate() throws {
         guard threads >= 1, batch >= 1, steps >= 1, warmup >= 0, members >= 1, rounds >= 1 else {
             throw ValidationError("threads, batch, steps, members and rounds must be ≥ 1 (warm-up ≥ 0)")
         }
-        for g in grids.split(separator: ",") where ScalingGrid.named(String(g)) == nil {
+        for g in grids.split(separator: ",") + [Substring(dataGrid)] where ScalingGrid.named(String(g)) == nil {
             throw ValidationError("unknown grid '\(g)' (r32x16, r72x36, r144x96)")
+        }
+        guard dataRuns >= 1, dataYears >= 10, dataSteps >= 1, dataCacheMib >= 0 else {
+            throw ValidationError("--data-runs and --data-steps must be ≥ 1, --data-years ≥ 10 (a decade window), --data-cache-mib ≥ 0")
         }
     }
 
@@ -46,10 +60,15 @@ struct BenchScalingCommand: ParsableCommand {
         if let name = childTrain, let grid = ScalingGrid.named(name) {
             return try ScalingTraining.runChild(grid, model: model, batch: batch, steps: steps, warmup: warmup, threads: threads)
         }
+        if let dir = childData, let grid = ScalingGrid.named(dataGrid) {
+            return try ScalingData.runChild(directory: URL(fileURLWithPath: dir), grid: grid, model: model, batch: batch, steps: dataSteps,
+                                            warmup: 1, threads: threads, cacheMiB: dataCacheMib, inMemory: childDataInMemory)
+        }
         if let tokens = childAttention { return try ScalingAttention.runChild(tokens: tokens, threads: threads, repeats: 3) }
         let wanted = Set(parts.split(separator: ",").map(String.init))
         print("config: \(threads) threads, model \(model), batch \(batch), \(steps) timed steps after \(warmup), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         if wanted.contains("training") { try training() }
+        if wanted.contains("data") { try data() }
         if wanted.contains("attention") { try attention() }
         if wanted.contains("gemm") { try gemmShare() }
         if wanted.contains("torch") { try torch() }
@@ -81,6 +100,32 @@ struct BenchScalingCommand: ParsableCommand {
             fig("train_peak_rss_ratio_\(name)", (r["peak_rss_kib"] ?? 0) / max(small["peak_rss_kib"] ?? 1, 1), "x")
             fig("train_time_vs_work_\(name)", time / max(work, 1e-9), "ratio")
         }
+    }
+
+    private func data() throws {
+        guard let grid = ScalingGrid.named(dataGrid) else { return }
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("spfflow-bench-data-\(getpid())")
+        defer { try? fm.removeItem(at: root) }
+        var rss: [String: Double] = [:]
+        for (name, shards) in [("small", 1), ("large", 10)] {
+            let dir = root.appendingPathComponent(name)
+            let bytes = try ScalingData.writeShards(grid, shards: shards, runsPerShard: dataRuns, years: dataYears, into: dir)
+            for inMemory in [false, true] {
+                var args = ["bench", "scaling", "--child-data", dir.path, "--data-grid", dataGrid, "--model", model, "--batch", "\(batch)",
+                            "--data-steps", "\(dataSteps)", "--threads", "\(threads)", "--data-cache-mib", "\(dataCacheMib)"]
+                if inMemory { args.append("--child-data-in-memory") }
+                let r = try BenchChildProcess.run(args)
+                let peak = (r["peak_rss_kib"] ?? 0) / 1024
+                rss["\(name)\(inMemory ? "-memory" : "")"] = peak
+                print("data \(name): \(Int(r["runs"] ?? 0)) runs of \(dataYears) years at \(dataGrid) (\(String(format: "%.0f", Double(bytes) / 1048576)) MiB of fields in \(shards) shard\(shards == 1 ? "" : "s")), \(inMemory ? "all in memory" : "streamed, cache \(dataCacheMib) MiB (\(String(format: "%.1f", r["cached_mib"] ?? 0)) MiB held at the end)"): \(dataSteps) steps of \(String(format: "%.1f", r["step_ms"] ?? 0)) ms, peak RSS \(String(format: "%.1f", peak)) MiB")
+            }
+            try? fm.removeItem(at: dir)
+        }
+        fig("data_train_peak_rss_mib_small", rss["small"] ?? 0, "MiB", "%.1f")
+        fig("data_train_peak_rss_mib_large", rss["large"] ?? 0, "MiB", "%.1f")
+        fig("data_peak_rss_ratio", (rss["large"] ?? 0) / max(rss["small"] ?? 1, 1e-9), "x")
+        fig("data_peak_rss_ratio_in_memory", (rss["large-memory"] ?? 0) / max(rss["small-memory"] ?? 1, 1e-9), "x")
     }
 
     private func attention() throws {

@@ -130,22 +130,35 @@ public struct Normalizer: Codable, Sendable, Equatable {
     /// climatology of that calendar month, following the run's forcing when the climatology regresses on it), over
     /// the std (`scale(source:plane:)`).
     public func normalizeRun(_ run: TrainingRun) throws -> [Float] {
+        try normalizeMonths(run.fields, run: run, months: 0..<run.months,
+                            normalizedForcing: needsForcing ? try normalize(run.forcing) : nil)
+    }
+
+    /// The normalised fields of months `months` (counted from the run's first month) of a run, `values` being those
+    /// months' physical fields [months.count, C, plane]; element by element what ``normalizeRun(_:)`` gives for them.
+    /// - Parameter normalizedForcing: the run's normalised forcing (needed when the climatology regresses on it).
+    public func normalizeMonths(_ values: [Float], run: TrainingRun, months: Range<Int>, normalizedForcing: ForcingSeries?) throws -> [Float] {
         let c = fieldMean.count
-        let frame = run.fields.count / max(run.months, 1)
+        let frame = run.frameValues
+        guard frame > 0, values.count == months.count * frame, months.lowerBound >= 0, months.upperBound <= run.months else {
+            throw SPFModelError(.shapeMismatch, "run \(run.label): \(values.count) values for months \(months) of frames of \(frame)")
+        }
         let plane = frame / max(c, 1)
         let forcesField = needsForcing
-        let forcing = forcesField ? try normalize(run.forcing) : nil
+        guard !forcesField || normalizedForcing != nil else {
+            throw SPFModelError(.invalidData, "run \(run.label): the climatology follows the forcing; give the normalised forcing")
+        }
         // Without forcing slopes, one offset per calendar month (absolute month m of any year is calendar month m for
         // m in 0..<12); with them, one per month.
         let scale = try scale(source: run.source, plane: plane)
         let offsetOfMonth = forcesField ? [] : try (0..<12).map { try frameOffset(source: run.source, start: $0, months: 1, plane: plane) }
-        var out = run.fields
-        for m in 0..<run.months {
+        var out = values
+        for (i, m) in months.enumerated() {
             let offset = forcesField
-                ? try frameOffset(source: run.source, start: run.firstMonth + m, months: 1, plane: plane, forcing: forcing)
+                ? try frameOffset(source: run.source, start: run.firstMonth + m, months: 1, plane: plane, forcing: normalizedForcing)
                 : offsetOfMonth[FieldClimatology.calendarMonth(run.firstMonth + m)]
-            let base = m * frame
-            for k in 0..<frame { out[base + k] = (run.fields[base + k] - offset[k]) / scale[k] }
+            let base = i * frame
+            for k in 0..<frame { out[base + k] = (values[base + k] - offset[k]) / scale[k] }
         }
         return out
     }

@@ -50,15 +50,20 @@ public final class Trainer: @unchecked Sendable {
     let ema: ExponentialMovingAverage
     let schedule: LearningRateSchedule
     let runs: [TrainingRun]
-    let fields: [[Float]]
+    /// The runs' normalised fields, block by block within a budget.
+    let data: TrainingDataCache
     let forcings: [ForcingSeries]
     let builder: TrainingExampleBuilder
     let paths: [PyramidPath]
 
     /// Creates a trainer (fits normalisation on `runs`, initialises the model from `config.seed`).
-    /// - Parameter threads: kernel threads (default: the machine's cores; results do not depend on it).
+    /// - Parameters:
+    ///   - normalizer: the normalisation (nil: fitted on `runs`, which must then hold their fields in memory).
+    ///   - threads: kernel threads (default: the machine's cores; results do not depend on it).
+    ///   - dataCacheBytes: most bytes of normalised field blocks kept between steps (nil: no limit); the weights do
+    ///     not depend on it.
     public init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
-                normalizer: Normalizer? = nil, threads: Int? = nil) throws {
+                normalizer: Normalizer? = nil, threads: Int? = nil, dataCacheBytes: Int? = nil) throws {
         try training.validate()
         guard !runs.isEmpty else { throw SPFModelError(.invalidData, "no training runs") }
         for r in runs where r.forcing.griddedChannels != modelConfig.griddedForcingChannels
@@ -67,11 +72,15 @@ public final class Trainer: @unchecked Sendable {
         }
         self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed, threads: threads)
         self.config = training
+        if normalizer == nil, let streamed = runs.first(where: { $0.streams }) {
+            throw SPFModelError(.invalidData, "run \(streamed.label) streams its fields: give the trainer the normalisation statistics")
+        }
         let norm = try normalizer ?? Normalizer.fit(runs: runs, channels: pyramid.channels)
         self.normalizer = norm
         self.runs = runs
-        fields = try runs.map { try norm.normalizeRun($0) }
-        forcings = try runs.map { try norm.normalize($0.forcing) }
+        let normalizedForcings = try runs.map { try norm.normalize($0.forcing) }
+        forcings = normalizedForcings
+        data = TrainingDataCache(runs: runs, forcings: normalizedForcings, normalizer: norm, budgetBytes: dataCacheBytes)
         let b = TrainingExampleBuilder(pyramid: pyramid, decadeOriginYear: training.decadeOriginYear)
         builder = b
         paths = pyramid.paths
@@ -101,26 +110,60 @@ public final class Trainer: @unchecked Sendable {
         }
     }
 
-    /// Builds the examples of a step (deterministic in (seed, step)).
-    func examples(step: Int) throws -> [(stage: Int, example: TrainingExample)] {
-        var out: [(Int, TrainingExample)] = []
+    /// Bytes of normalised field blocks the trainer's data cache holds now (at most its budget).
+    package var cachedDataBytes: Int { data.residentBytes }
+
+    /// What example `b` of a step draws: stage, path, run, window start, its flow time u and its noise stream.
+    struct ExampleDraw {
+        var stage: Int
+        var path: PyramidPath
+        var run: Int
+        var start: Int
+        var u: Double
+        var normals: RandomStream
+    }
+
+    /// The draws of a step's examples (deterministic in (seed, step)).
+    func draws(step: Int) -> [ExampleDraw] {
         let plan = examplePlan(step: step)
-        for b in 0..<config.batchSize {
+        return (0..<config.batchSize).map { b in
             let stream = exampleStream(step: step, example: b)
-            var uniforms = stream.child(0), normals = stream.child(1)
+            var uniforms = stream.child(0)
             let u = uniforms.uniforms(count: 4).map { Double($0) }
             let (stage, path) = plan[b]
             let candidates = runs.indices.filter { !builder.windowStarts(run: runs[$0], stage: stage, path: path).isEmpty }
             let ri = candidates[min(Int(u[1] * Double(candidates.count)), candidates.count - 1)]
             let starts = builder.windowStarts(run: runs[ri], stage: stage, path: path)
             let start = starts[min(Int(u[2] * Double(starts.count)), starts.count - 1)]
-            let w = builder.window(stage: stage, path: path)
-            let (h, wd) = model.pyramid.grid(stage: stage)
-            let noise = normals.normals(count: w.frames * model.pyramid.channels * h * wd)
-            let ex = try builder.example(fields: fields[ri], run: runs[ri], forcing: forcings[ri], path: path, stage: stage,
-                                         start: start, noise: noise, u: u[3])
-            out.append((stage, ex))
+            return ExampleDraw(stage: stage, path: path, run: ri, start: start, u: u[3], normals: stream.child(1))
         }
+    }
+
+    /// The data blocks a step's examples read.
+    func dataBlocks(_ draws: [ExampleDraw]) -> [TrainingDataCache.BlockKey] {
+        var seen = Set<TrainingDataCache.BlockKey>(), out: [TrainingDataCache.BlockKey] = []
+        for d in draws {
+            let months = builder.monthsNeeded(run: runs[d.run], stage: d.stage, path: d.path, start: d.start)
+            for key in data.blocks(run: d.run, months: months) where seen.insert(key).inserted { out.append(key) }
+        }
+        return out
+    }
+
+    /// Builds the examples of a step (deterministic in (seed, step)), then starts reading the next step's data.
+    func examples(step: Int) throws -> [(stage: Int, example: TrainingExample)] {
+        var out: [(Int, TrainingExample)] = []
+        data.waitForReadAhead()
+        for var d in draws(step: step) {
+            let w = builder.window(stage: d.stage, path: d.path)
+            let (h, wd) = model.pyramid.grid(stage: d.stage)
+            let noise = d.normals.normals(count: w.frames * model.pyramid.channels * h * wd)
+            let months = builder.monthsNeeded(run: runs[d.run], stage: d.stage, path: d.path, start: d.start)
+            let fields = try data.window(run: d.run, months: months)
+            let ex = try builder.example(fields: fields, fieldsFirstMonth: months.lowerBound, run: runs[d.run], forcing: forcings[d.run],
+                                         path: d.path, stage: d.stage, start: d.start, noise: noise, u: d.u)
+            out.append((d.stage, ex))
+        }
+        if step + 1 < config.steps { data.readAhead(dataBlocks(draws(step: step + 1))) }
         return out
     }
 

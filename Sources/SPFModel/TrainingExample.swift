@@ -54,13 +54,25 @@ public struct TrainingExampleBuilder: Sendable {
         return out
     }
 
+    /// The months (absolute) an example needs of its run: the window, and before it the previous window (the
+    /// autoregressive history) where the run has it.
+    public func monthsNeeded(run: TrainingRun, stage: Int, path: PyramidPath, start: Int) -> Range<Int> {
+        let w = window(stage: stage, path: path)
+        let span = w.frames * w.monthsPerFrame
+        let lo = pyramid.autoregressive ? max(run.firstMonth, start - span) : start
+        return lo..<(start + span)
+    }
+
     /// Builds the example for a run (normalised fields and forcing), path, stage, window start, noise and u.
-    public func example(fields: [Float], run: TrainingRun, forcing: ForcingSeries, path: PyramidPath, stage: Int,
-                        start: Int, noise: [Float], u: Double) throws -> TrainingExample {
+    /// - Parameter fieldsFirstMonth: the absolute month of `fields`' first frame (nil: the run's first month, i.e.
+    ///   `fields` is the whole run); `fields` must cover ``monthsNeeded(run:stage:path:start:)``.
+    public func example(fields: [Float], fieldsFirstMonth: Int? = nil, run: TrainingRun, forcing: ForcingSeries, path: PyramidPath,
+                        stage: Int, start: Int, noise: [Float], u: Double) throws -> TrainingExample {
         let w = window(stage: stage, path: path)
         let span = w.frames * w.monthsPerFrame
         let c = pyramid.channels, plane = pyramid.height * pyramid.width
-        let off = (start - run.firstMonth) * c * plane
+        let origin = fieldsFirstMonth ?? run.firstMonth
+        let off = (start - origin) * c * plane
         guard off >= 0, off + span * c * plane <= fields.count else {
             throw SPFModelError(.invalidData, "window \(start)+\(span) months outside run \(run.label)")
         }
@@ -92,7 +104,8 @@ public struct TrainingExampleBuilder: Sendable {
             let hs = start - span
             var prev = [Float](repeating: 0, count: span * c * plane)
             if hs >= run.firstMonth {
-                let ho = (hs - run.firstMonth) * c * plane
+                let ho = (hs - origin) * c * plane
+                guard ho >= 0 else { throw SPFModelError(.invalidData, "history window \(hs)+\(span) months before the fields given for run \(run.label)") }
                 prev = Array(fields[ho..<(ho + span * c * plane)])
             }
             let (hist, hshape) = try PyramidOps.down(prev, rawShape, rt: w.monthsPerFrame, rh: fh, rw: fw)

@@ -34,29 +34,37 @@ public enum GEMM {
 
     /// `C = alpha · op(A) · op(B) + beta · C` with `context`'s threads (see ``ComputeContext/GEMMThreading``).
     ///
-    /// With `.splitRows` the rows of `C` are cut into ``GEMMRowBlocks``, a fixed function of
-    /// `(m, n, k)` alone, and each block is one single-threaded BLAS call; the workers take whole
-    /// blocks. The same calls with the same arguments are made for any thread count, so the bytes of
-    /// `C` cannot depend on it, whatever the BLAS kernel does inside a call (OpenBLAS's Haswell/Zen
-    /// sgemm, for one, rounds the last rows of a call differently from the rest).
+    /// With `.splitRows` the rows of `C` (or its columns, when it has more columns than rows) are cut
+    /// into ``GEMMRowBlocks``, a fixed function of `(m, n, k)` alone (``GEMMRowBlocks/cut(m:n:k:)``),
+    /// and each block is one single-threaded BLAS call; the workers take whole blocks. The same calls
+    /// with the same arguments are made for any thread count, so the bytes of `C` cannot depend on
+    /// it, whatever the BLAS kernel does inside a call (OpenBLAS's Haswell/Zen sgemm, for one, rounds
+    /// the last rows of a call differently from the rest).
     public static func multiply(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, context: ComputeContext
     ) {
         context.setBLASThreads()
-        let blocks = GEMMRowBlocks(m: m, n: n, k: k)
+        let (blocks, columns) = GEMMRowBlocks.cut(m: m, n: n, k: k)
         guard context.gemmThreading == .splitRows, blocks.count > 1 else {
             multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         context.parallelFor(blocks.count) { range in
             for block in range {
-                let rows = blocks.rows(of: block)
-                // Row `r` of op(A): row r of A, or column r of A when transposed.
-                let ap = transA == .none ? a + rows.lowerBound * lda : a + rows.lowerBound
-                multiply(transA, transB, m: rows.count, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b, ldb: ldb,
-                         beta: beta, c: c + rows.lowerBound * ldc, ldc: ldc)
+                let part = blocks.rows(of: block)
+                if columns {
+                    // Column `j` of op(B): column j of B, or row j of B when transposed.
+                    let bp = transB == .none ? b + part.lowerBound : b + part.lowerBound * ldb
+                    multiply(transA, transB, m: m, n: part.count, k: k, alpha: alpha, a: a, lda: lda, b: bp, ldb: ldb,
+                             beta: beta, c: c + part.lowerBound, ldc: ldc)
+                } else {
+                    // Row `r` of op(A): row r of A, or column r of A when transposed.
+                    let ap = transA == .none ? a + part.lowerBound * lda : a + part.lowerBound
+                    multiply(transA, transB, m: part.count, n: n, k: k, alpha: alpha, a: ap, lda: lda, b: b, ldb: ldb,
+                             beta: beta, c: c + part.lowerBound * ldc, ldc: ldc)
+                }
             }
         }
     }

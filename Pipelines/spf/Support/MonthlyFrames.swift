@@ -26,7 +26,7 @@ package struct MonthlyFrames {
     }
 
     /// The frequency of a curated field: yearly (one step per year) or monthly; anything else is an error naming `what`.
-    static func timescale(of time: ClimateData.TimeAxis, what: String, node: String) throws -> DataTimescale {
+    static func timescale(of time: TimeAxis, what: String, node: String) throws -> DataTimescale {
         let frequency = try TimeStepFrequency(of: time)
         switch frequency {
         case .monthly: return .monthly

@@ -72,7 +72,9 @@ package final class NodeRunner: Sendable {
             return .computedElsewhere
         }
         let started = Date()
-        // What the node freed goes back to the system when it ends, so later nodes do not stack on its peak.
+        // What the node freed goes back to the system when it ends, so later nodes do not stack on its peak; large
+        // buffers go back as soon as they are freed, so nodes running side by side do not keep each other's.
+        FreedMemory.mapLargeBuffers()
         defer { FreedMemory.release() }
         // Named like the store's temporaries (<name>.<host>.<pid>.<rand>) so leftovers of a killed process are cleaned.
         let scratch = store.tmpDirectory.appendingPathComponent("scratch-\(key.prefix(16)).\(ObjectStore.sanitizedHost).\(ProcessIdentity.pid).\(UUID().uuidString.prefix(8))")
