@@ -137,10 +137,10 @@ public struct AlignForcings: NodeKind {
         if let maps = try context.optionalInput("maps") {
             for name in maps.datasetNames {
                 let (shape, values) = try maps.readFloats(name)
-                guard shape.count == 3, let first = maps.attribute("first_year").flatMap({ Int($0) }) else {
+                guard shape.count == 3, let first = ForcingMapsObject.firstYear(maps) else {
                     throw EngineError(.nodeFailed, "map '\(name)': need shape [years, nlat, nlon] and attribute first_year", node: context.nodeID)
                 }
-                monthly = try ForcingAlignment.addingAnnualMaps(monthly, name: name, units: maps.attribute("units_\(name)") ?? "",
+                monthly = try ForcingAlignment.addingAnnualMaps(monthly, name: name, units: ForcingMapsObject.units(of: name, in: maps),
                                                                 nlat: shape[1], nlon: shape[2], firstYear: first, annualMaps: values)
             }
         }

@@ -13,11 +13,9 @@ import Testing
                         "readInt32s(\"", "readInt64s(\"", ".read(\"", "readRows(\"", "beginDataset(\"", "shape(of: \"",
                         "elementType(of: \"", "datasetNames.contains(\""]
 
-    /// Names that stay with their kind: the engine's provenance (`spfflow.*`, SPFEngine's own) and the attributes of
-    /// `climate.align-forcings`' `maps` input, gridded maps from outside the graph that no kind writes.
-    static func allowed(_ file: String, _ name: String) -> Bool {
-        name.hasPrefix("spfflow.") || (file == "climate/AlignForcings.swift" && (name == "first_year" || name.hasPrefix("units_")))
-    }
+    /// No exceptions: the engine's provenance names are `ObjectProvenance.Attribute`'s, and the `maps` input's are
+    /// `ForcingMapsObject`'s.
+    static func allowed(_ file: String, _ name: String) -> Bool { false }
 
     /// `file:line: name` of every attribute or dataset name written in a kind's source.
     static func namesOutsideObjectTypes() throws -> [String] {

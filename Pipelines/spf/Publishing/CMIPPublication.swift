@@ -164,7 +164,7 @@ struct CMIPPublication {
                            + "\(p.sourceID)'s native grid before training")),
             ("grid_label", .text(ref.gridLabel)),
             ("history", .text("spfflow \(SPFEngineInfo.version) spf.export node \(node) (layout cmip) from product \(o.key)"
-                              + (o.attribute("spfflow.node").map { " of node \($0)" } ?? ""))),
+                              + (o.attribute(ObjectProvenance.Attribute.node).map { " of node \($0)" } ?? ""))),
             ("institution", .text(settings.institution)),
             ("institution_id", .text(ref.institutionID)),
             ("license", .text(settings.license)),
@@ -184,10 +184,10 @@ struct CMIPPublication {
             ("title", .text("\(sourceID) output prepared for \(ref.mipEra): \(emulator) of \(p.sourceID), experiment \(ref.experimentID)")),
             ("variable_id", .text(ref.variableID)),
         ]
-        if let n = o.attribute("spfflow.node") { a.append(("spfflow_product_node", .text(n))) }
-        if let seed = o.attribute("spfflow.seed") { a.append(("spfflow_seed", .text(seed))) }
+        if let n = o.attribute(ObjectProvenance.Attribute.node) { a.append(("spfflow_product_node", .text(n))) }
+        if let seed = o.attribute(ObjectProvenance.Attribute.seed) { a.append(("spfflow_seed", .text(seed))) }
         // try?: the model key is an optional provenance attribute of the exported file
-        if let json = o.attribute("spfflow.input_keys"), let keys = try? JSONDecoder().decode([String: [String]].self, from: Data(json.utf8)),
+        if let json = o.attribute(ObjectProvenance.Attribute.inputKeys), let keys = try? JSONDecoder().decode([String: [String]].self, from: Data(json.utf8)),
            let model = keys["model"]?.first {
             a.append(("spfflow_model_key", .text(model)))
         }

@@ -58,6 +58,16 @@ public struct ObjectProvenance: Codable, Sendable, Equatable {
         self.platform = platform
     }
 
+    /// Names of the provenance attributes that kinds read back (the rest are listed in ``attributes``).
+    public enum Attribute {
+        /// The node that computed the object.
+        public static let node = "spfflow.node"
+        /// The node's seed.
+        public static let seed = "spfflow.seed"
+        /// JSON object: input name → the keys of the objects it took.
+        public static let inputKeys = "spfflow.input_keys"
+    }
+
     /// The attributes this provenance is stored as.
     public var attributes: [String: String] {
         let iso = ISO8601DateFormatter()
@@ -67,8 +77,8 @@ public struct ObjectProvenance: Codable, Sendable, Equatable {
             "spfflow.kind_version": String(kindVersion),
             "spfflow.params": paramsJSON,
             // try?: encoding a [String: [String]] cannot fail
-            "spfflow.input_keys": (try? String(decoding: JSONEncoder.sortedKeys.encode(inputKeys), as: UTF8.self)) ?? "{}",
-            "spfflow.seed": String(seed),
+            Attribute.inputKeys: (try? String(decoding: JSONEncoder.sortedKeys.encode(inputKeys), as: UTF8.self)) ?? "{}",
+            Attribute.seed: String(seed),
             "spfflow.version": spfflowVersion,
             "spfflow.host": host,
             "spfflow.started_at": iso.string(from: startedAt),
@@ -80,7 +90,7 @@ public struct ObjectProvenance: Codable, Sendable, Equatable {
             "spfflow.build_target": HostCPU.buildTarget,
         ]
         for (name, value) in platform { result["spfflow." + name] = value }
-        if let node { result["spfflow.node"] = node }
+        if let node { result[Attribute.node] = node }
         if let runId { result["spfflow.run_id"] = runId }
         if let slurmJobId { result["spfflow.slurm_job_id"] = slurmJobId }
         return result
