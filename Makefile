@@ -44,9 +44,13 @@ build: deps
 run: build
 	.build/release/spfflow run $(MANIFEST)
 
+# The watchdog relays the tests' output line by line and, when they run past TEST_LIMIT_SECONDS (45 min; they take about
+# 5 here) or print nothing for TEST_QUIET_SECONDS (15 min), prints the tests still running and
+# the processes under them, then stops them: a hung test fails the run with its name instead of timing out CI.
 test: test-deps build
 	SPFFLOW_BIN=$(CURDIR)/.build/release/spfflow SPFFLOW_TEST_BIN=$(CURDIR)/.build/release/spfflow-test-kinds \
-	SPFFLOW_TESTDATA=$(CURDIR)/$(TESTDATA) SPFFLOW_PYTHON=$(PYTHON) swift test $(SWIFT_BUILD_FLAGS)
+	SPFFLOW_TESTDATA=$(CURDIR)/$(TESTDATA) SPFFLOW_PYTHON=$(PYTHON) \
+	$(PYTHON) scripts/test-watchdog.py -- swift test $(SWIFT_BUILD_FLAGS)
 
 # bench tensor times this (portable) build's training step beside a build for this machine's own CPU
 # (.build-native, SPFFLOW_CPU=native) and, when torch is importable, PyTorch's reference, alternating.

@@ -208,11 +208,22 @@ status() {
     esac
 }
 
+# The daemons keep every descriptor they inherit. Close what the caller left open beyond 0-2 (bash reads
+# this script through 255), so no daemon holds a caller's pipe open: a reader of that pipe would wait for
+# end-of-file for ever (a test process starting Slurm while another test reads a child's output).
+close_inherited() {
+    local fd
+    for fd in $(ls /proc/$$/fd); do
+        case "$fd" in 0|1|2|255) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
+    done
+}
+
 # One start or stop at a time (tests in parallel may all ask for a running cluster).
 lock_once() {
     exec 9>"${TMPDIR:-/tmp}/spfflow-slurm-local.lock" && flock -w 120 9 || fail "could not take the lock ${TMPDIR:-/tmp}/spfflow-slurm-local.lock"
 }
 
+close_inherited
 case "${1:-}" in
     start) lock_once; start ;;
     stop) lock_once; stop ;;

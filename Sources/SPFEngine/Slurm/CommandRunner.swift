@@ -51,6 +51,11 @@ public struct CommandRunner: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, out.fileDescriptor, 1)
         posix_spawn_file_actions_adddup2(&actions, err.fileDescriptor, 2)
+        // Nothing else of this process reaches the child. Descriptors without close-on-exec (Foundation's
+        // Pipe makes them so) would otherwise be inherited, and a daemon started this way (slurm-local.sh
+        // starting slurmd) would hold another thread's pipe open for ever: that thread's reader would never
+        // see end-of-file (CommandRunnerDescriptorTests).
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let argv = [executable] + Array(arguments.dropFirst())
         var pid: pid_t = 0
@@ -81,6 +86,12 @@ public struct CommandRunner: Sendable {
         let code = signalled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
         return CommandResult(arguments: arguments, status: code, stdout: Self.readAll(out), stderr: Self.readAll(err))
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34; Debian 12 has 2.36), which Swift's
+    /// Glibc module does not show (it is declared for _GNU_SOURCE only); nil on a C library without it.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
 
     /// Calls `body` with a NULL-terminated C array of the strings.
     private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {

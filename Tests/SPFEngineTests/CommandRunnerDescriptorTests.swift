@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import SPFEngine
+
+/// What a command started by `CommandRunner` inherits: its standard streams and nothing else. The tests
+/// start Slurm through `CommandRunner` (scripts/slurm-local.sh start) while other tests read children's
+/// output through pipes; a daemon that inherited such a pipe's write end kept it open for ever, and the
+/// reader beside it waited for end-of-file until CI's time limit (stop 29).
+@Suite struct CommandRunnerDescriptorTests {
+    @Test func aCommandInheritsNoDescriptorBeyondItsStandardStreams() throws {
+        let pipe = Pipe()
+        let write = pipe.fileHandleForWriting.fileDescriptor
+        // Foundation's Pipe has no close-on-exec: without closefrom the command would see it.
+        #expect(fcntl(write, F_GETFD) & FD_CLOEXEC == 0)
+        let result = try CommandRunner(timeout: 30).run(["/bin/sh", "-c", "[ -e /proc/$$/fd/\(write) ] && echo open || echo closed"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "closed", "\(result.stdout)")
+        try pipe.fileHandleForReading.close()
+        try pipe.fileHandleForWriting.close()
+    }
+
+    @Test func aDaemonStartedByACommandDoesNotHoldAnotherThreadsPipeOpen() throws {
+        let pipe = Pipe()
+        let marker = "spfflow-descriptor-test-\(UUID().uuidString.prefix(8))"
+        // A command that leaves a process behind, as `slurm-local.sh start` leaves slurmd.
+        let result = try CommandRunner(timeout: 30).run(["/bin/bash", "-c", "exec -a \(marker) sleep 20 >/dev/null 2>&1 </dev/null &"])
+        #expect(result.status == 0, "\(result.stderr)")
+        defer { _ = try? CommandRunner(timeout: 10).run(["pkill", "-f", marker]) }
+        try pipe.fileHandleForWriting.close()
+        // With our write end closed, the read end is at end-of-file unless the daemon holds a copy.
+        var poller = pollfd(fd: pipe.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&poller, 1, 10_000)
+        #expect(ready == 1, "the pipe's reader saw no end-of-file within 10 s: the left-behind process holds its write end")
+        var byte: UInt8 = 0
+        #expect(read(pipe.fileHandleForReading.fileDescriptor, &byte, 1) == 0)
+        try pipe.fileHandleForReading.close()
+    }
+}
