@@ -54,13 +54,26 @@ public struct CommandRunner: Sendable {
         // Nothing else of this process reaches the child. Descriptors without close-on-exec (Foundation's
         // Pipe makes them so) would otherwise be inherited, and a daemon started this way (slurm-local.sh
         // starting slurmd) would hold another thread's pipe open for ever: that thread's reader would never
-        // see end-of-file (CommandRunnerDescriptorTests).
+        // see end-of-file (CommandRunnerInheritanceTests).
         if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+        // The child starts with no signal blocked and every signal at its default action. It would otherwise
+        // inherit the calling thread's mask (a Dispatch or Swift Testing worker blocks SIGTERM and the other
+        // asynchronous signals) and this process's ignored SIGPIPE: slurmd and munged started this way by
+        // slurm-local.sh ignored `slurm-local.sh stop`'s SIGTERM (CommandRunnerInheritanceTests).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let argv = [executable] + Array(arguments.dropFirst())
         var pid: pid_t = 0
         let spawned: Int32 = Self.withCStrings(argv) { cArgv in
-            Self.withCStrings(env) { cEnv in posix_spawn(&pid, executable, &actions, nil, cArgv, cEnv) }
+            Self.withCStrings(env) { cEnv in posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv) }
         }
         guard spawned == 0 else {
             throw SlurmError(.commandFailed, "cannot start \(executable): \(String(cString: strerror(spawned)))")

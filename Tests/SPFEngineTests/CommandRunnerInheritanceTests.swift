@@ -2,11 +2,12 @@ import Foundation
 import Testing
 import SPFEngine
 
-/// What a command started by `CommandRunner` inherits: its standard streams and nothing else. The tests
+/// What a command started by `CommandRunner` inherits: its standard streams, and neither another descriptor nor a
+/// blocked or ignored signal. The tests
 /// start Slurm through `CommandRunner` (scripts/slurm-local.sh start) while other tests read children's
 /// output through pipes; a daemon that inherited such a pipe's write end kept it open for ever, and the
 /// reader beside it waited for end-of-file until CI's time limit (stop 29).
-@Suite struct CommandRunnerDescriptorTests {
+@Suite struct CommandRunnerInheritanceTests {
     @Test func aCommandInheritsNoDescriptorBeyondItsStandardStreams() throws {
         let pipe = Pipe()
         let write = pipe.fileHandleForWriting.fileDescriptor
@@ -34,5 +35,21 @@ import SPFEngine
         var byte: UInt8 = 0
         #expect(read(pipe.fileHandleForReading.fileDescriptor, &byte, 1) == 0)
         try pipe.fileHandleForReading.close()
+    }
+
+    @Test func aCommandStartsWithNoSignalBlockedOrIgnored() throws {
+        // This thread blocks SIGTERM, as a Dispatch worker does; this process ignores SIGPIPE, as Swift programs do.
+        var term = sigset_t(), previous = sigset_t()
+        sigemptyset(&term)
+        sigaddset(&term, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &term, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        let result = try CommandRunner(timeout: 30).run(["/bin/cat", "/proc/self/status"])
+        let lines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("SigBlk:") || $0.hasPrefix("SigIgn:") }
+        #expect(lines.count == 2, "\(result.stdout)")
+        for line in lines {
+            let mask = line.split(separator: "\t").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            #expect(UInt64(mask, radix: 16) == 0, "\(line)")
+        }
     }
 }
