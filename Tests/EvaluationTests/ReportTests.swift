@@ -164,4 +164,20 @@ import Testing
             print(lines.joined(separator: "\n"))
         }
     }
+
+    /// A report of scenarios no simulator ran (eval.scenario-report) has no skill records: no Skill section, no empty
+    /// heading, and the sections it has.
+    @Test func aReportWithoutSkillRecordsHasNoSkillSection() throws {
+        let content = ReportContent(title: "spfflow scenarios", summary: "Two scenarios sampled; no simulator ran them.",
+                                    skill: SkillTable(units: ["tas": "K"]), headlinePeriod: "2015-2100",
+                                    notes: ["no skill: no simulator output for these scenarios"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-report-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try ReportWriter.write(content, to: dir)
+        let html = try String(contentsOf: dir.appendingPathComponent("index.html"), encoding: .utf8)
+        let md = try String(contentsOf: dir.appendingPathComponent("index.md"), encoding: .utf8)
+        #expect(!html.contains("Skill (mean over ESMs)") && !md.contains("Skill (mean over ESMs)"))
+        #expect(!html.contains("<div class=\"tables\">"))
+        #expect(html.contains("no skill: no simulator output") && md.contains("## Notes"))
+    }
 }

@@ -72,6 +72,7 @@ import SPFEngine
             Issue.record("an empty SPF_TEST_LABEL was substituted")
         } catch let e as EngineError {
             #expect(e.code == .invalidManifest && e.message.contains("${env:SPF_TEST_LABEL}"), "\(e)")
+            #expect(e.message.contains("environment variable SPF_TEST_LABEL is not set"), "\(e)")
         }
     }
 

@@ -117,28 +117,31 @@ public enum ReportWriter {
         for line in answer(skill, period: c.headlinePeriod) { o += "- \(line)\n" }
         o += "\n\(c.summary)\n\n"
         if hasChart { o += "![CRPS as a multiple of the floor](crps_x_floor.svg)\n\n" }
-        o += "## Skill (mean over ESMs)\n\n"
-        o += "CRPS is the fair ensemble CRPS; RMSE and bias are of the ensemble mean; all cos(latitude)-weighted and "
-        o += "averaged over the held-out simulator members. CRPS ×floor divides by the CRPS of the simulator's own "
-        o += "members scored leave-one-out. Spread/skill includes the factor sqrt((M+1)/M). NRMSE total is "
-        o += "ClimateBench's NRMSE_spatial + 5·NRMSE_global. Best value per column in bold. The floor row scores "
-        o += "K − 1 simulator members against the K-th, so its RMSE is that of a small ensemble's mean.\n\n"
-        o += skill.markdown()
-        for variable in skill.variables {
-            for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
-                let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
-                guard table.rows.count > 1 else { continue }
-                o += "#### \(metric.heading) per ESM, \(variable), \(timescale.rawValue), \(c.headlinePeriod)\n\n"
-                o += "| ESM | " + table.columns.map(skill.label).joined(separator: " | ") + " |\n"
-                o += "|---|" + table.columns.map { _ in "---:|" }.joined() + "\n"
-                for row in table.rows { o += "| \(row.esm) | " + row.cells.joined(separator: " | ") + " |\n" }
-                o += "\n"
-            } }
-        }
-        let figures = skill.headlineFigures(period: c.headlinePeriod)
-        if !figures.isEmpty {
-            o += "<details><summary>All \(figures.count) headline figures (\(c.headlinePeriod), mean over ESMs; also in "
-            o += "figures.txt)</summary>\n\n```\n" + figures.map(\.line).joined(separator: "\n") + "\n```\n\n</details>\n\n"
+        // A report without skill records (eval.scenario-report: scenarios no simulator ran) has no Skill section.
+        if !skill.records.isEmpty {
+            o += "## Skill (mean over ESMs)\n\n"
+            o += "CRPS is the fair ensemble CRPS; RMSE and bias are of the ensemble mean; all cos(latitude)-weighted and "
+            o += "averaged over the held-out simulator members. CRPS ×floor divides by the CRPS of the simulator's own "
+            o += "members scored leave-one-out. Spread/skill includes the factor sqrt((M+1)/M). NRMSE total is "
+            o += "ClimateBench's NRMSE_spatial + 5·NRMSE_global. Best value per column in bold. The floor row scores "
+            o += "K − 1 simulator members against the K-th, so its RMSE is that of a small ensemble's mean.\n\n"
+            o += skill.markdown()
+            for variable in skill.variables {
+                for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
+                    let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
+                    guard table.rows.count > 1 else { continue }
+                    o += "#### \(metric.heading) per ESM, \(variable), \(timescale.rawValue), \(c.headlinePeriod)\n\n"
+                    o += "| ESM | " + table.columns.map(skill.label).joined(separator: " | ") + " |\n"
+                    o += "|---|" + table.columns.map { _ in "---:|" }.joined() + "\n"
+                    for row in table.rows { o += "| \(row.esm) | " + row.cells.joined(separator: " | ") + " |\n" }
+                    o += "\n"
+                } }
+            }
+            let figures = skill.headlineFigures(period: c.headlinePeriod)
+            if !figures.isEmpty {
+                o += "<details><summary>All \(figures.count) headline figures (\(c.headlinePeriod), mean over ESMs; also in "
+                o += "figures.txt)</summary>\n\n```\n" + figures.map(\.line).joined(separator: "\n") + "\n```\n\n</details>\n\n"
+            }
         }
         for section in c.sections {
             o += "## \(section.title)\n\n"
@@ -221,33 +224,35 @@ public enum ReportWriter {
         if hasChart {
             o += "<figure><img src=\"crps_x_floor.svg\" alt=\"CRPS as a multiple of the floor\"></figure>\n"
         }
-        o += "<h2>Skill (mean over ESMs)</h2>\n<p class=\"note\">CRPS is the fair ensemble CRPS; RMSE and bias are of "
-        o += "the ensemble mean; all cos(latitude)-weighted and averaged over the held-out simulator members. "
-        o += "CRPS ×floor divides by the CRPS of the simulator's own members scored leave-one-out. Spread/skill "
-        o += "includes the factor sqrt((M+1)/M). NRMSE total is ClimateBench's NRMSE<sub>spatial</sub> + "
-        o += "5·NRMSE<sub>global</sub>. Best value per column in bold; the floor row is the reference: K − 1 "
-        o += "simulator members scored against the K-th, so its RMSE is that of a small ensemble's mean.</p>\n"
-        o += skill.html()
-        let figures = skill.headlineFigures(period: c.headlinePeriod)
-        o += "<div class=\"tables\">\n"
-        for variable in skill.variables {
-            for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
-                let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
-                guard table.rows.count > 1 else { continue }
-                o += "<table><caption>\(metric.heading) per ESM, \(e(variable)), \(timescale.rawValue), \(e(c.headlinePeriod))</caption>"
-                o += "<thead><tr><th>ESM</th>" + table.columns.map { "<th>\(e(skill.label($0)))</th>" }.joined()
-                o += "</tr></thead><tbody>\n"
-                for row in table.rows {
-                    o += "<tr><td>\(e(row.esm))</td>" + row.cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
-                }
-                o += "</tbody></table>\n"
-            } }
-        }
-        o += "</div>\n"
-        if !figures.isEmpty {
-            o += "<details><summary>All \(figures.count) headline figures (\(e(c.headlinePeriod)), mean over ESMs; also in "
-            o += "<a href=\"figures.txt\">figures.txt</a>)</summary>\n<pre>" + figures.map { e($0.line) }.joined(separator: "\n")
-            o += "</pre></details>\n"
+        if !skill.records.isEmpty {
+            o += "<h2>Skill (mean over ESMs)</h2>\n<p class=\"note\">CRPS is the fair ensemble CRPS; RMSE and bias are of "
+            o += "the ensemble mean; all cos(latitude)-weighted and averaged over the held-out simulator members. "
+            o += "CRPS ×floor divides by the CRPS of the simulator's own members scored leave-one-out. Spread/skill "
+            o += "includes the factor sqrt((M+1)/M). NRMSE total is ClimateBench's NRMSE<sub>spatial</sub> + "
+            o += "5·NRMSE<sub>global</sub>. Best value per column in bold; the floor row is the reference: K − 1 "
+            o += "simulator members scored against the K-th, so its RMSE is that of a small ensemble's mean.</p>\n"
+            o += skill.html()
+            let figures = skill.headlineFigures(period: c.headlinePeriod)
+            o += "<div class=\"tables\">\n"
+            for variable in skill.variables {
+                for timescale in skill.timescales { for metric in [SkillMetric.crps, .rmse] {
+                    let table = skill.perESM(metric: metric, variable: variable, timescale: timescale, period: c.headlinePeriod)
+                    guard table.rows.count > 1 else { continue }
+                    o += "<table><caption>\(metric.heading) per ESM, \(e(variable)), \(timescale.rawValue), \(e(c.headlinePeriod))</caption>"
+                    o += "<thead><tr><th>ESM</th>" + table.columns.map { "<th>\(e(skill.label($0)))</th>" }.joined()
+                    o += "</tr></thead><tbody>\n"
+                    for row in table.rows {
+                        o += "<tr><td>\(e(row.esm))</td>" + row.cells.map { "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+                    }
+                    o += "</tbody></table>\n"
+                } }
+            }
+            o += "</div>\n"
+            if !figures.isEmpty {
+                o += "<details><summary>All \(figures.count) headline figures (\(e(c.headlinePeriod)), mean over ESMs; also in "
+                o += "<a href=\"figures.txt\">figures.txt</a>)</summary>\n<pre>" + figures.map { e($0.line) }.joined(separator: "\n")
+                o += "</pre></details>\n"
+            }
         }
         for section in c.sections {
             o += "<h2>\(e(section.title))</h2>\n"

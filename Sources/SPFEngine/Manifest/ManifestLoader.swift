@@ -297,7 +297,7 @@ public struct ManifestLoader: Sendable {
             let idResult = sub.apply(template)
             let id = idResult.text
             if let missing = idResult.unresolved.first {
-                throw EngineError(.invalidManifest, "id uses unknown variable '${\(missing)}' (matrix: \(matrix.map(\.name).joined(separator: ", ")))", at: idValue.location, node: template)
+                throw EngineError(.invalidManifest, "id: \(Substitution.unresolvedMessage(missing)) (matrix: \(matrix.map(\.name).joined(separator: ", ")))", at: idValue.location, node: template)
             }
             if id.isEmpty || !id.unicodeScalars.allSatisfy({ Self.idCharacters.contains($0) }) {
                 throw EngineError(.invalidManifest, "node id '\(id)' may contain only letters, digits, '_', '-', '.' and '+'", at: idValue.location, node: id)
@@ -307,7 +307,7 @@ public struct ManifestLoader: Sendable {
             func substitute(_ s: String, _ at: SourceLocation) throws -> String {
                 let r = sub.apply(s)
                 if let missing = r.unresolved.first {
-                    throw EngineError(.invalidManifest, "unknown variable '${\(missing)}'", at: at, node: id)
+                    throw EngineError(.invalidManifest, Substitution.unresolvedMessage(missing), at: at, node: id)
                 }
                 return r.text
             }

@@ -50,6 +50,17 @@ struct Substitution {
         return nil
     }
 
+    /// What is wrong with an unresolved `${name}`: an environment variable that is not set, or a name that is
+    /// neither a matrix axis nor one of `vars:`.
+    static func unresolvedMessage(_ name: String) -> String {
+        if name.hasPrefix("env:") {
+            let variable = name.dropFirst(4)
+            return "environment variable \(variable) is not set (or empty): the manifest reads it as '${\(name)}'; "
+                + "set it before running, e.g. `export \(variable)=...`"
+        }
+        return "unknown variable '${\(name)}': not a matrix axis of this node, nor one of the manifest's vars"
+    }
+
     /// The variable names a text mentions.
     static func names(in text: String) -> [String] {
         Substitution(bindings: [:], vars: [:], environment: [:]).apply(text).unresolved
