@@ -55,7 +55,7 @@ public struct CSVSeriesFile: Sendable {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.first == "#" { continue }
-            let fields = try RCMIPTable.splitCSV(line, source: source, line: lineNumber).map { $0.trimmingCharacters(in: .whitespaces) }
+            let fields = try CSVLine.fields(line, source: source, line: lineNumber).map { $0.trimmingCharacters(in: .whitespaces) }
             guard let head = header else {
                 header = fields
                 for (i, f) in fields.enumerated() {

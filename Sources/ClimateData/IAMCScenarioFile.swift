@@ -19,6 +19,8 @@ public struct IAMCScenarioFile: Sendable {
     public var source: String
     /// All rows, in file order.
     public var rows: [Row]
+    /// The header's year columns, ascending.
+    public var yearColumns: [Int]
 
     /// Reads a file.
     public init(contentsOf url: URL) throws(ForcingError) {
@@ -36,9 +38,10 @@ public struct IAMCScenarioFile: Sendable {
     public init(csv text: String, source: String) throws(ForcingError) {
         self.source = source
         rows = []
+        yearColumns = []
         var header: [String]? = nil
         var named: [String: Int] = [:]
-        var yearColumns: [(column: Int, year: Int)] = []
+        var years: [(column: Int, year: Int)] = []
         var lineNumber = 0
         var text = Substring(text)
         if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
@@ -46,14 +49,17 @@ public struct IAMCScenarioFile: Sendable {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.first == "#" { continue }
-            let fields = try RCMIPTable.splitCSV(line, source: source, line: lineNumber)
+            let fields = try CSVLine.fields(line, source: source, line: lineNumber)
             guard let head = header else {
                 header = fields
                 for (i, name) in fields.enumerated() {
                     let trimmed = name.trimmingCharacters(in: .whitespaces)
                     // Year columns: "2020", or "2020.0" as some exports write them.
                     if let year = Int(trimmed) ?? Double(trimmed).flatMap({ $0 == $0.rounded() && abs($0) < 1e5 ? Int($0) : nil }) {
-                        yearColumns.append((i, year))
+                        if let other = years.first(where: { $0.year == year }) {
+                            throw ForcingError(.malformedCSV, "\(source) line \(lineNumber): year \(year) is the header's column \(other.column + 1) and \(i + 1)")
+                        }
+                        years.append((i, year))
                     } else {
                         named[trimmed.lowercased()] = i
                     }
@@ -61,28 +67,29 @@ public struct IAMCScenarioFile: Sendable {
                 for required in ["model", "scenario", "region", "variable", "unit"] where named[required] == nil {
                     throw ForcingError(.missingColumn, "\(source) line \(lineNumber): no '\(required.capitalized)' column in the header (IAMC format: Model, Scenario, Region, Variable, Unit, then one column per year)")
                 }
-                guard !yearColumns.isEmpty else {
+                guard !years.isEmpty else {
                     throw ForcingError(.missingColumn, "\(source) line \(lineNumber): no year columns in the header")
                 }
-                yearColumns.sort { $0.year < $1.year }
+                years.sort { $0.year < $1.year }
+                yearColumns = years.map(\.year)
                 continue
             }
             guard fields.count == head.count else {
                 throw ForcingError(.malformedCSV, "\(source) line \(lineNumber): \(fields.count) fields, the header has \(head.count)")
             }
             func column(_ name: String) -> String { named[name].map { fields[$0].trimmingCharacters(in: .whitespaces) } ?? "" }
-            var years: [Int] = [], values: [Double] = []
-            for (c, year) in yearColumns {
+            var present: [Int] = [], values: [Double] = []
+            for (c, year) in years {
                 let field = fields[c].trimmingCharacters(in: .whitespaces)
                 if field.isEmpty || field.lowercased() == "nan" { continue }
                 guard let v = Double(field), v.isFinite else {
                     throw ForcingError(.malformedCSV, "\(source) line \(lineNumber), variable '\(column("variable"))', year \(year): '\(field)' is not a number")
                 }
-                years.append(year)
+                present.append(year)
                 values.append(v)
             }
             rows.append(Row(model: column("model"), scenario: column("scenario"), region: column("region"), variable: column("variable"),
-                            unit: column("unit"), line: lineNumber, years: years, values: values))
+                            unit: column("unit"), line: lineNumber, years: present, values: values))
         }
         if header == nil { throw ForcingError(.malformedCSV, "\(source): no header line") }
     }

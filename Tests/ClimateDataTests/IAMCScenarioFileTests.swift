@@ -81,5 +81,20 @@ import Testing
             try IAMCScenarioFile(csv: Self.text + "\nIAM-X,overshoot,World,Emissions|BC,Mt BC/yr,1,1,1,1,1", source: "x.csv").scenario("overshoot")
         }
         #expect(twice?.message.contains("line 9") == true && twice?.message.contains("line 7") == true)
+        // A year written twice in the header ("2020" and "2020.0") is refused, naming both columns.
+        let year = #expect(throws: ForcingError.self) {
+            try IAMCScenarioFile(csv: "Model,Scenario,Region,Variable,Unit,2020,2020.0\nA,B,World,C,D,1,2\n", source: "y.csv")
+        }
+        #expect(year?.message.contains("y.csv line 1: year 2020 is the header's column 6 and 7") == true, "\(String(describing: year))")
+    }
+
+    /// RCMIP's tables are read by the same parser: every row over all the year columns, nil where a field is empty.
+    @Test func rcmipTablesAreIAMCFilesOverAllYearColumns() throws {
+        let file = try IAMCScenarioFile(csv: "Model,Scenario,Region,Variable,Unit,2000,2010,2005\nA,s,World,V,u,1,,2\n", source: "r.csv")
+        #expect(file.yearColumns == [2000, 2005, 2010])
+        let table = RCMIPTable(file)
+        #expect(table.source == "r.csv")
+        #expect(table.series[0].years == [2000, 2005, 2010])
+        #expect(table.series[0].values == [1, 2, nil])
     }
 }
