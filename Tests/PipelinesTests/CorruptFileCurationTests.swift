@@ -41,7 +41,7 @@ import Testing
         """.write(to: manifest, atomically: true, encoding: .utf8)
         let cache = dir.appendingPathComponent("cache")
         let run = try SpfflowRun(["run", manifest.path, "--cache", cache.path, "--progress", "plain"], in: dir, tag: "run")
-        let status = run.wait()
+        let status = try run.wait()
         let output = run.output
         #expect(status == 1, "exit \(status):\n\(output)")
         #expect(output.contains("curate-tas"), "\(output)")

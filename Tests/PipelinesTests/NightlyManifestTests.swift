@@ -11,28 +11,12 @@ import Testing
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static var binary: String {
-        if let bin = ProcessInfo.processInfo.environment["SPFFLOW_BIN"], !bin.isEmpty { return bin }
-        return repositoryRoot.appendingPathComponent(".build/release/spfflow").path
-    }
+    static var binary: String { SmokeManifestTests.binary() }
 
     /// Runs the binary in the repository root; returns (status, stdout + stderr).
     static func spfflow(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-nightly-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        let result = try TestCommand.run(binary, arguments, environment: environment, in: repositoryRoot)
+        return (result.status, result.output)
     }
 
     /// Trains smoke.yaml's model into `cache` and exports it to `file` with `spfflow model export`.

@@ -46,7 +46,7 @@ import Testing
             try SpfflowRun(["run", manifest, "--cache", cache.path, "--progress", "none", "--executor", index % 2 == 0 ? "local" : "process"],
                            in: dir, tag: "run\(index)")
         }
-        let statuses = runs.map { $0.wait() }
+        let statuses = try runs.map { try $0.wait() }
         for (run, status) in zip(runs, statuses) {
             #expect(status == 0, "\(run.tag) failed:\n\(run.output.suffix(3000))")
         }

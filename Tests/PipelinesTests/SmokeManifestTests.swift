@@ -22,22 +22,7 @@ import Testing
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SPFFLOW_CACHE"] = nil
-        process.environment = environment
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("smoke-test-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: out), as: UTF8.self))
+        try TestCommand.run(executable, arguments)
     }
 
     /// Files under `directory` (recursively) whose names end in `suffix`.

@@ -21,8 +21,14 @@ final class SpfflowRun: @unchecked Sendable {
         try process.run()
     }
 
-    /// Waits for the exit status.
-    func wait() -> Int32 {
+    /// Waits for the exit status; a run still going after `timeout` seconds is killed and throws (TestCommand.Timeout).
+    func wait(timeout: Double = TestCommand.defaultTimeout) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            throw TestCommand.Timeout(command: ["spfflow"] + (process.arguments ?? []), seconds: timeout, output: output)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
