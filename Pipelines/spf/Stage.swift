@@ -99,6 +99,13 @@ public struct SampleStage: NodeKind {
     public func run(_ context: NodeContext) throws {
         let p = try context.params(Params.self)
         let started = Date()
+        // The network and its pass buffers go before the state is written: the node holds one or the other.
+        let (state, inherited) = try sample(p, context)
+        try SamplerStateObject.write(state, seconds: inherited + Date().timeIntervalSince(started), to: try context.output())
+    }
+
+    /// The stage's end state and the earlier stages' share of wall time behind it.
+    private func sample(_ p: Params, _ context: NodeContext) throws -> (SamplerState, Double) {
         let model = try TrainedModelObject.load(try context.input("model"), node: context.nodeID, threads: context.threads)
         let forcing = try AlignedForcingObject.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
         let sourceID = p.sourceID
@@ -134,6 +141,6 @@ public struct SampleStage: NodeKind {
         }
         context.progress(0.05, "stage \(stage) \(target) \(startYear)+\(years)y")
         state = try sampler.runStage(stage, from: state, forcing: forcing, velocity: model.network)
-        try SamplerStateObject.write(state, seconds: inherited + Date().timeIntervalSince(started), to: try context.output())
+        return (state, inherited)
     }
 }

@@ -139,6 +139,10 @@ public struct CFFileSpec: Sendable {
     public var writeGridBounds: Bool = true
     /// A vertical dimension after time (`[time, level, lat, lon]`); only without `members`.
     public var levels: CFVerticalAxis? = nil
+    /// Keep at most the chunks of one member's write in the library's chunk cache, per data variable (false: netCDF's
+    /// default cache, which holds the written chunks of many members, 16 MiB and more per variable, until it is full or
+    /// the file closes). For a writer that fills whole chunks member by member, so memory does not grow with the members.
+    public var memberChunkCache: Bool = false
     /// Further data variables on the same dimensions (e.g. `pr` beside `tas` in one ensemble file),
     /// written with `CFWriter.write(variable:member:timeStart:values:)`.
     public var additionalVariables: [CFVariableSpec] = []

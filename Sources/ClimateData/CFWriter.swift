@@ -173,6 +173,13 @@ public final class CFWriter {
                 let dataVar = try defVar(v.name, NC_FLOAT, dataDims)
                 dataVars[v.name] = dataVar
                 try check(nc_def_var_chunking(ncid, dataVar, NC_CHUNKED, chunks), "nc_def_var_chunking", v.name)
+                if s.memberChunkCache && s.members != nil {
+                    // One member's write covers whole chunks (one member per chunk): room for them, evicted fully written first.
+                    let chunkBytes = chunks.reduce(MemoryLayout<Float>.size, *)
+                    let perMember = (s.time.count + chunkT - 1) / chunkT
+                    try check(nc_set_var_chunk_cache(ncid, dataVar, chunkBytes * perMember, max(perMember, 1) * 2 + 1, 1.0),
+                              "nc_set_var_chunk_cache", v.name)
+                }
                 if s.deflateLevel > 0 {
                     try check(nc_def_var_deflate(ncid, dataVar, 1, 1, Int32(s.deflateLevel)), "nc_def_var_deflate", v.name)
                 }

@@ -160,7 +160,7 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     private func withBuffers<T>(_ batch: SPFBatch, context: StageContext, training: Bool,
                                 _ body: (PassBuffers) throws -> T) throws -> T {
         let key = PassBuffers.Key(shape: batch.shape, historyFrames: context.historyFrames, training: training)
-        let taken = pool.take(key)
+        let taken = pool.take(key) { Workspace.measure { _ = PassBuffers(batch, model: self, training: training, workspace: $0) } }
         let buffers = taken.buffers ?? PassBuffers(batch, model: self, training: training, workspace: taken.workspace)
         defer { pool.give(buffers, key: key) }
         return try body(buffers)

@@ -21,8 +21,13 @@ public enum ODESolver: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Integrates from `x0` at the start of `window` to its end in `steps` uniform steps.
-    public func integrate(_ x0: [Float], window: StageWindow, steps: Int, context: StageContext,
+    /// Integrates from `x` at the start of `window` to its end in `steps` uniform steps.
+    ///
+    /// `x` is consumed and stepped in place (a caller that passes `consume x` hands over its buffer), and the midpoint
+    /// rule turns the first velocity into the midpoint state in place, so a step holds three latents (the state, the
+    /// midpoint, the second velocity) rather than five: a stage node's latents are the member block's, so this is what
+    /// a block costs beside the network's pass buffers.
+    public func integrate(_ x: consuming [Float], window: StageWindow, steps: Int, context: StageContext,
                           velocity: any VelocityField) throws -> [Float] {
         guard steps >= 1 else { throw SPFModelError(.invalidConfiguration, "a stage needs at least one step, got \(steps)") }
         let items = context.shape.items
@@ -33,18 +38,18 @@ public enum ODESolver: String, Codable, Sendable, CaseIterable {
             }
             return out
         }
-        var x = x0
         let du = 1.0 / Double(steps)
         let fdu = Float(du), half = Float(du / 2)
         for s in 0..<steps {
             let u = Double(s) * du
-            let k1 = try v(x, at: u)
             switch self {
             case .euler:
+                let k1 = try v(x, at: u)
                 for k in x.indices { x[k] += fdu * k1[k] }
             case .midpoint:
-                var mid = x
-                for k in mid.indices { mid[k] += half * k1[k] }
+                // k1, then the midpoint x + Δu/2 · k1 in its place (the same sum as adding to a copy of x).
+                var mid = try v(x, at: u)
+                for k in mid.indices { mid[k] = x[k] + half * mid[k] }
                 let k2 = try v(mid, at: u + du / 2)
                 for k in x.indices { x[k] += fdu * k2[k] }
             }

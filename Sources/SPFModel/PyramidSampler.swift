@@ -184,7 +184,7 @@ public struct PyramidSampler: Sendable {
             context.history = hs
             context.historyFrames = hsh.frames
         }
-        x = try solver.integrate(x, window: windows[stage], steps: config.stepsPerStage[stage], context: context, velocity: velocity)
+        x = try solver.integrate(consume x, window: windows[stage], steps: config.stepsPerStage[stage], context: context, velocity: velocity)
         var out = info
         out.completedStage = stage
         out.shape = shape

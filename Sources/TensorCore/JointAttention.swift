@@ -59,13 +59,18 @@ public struct JointAttention: Sendable {
         public let output: Tensor
         /// Log-sum-exp of each row of scaled scores, `[B, H, Tj]` (all backward needs to rebuild the probabilities).
         public let logSumExp: Tensor
+        /// Nothing is kept (every tensor above is empty): ``forward`` works on one (sample, head) at a time in its own
+        /// scratch, so a pass that is never differentiated (sampling) does not hold `[B, H, Tj, 4·Dh + 3]` floats.
+        public let forwardOnly: Bool
 
-        /// Allocates the saved tensors from `workspace`.
-        public init(_ a: JointAttention, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+        /// Allocates the saved tensors from `workspace` (none with `forwardOnly`; then ``backward`` cannot use them).
+        public init(_ a: JointAttention, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
+                    forwardOnly: Bool = false) {
             self.batch = batch
             self.latentTokens = latentTokens
             self.contextTokens = contextTokens
-            let tj = latentTokens + contextTokens
+            self.forwardOnly = forwardOnly
+            let tj = forwardOnly ? 0 : latentTokens + contextTokens
             q = workspace.allocate([batch, a.heads, tj, a.headDim])
             k = workspace.allocate([batch, a.heads, tj, a.headDim])
             v = workspace.allocate([batch, a.heads, tj, a.headDim])
@@ -116,25 +121,38 @@ public struct JointAttention: Sendable {
         }
         let lq = latentQKV.data, cq = contextQKV?.data ?? latentQKV.data
         let lo = latentOut.data, co = contextOut?.data ?? latentOut.data
+        let forwardOnly = saved.forwardOnly
+        precondition(forwardOnly || saved.q.count == bsz * h * tj * dh, "joint attention: saved tensors are for another shape")
         let pq = saved.q.data, pk = saved.k.data, pv = saved.v.data
         let pqr = saved.qRstd.data, pkr = saved.kRstd.data, po = saved.output.data, plse = saved.logSumExp.data
         let normW = normPointers(parameters, gradients: false)
         let eps = epsilon, scale = 1 / Float(dh).squareRoot()
         let rope = rotary, tiles = tiling
+        // Forward-only: one (sample, head)'s q, k, v, output, 1/rms and log-sum-exp in the thread's scratch, behind the
+        // tiles' (each part 64-byte aligned like a workspace tensor's), instead of the whole batch's in `saved`.
+        let tileFloats = (tiles.scratchCount(tokens: tj, headDim: dh) + 15) & ~15
+        let headFloats = (tj * dh + 15) & ~15, rowFloats = (tj + 15) & ~15
+        let scratchFloats = tileFloats + (forwardOnly ? 4 * headFloats + 3 * rowFloats : 0)
         context.setSingleThreadedBLAS()
         context.parallelFor(bsz * h) { items in
-            let work = UnsafeMutablePointer<Float>.allocate(capacity: tiles.scratchCount(tokens: tj, headDim: dh))
-            defer { work.deallocate() }
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: scratchFloats * MemoryLayout<Float>.stride, alignment: 64)
+            defer { raw.deallocate() }
+            let work = raw.bindMemory(to: Float.self, capacity: scratchFloats)
+            let own = work + tileFloats
             for item in items {
                 let b = item / h, head = item % h
-                let qb = pq + item * tj * dh, kb = pk + item * tj * dh, vb = pv + item * tj * dh
+                let qb = forwardOnly ? own : pq + item * tj * dh
+                let kb = forwardOnly ? own + headFloats : pk + item * tj * dh
+                let vb = forwardOnly ? own + 2 * headFloats : pv + item * tj * dh
+                let qrb = forwardOnly ? own + 4 * headFloats : pqr + item * tj
+                let krb = forwardOnly ? qrb + rowFloats : pkr + item * tj
                 for t in 0..<tj {
                     let isLatent = t < th
                     let src = isLatent ? lq + (b * th + t) * 3 * d : cq + (b * tc + t - th) * 3 * d
                     let qd = qb + t * dh, kd = kb + t * dh
                     if let w = isLatent ? normW.0 : normW.2, let wk = isLatent ? normW.1 : normW.3 {
-                        pqr[item * tj + t] = RMSNorm.normalizeRow(src + head * dh, into: qd, weight: w, count: dh, epsilon: eps)
-                        pkr[item * tj + t] = RMSNorm.normalizeRow(src + d + head * dh, into: kd, weight: wk, count: dh, epsilon: eps)
+                        qrb[t] = RMSNorm.normalizeRow(src + head * dh, into: qd, weight: w, count: dh, epsilon: eps)
+                        krb[t] = RMSNorm.normalizeRow(src + d + head * dh, into: kd, weight: wk, count: dh, epsilon: eps)
                     } else {
                         qd.update(from: src + head * dh, count: dh)
                         kd.update(from: src + d + head * dh, count: dh)
@@ -146,9 +164,10 @@ public struct JointAttention: Sendable {
                         RotaryTable.rotate(kd, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: false)
                     }
                 }
-                let ob = po + item * tj * dh
+                let ob = forwardOnly ? own + 3 * headFloats : po + item * tj * dh
+                let lse = forwardOnly ? krb + rowFloats : plse + item * tj
                 TiledAttention.forward(q: qb, k: kb, v: vb, tokens: tj, headDim: dh, scale: scale, tiling: tiles,
-                                       output: ob, logSumExp: plse + item * tj, scratch: work)
+                                       output: ob, logSumExp: lse, scratch: work)
                 for t in 0..<tj {
                     let dst = t < th ? lo + (b * th + t) * d + head * dh : co + (b * tc + t - th) * d + head * dh
                     dst.update(from: ob + t * dh, count: dh)
@@ -171,6 +190,7 @@ public struct JointAttention: Sendable {
                      "joint attention backward: latent gradients \(latentDOut.shape), \(latentDQKV.shape)")
         precondition(tc == 0 || (contextDOut?.count == bsz * tc * d && contextDQKV?.count == bsz * tc * 3 * d),
                      "joint attention backward: context gradients do not match")
+        precondition(!saved.forwardOnly, "joint attention backward: the saved state was allocated forward-only (it keeps nothing)")
         precondition(scratch.dOut.count == saved.output.count, "attention scratch is for another shape")
         let lq = latentQKV.data, cq = contextQKV?.data ?? latentQKV.data
         let ldo = latentDOut.data, cdo = contextDOut?.data ?? latentDOut.data

@@ -46,16 +46,20 @@ public struct MMDiTBlock: Sendable {
         public let attention: JointAttention.Saved
 
         /// Allocates for `batch` samples of `latentTokens` (+ `contextTokens`) tokens.
-        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+        /// - Parameter forwardOnly: for passes that are never differentiated (see ``MMDiTStream/Activations`` and
+        ///   ``JointAttention/Saved``): the same forward output in about half the memory; not for ``backward``.
+        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
+                    forwardOnly: Bool = false) {
             let c = block.configuration
             self.batch = batch
             self.latentTokens = latentTokens
             self.contextTokens = c.hasContext ? contextTokens : 0
             siluCondition = workspace.allocate([batch, c.conditionWidth])
-            latent = MMDiTStream.Activations(c, batch: batch, tokens: latentTokens, workspace: workspace)
-            context = c.hasContext ? MMDiTStream.Activations(c, batch: batch, tokens: contextTokens, workspace: workspace) : nil
+            latent = MMDiTStream.Activations(c, batch: batch, tokens: latentTokens, workspace: workspace, forwardOnly: forwardOnly)
+            context = c.hasContext
+                ? MMDiTStream.Activations(c, batch: batch, tokens: contextTokens, workspace: workspace, forwardOnly: forwardOnly) : nil
             attention = JointAttention.Saved(block.attention, batch: batch, latentTokens: latentTokens,
-                                             contextTokens: self.contextTokens, workspace: workspace)
+                                             contextTokens: self.contextTokens, workspace: workspace, forwardOnly: forwardOnly)
         }
     }
 
@@ -123,6 +127,7 @@ public struct MMDiTBlock: Sendable {
                          parameters p: ParameterStore, context ctx: ComputeContext) {
         precondition(dh.count == a.batch * a.latentTokens * configuration.width, "MMDiT backward: latent gradient \(dh.shape)")
         precondition(configuration.hasContext == (dc != nil), "MMDiT backward: context gradient must be given exactly when the block has a context stream")
+        precondition(!a.attention.forwardOnly, "MMDiT backward: the activations were allocated forward-only (they keep no saved state)")
         precondition(de.count == e.count, "MMDiT backward: condition gradient \(de.shape) vs condition \(e.shape)")
         latent.backwardToAttention(dh, norm: norm, a: a.latent, s: s.latent, parameters: p, context: ctx)
         if let cs = context, let ca = a.context, let sc = s.context, let dc {

@@ -50,11 +50,15 @@ public struct MMDiTStack: Sendable {
             self.latentTokens = latentTokens
             self.contextTokens = tc
             self.keepsEveryBlock = keepsEveryBlock
+            // Forward-only buffers (sampling) share one set of activations, in their forward-only layout, and keep no
+            // copy of the stack's inputs (only the backward's recomputation reads it).
             activations = (keepsEveryBlock ? stack.blocks : [stack.blocks[0]]).map {
-                MMDiTBlock.Activations($0, batch: batch, latentTokens: latentTokens, contextTokens: tc, workspace: workspace)
+                MMDiTBlock.Activations($0, batch: batch, latentTokens: latentTokens, contextTokens: tc, workspace: workspace,
+                                       forwardOnly: !backward && !keepsEveryBlock)
             }
-            latentInput = keepsEveryBlock ? nil : workspace.allocate([batch, latentTokens, c.width])
-            contextInput = keepsEveryBlock || !c.hasContext ? nil : workspace.allocate([batch, tc, c.width])
+            let recomputes = backward && !keepsEveryBlock
+            latentInput = recomputes ? workspace.allocate([batch, latentTokens, c.width]) : nil
+            contextInput = recomputes && c.hasContext ? workspace.allocate([batch, tc, c.width]) : nil
             latentStates = stack.blocks.map { _ in workspace.allocate([batch, latentTokens, c.width]) }
             contextStates = c.hasContext ? stack.blocks.map { _ in workspace.allocate([batch, tc, c.width]) } : []
             scratch = backward ? MMDiTBlock.Scratch(stack.blocks[0], batch: batch, latentTokens: latentTokens, contextTokens: tc,

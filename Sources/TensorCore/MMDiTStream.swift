@@ -39,17 +39,35 @@ public struct MMDiTStream: Sendable {
         public let modulation: Modulation
 
         /// Allocates from `workspace`.
-        public init(_ c: MMDiTConfiguration, batch b: Int, tokens t: Int, workspace w: Workspace) {
+        /// - Parameter forwardOnly: for passes that are never differentiated (sampling): tensors whose values are dead
+        ///   before another one is written share storage, `[B, T, 7D + F + 1]` instead of `[B, T, 11D + 2F + 2]`. The
+        ///   forward computes the same values in the same order, so its output is the same to the bit; ``backward``
+        ///   must not be given such activations. Each step of ``forwardToQKV`` / ``forwardFromAttention`` reads one
+        ///   tensor and writes another: `normed1`, `projected` and `normed2` share one `[B, T, D]` (each is read once,
+        ///   by the next step, before the following one is written), `modulated1`, `modulated2` and `mlpOut` another
+        ///   (`modulated1` is dead once `qkv` is computed, `modulated2` once `hidden` is), `rstd1` and `rstd2` one, and
+        ///   the GELU writes `activated` over `hidden` (an elementwise map, safe in place).
+        public init(_ c: MMDiTConfiguration, batch b: Int, tokens t: Int, workspace w: Workspace, forwardOnly: Bool = false) {
             let d = c.width
-            normed1 = w.allocate([b, t, d]); rstd1 = w.allocate([b * t])
-            normed2 = w.allocate([b, t, d]); rstd2 = w.allocate([b * t])
-            modulated1 = w.allocate([b, t, d]); modulated2 = w.allocate([b, t, d])
-            qkv = w.allocate([b, t, 3 * d])
-            attention = w.allocate([b, t, d]); projected = w.allocate([b, t, d])
-            afterAttention = w.allocate([b, t, d])
-            hidden = w.allocate([b, t, c.hidden]); activated = w.allocate([b, t, c.hidden])
-            mlpOut = w.allocate([b, t, d])
             modulation = Modulation(w.allocate([b, 6 * d]), chunks: 6, width: d)
+            qkv = w.allocate([b, t, 3 * d])
+            attention = w.allocate([b, t, d])
+            afterAttention = w.allocate([b, t, d])
+            if forwardOnly {
+                let normed = w.allocate([b, t, d]), modulated = w.allocate([b, t, d]), rstd = w.allocate([b * t])
+                let hidden = w.allocate([b, t, c.hidden])
+                normed1 = normed; projected = normed; normed2 = normed
+                modulated1 = modulated; modulated2 = modulated; mlpOut = modulated
+                rstd1 = rstd; rstd2 = rstd
+                self.hidden = hidden; activated = hidden
+            } else {
+                normed1 = w.allocate([b, t, d]); rstd1 = w.allocate([b * t])
+                normed2 = w.allocate([b, t, d]); rstd2 = w.allocate([b * t])
+                modulated1 = w.allocate([b, t, d]); modulated2 = w.allocate([b, t, d])
+                projected = w.allocate([b, t, d])
+                hidden = w.allocate([b, t, c.hidden]); activated = w.allocate([b, t, c.hidden])
+                mlpOut = w.allocate([b, t, d])
+            }
         }
     }
 

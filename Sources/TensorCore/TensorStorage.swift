@@ -17,5 +17,14 @@ public final class TensorStorage: @unchecked Sendable {
         self.count = count
     }
 
+    /// Allocates `count` floats and leaves them unwritten, so pages the caller never writes are never made resident
+    /// (what ``Workspace/measure(_:)`` hands out: tensors whose shapes are counted and whose values are never used).
+    init(untouchedCount count: Int) {
+        precondition(count >= 0, "TensorStorage count must be non-negative, got \(count)")
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.count = count
+    }
+
     deinit { UnsafeMutableRawPointer(base).deallocate() }
 }

@@ -10,8 +10,29 @@ public final class Workspace: @unchecked Sendable {
     /// Minimum size of a new chunk, in floats.
     public let chunkSize: Int
 
+    /// Counts instead of carving (``measure(_:)``).
+    private let measuring: Bool
+
     /// A workspace that grows in chunks of at least `chunkSize` floats (default 4 Mi floats).
-    public init(chunkSize: Int = 1 << 22) { self.chunkSize = max(chunkSize, 1024) }
+    public init(chunkSize: Int = 1 << 22) {
+        self.chunkSize = max(chunkSize, 1024)
+        measuring = false
+    }
+
+    private init(measuring: Bool) {
+        chunkSize = 1024
+        self.measuring = measuring
+    }
+
+    /// The floats one chunk needs to hold everything `build` allocates (with alignment padding), counted without
+    /// making that memory resident: the tensors `build` gets are never written (their values are undefined, so
+    /// `build` must only allocate). A workspace made with this as its `chunkSize` then carves the same allocations
+    /// from one chunk, where one grown chunk by chunk leaves the end of each chunk unused (up to half of it).
+    public static func measure(_ build: (Workspace) -> Void) -> Int {
+        let w = Workspace(measuring: true)
+        build(w)
+        return w.used
+    }
 
     /// Total floats owned.
     public var capacity: Int { chunks.reduce(0) { $0 + $1.count } }
@@ -23,6 +44,10 @@ public final class Workspace: @unchecked Sendable {
     /// A zeroed tensor of `shape` carved from the workspace (64-byte aligned).
     public func allocate(_ shape: [Int]) -> Tensor {
         let n = Tensor.elementCount(shape)
+        if measuring {
+            used = ((used + 15) & ~15) + n
+            return Tensor(storage: TensorStorage(untouchedCount: n), offset: 0, shape: shape)
+        }
         while chunkIndex < chunks.count {
             let start = (chunkUsed + 15) & ~15
             if start + n <= chunks[chunkIndex].count {

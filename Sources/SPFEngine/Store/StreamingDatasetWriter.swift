@@ -24,7 +24,8 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
     private let compress: Bool
     private let level: Int32
     private let bound: Int
-    private var staging: UnsafeMutableBufferPointer<Element>
+    /// Rows of a batch that `append` could not encode from the caller's memory (allocated when first needed).
+    private var staging: UnsafeMutableBufferPointer<Element>?
     private var stagedElements = 0
     private let scratch: UnsafeMutableRawPointer
     private let compressed: UnsafeMutableRawPointer
@@ -44,19 +45,20 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
         totalRows = shape.first ?? 1
         chunkElements = chunkRows * rowElements
         workers = max(1, options.threads)
-        batchChunks = ParallelChunks.batchSize(workers: workers, chunkBytes: chunkRows * shape.dropFirst().reduce(MemoryLayout<Element>.stride, *))
+        // A batch never holds more chunks than the dataset has (a dataset written in one call needs no more).
+        let datasetChunks = max(1, (totalRows + chunkRows - 1) / max(1, chunkRows))
+        batchChunks = min(datasetChunks, ParallelChunks.batchSize(workers: workers, chunkBytes: chunkRows * shape.dropFirst().reduce(MemoryLayout<Element>.stride, *)))
         shuffle = options.shuffles(Element.elementType) && Element.elementType.byteSize > 1
         compress = options.compress
         level = Int32(clamping: options.level)
         let chunkBytes = chunkElements * MemoryLayout<Element>.stride
         bound = spf_zstd_bound(chunkBytes)
-        staging = .allocate(capacity: batchChunks * chunkElements)
         scratch = .allocate(byteCount: max(1, batchChunks * chunkBytes), alignment: 64)
         compressed = .allocate(byteCount: max(1, batchChunks * bound), alignment: 64)
     }
 
     deinit {
-        staging.deallocate()
+        staging?.deallocate()
         scratch.deallocate()
         compressed.deallocate()
         if !closed { H5Dclose(dataset) }
@@ -85,13 +87,19 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
             guard var source = values.baseAddress else { return }
             var remaining = values.count
             let batchElements = batchChunks * chunkElements
-            // Whole batches straight from the caller's memory when nothing is staged.
-            while stagedElements == 0 && remaining >= batchElements {
-                try encodeAndWrite(UnsafeRawPointer(source), chunks: batchChunks, lastRows: chunkRows)
-                source += batchElements
-                remaining -= batchElements
+            // Whole batches straight from the caller's memory when nothing is staged, and the dataset's last rows
+            // too when these values end it (a dataset written in one call is never copied into the staging buffer).
+            var rowsLeft = totalRows - rowsWritten
+            while stagedElements == 0 && remaining > 0 && (remaining >= batchElements || remaining == rowsLeft * rowElements) {
+                let take = min(remaining, batchElements), takeRows = take / rowElements
+                let chunks = (takeRows + chunkRows - 1) / chunkRows
+                try encodeAndWrite(UnsafeRawPointer(source), chunks: chunks, lastRows: takeRows - (chunks - 1) * chunkRows)
+                source += take
+                remaining -= take
+                rowsLeft -= takeRows
             }
-            while remaining > 0 {
+            if remaining > 0, staging == nil { staging = .allocate(capacity: batchElements) }
+            while remaining > 0, let staging {
                 let take = min(remaining, batchElements - stagedElements)
                 (staging.baseAddress! + stagedElements).update(from: source, count: take)
                 stagedElements += take
@@ -109,7 +117,7 @@ public final class StreamingDatasetWriter<Element: StorableScalar>: @unchecked S
     public func finish() throws {
         try lock.withLock {
             guard !closed else { return }
-            if stagedElements > 0 {
+            if stagedElements > 0, let staging {
                 let stagedRows = stagedElements / rowElements
                 let chunks = (stagedRows + chunkRows - 1) / chunkRows
                 let lastRows = stagedRows - (chunks - 1) * chunkRows
