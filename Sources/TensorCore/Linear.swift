@@ -33,17 +33,11 @@ public struct Linear: Sendable {
         let n = x.count / inFeatures
         precondition(x.shape.last == inFeatures && y.count == n * outFeatures,
                      "Linear \(inFeatures)→\(outFeatures): input \(x.shape), output \(y.shape)")
-        var beta: Float = 0
-        if let bias {
-            let b = parameters.valuePointer(bias), out = y.data, oc = outFeatures
-            context.parallelFor(n, minimumItemsPerThread: 64) { rows in
-                for r in rows { (out + r * oc).update(from: b, count: oc) }
-            }
-            beta = 1
-        }
+        // With a bias, each GEMM block's rows start as the bias and the product is added (beta 1).
+        let b = bias.map { UnsafePointer(parameters.valuePointer($0)) }
         GEMM.multiply(.none, .transposed, m: n, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
-                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: beta, c: y.data, ldc: outFeatures,
-                      context: context)
+                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: b == nil ? 0 : 1, c: y.data, ldc: outFeatures,
+                      rowInitialValue: b, context: context)
     }
 
     /// Gradients of `y = x · Wᵀ + b`: `dW += dyᵀ · x`, `db += Σ dy`, and `dx (+)= dy · W`.

@@ -46,7 +46,9 @@ public struct MMDiTBlock: Sendable {
         public let attention: JointAttention.Saved
 
         /// Allocates for `batch` samples of `latentTokens` (+ `contextTokens`) tokens.
-        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+        /// - Parameter forBackward: whether a backward pass will follow (else attention keeps no scores for it).
+        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
+                    forBackward: Bool = true) {
             let c = block.configuration
             self.batch = batch
             self.latentTokens = latentTokens
@@ -55,7 +57,8 @@ public struct MMDiTBlock: Sendable {
             latent = MMDiTStream.Activations(c, batch: batch, tokens: latentTokens, workspace: workspace)
             context = c.hasContext ? MMDiTStream.Activations(c, batch: batch, tokens: contextTokens, workspace: workspace) : nil
             attention = JointAttention.Saved(block.attention, batch: batch, latentTokens: latentTokens,
-                                             contextTokens: self.contextTokens, workspace: workspace)
+                                             contextTokens: self.contextTokens, workspace: workspace,
+                                             keepsScores: forBackward ? nil : false)
         }
     }
 
@@ -71,7 +74,9 @@ public struct MMDiTBlock: Sendable {
         public let siluCondition: Tensor
 
         /// Allocates for `batch` samples of `latentTokens` (+ `contextTokens`) tokens.
-        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+        /// - Parameter forBackward: whether a backward pass will follow (else attention keeps no scores for it).
+        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
+                    forBackward: Bool = true) {
             let c = block.configuration
             let tc = c.hasContext ? contextTokens : 0
             latent = MMDiTStream.Scratch(c, batch: batch, tokens: latentTokens, workspace: workspace)

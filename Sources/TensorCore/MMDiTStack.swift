@@ -51,7 +51,8 @@ public struct MMDiTStack: Sendable {
             self.contextTokens = tc
             self.keepsEveryBlock = keepsEveryBlock
             activations = (keepsEveryBlock ? stack.blocks : [stack.blocks[0]]).map {
-                MMDiTBlock.Activations($0, batch: batch, latentTokens: latentTokens, contextTokens: tc, workspace: workspace)
+                MMDiTBlock.Activations($0, batch: batch, latentTokens: latentTokens, contextTokens: tc, workspace: workspace,
+                                       forBackward: backward)
             }
             latentInput = keepsEveryBlock ? nil : workspace.allocate([batch, latentTokens, c.width])
             contextInput = keepsEveryBlock || !c.hasContext ? nil : workspace.allocate([batch, tc, c.width])
