@@ -46,8 +46,10 @@ public struct Linear: Sendable {
     ///   - x: `[N, C]`, the forward input.
     ///   - dx: `[N, C]` or `nil` when the input gradient is not needed.
     ///   - accumulate: add into `dx` instead of overwriting it.
+    ///   - biasGradient: accumulate the bias gradient (false when the caller already added `Σ dy`,
+    ///     e.g. fused into the pass that produced `dy`: ``GELU/backward(_:input:addingColumnSumsInto:context:)``).
     public func backward(_ dy: Tensor, input x: Tensor, inputGradient dx: Tensor?, accumulate: Bool = false,
-                         parameters: ParameterStore, context: ComputeContext) {
+                         biasGradient: Bool = true, parameters: ParameterStore, context: ComputeContext) {
         let n = x.count / inFeatures
         precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs x \(x.shape)")
         if let dx {
@@ -59,7 +61,7 @@ public struct Linear: Sendable {
         GEMM.multiply(.transposed, .none, m: outFeatures, n: inFeatures, k: n, a: dy.data, lda: outFeatures,
                       b: x.data, ldb: inFeatures, beta: 1, c: parameters.gradientPointer(weight), ldc: inFeatures,
                       context: context)
-        if let bias {
+        if let bias, biasGradient {
             ColumnSum.accumulate(dy.data, rows: n, columns: outFeatures,
                                  into: parameters.gradientPointer(bias), context: context)
         }
@@ -72,12 +74,21 @@ package enum ColumnSum {
     /// worker (multiples of 16), each streamed row by row (its part of `out` stays in L1).
     package static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
                                    context: ComputeContext) {
+        forEachPart(rows: rows, columns: columns, context: context) { lo, hi in
+            for r in 0..<rows { addRow(m + r * columns, into: out, lo, hi) }
+        }
+    }
+
+    /// Calls `body(lo, hi)` for the column parts `lo ..< hi` of a `rows × columns` matrix, in
+    /// parallel: one contiguous part per worker (multiples of 16 columns), one part for small matrices.
+    /// Each column is one part's alone, so per-column results do not depend on the parts.
+    @inline(__always)
+    static func forEachPart(rows: Int, columns: Int, context: ComputeContext, _ body: (Int, Int) -> Void) {
         let parts = rows * columns >= 65_536 ? max(1, min(context.threads, columns / 16)) : 1
         let blocks = (columns + 15) / 16
         context.parallelFor(parts) { range in
             for part in range {
-                let lo = min(columns, blocks * part / parts * 16), hi = min(columns, blocks * (part + 1) / parts * 16)
-                for r in 0..<rows { addRow(m + r * columns, into: out, lo, hi) }
+                body(min(columns, blocks * part / parts * 16), min(columns, blocks * (part + 1) / parts * 16))
             }
         }
     }

@@ -107,8 +107,14 @@ public struct MMDiTStream: Sendable {
         AdaLN.gatedResidualBackward(dOut, branch: a.mlpOut, modulation: a.modulation, gradient: s.modulation, gate: 5,
                                     branchGradient: s.branch, context: ctx)
         fc2.backward(s.branch, input: a.activated, inputGradient: s.hidden, parameters: p, context: ctx)
-        GELU.backward(s.hidden, input: a.hidden, inputGradient: s.hidden, context: ctx)
-        fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, parameters: p, context: ctx)
+        if let bias = fc1.bias {
+            // GELU's backward adds fc1's bias gradient (Σ over rows) in the same pass.
+            GELU.backward(s.hidden, input: a.hidden, addingColumnSumsInto: p.gradientPointer(bias), context: ctx)
+            fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, biasGradient: false, parameters: p, context: ctx)
+        } else {
+            GELU.backward(s.hidden, input: a.hidden, inputGradient: s.hidden, context: ctx)
+            fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, parameters: p, context: ctx)
+        }
         ModulatedLayerNorm.backward(s.normed, normed: a.normed2, rstd: a.rstd2, norm: norm, modulation: a.modulation,
                                     gradient: s.modulation, shift: 3, scale: 4, inputGradient: dOut, branch: a.projected,
                                     gate: 2, branchGradient: s.branch, context: ctx)
