@@ -31,8 +31,12 @@ public final class AdamW: @unchecked Sendable {
     public let v: Tensor
     /// Updates applied so far.
     public private(set) var step: Int = 0
-    /// Contiguous parameter ranges of the flat buffer (padding excluded) and whether they take weight decay.
-    private let segments: [(range: Range<Int>, decay: Bool)]
+    /// The contiguous parameter ranges of the flat buffer (padding excluded, each taking weight decay or
+    /// not) cut into pieces of at most ``pieceSize`` values: one parallel loop over all pieces
+    /// updates every parameter (instead of one loop per segment, most of them a single bias).
+    private let pieces: [(range: Range<Int>, decay: Bool)]
+    /// Values per piece.
+    static let pieceSize = 4096
 
     /// Optimizer state for the parameters of `layout`.
     public init(layout: ParameterLayout, configuration: AdamWConfiguration) {
@@ -49,7 +53,16 @@ public final class AdamW: @unchecked Sendable {
                 segs.append((slot.offset..<end, decay))
             }
         }
-        segments = segs
+        var cut: [(range: Range<Int>, decay: Bool)] = []
+        for seg in segs {
+            var lo = seg.range.lowerBound
+            while lo < seg.range.upperBound {
+                let hi = min(seg.range.upperBound, lo + Self.pieceSize)
+                cut.append((lo..<hi, seg.decay))
+                lo = hi
+            }
+        }
+        pieces = cut
     }
 
     /// Applies one update with learning rate `learningRate` from the gradients in `parameters`.
@@ -60,13 +73,15 @@ public final class AdamW: @unchecked Sendable {
         let bc1 = 1 - Float(Double(c.beta1).power(step)), bc2 = 1 - Float(Double(c.beta2).power(step))
         let stepSize = learningRate / bc1, rbc2 = 1 / bc2
         let pp = parameters.values.data, pg = parameters.gradients.data, pm = m.data, pv = v.data
-        for seg in segments {
-            let decayFactor: Float = seg.decay ? 1 - learningRate * c.weightDecay : 1
-            let lo = seg.range.lowerBound, n = seg.range.count
-            let b1 = c.beta1, b2 = c.beta2, eps = c.epsilon
-            ElementwiseLoop.ranges(n, context: context) { range in
-                AdamW.kernel(p: pp + lo, g: pg + lo, m: pm + lo, v: pv + lo, range: range, beta1: b1, beta2: b2,
-                             epsilon: eps, decayFactor: decayFactor, stepSize: stepSize, secondMomentScale: rbc2)
+        let decayed: Float = 1 - learningRate * c.weightDecay
+        let b1 = c.beta1, b2 = c.beta2, eps = c.epsilon
+        let pieces = self.pieces
+        // Element-wise: each value's update is the same whichever worker runs its piece.
+        context.parallelFor(pieces.count, minimumItemsPerThread: 16) { range in
+            for i in range {
+                let piece = pieces[i]
+                AdamW.kernel(p: pp, g: pg, m: pm, v: pv, range: piece.range, beta1: b1, beta2: b2, epsilon: eps,
+                             decayFactor: piece.decay ? decayed : 1, stepSize: stepSize, secondMomentScale: rbc2)
             }
         }
     }

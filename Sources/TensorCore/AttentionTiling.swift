@@ -37,6 +37,16 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
     @inlinable
     public func keyTiles(_ tokens: Int) -> Int { (tokens + keyColumns - 1) / keyColumns }
 
+    /// Whether the forward pass keeps the scaled scores `s·QKᵀ` of every (sample, head) item for
+    /// backward, which then skips recomputing them: only when all keys fit one key tile
+    /// (`tokens ≤ keyColumns`, so the forward scores are exactly those backward would recompute)
+    /// and the `heads · tokens²` floats per sample stay within `4 · width · tokens`, a fraction of
+    /// what a block keeps anyway (≈ 23 · width · tokens with an MLP ratio of 4). Larger token
+    /// counts keep attention memory linear in the tokens.
+    public func keepsScores(tokens: Int, heads: Int, width: Int) -> Bool {
+        tokens <= keyColumns && heads * tokens <= 4 * width
+    }
+
     /// Floats of one worker's scratch for `tokens` tokens of head width `headDim`: two score tiles
     /// (scores and their gradients), the output accumulator and three per-row vectors.
     public func scratchCount(tokens: Int, headDim: Int) -> Int {

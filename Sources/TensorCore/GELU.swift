@@ -38,6 +38,32 @@ public enum GELU {
         }
     }
 
+    /// `dy ← dy · gelu'(x)` in place on a `[N, columns]` matrix, with the column sums of the result
+    /// (rows in order) added into `columnSums`: GELU's backward fused with the bias gradient of the
+    /// layer before it (what ``ColumnSum`` would add in a second pass over `dy`), the same bytes.
+    public static func backward(_ dy: Tensor, input x: Tensor, addingColumnSumsInto columnSums: UnsafeMutablePointer<Float>,
+                                context: ComputeContext) {
+        let columns = dy.shape.last ?? 1, rows = dy.count / max(columns, 1)
+        precondition(x.count == dy.count && rows * columns == dy.count, "GELU backward: x \(x.shape), dy \(dy.shape)")
+        let px = x.data, pdy = dy.data
+        ColumnSum.forEachPart(rows: rows, columns: columns, context: context) { lo, hi in
+            for r in 0..<rows {
+                GELU.multiplyDerivativeAndAdd(pdy + r * columns, input: px + r * columns, into: columnSums, lo, hi)
+            }
+        }
+    }
+
+    /// `g[j] ← g[j] · gelu'(x[j])`, `sums[j] += g[j]` for `j` in `lo ..< hi` (scalars in, so the loop vectorises).
+    @inline(never)
+    static func multiplyDerivativeAndAdd(_ g: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>,
+                                         into sums: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int) {
+        for j in lo..<hi {
+            let v = g[j] * derivative(x[j])
+            g[j] = v
+            sums[j] += v
+        }
+    }
+
     /// gelu'(v).
     @inline(__always)
     static func derivative(_ v: Float) -> Float {

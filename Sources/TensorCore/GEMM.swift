@@ -40,20 +40,33 @@ public enum GEMM {
     /// with the same arguments are made for any thread count, so the bytes of `C` cannot depend on
     /// it, whatever the BLAS kernel does inside a call (OpenBLAS's Haswell/Zen sgemm, for one, rounds
     /// the last rows of a call differently from the rest).
+    ///
+    /// With `rowInitialValue` (a vector of `n`), every row of `C` is set to it before the product is
+    /// added (use `beta: 1`): a layer's bias, written by each block's worker just before its BLAS call
+    /// (while those rows of `C` are in its cache) instead of in a pass of its own.
     public static func multiply(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int,
         alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, context: ComputeContext
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, rowInitialValue: UnsafePointer<Float>? = nil,
+        context: ComputeContext
     ) {
         context.setBLASThreads()
         let (blocks, columns) = GEMMRowBlocks.cut(m: m, n: n, k: k)
         guard context.gemmThreading == .splitRows, blocks.count > 1 else {
+            if let rowInitialValue { for i in 0..<m { (c + i * ldc).update(from: rowInitialValue, count: n) } }
             multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         context.parallelFor(blocks.count) { range in
             for block in range {
                 let part = blocks.rows(of: block)
+                if let rowInitialValue {
+                    if columns {
+                        for i in 0..<m { (c + i * ldc + part.lowerBound).update(from: rowInitialValue + part.lowerBound, count: part.count) }
+                    } else {
+                        for i in part { (c + i * ldc).update(from: rowInitialValue, count: n) }
+                    }
+                }
                 if columns {
                     // Column `j` of op(B): column j of B, or row j of B when transposed.
                     let bp = transB == .none ? b + part.lowerBound : b + part.lowerBound * ldb

@@ -9,7 +9,9 @@
 ///
 /// The softmax attention itself is memory-efficient (``TiledAttention``): the forward pass keeps
 /// only the output and the row log-sum-exp, the backward pass recomputes the score tiles, and no
-/// `Tj × Tj` matrix is stored, so attention memory grows linearly with the tokens.
+/// `Tj × Tj` matrix is stored, so attention memory grows linearly with the tokens. Only for few
+/// tokens (``AttentionTiling/keepsScores(tokens:heads:width:)``) the forward pass keeps the scores,
+/// so that backward need not recompute them (the same bytes either way).
 public struct JointAttention: Sendable {
     /// Model width `D = H · Dh`.
     public let width: Int
@@ -62,10 +64,16 @@ public struct JointAttention: Sendable {
         /// Nothing is kept (every tensor above is empty): ``forward`` works on one (sample, head) at a time in its own
         /// scratch, so a pass that is never differentiated (sampling) does not hold `[B, H, Tj, 4·Dh + 3]` floats.
         public let forwardOnly: Bool
+        /// The scaled scores `s·QKᵀ` of each item, `[B, H, Tj, Tj]`, when the tiling keeps them for these
+        /// shapes (``AttentionTiling/keepsScores(tokens:heads:width:)``; few tokens), else nil (always nil with
+        /// `forwardOnly`).
+        public let scores: Tensor?
 
         /// Allocates the saved tensors from `workspace` (none with `forwardOnly`; then ``backward`` cannot use them).
+        /// - Parameter keepsScores: keep the scores (nil: as the tiling decides for these shapes); keeping
+        ///   them needs all keys in one tile. Either way gives the same bytes (tests compare the two).
         public init(_ a: JointAttention, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
-                    forwardOnly: Bool = false) {
+                    forwardOnly: Bool = false, keepsScores: Bool? = nil) {
             self.batch = batch
             self.latentTokens = latentTokens
             self.contextTokens = contextTokens
@@ -78,6 +86,9 @@ public struct JointAttention: Sendable {
             kRstd = workspace.allocate([batch, a.heads, tj])
             output = workspace.allocate([batch, a.heads, tj, a.headDim])
             logSumExp = workspace.allocate([batch, a.heads, tj])
+            let keep = !forwardOnly && (keepsScores ?? a.tiling.keepsScores(tokens: tj, heads: a.heads, width: a.width))
+            precondition(!keep || a.tiling.keyTiles(tj) == 1, "attention keeps scores only when all \(tj) keys fit one tile")
+            scores = keep ? workspace.allocate([batch, a.heads, tj, tj]) : nil
         }
     }
 
@@ -127,7 +138,7 @@ public struct JointAttention: Sendable {
         let pqr = saved.qRstd.data, pkr = saved.kRstd.data, po = saved.output.data, plse = saved.logSumExp.data
         let normW = normPointers(parameters, gradients: false)
         let eps = epsilon, scale = 1 / Float(dh).squareRoot()
-        let rope = rotary, tiles = tiling
+        let rope = rotary, tiles = tiling, kept = saved.scores?.data
         // Forward-only: one (sample, head)'s q, k, v, output, 1/rms and log-sum-exp in the thread's scratch, behind the
         // tiles' (each part 64-byte aligned like a workspace tensor's), instead of the whole batch's in `saved`.
         let tileFloats = (tiles.scratchCount(tokens: tj, headDim: dh) + 15) & ~15
@@ -167,7 +178,8 @@ public struct JointAttention: Sendable {
                 let ob = forwardOnly ? own + 3 * headFloats : po + item * tj * dh
                 let lse = forwardOnly ? krb + rowFloats : plse + item * tj
                 TiledAttention.forward(q: qb, k: kb, v: vb, tokens: tj, headDim: dh, scale: scale, tiling: tiles,
-                                       output: ob, logSumExp: lse, scratch: work)
+                                       output: ob, logSumExp: lse, keptScores: kept.map { $0 + item * tj * tj },
+                                       scratch: work)
                 for t in 0..<tj {
                     let dst = t < th ? lo + (b * th + t) * d + head * dh : co + (b * tc + t - th) * d + head * dh
                     dst.update(from: ob + t * dh, count: dh)
@@ -203,7 +215,7 @@ public struct JointAttention: Sendable {
         let normW = normPointers(parameters, gradients: false)
         let hasNorm = latentQueryNorm != nil
         let scale = 1 / Float(dh).squareRoot()
-        let rope = rotary, tiles = tiling
+        let rope = rotary, tiles = tiling, kept = saved.scores?.data
         if hasNorm { scratch.normPartials.zero() }
         context.setSingleThreadedBLAS()
         context.parallelFor(bsz * h) { items in
@@ -224,7 +236,8 @@ public struct JointAttention: Sendable {
                     db[t] = s
                 }
                 TiledAttention.backward(q: qb, k: kb, v: vb, logSumExp: plse + item * tj, outputGradient: dob, delta: db,
-                                        tokens: tj, headDim: dh, scale: scale, tiling: tiles, dQ: dqb, dK: dkb, dV: dvb,
+                                        tokens: tj, headDim: dh, scale: scale, tiling: tiles,
+                                        keptScores: kept.map { UnsafePointer($0 + item * tj * tj) }, dQ: dqb, dK: dkb, dV: dvb,
                                         scratch: work)
                 for t in 0..<tj {
                     let isLatent = t < th

@@ -33,17 +33,11 @@ public struct Linear: Sendable {
         let n = x.count / inFeatures
         precondition(x.shape.last == inFeatures && y.count == n * outFeatures,
                      "Linear \(inFeatures)→\(outFeatures): input \(x.shape), output \(y.shape)")
-        var beta: Float = 0
-        if let bias {
-            let b = parameters.valuePointer(bias), out = y.data, oc = outFeatures
-            context.parallelFor(n, minimumItemsPerThread: 64) { rows in
-                for r in rows { (out + r * oc).update(from: b, count: oc) }
-            }
-            beta = 1
-        }
+        // With a bias, each GEMM block's rows start as the bias and the product is added (beta 1).
+        let b = bias.map { UnsafePointer(parameters.valuePointer($0)) }
         GEMM.multiply(.none, .transposed, m: n, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
-                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: beta, c: y.data, ldc: outFeatures,
-                      context: context)
+                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: b == nil ? 0 : 1, c: y.data, ldc: outFeatures,
+                      rowInitialValue: b, context: context)
     }
 
     /// Gradients of `y = x · Wᵀ + b`: `dW += dyᵀ · x`, `db += Σ dy`, and `dx (+)= dy · W`.
@@ -52,8 +46,10 @@ public struct Linear: Sendable {
     ///   - x: `[N, C]`, the forward input.
     ///   - dx: `[N, C]` or `nil` when the input gradient is not needed.
     ///   - accumulate: add into `dx` instead of overwriting it.
+    ///   - biasGradient: accumulate the bias gradient (false when the caller already added `Σ dy`,
+    ///     e.g. fused into the pass that produced `dy`: ``GELU/backward(_:input:addingColumnSumsInto:context:)``).
     public func backward(_ dy: Tensor, input x: Tensor, inputGradient dx: Tensor?, accumulate: Bool = false,
-                         parameters: ParameterStore, context: ComputeContext) {
+                         biasGradient: Bool = true, parameters: ParameterStore, context: ComputeContext) {
         let n = x.count / inFeatures
         precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs x \(x.shape)")
         if let dx {
@@ -65,7 +61,7 @@ public struct Linear: Sendable {
         GEMM.multiply(.transposed, .none, m: outFeatures, n: inFeatures, k: n, a: dy.data, lda: outFeatures,
                       b: x.data, ldb: inFeatures, beta: 1, c: parameters.gradientPointer(weight), ldc: inFeatures,
                       context: context)
-        if let bias {
+        if let bias, biasGradient {
             ColumnSum.accumulate(dy.data, rows: n, columns: outFeatures,
                                  into: parameters.gradientPointer(bias), context: context)
         }
@@ -78,12 +74,21 @@ package enum ColumnSum {
     /// worker (multiples of 16), each streamed row by row (its part of `out` stays in L1).
     package static func accumulate(_ m: UnsafePointer<Float>, rows: Int, columns: Int, into out: UnsafeMutablePointer<Float>,
                                    context: ComputeContext) {
+        forEachPart(rows: rows, columns: columns, context: context) { lo, hi in
+            for r in 0..<rows { addRow(m + r * columns, into: out, lo, hi) }
+        }
+    }
+
+    /// Calls `body(lo, hi)` for the column parts `lo ..< hi` of a `rows × columns` matrix, in
+    /// parallel: one contiguous part per worker (multiples of 16 columns), one part for small matrices.
+    /// Each column is one part's alone, so per-column results do not depend on the parts.
+    @inline(__always)
+    static func forEachPart(rows: Int, columns: Int, context: ComputeContext, _ body: (Int, Int) -> Void) {
         let parts = rows * columns >= 65_536 ? max(1, min(context.threads, columns / 16)) : 1
         let blocks = (columns + 15) / 16
         context.parallelFor(parts) { range in
             for part in range {
-                let lo = min(columns, blocks * part / parts * 16), hi = min(columns, blocks * (part + 1) / parts * 16)
-                for r in 0..<rows { addRow(m + r * columns, into: out, lo, hi) }
+                body(min(columns, blocks * part / parts * 16), min(columns, blocks * (part + 1) / parts * 16))
             }
         }
     }

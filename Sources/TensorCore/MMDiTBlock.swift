@@ -48,8 +48,9 @@ public struct MMDiTBlock: Sendable {
         /// Allocates for `batch` samples of `latentTokens` (+ `contextTokens`) tokens.
         /// - Parameter forwardOnly: for passes that are never differentiated (see ``MMDiTStream/Activations`` and
         ///   ``JointAttention/Saved``): the same forward output in about half the memory; not for ``backward``.
+        /// - Parameter forBackward: whether a backward pass will follow (else attention keeps no scores for it).
         public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
-                    forwardOnly: Bool = false) {
+                    forwardOnly: Bool = false, forBackward: Bool = true) {
             let c = block.configuration
             self.batch = batch
             self.latentTokens = latentTokens
@@ -59,7 +60,8 @@ public struct MMDiTBlock: Sendable {
             context = c.hasContext
                 ? MMDiTStream.Activations(c, batch: batch, tokens: contextTokens, workspace: workspace, forwardOnly: forwardOnly) : nil
             attention = JointAttention.Saved(block.attention, batch: batch, latentTokens: latentTokens,
-                                             contextTokens: self.contextTokens, workspace: workspace, forwardOnly: forwardOnly)
+                                             contextTokens: self.contextTokens, workspace: workspace, forwardOnly: forwardOnly,
+                                             keepsScores: forBackward ? nil : false)
         }
     }
 
@@ -75,7 +77,9 @@ public struct MMDiTBlock: Sendable {
         public let siluCondition: Tensor
 
         /// Allocates for `batch` samples of `latentTokens` (+ `contextTokens`) tokens.
-        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace) {
+        /// - Parameter forBackward: whether a backward pass will follow (else attention keeps no scores for it).
+        public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
+                    forBackward: Bool = true) {
             let c = block.configuration
             let tc = c.hasContext ? contextTokens : 0
             latent = MMDiTStream.Scratch(c, batch: batch, tokens: latentTokens, workspace: workspace)

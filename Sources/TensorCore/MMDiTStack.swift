@@ -54,7 +54,7 @@ public struct MMDiTStack: Sendable {
             // copy of the stack's inputs (only the backward's recomputation reads it).
             activations = (keepsEveryBlock ? stack.blocks : [stack.blocks[0]]).map {
                 MMDiTBlock.Activations($0, batch: batch, latentTokens: latentTokens, contextTokens: tc, workspace: workspace,
-                                       forwardOnly: !backward && !keepsEveryBlock)
+                                       forwardOnly: !backward && !keepsEveryBlock, forBackward: backward)
             }
             let recomputes = backward && !keepsEveryBlock
             latentInput = recomputes ? workspace.allocate([batch, latentTokens, c.width]) : nil

@@ -95,22 +95,22 @@ public struct MMDiTStream: Sendable {
         }
     }
 
-    /// First half of the forward pass: modulation, LN, modulate, qkv projection.
+    /// First half of the forward pass: modulation, LN and modulate (fused), qkv projection.
     func forwardToQKV(_ x: Tensor, siluCondition: Tensor, norm: LayerNorm, a: Activations,
                       parameters p: ParameterStore, context ctx: ComputeContext) {
         modulation.forward(siluCondition, into: a.modulation.values, parameters: p, context: ctx)
-        norm.forward(x, into: a.normed1, rstd: a.rstd1, context: ctx)
-        AdaLN.modulate(a.normed1, modulation: a.modulation, shift: 0, scale: 1, into: a.modulated1, context: ctx)
+        ModulatedLayerNorm.forward(x, branch: nil, gate: 0, residual: nil, norm: norm, normed: a.normed1, rstd: a.rstd1,
+                                   modulation: a.modulation, shift: 0, scale: 1, modulated: a.modulated1, context: ctx)
         qkv.forward(a.modulated1, into: a.qkv, parameters: p, context: ctx)
     }
 
-    /// Second half: output projection, gated residual, LN, modulate, MLP, gated residual.
+    /// Second half: output projection, gated residual + LN + modulate (fused), MLP, gated residual.
     func forwardFromAttention(_ x: Tensor, norm: LayerNorm, a: Activations, output: Tensor,
                               parameters p: ParameterStore, context ctx: ComputeContext) {
         projection.forward(a.attention, into: a.projected, parameters: p, context: ctx)
-        AdaLN.gatedResidual(x, a.projected, modulation: a.modulation, gate: 2, into: a.afterAttention, context: ctx)
-        norm.forward(a.afterAttention, into: a.normed2, rstd: a.rstd2, context: ctx)
-        AdaLN.modulate(a.normed2, modulation: a.modulation, shift: 3, scale: 4, into: a.modulated2, context: ctx)
+        ModulatedLayerNorm.forward(x, branch: a.projected, gate: 2, residual: a.afterAttention, norm: norm, normed: a.normed2,
+                                   rstd: a.rstd2, modulation: a.modulation, shift: 3, scale: 4, modulated: a.modulated2,
+                                   context: ctx)
         fc1.forward(a.modulated2, into: a.hidden, parameters: p, context: ctx)
         GELU.forward(a.hidden, into: a.activated, context: ctx)
         fc2.forward(a.activated, into: a.mlpOut, parameters: p, context: ctx)
@@ -125,13 +125,17 @@ public struct MMDiTStream: Sendable {
         AdaLN.gatedResidualBackward(dOut, branch: a.mlpOut, modulation: a.modulation, gradient: s.modulation, gate: 5,
                                     branchGradient: s.branch, context: ctx)
         fc2.backward(s.branch, input: a.activated, inputGradient: s.hidden, parameters: p, context: ctx)
-        GELU.backward(s.hidden, input: a.hidden, inputGradient: s.hidden, context: ctx)
-        fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, parameters: p, context: ctx)
-        AdaLN.modulateBackward(s.normed, input: a.normed2, modulation: a.modulation, gradient: s.modulation,
-                               shift: 3, scale: 4, inputGradient: s.normed, context: ctx)
-        norm.backward(s.normed, output: a.normed2, rstd: a.rstd2, inputGradient: dOut, accumulate: true, context: ctx)
-        AdaLN.gatedResidualBackward(dOut, branch: a.projected, modulation: a.modulation, gradient: s.modulation, gate: 2,
-                                    branchGradient: s.branch, context: ctx)
+        if let bias = fc1.bias {
+            // GELU's backward adds fc1's bias gradient (Σ over rows) in the same pass.
+            GELU.backward(s.hidden, input: a.hidden, addingColumnSumsInto: p.gradientPointer(bias), context: ctx)
+            fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, biasGradient: false, parameters: p, context: ctx)
+        } else {
+            GELU.backward(s.hidden, input: a.hidden, inputGradient: s.hidden, context: ctx)
+            fc1.backward(s.hidden, input: a.modulated2, inputGradient: s.normed, parameters: p, context: ctx)
+        }
+        ModulatedLayerNorm.backward(s.normed, normed: a.normed2, rstd: a.rstd2, norm: norm, modulation: a.modulation,
+                                    gradient: s.modulation, shift: 3, scale: 4, inputGradient: dOut, branch: a.projected,
+                                    gate: 2, branchGradient: s.branch, context: ctx)
         projection.backward(s.branch, input: a.attention, inputGradient: s.attention, parameters: p, context: ctx)
     }
 
@@ -140,9 +144,9 @@ public struct MMDiTStream: Sendable {
     func backwardFromQKV(_ dOut: Tensor, siluCondition: Tensor, dSiluCondition: Tensor, accumulateCondition: Bool,
                          norm: LayerNorm, a: Activations, s: Scratch, parameters p: ParameterStore, context ctx: ComputeContext) {
         qkv.backward(s.qkv, input: a.modulated1, inputGradient: s.normed, parameters: p, context: ctx)
-        AdaLN.modulateBackward(s.normed, input: a.normed1, modulation: a.modulation, gradient: s.modulation,
-                               shift: 0, scale: 1, inputGradient: s.normed, context: ctx)
-        norm.backward(s.normed, output: a.normed1, rstd: a.rstd1, inputGradient: dOut, accumulate: true, context: ctx)
+        ModulatedLayerNorm.backward(s.normed, normed: a.normed1, rstd: a.rstd1, norm: norm, modulation: a.modulation,
+                                    gradient: s.modulation, shift: 0, scale: 1, inputGradient: dOut, branch: nil, gate: 0,
+                                    branchGradient: nil, context: ctx)
         modulation.backward(s.modulation.values, input: siluCondition, inputGradient: dSiluCondition,
                             accumulate: accumulateCondition, parameters: p, context: ctx)
     }

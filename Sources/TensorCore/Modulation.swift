@@ -26,14 +26,13 @@ public struct Modulation: Sendable {
 }
 
 /// The adaLN-Zero operations: modulate a normalised stream and gate a residual branch.
+///
+/// Forward kernels split rows over the threads. Backward kernels reduce over the tokens of each
+/// sample (tokens in order, so the bytes do not depend on the threads): their items are whole
+/// samples, each streaming its contiguous rows. Each kernel's per-row arithmetic is one
+/// `@inline(__always)` function, shared with the fused ``ModulatedLayerNorm`` so that both give
+/// the same bytes.
 public enum AdaLN {
-    /// Items for per-sample reductions: (sample, block of 64 channels), each summing tokens in order.
-    @inline(__always)
-    static func reduceItems(batch: Int, width: Int) -> (Int, Int) {
-        let blocks = (width + 63) / 64
-        return (batch * blocks, blocks)
-    }
-
     /// `out[b,t,:] = x[b,t,:] · (1 + scale[b,:]) + shift[b,:]`.
     /// - Parameters:
     ///   - x: `[B, T, D]` (normalised stream).
@@ -48,16 +47,23 @@ public enum AdaLN {
         context.parallelFor(batch * tokens, minimumItemsPerThread: 32) { rows in
             for r in rows {
                 let b = r / tokens
-                let sh = m.pointer(sample: b, chunk: shift), sc = m.pointer(sample: b, chunk: scale)
-                var j = 0
-                while j < d {
-                    let lanes = min(8, d - j)
-                    let v = ElementwiseLoop.load(px + r * d + j, lanes) * (1 + ElementwiseLoop.load(sc + j, lanes))
-                        + ElementwiseLoop.load(sh + j, lanes)
-                    ElementwiseLoop.store(v, po + r * d + j, lanes)
-                    j += 8
-                }
+                modulateRow(px + r * d, shift: m.pointer(sample: b, chunk: shift), scale: m.pointer(sample: b, chunk: scale),
+                            into: po + r * d, count: d)
             }
+        }
+    }
+
+    /// One row of ``modulate(_:modulation:shift:scale:into:context:)``.
+    @inline(__always)
+    static func modulateRow(_ x: UnsafePointer<Float>, shift sh: UnsafePointer<Float>, scale sc: UnsafePointer<Float>,
+                            into o: UnsafeMutablePointer<Float>, count d: Int) {
+        var j = 0
+        while j < d {
+            let lanes = min(8, d - j)
+            let v = ElementwiseLoop.load(x + j, lanes) * (1 + ElementwiseLoop.load(sc + j, lanes))
+                + ElementwiseLoop.load(sh + j, lanes)
+            ElementwiseLoop.store(v, o + j, lanes)
+            j += 8
         }
     }
 
@@ -75,26 +81,34 @@ public enum AdaLN {
         precondition(dOut.count == x.count && dx.count == x.count && g.values.count == m.values.count,
                      "modulate backward: shapes differ")
         let pg = dOut.data, px = x.data, pd = dx.data
-        let (items, blocks) = reduceItems(batch: batch, width: d)
-        context.parallelFor(items) { range in
-            for item in range {
-                let b = item / blocks, lo = (item % blocks) * 64, hi = min(d, lo + 64)
+        context.parallelFor(batch) { samples in
+            for b in samples {
                 let sc = m.pointer(sample: b, chunk: scale)
                 let dsh = g.pointer(sample: b, chunk: shift), dsc = g.pointer(sample: b, chunk: scale)
                 for t in 0..<tokens {
                     let base = (b * tokens + t) * d
-                    var j = lo
-                    while j < hi {
-                        let lanes = min(8, hi - j)
-                        let gv = ElementwiseLoop.load(pg + base + j, lanes)
-                        let xv = ElementwiseLoop.load(px + base + j, lanes)
-                        ElementwiseLoop.store(ElementwiseLoop.load(dsh + j, lanes) + gv, dsh + j, lanes)
-                        ElementwiseLoop.store(ElementwiseLoop.load(dsc + j, lanes) + gv * xv, dsc + j, lanes)
-                        ElementwiseLoop.store(gv * (1 + ElementwiseLoop.load(sc + j, lanes)), pd + base + j, lanes)
-                        j += 8
-                    }
+                    modulateBackwardRow(pg + base, input: px + base, scale: sc, shiftGradient: dsh, scaleGradient: dsc,
+                                        inputGradient: pd + base, count: d)
                 }
             }
+        }
+    }
+
+    /// One row of ``modulateBackward(_:input:modulation:gradient:shift:scale:inputGradient:context:)``
+    /// (rows of a sample must come in token order: the shift and scale gradients accumulate).
+    @inline(__always)
+    static func modulateBackwardRow(_ g: UnsafePointer<Float>, input x: UnsafePointer<Float>, scale sc: UnsafePointer<Float>,
+                                    shiftGradient dsh: UnsafeMutablePointer<Float>, scaleGradient dsc: UnsafeMutablePointer<Float>,
+                                    inputGradient dx: UnsafeMutablePointer<Float>, count d: Int) {
+        var j = 0
+        while j < d {
+            let lanes = min(8, d - j)
+            let gv = ElementwiseLoop.load(g + j, lanes)
+            let xv = ElementwiseLoop.load(x + j, lanes)
+            ElementwiseLoop.store(ElementwiseLoop.load(dsh + j, lanes) + gv, dsh + j, lanes)
+            ElementwiseLoop.store(ElementwiseLoop.load(dsc + j, lanes) + gv * xv, dsc + j, lanes)
+            ElementwiseLoop.store(gv * (1 + ElementwiseLoop.load(sc + j, lanes)), dx + j, lanes)
+            j += 8
         }
     }
 
@@ -110,16 +124,21 @@ public enum AdaLN {
         let px = x.data, py = y.data, po = out.data
         context.parallelFor(batch * tokens, minimumItemsPerThread: 32) { rows in
             for r in rows {
-                let gt = m.pointer(sample: r / tokens, chunk: gate)
-                var j = 0
-                while j < d {
-                    let lanes = min(8, d - j)
-                    let v = ElementwiseLoop.load(px + r * d + j, lanes)
-                        + ElementwiseLoop.load(gt + j, lanes) * ElementwiseLoop.load(py + r * d + j, lanes)
-                    ElementwiseLoop.store(v, po + r * d + j, lanes)
-                    j += 8
-                }
+                gatedResidualRow(px + r * d, py + r * d, gate: m.pointer(sample: r / tokens, chunk: gate), into: po + r * d, count: d)
             }
+        }
+    }
+
+    /// One row of ``gatedResidual(_:_:modulation:gate:into:context:)``.
+    @inline(__always)
+    static func gatedResidualRow(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, gate gt: UnsafePointer<Float>,
+                                 into o: UnsafeMutablePointer<Float>, count d: Int) {
+        var j = 0
+        while j < d {
+            let lanes = min(8, d - j)
+            let v = ElementwiseLoop.load(x + j, lanes) + ElementwiseLoop.load(gt + j, lanes) * ElementwiseLoop.load(y + j, lanes)
+            ElementwiseLoop.store(v, o + j, lanes)
+            j += 8
         }
     }
 
@@ -134,24 +153,31 @@ public enum AdaLN {
         let d = m.width, batch = m.batch, tokens = y.count / (batch * d)
         precondition(dOut.count == y.count && dy.count == y.count, "gated residual backward: shapes differ")
         let pg = dOut.data, py = y.data, pd = dy.data
-        let (items, blocks) = reduceItems(batch: batch, width: d)
-        context.parallelFor(items) { range in
-            for item in range {
-                let b = item / blocks, lo = (item % blocks) * 64, hi = min(d, lo + 64)
+        context.parallelFor(batch) { samples in
+            for b in samples {
                 let gt = m.pointer(sample: b, chunk: gate), dgt = g.pointer(sample: b, chunk: gate)
                 for t in 0..<tokens {
                     let base = (b * tokens + t) * d
-                    var j = lo
-                    while j < hi {
-                        let lanes = min(8, hi - j)
-                        let gv = ElementwiseLoop.load(pg + base + j, lanes)
-                        ElementwiseLoop.store(ElementwiseLoop.load(dgt + j, lanes) + gv * ElementwiseLoop.load(py + base + j, lanes),
-                                              dgt + j, lanes)
-                        ElementwiseLoop.store(gv * ElementwiseLoop.load(gt + j, lanes), pd + base + j, lanes)
-                        j += 8
-                    }
+                    gatedResidualBackwardRow(pg + base, branch: py + base, gate: gt, gateGradient: dgt, branchGradient: pd + base,
+                                             count: d)
                 }
             }
+        }
+    }
+
+    /// One row of ``gatedResidualBackward(_:branch:modulation:gradient:gate:branchGradient:context:)``
+    /// (rows of a sample must come in token order: the gate gradient accumulates).
+    @inline(__always)
+    static func gatedResidualBackwardRow(_ g: UnsafePointer<Float>, branch y: UnsafePointer<Float>, gate gt: UnsafePointer<Float>,
+                                         gateGradient dgt: UnsafeMutablePointer<Float>, branchGradient dy: UnsafeMutablePointer<Float>,
+                                         count d: Int) {
+        var j = 0
+        while j < d {
+            let lanes = min(8, d - j)
+            let gv = ElementwiseLoop.load(g + j, lanes)
+            ElementwiseLoop.store(ElementwiseLoop.load(dgt + j, lanes) + gv * ElementwiseLoop.load(y + j, lanes), dgt + j, lanes)
+            ElementwiseLoop.store(gv * ElementwiseLoop.load(gt + j, lanes), dy + j, lanes)
+            j += 8
         }
     }
 }

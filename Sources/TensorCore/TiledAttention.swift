@@ -18,7 +18,9 @@ enum TiledAttention {
     /// Forward of one item: writes `o` `[T, Dh]` and `logSumExp` `[T]`.
     static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int,
                         headDim dh: Int, scale: Float, tiling: AttentionTiling, output o: UnsafeMutablePointer<Float>,
-                        logSumExp lse: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+                        logSumExp lse: UnsafeMutablePointer<Float>, keptScores: UnsafeMutablePointer<Float>? = nil,
+                        scratch: UnsafeMutablePointer<Float>) {
+        precondition(keptScores == nil || tiling.keyTiles(tj) == 1, "attention keeps scores only when all keys fit one tile")
         let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
         let scores = scratch, rowMax = scratch + 2 * bq * bk + bq * dh, rowSum = rowMax + bq
         let acc = scratch + 2 * bq * bk
@@ -26,14 +28,16 @@ enum TiledAttention {
             let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
                 let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
+                // With kept scores (one key tile: nk = tj) the product goes to the item's [T, T] scores.
+                let product = keptScores.map { $0 + r0 * nk } ?? scores
                 GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
-                              b: k + c0 * dh, ldb: dh, c: scores, ldc: nk)
+                              b: k + c0 * dh, ldb: dh, c: product, ldc: nk)
                 for r in 0..<nq {
                     let row = scores + r * nk
-                    let tileMax = Self.maximum(row, count: nk)
+                    let tileMax = Self.maximum(product + r * nk, count: nk)
                     if kt == 0 {
                         rowMax[r] = tileMax
-                        rowSum[r] = Self.exponentiate(row, count: nk, minus: tileMax)
+                        rowSum[r] = Self.exponentiate(product + r * nk, into: row, count: nk, minus: tileMax)
                     } else {
                         let m = rowMax[r] > tileMax ? rowMax[r] : tileMax
                         let correction = SIMDMath.exp(rowMax[r] - m)
@@ -54,10 +58,11 @@ enum TiledAttention {
     }
 
     /// Backward of one item: `delta[t] = Σ_j dO[t, j]·O[t, j]` must be filled; overwrites `dQ`, `dK`, `dV`.
+    /// With `keptScores` (`[T, T]` from ``forward``) the scores are read instead of recomputed.
     static func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                          logSumExp lse: UnsafePointer<Float>, outputGradient dO: UnsafePointer<Float>,
                          delta: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, scale: Float, tiling: AttentionTiling,
-                         dQ: UnsafeMutablePointer<Float>, dK: UnsafeMutablePointer<Float>, dV: UnsafeMutablePointer<Float>,
+                         keptScores: UnsafePointer<Float>? = nil, dQ: UnsafeMutablePointer<Float>, dK: UnsafeMutablePointer<Float>, dV: UnsafeMutablePointer<Float>,
                          scratch: UnsafeMutablePointer<Float>) {
         let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
         let p = scratch, dp = scratch + bq * bk
@@ -65,9 +70,14 @@ enum TiledAttention {
             let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
                 let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
-                GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
-                              b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
-                for r in 0..<nq { _ = Self.exponentiate(p + r * nk, count: nk, minus: lse[r0 + r]) }
+                if let keptScores {
+                    let rows = keptScores + r0 * nk
+                    for r in 0..<nq { _ = Self.exponentiate(rows + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r]) }
+                } else {
+                    GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                                  b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
+                    for r in 0..<nq { _ = Self.exponentiate(p + r * nk, count: nk, minus: lse[r0 + r]) }
+                }
                 // dV[c0..] += Pᵀ dO[r0..]; dP = dO[r0..] V[c0..]ᵀ.
                 GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: p, lda: nk, b: dO + r0 * dh, ldb: dh,
                               beta: qt == 0 ? 0 : 1, c: dV + c0 * dh, ldc: dh)
@@ -96,16 +106,23 @@ enum TiledAttention {
     /// `x ← exp(x − shift)` in place; returns the sum of the results (SIMD8 lanes, then the tail).
     @inline(__always)
     static func exponentiate(_ x: UnsafeMutablePointer<Float>, count n: Int, minus shift: Float) -> Float {
+        exponentiate(x, into: x, count: n, minus: shift)
+    }
+
+    /// `y ← exp(x − shift)` (`y` may be `x`); returns the sum of the results (SIMD8 lanes, then the tail).
+    @inline(__always)
+    static func exponentiate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int,
+                             minus shift: Float) -> Float {
         var acc = SIMD8<Float>(), i = 0
         let s = SIMD8<Float>(repeating: shift)
         while i + 8 <= n {
             let e = SIMDMath.exp(SIMDMath.load(x + i) - s)
-            SIMDMath.store(e, x + i)
+            SIMDMath.store(e, y + i)
             acc += e
             i += 8
         }
         var sum = acc.sum()
-        while i < n { x[i] = SIMDMath.exp(x[i] - shift); sum += x[i]; i += 1 }
+        while i < n { y[i] = SIMDMath.exp(x[i] - shift); sum += y[i]; i += 1 }
         return sum
     }
 

@@ -58,6 +58,26 @@ import TensorCore
         }
     }
 
+    /// GELU's backward fused with the column sums (the next layer's bias gradient) gives the bytes of
+    /// the two passes, on 1, 2 and 3 threads (column parts of different widths), with a ragged width.
+    @Test(arguments: [(70, 1024), (9, 37), (300, 250)])
+    func geluBackwardWithColumnSumsEqualsTwoPasses(rows: Int, columns: Int) {
+        let x = GradientCheck.random([rows, columns], seed: 1, std: 3), dy = GradientCheck.random([rows, columns], seed: 2)
+        let start = GradientCheck.random([columns], seed: 3)
+        let want = Tensor(zeros: [rows, columns]), wantSums = Tensor(zeros: [columns])
+        wantSums.copy(from: start)
+        GELU.backward(dy, input: x, inputGradient: want, context: .serial)
+        ColumnSum.accumulate(want.data, rows: rows, columns: columns, into: wantSums.data, context: .serial)
+        for threads in [1, 2, 3] {
+            let got = Tensor(zeros: [rows, columns]), sums = Tensor(zeros: [columns])
+            got.copy(from: dy)
+            sums.copy(from: start)
+            GELU.backward(got, input: x, addingColumnSumsInto: sums.data, context: ComputeContext(threads: threads))
+            #expect(got.toArray() == want.toArray(), "gradient, \(threads) threads")
+            #expect(sums.toArray() == wantSums.toArray(), "column sums, \(threads) threads")
+        }
+    }
+
     @Test func modulationAndGatedResidualGradients() {
         let (b, t, d) = (2, 3, 11)
         let x = GradientCheck.random([b, t, d], seed: 1), y = GradientCheck.random([b, t, d], seed: 2)

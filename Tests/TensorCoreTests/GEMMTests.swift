@@ -41,4 +41,22 @@ import TensorCore
             #expect(zip(c.slice(i).toArray(), ref).allSatisfy { abs(Double($0) - $1) < 1e-5 })
         }
     }
+
+    /// A bias written into each GEMM block's rows before its product gives the bytes of a bias
+    /// written first and a product added to it, for products cut into rows, into columns, and whole.
+    @Test(arguments: [(1728, 256, 256), (8, 1536, 256), (300, 2000, 64), (5, 7, 3)])
+    func biasInGEMMBlocksEqualsBiasFirst(m: Int, n: Int, k: Int) {
+        let a = GradientCheck.random([m, k], seed: 1), w = GradientCheck.random([n, k], seed: 2)
+        let bias = GradientCheck.random([n], seed: 3)
+        let want = Tensor(zeros: [m, n])
+        for r in 0..<m { (want.data + r * n).update(from: bias.data, count: n) }
+        GEMM.multiply(.none, .transposed, m: m, n: n, k: k, a: a.data, lda: k, b: w.data, ldb: k, beta: 1, c: want.data,
+                      ldc: n, context: .serial)
+        for threads in [1, 2, 3] {
+            let got = Tensor(zeros: [m, n])
+            GEMM.multiply(.none, .transposed, m: m, n: n, k: k, a: a.data, lda: k, b: w.data, ldb: k, beta: 1, c: got.data,
+                          ldc: n, rowInitialValue: bias.data, context: ComputeContext(threads: threads))
+            #expect(got.toArray() == want.toArray(), "\(m)×\(n)×\(k) on \(threads) threads")
+        }
+    }
 }

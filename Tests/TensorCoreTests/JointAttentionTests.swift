@@ -153,6 +153,41 @@ import TensorCore
         for threads in [2, 3] { #expect(run(threads) == one, "\(threads) threads differ from 1") }
     }
 
+    /// Keeping the forward scores for backward (few tokens) gives the same bytes as recomputing them,
+    /// with one query tile and with several (ragged), with QK-norm and rotary embedding, on 1 and 3 threads.
+    @Test(arguments: [(0, 0), (16, 64)])
+    func keptScoresGiveTheSameBytesAsRecomputedOnes(queryRows: Int, keyColumns: Int) throws {
+        let (b, th, tc, d, h) = (2, 41, 9, 32, 2)
+        var layout = ParameterLayout()
+        let tiling = queryRows > 0 ? try AttentionTiling(queryRows: queryRows, keyColumns: keyColumns) : .standard
+        let att = try JointAttention("a", width: d, heads: h, hasContext: true, qkNorm: true, tiling: tiling, layout: &layout)
+        #expect(tiling.keepsScores(tokens: th + tc, heads: h, width: d))
+        #expect(!AttentionTiling.standard.keepsScores(tokens: 513, heads: 1, width: 1024))
+        let store = ParameterStore(layout: layout, seed: 1)
+        GradientCheck.randomize(store, seed: 4, std: 1)
+        let table = RotaryTable(batch: b, tokens: th + tc, headDim: d / h)
+        for s in 0..<b { table.setPositions(sample: s, (0..<(th + tc)).map { Float($0 * (s + 1)) * 0.3 }) }
+        let lq = GradientCheck.random([b, th, 3 * d], seed: 2, std: 2), cq = GradientCheck.random([b, tc, 3 * d], seed: 3, std: 2)
+        let lw = GradientCheck.random([b, th, d], seed: 5), cw = GradientCheck.random([b, tc, d], seed: 6)
+        func run(keep: Bool, threads: Int) -> [[Float]] {
+            let ws = Workspace()
+            let saved = JointAttention.Saved(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws, keepsScores: keep)
+            #expect((saved.scores != nil) == keep)
+            let scratch = JointAttention.Scratch(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
+            let lo = Tensor(zeros: [b, th, d]), co = Tensor(zeros: [b, tc, d])
+            let ldq = Tensor(zeros: [b, th, 3 * d]), cdq = Tensor(zeros: [b, tc, 3 * d])
+            let ctx = ComputeContext(threads: threads)
+            store.zeroGradients()
+            att.forward(latentQKV: lq, contextQKV: cq, rotary: table, saved: saved, latentOut: lo, contextOut: co,
+                        parameters: store, context: ctx)
+            att.backward(latentDOut: lw, contextDOut: cw, latentQKV: lq, contextQKV: cq, rotary: table, saved: saved,
+                         scratch: scratch, latentDQKV: ldq, contextDQKV: cdq, parameters: store, context: ctx)
+            return [lo.toArray(), co.toArray(), saved.logSumExp.toArray(), ldq.toArray(), cdq.toArray(), store.gradients.toArray()]
+        }
+        let recomputed = run(keep: false, threads: 1)
+        for threads in [1, 3] { #expect(run(keep: true, threads: threads) == recomputed, "kept scores on \(threads) threads differ") }
+    }
+
     /// What attention keeps and uses as scratch grows linearly with the tokens: 4× the tokens take at
     /// most 4.5× the memory (a stored `T × T` matrix would take 16×).
     @Test func memoryGrowsLinearlyWithTokens() throws {
