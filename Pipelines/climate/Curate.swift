@@ -32,16 +32,10 @@ public struct CurateCMIP6: NodeKind {
         public var table = ""
         @Param("variable", doc: "variable_id (empty: the only one)")
         public var variable = ""
-        @Param("level", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)")
-        public var level = ""
         @Param("period", doc: "none, month, year or decade")
         var period: TimeCuration.Period = .year
-        @Param("min_coverage", doc: "drop periods with less than this fraction covered")
-        public var minCoverage = 1.0
-        @Param("start_year", doc: "first year to keep (0: from the start)")
-        public var startYear = 0
-        @Param("end_year", doc: "last year to keep (0: to the end)")
-        public var endYear = 0
+        @ParamGroup
+        var settings: CurationSettings
 
         /// The declarations.
         public init() {}
@@ -68,15 +62,13 @@ public struct CurateCMIP6: NodeKind {
                 ? "no dataset in the catalog matches source_id=\(p.sourceID) (available: \(Set(all.map(\.sourceID)).sorted().joined(separator: ", ")))"
                 : "several datasets match (\(matches.map(\.id).joined(separator: ", "))); set experiment/member/table/variable")
         }
-        let levelText = p.level
-        let level = levelText.isEmpty ? nil : try VerticalSelection(parsing: levelText)
+        let options = try p.settings.readOptions()
         context.progress(0.1, "reading \(chosen.files.count) file(s)")
         // The catalog's paths are relative to its root (a store object's files, looked up in this cache, or a directory).
         let root = try CatalogRoot.of(catalog)?.resolve(in: context.store)
-        var (field, issues, summary) = try chosen.dataset(root: root).read(options: CFReadOptions(level: level))
+        var (field, issues, summary) = try chosen.dataset(root: root).read(options: options)
         for i in issues { context.log(i.description) }
-        let curation = try TimeCuration(startYear: p.startYear, endYear: p.endYear,
-                                        period: p.period.rawValue, minCoverage: p.minCoverage)
+        let curation = try p.settings.timeCuration(period: p.period)
         try curation.apply(to: &field, summary: &summary, id: chosen.id) { context.progress($0, $1) }
         let period = curation.period
         let facets = ClimateFieldObject.facets(sourceID: chosen.sourceID, experiment: chosen.experiment, member: chosen.member, table: chosen.table, period: period)

@@ -55,16 +55,10 @@ public struct ClimateFiles: NodeKind {
         public var member = ""
         @Param("table", doc: "table (empty: the files' table_id, else from the data's frequency: Amon, day, Ayr)")
         public var table = ""
-        @Param("level", doc: "vertical level for 4-D variables, e.g. '850 hPa' (empty: none)")
-        public var level = ""
         @Param("period", doc: "none, month, year or decade (not finer than the data)")
         var period: TimeCuration.Period = .month
-        @Param("min_coverage", .range(min: 0, max: 1), doc: "drop periods with less than this fraction covered")
-        public var minCoverage = 1.0
-        @Param("start_year", doc: "first year to keep (0: from the start)")
-        public var startYear = 0
-        @Param("end_year", doc: "last year to keep (0: to the end)")
-        public var endYear = 0
+        @ParamGroup
+        var settings: CurationSettings
 
         /// The declarations.
         public init() {}
@@ -97,13 +91,11 @@ public struct ClimateFiles: NodeKind {
         }
         let paths = try Self.match(p.files, under: root)
         let variableParam = p.variable
-        let levelText = p.level
-        let level = levelText.isEmpty ? nil : try VerticalSelection(parsing: levelText)
-        let curation = try TimeCuration(startYear: p.startYear, endYear: p.endYear,
-                                        period: p.period.rawValue, minCoverage: p.minCoverage)
+        let options = try p.settings.readOptions()
+        let curation = try p.settings.timeCuration(period: p.period)
         context.progress(0.1, "reading \(paths.count) file(s)")
         let series = CFFileSeries(files: paths, variable: variableParam.isEmpty ? nil : variableParam)
-        let joined = try series.read(options: CFReadOptions(level: level), globals: Self.facetAttributes.flatMap(\.attributes))
+        let joined = try series.read(options: options, globals: Self.facetAttributes.flatMap(\.attributes))
         var field = joined.field
         let variableID = p.variableID
         if !variableID.isEmpty && variableID != field.variable.name {

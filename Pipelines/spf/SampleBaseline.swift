@@ -16,14 +16,8 @@ public struct SampleBaseline: NodeKind {
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.
     public struct Params: ParamSet {
-        @Param("source_id", doc: "ESM to emulate")
-        public var sourceID: String
-        @Param("scenario", doc: "scenario label")
-        public var scenario: String
-        @Param("start_year", doc: "first year")
-        public var startYear: Int
-        @Param("years", .atLeast(1), doc: "years")
-        public var years: Int
+        @ParamGroup
+        public var run: SampledRun
         @Param("members", .atLeast(1), doc: "ensemble members")
         public var members = 20
         @Param(SampleStage.solver)
@@ -54,12 +48,12 @@ public struct SampleBaseline: NodeKind {
         let started = Date()
         let model = try TrainedModelObject.load(try context.input("model"), node: context.nodeID, threads: context.threads)
         let forcing = try AlignedForcingObject.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
-        let sourceID = p.sourceID
+        let sourceID = p.run.sourceID
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let pyramid = try SampleStage.pyramid(model.info.pyramid, steps: p.solverSteps, node: context.nodeID)
         let timescale = pyramid.timescales[pyramid.timescales.count - 1]
-        let startYear = p.startYear, years = p.years, members = p.members
-        let request = SamplingRequest(scenario: p.scenario, startYear: startYear, years: years, target: timescale,
+        let startYear = p.run.startYear, years = p.run.years, members = p.members
+        let request = SamplingRequest(scenario: p.run.scenario, startYear: startYear, years: years, target: timescale,
                                       members: Array(0..<members), source: source, seed: context.seed,
                                       decadeOriginYear: model.info.training.decadeOriginYear)
         let solver = p.solver
@@ -71,7 +65,7 @@ public struct SampleBaseline: NodeKind {
             out = try sampler.output(try sampler.sample(request, forcing: forcing, velocity: model.network))
         }
         let plane = pyramid.height * pyramid.width, c = pyramid.channels
-        var product = EnsembleProduct(sourceID: sourceID, scenario: p.scenario, timescale: timescale, startYear: startYear,
+        var product = EnsembleProduct(sourceID: sourceID, scenario: p.run.scenario, timescale: timescale, startYear: startYear,
                                       years: years, members: members, model: model.variant, variables: pyramid.variables,
                                       lat: model.lat, lon: model.lon, values: [], samplingSeconds: 0)
         let t = product.frames

@@ -27,14 +27,8 @@ public struct SampleStage: NodeKind {
         public var stage: Int
         @Param("target", doc: "output timescale of the path: decadal, yearly or monthly")
         public var target: Timescale
-        @Param("source_id", doc: "ESM to emulate (one of the model's sources)")
-        public var sourceID: String
-        @Param("scenario", doc: "scenario label (the forcing input supplies the numbers)")
-        public var scenario: String
-        @Param("start_year", doc: "first year of the period this node covers")
-        public var startYear: Int
-        @Param("years", .atLeast(1), doc: "years in the period")
-        public var years: Int
+        @ParamGroup
+        public var run: SampledRun
         @Param("member_start", .atLeast(0), doc: "first member of the block")
         public var memberStart = 0
         @Param("member_count", .atLeast(1), doc: "members in the block")
@@ -108,10 +102,10 @@ public struct SampleStage: NodeKind {
     private func sample(_ p: Params, _ context: NodeContext) throws -> (SamplerState, Double) {
         let model = try TrainedModelObject.load(try context.input("model"), node: context.nodeID, threads: context.threads)
         let forcing = try AlignedForcingObject.forcingSeries(try context.input("forcing"), model: model, node: context.nodeID)
-        let sourceID = p.sourceID
+        let sourceID = p.run.sourceID
         let source = try model.sourceIndex(of: sourceID, node: context.nodeID)
         let target = p.target
-        let stage = p.stage, startYear = p.startYear, years = p.years
+        let stage = p.stage, startYear = p.run.startYear, years = p.run.years
         let pyramid = try Self.pyramid(model.info.pyramid, steps: p.solverSteps, node: context.nodeID)
         let sampler = try PyramidSampler(config: pyramid, solver: p.solver)
         var state: SamplerState
@@ -134,7 +128,7 @@ public struct SampleStage: NodeKind {
             if antithetic, first % 2 != 0 || count % 2 != 0 {
                 throw EngineError(.nodeFailed, "param 'antithetic': member_start \(first) and member_count \(count) must be even so every block holds whole pairs (2k, 2k + 1)", node: context.nodeID)
             }
-            let request = SamplingRequest(scenario: p.scenario, startYear: startYear, years: years, target: target,
+            let request = SamplingRequest(scenario: p.run.scenario, startYear: startYear, years: years, target: target,
                                           members: Array(first..<(first + count)), source: source, seed: context.seed,
                                           decadeOriginYear: model.info.training.decadeOriginYear, antithetic: antithetic)
             state = try sampler.initialState(request)

@@ -27,7 +27,7 @@ import Testing
                                  "years": 10, "member_start": 0, "member_count": 4, "antithetic": false, "solver_steps": [4, 4, 2],
                                  "solver": "midpoint"]).values
         let p = try SampleStage.Params.decode(NodeParams(values))
-        #expect(p.solver == .midpoint && p.target == .monthly && p.solverSteps == [4, 4, 2] && p.stage == 1 && p.sourceID == "CESM2")
+        #expect(p.solver == .midpoint && p.target == .monthly && p.solverSteps == [4, 4, 2] && p.stage == 1 && p.run.sourceID == "CESM2")
         // A value the loader would have refused is a kind-contract error naming the param, never a crash.
         values["solver"] = "heun"
         #expect(throws: ParamProblem.self) { try SampleStage.Params.decode(NodeParams(values)) }

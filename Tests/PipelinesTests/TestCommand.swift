@@ -24,6 +24,21 @@ enum TestCommand {
     /// process's; returns its exit status and everything it printed.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
                     timeout: Double = defaultTimeout) throws -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-test-command-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        defer { try? handle.close() }
+        let process = configured(executable, arguments, environment: environment, in: directory, output: handle)
+        try process.run()
+        let status = try waitForExit(process, timeout: timeout, log: log)
+        return (status, String(decoding: try Data(contentsOf: log), as: UTF8.self))
+    }
+
+    /// A process for `executable` as these tests run one: `environment` added to this process's without
+    /// `SPFFLOW_CACHE`, standard output and error to `output`, no standard input.
+    static func configured(_ executable: String, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
+                           output: FileHandle) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -31,15 +46,15 @@ enum TestCommand {
         env["SPFFLOW_CACHE"] = nil
         process.environment = env.merging(environment) { $1 }
         if let directory { process.currentDirectoryURL = directory }
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("spfflow-test-command-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
+        process.standardOutput = output
+        process.standardError = output
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        return process
+    }
+
+    /// The exit status of a started `process`. Still running after `timeout` seconds, it is terminated (killed 5 s
+    /// later if it is still there) and ``Timeout`` is thrown with what it wrote to `log`.
+    static func waitForExit(_ process: Process, timeout: Double, log: URL) throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning {
@@ -47,10 +62,10 @@ enum TestCommand {
             let grace = Date().addingTimeInterval(5)
             while process.isRunning && Date() < grace { Thread.sleep(forTimeInterval: 0.05) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            throw Timeout(command: [executable] + arguments, seconds: timeout,
+            throw Timeout(command: [process.executableURL?.path ?? "?"] + (process.arguments ?? []), seconds: timeout,
                           output: String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))
         }
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: log), as: UTF8.self))
+        return process.terminationStatus
     }
 }

@@ -43,78 +43,48 @@ import SPFEngine
         #expect(e.description.contains("node 'a'"))
     }
 
-    @Test func unknownParamNamesItAndDeclaredOnes() throws {
-        let e = try #require(manifestError("""
+    /// A manifest with one mistake, and where and how its error must name it.
+    struct LocatedCase: CustomTestStringConvertible, Sendable {
+        let name: String, manifest: String, code: EngineError.Code, line: Int, node: String, mentions: [String]
+        var testDescription: String { name }
+    }
+
+    static let locatedCases: [LocatedCase] = [
+        LocatedCase(name: "unknown param, named with the declared ones", manifest: """
             nodes:
               - id: a
                 kind: test.generate
                 params:
                   count: 3
                   cuont: 4
-            """))
-        #expect(e.code == .unknownParam)
-        #expect(e.line == 6)
-        #expect(e.node == "a")
-        #expect(e.message.contains("'cuont'"))
-        #expect(e.message.contains("count: int"))
-    }
-
-    @Test func missingParamNamesItAndType() throws {
-        let e = try #require(manifestError("""
+            """, code: .unknownParam, line: 6, node: "a", mentions: ["'cuont'", "count: int"]),
+        LocatedCase(name: "missing param, named with its type", manifest: """
             nodes:
               - id: w
                 kind: test.checkpointed-count
-            """))
-        #expect(e.code == .missingParam)
-        #expect(e.line == 2)
-        #expect(e.node == "w")
-        #expect(e.message.contains("'steps'"))
-        #expect(e.message.contains("int"))
-    }
-
-    @Test func illTypedParamNamesExpectedType() throws {
-        let e = try #require(manifestError("""
+            """, code: .missingParam, line: 2, node: "w", mentions: ["'steps'", "int"]),
+        LocatedCase(name: "ill-typed int param", manifest: """
             nodes:
               - id: a
                 kind: test.generate
                 params: {count: lots}
-            """))
-        #expect(e.code == .paramType)
-        #expect(e.line == 4)
-        #expect(e.node == "a")
-        #expect(e.message.contains("'count'"))
-        #expect(e.message.contains("expected int"))
-        #expect(e.message.contains("lots"))
-
-        let e2 = try #require(manifestError("""
+            """, code: .paramType, line: 4, node: "a", mentions: ["'count'", "expected int", "lots"]),
+        LocatedCase(name: "ill-typed double param", manifest: """
             nodes:
               - id: a
                 kind: test.generate
                 params:
                   offset: "1.5"
-            """))
-        #expect(e2.code == .paramType)
-        #expect(e2.message.contains("expected double"))
-        #expect(e2.line == 5)
-    }
-
-    @Test func missingNodeReference() throws {
-        let e = try #require(manifestError("""
+            """, code: .paramType, line: 5, node: "a", mentions: ["'offset'", "expected double"]),
+        LocatedCase(name: "missing node reference", manifest: """
             nodes:
               - id: gen
                 kind: test.generate
               - id: s
                 kind: test.scale
                 inputs: {data: gne}
-            """))
-        #expect(e.code == .missingReference)
-        #expect(e.line == 6)
-        #expect(e.node == "s")
-        #expect(e.message.contains("'gne'"))
-    }
-
-    @Test func missingOutputReference() throws {
-        let e = try #require(manifestError("""
+            """, code: .missingReference, line: 6, node: "s", mentions: ["'gne'"]),
+        LocatedCase(name: "missing output reference", manifest: """
             nodes:
               - id: gen
                 kind: test.generate
@@ -122,24 +92,36 @@ import SPFEngine
                 kind: test.scale
                 inputs:
                   data: gen.stats
-            """))
-        #expect(e.code == .missingReference)
-        #expect(e.line == 7)
-        #expect(e.node == "s")
-        #expect(e.message.contains("no output 'stats'"))
-        #expect(e.message.contains("outputs: out"))
-    }
-
-    @Test func missingRequiredInput() throws {
-        let e = try #require(manifestError("""
+            """, code: .missingReference, line: 7, node: "s", mentions: ["no output 'stats'", "outputs: out"]),
+        LocatedCase(name: "missing required input", manifest: """
             nodes:
               - id: s
                 kind: test.scale
-            """))
-        #expect(e.code == .badInput)
-        #expect(e.line == 2)
-        #expect(e.node == "s")
-        #expect(e.message.contains("'data'"))
+            """, code: .badInput, line: 2, node: "s", mentions: ["'data'"]),
+        LocatedCase(name: "a node that reads itself", manifest: """
+            nodes:
+              - id: a
+                kind: test.scale
+                inputs: {data: a}
+            """, code: .cycle, line: 2, node: "a", mentions: ["a -> a"]),
+        LocatedCase(name: "an id given twice after expansion", manifest: """
+            nodes:
+              - id: gen-${m}
+                kind: test.generate
+                over: {m: [x, y]}
+              - id: gen-y
+                kind: test.generate
+            """, code: .duplicateID, line: 5, node: "gen-y", mentions: ["test.yaml:2"]),
+    ]
+
+    @Test(arguments: locatedCases)
+    func errorNamesLineNodeAndWhatIsWrong(_ c: LocatedCase) throws {
+        let e = try #require(manifestError(c.manifest))
+        #expect(e.code == c.code)
+        #expect(e.line == c.line)
+        #expect(e.node == c.node)
+        #expect(e.file == "test.yaml")
+        for fragment in c.mentions { #expect(e.message.contains(fragment), "\(e)") }
     }
 
     @Test func cycleIsPrinted() throws {
@@ -162,33 +144,6 @@ import SPFEngine
         // The printed cycle starts and ends at the same node and names all three.
         for id in ["a", "b", "c"] { #expect(e.message.contains(id)) }
         #expect(e.message.contains("->"))
-    }
-
-    @Test func selfCycle() throws {
-        let e = try #require(manifestError("""
-            nodes:
-              - id: a
-                kind: test.scale
-                inputs: {data: a}
-            """))
-        #expect(e.code == .cycle)
-        #expect(e.message.contains("a -> a"))
-        #expect(e.line == 2)
-    }
-
-    @Test func duplicateIDsAfterExpansion() throws {
-        let e = try #require(manifestError("""
-            nodes:
-              - id: gen-${m}
-                kind: test.generate
-                over: {m: [x, y]}
-              - id: gen-y
-                kind: test.generate
-            """))
-        #expect(e.code == .duplicateID)
-        #expect(e.node == "gen-y")
-        #expect(e.line == 5)
-        #expect(e.message.contains("test.yaml:2"))
     }
 
     @Test func structuralErrorsAreLocatedNotCrashes() throws {

@@ -136,18 +136,7 @@ import TensorCore
         let lq = GradientCheck.random([b, th, 3 * d], seed: 2), cq = GradientCheck.random([b, tc, 3 * d], seed: 3)
         let lw = GradientCheck.random([b, th, d], seed: 5), cw = GradientCheck.random([b, tc, d], seed: 6)
         func run(_ threads: Int) -> [[Float]] {
-            let ws = Workspace()
-            let saved = JointAttention.Saved(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
-            let scratch = JointAttention.Scratch(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
-            let lo = Tensor(zeros: [b, th, d]), co = Tensor(zeros: [b, tc, d])
-            let ldq = Tensor(zeros: [b, th, 3 * d]), cdq = Tensor(zeros: [b, tc, 3 * d])
-            let ctx = ComputeContext(threads: threads)
-            store.zeroGradients()
-            att.forward(latentQKV: lq, contextQKV: cq, rotary: nil, saved: saved, latentOut: lo, contextOut: co,
-                        parameters: store, context: ctx)
-            att.backward(latentDOut: lw, contextDOut: cw, latentQKV: lq, contextQKV: cq, rotary: nil, saved: saved,
-                         scratch: scratch, latentDQKV: ldq, contextDQKV: cdq, parameters: store, context: ctx)
-            return [lo.toArray(), co.toArray(), ldq.toArray(), cdq.toArray(), store.gradients.toArray()]
+            forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, threads: threads)
         }
         let one = run(1)
         for threads in [2, 3] { #expect(run(threads) == one, "\(threads) threads differ from 1") }
@@ -170,19 +159,8 @@ import TensorCore
         let lq = GradientCheck.random([b, th, 3 * d], seed: 2, std: 2), cq = GradientCheck.random([b, tc, 3 * d], seed: 3, std: 2)
         let lw = GradientCheck.random([b, th, d], seed: 5), cw = GradientCheck.random([b, tc, d], seed: 6)
         func run(keep: Bool, threads: Int) -> [[Float]] {
-            let ws = Workspace()
-            let saved = JointAttention.Saved(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws, keepsScores: keep)
-            #expect((saved.scores != nil) == keep)
-            let scratch = JointAttention.Scratch(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
-            let lo = Tensor(zeros: [b, th, d]), co = Tensor(zeros: [b, tc, d])
-            let ldq = Tensor(zeros: [b, th, 3 * d]), cdq = Tensor(zeros: [b, tc, 3 * d])
-            let ctx = ComputeContext(threads: threads)
-            store.zeroGradients()
-            att.forward(latentQKV: lq, contextQKV: cq, rotary: table, saved: saved, latentOut: lo, contextOut: co,
-                        parameters: store, context: ctx)
-            att.backward(latentDOut: lw, contextDOut: cw, latentQKV: lq, contextQKV: cq, rotary: table, saved: saved,
-                         scratch: scratch, latentDQKV: ldq, contextDQKV: cdq, parameters: store, context: ctx)
-            return [lo.toArray(), co.toArray(), saved.logSumExp.toArray(), ldq.toArray(), cdq.toArray(), store.gradients.toArray()]
+            forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, rotary: table,
+                               keepsScores: keep, threads: threads)
         }
         let recomputed = run(keep: false, threads: 1)
         for threads in [1, 3] { #expect(run(keep: true, threads: threads) == recomputed, "kept scores on \(threads) threads differ") }
@@ -202,4 +180,25 @@ import TensorCore
         let ratio = Double(floats(2592)) / Double(floats(648))
         #expect(ratio <= 4.5, "memory ratio \(ratio) for 4× the tokens")
     }
+}
+
+/// One forward and backward pass of `att` on fresh buffers (parameter gradients zeroed first), on `threads` threads:
+/// the outputs, the rows' log-sum-exps, the input gradients and the parameter gradients.
+private func forwardAndBackward(_ att: JointAttention, _ store: ParameterStore, latent lq: Tensor, context cq: Tensor,
+                                latentDOut lw: Tensor, contextDOut cw: Tensor, rotary: RotaryTable? = nil,
+                                keepsScores: Bool? = nil, threads: Int) -> [[Float]] {
+    let (b, th, tc, d) = (lq.shape[0], lq.shape[1], cq.shape[1], lw.shape[2])
+    let ws = Workspace()
+    let saved = JointAttention.Saved(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws, keepsScores: keepsScores)
+    if let keep = keepsScores { #expect((saved.scores != nil) == keep) }
+    let scratch = JointAttention.Scratch(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
+    let lo = Tensor(zeros: [b, th, d]), co = Tensor(zeros: [b, tc, d])
+    let ldq = Tensor(zeros: [b, th, 3 * d]), cdq = Tensor(zeros: [b, tc, 3 * d])
+    let ctx = ComputeContext(threads: threads)
+    store.zeroGradients()
+    att.forward(latentQKV: lq, contextQKV: cq, rotary: rotary, saved: saved, latentOut: lo, contextOut: co,
+                parameters: store, context: ctx)
+    att.backward(latentDOut: lw, contextDOut: cw, latentQKV: lq, contextQKV: cq, rotary: rotary, saved: saved,
+                 scratch: scratch, latentDQKV: ldq, contextDQKV: cdq, parameters: store, context: ctx)
+    return [lo.toArray(), co.toArray(), saved.logSumExp.toArray(), ldq.toArray(), cdq.toArray(), store.gradients.toArray()]
 }

@@ -97,22 +97,9 @@ struct BlockStackHarness {
     @Test(arguments: [1, 2])
     func forwardOnlyActivationsGiveTheSameBytes(threads: Int) throws {
         let c = try MMDiTConfiguration(width: 32, heads: 2, mlpRatio: 4, conditionWidth: 8, hasContext: true, qkNorm: true)
-        var layout = ParameterLayout()
-        let block = try MMDiTBlock("b", configuration: c, layout: &layout)
-        let store = ParameterStore(layout: layout, seed: 5)
-        GradientCheck.randomize(store, seed: 6, std: 0.3)
-        let (b, th, tc) = (3, 37, 6)
-        let x = GradientCheck.random([b, th, 32], seed: 7), cx = GradientCheck.random([b, tc, 32], seed: 8)
-        let e = GradientCheck.random([b, 8], seed: 9)
-        let rotary = RotaryTable(batch: 1, tokens: th + tc, headDim: 16)
-        rotary.setPositions(sample: 0, (0..<(th + tc)).map { Float($0 % 5) })
+        let f = try SingleBlockFixture(c, batch: 3, latentTokens: 37, contextTokens: 6, seed: 5, std: 0.3) { Float($0 % 5) }
         func run(forwardOnly: Bool) -> (output: [UInt32], floats: Int) {
-            let ws = Workspace(chunkSize: 1024)
-            let a = MMDiTBlock.Activations(block, batch: b, latentTokens: th, contextTokens: tc, workspace: ws, forwardOnly: forwardOnly)
-            let floats = ws.used
-            let y = Tensor(zeros: [b, th, 32]), cy = Tensor(zeros: [b, tc, 32])
-            block.forward(latentInput: x, contextInput: cx, condition: e, rotary: rotary, activations: a, latentOutput: y,
-                          contextOutput: cy, parameters: store, context: ComputeContext(threads: threads))
+            let (y, cy, floats) = f.forward(forwardOnly: forwardOnly, threads: threads)
             return ((y.toArray() + cy.toArray()).map(\.bitPattern), floats)
         }
         let full = run(forwardOnly: false), forwardOnly = run(forwardOnly: true)

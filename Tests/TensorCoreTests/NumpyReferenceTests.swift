@@ -6,27 +6,17 @@ import TensorCore
 @Suite struct NumpyReferenceTests {
     @Test func mmditBlockForwardMatchesNumpy() throws {
         let c = try MMDiTConfiguration(width: 32, heads: 4, mlpRatio: 4, conditionWidth: 12)
-        var layout = ParameterLayout()
-        let block = try MMDiTBlock("b", configuration: c, layout: &layout)
-        let store = ParameterStore(layout: layout, seed: 17)
-        GradientCheck.randomize(store, seed: 18, std: 0.2)
-        let (b, th, tc) = (2, 7, 5)
-        let x = GradientCheck.random([b, th, 32], seed: 1), cx = GradientCheck.random([b, tc, 32], seed: 2)
-        let e = GradientCheck.random([b, 12], seed: 3)
-        let rope = RotaryTable(batch: 1, tokens: th + tc, headDim: 8)
-        rope.setPositions(sample: 0, (0..<(th + tc)).map { Float($0) * 1.5 - 3 })
-        let ws = Workspace()
-        let a = MMDiTBlock.Activations(block, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
-        let y = Tensor(zeros: [b, th, 32]), cy = Tensor(zeros: [b, tc, 32])
-        block.forward(latentInput: x, contextInput: cx, condition: e, rotary: rope, activations: a, latentOutput: y,
-                      contextOutput: cy, parameters: store, context: ComputeContext(threads: 2))
+        let (th, tc) = (7, 5)
+        let f = try SingleBlockFixture(c, batch: 2, latentTokens: th, contextTokens: tc, seed: 17, std: 0.2) { Float($0) * 1.5 - 3 }
+        let (x, cx, e, rope) = (f.latent, f.context, f.condition, f.rotary)
+        let (y, cy, _) = f.forward(threads: 2)
 
         // Write weights (by state-dictionary name), inputs and rotary tables for the helper.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tensorcore-ref-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var entries: [(String, [Int], [Float])] = []
-        for slot in layout.slots { entries.append((slot.name, slot.shape, store.value(slot).toArray())) }
+        for slot in f.layout.slots { entries.append((slot.name, slot.shape, f.store.value(slot).toArray())) }
         entries.append(("input.latent", x.shape, x.toArray()))
         entries.append(("input.context", cx.shape, cx.toArray()))
         entries.append(("input.condition", e.shape, e.toArray()))
