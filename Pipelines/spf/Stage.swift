@@ -17,8 +17,9 @@ public struct SampleStage: NodeKind {
     /// Kind name.
     public static let name = "spf.stage"
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
-    /// 3: optional antithetic member pairs; 4: `solver`; 5: matrix products cut into fewer GEMMRowBlocks).
-    public static let version = 5
+    /// 3: optional antithetic member pairs; 4: `solver`; 5: matrix products cut into fewer GEMMRowBlocks;
+    /// 6: network passes of at most 2,048 tokens instead of 4,096, half the pass memory, values equal to float rounding).
+    public static let version = 6
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.

@@ -22,9 +22,12 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// Tokens (field + context, summed over items) of one sampling pass (at least one item): a pass's memory
     /// follows its tokens, whatever the stage, and the coarse stages' small items share one pass, so every
     /// weight multiplies all their rows in one product instead of being repacked for a few rows per chunk.
-    /// 4096 tokens are 5 items of the default grid's monthly stage (12 × (32 + 32) tokens; 16 items of 12,288
-    /// tokens before) and all of a 100-member block at its decadal stage (34 tokens each; 16 before).
-    /// 0: passes of `itemsPerChunk` items.
+    /// 2048 tokens are 2 items of the default grid's monthly stage (12 × (32 + 32) tokens) and 60 members of a block at
+    /// its decadal stage (34 tokens each), so every product still has over a thousand rows. 4096 (before) gave the
+    /// same throughput with a pass workspace twice as large, which two stage nodes side by side each hold
+    /// (`spfflow bench ensemble`: peak RSS of 1,000 against 100 members 1.14–1.16× with 2048, 1.22–1.25× with 4096).
+    /// Which items share a pass changes the last bits of their values (not the seeds or the members' independence),
+    /// so a change of this default is a version change of the sampling kinds. 0: passes of `itemsPerChunk` items.
     public let tokensPerChunk: Int
     /// Bytes of block activations a training pass may keep for backward; a pass that would need more keeps one
     /// block's and recomputes each block's forward in backward (activation checkpointing: the same gradients,
@@ -42,7 +45,7 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// Builds and initialises a model from `seed` (Xavier-uniform linears, zero adaLN/output/mean-field head,
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
     /// - Parameter threads: kernel threads (default: the machine's cores).
-    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 4096,
+    public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 2048,
                 activationMemoryLimit: Int = 256 << 20, threads: Int? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
