@@ -23,8 +23,10 @@ public struct ExportEnsemble: NodeKind {
     /// Implementation version (3: member labels and `ensemble_design` say which members are antithetic pairs;
     /// 4: `layout: cmip` and its params; 5: the ensemble file's chunk cache holds one member's chunks, so the node's memory
     /// no longer grows with the members (netCDF's default cache held 34 MiB at 3,000 members); chunks are placed in the file
-    /// as they are written, so the file's bytes differ from version 4's, its values do not).
-    public static let version = 5
+    /// as they are written, so the file's bytes differ from version 4's, its values do not; 6: every product's rows are
+    /// labelled with the sampler's member indices, m<k> and realization k + 1, as the cmip layout's r<k+1>i1p1f1: a product
+    /// of members 700-799 was labelled m0…m99, the labels of another night's first block).
+    public static let version = 6
     /// Summary.
     public static let summary = "Export emulated ensembles as CF-1.8 netCDF (member, time, lat, lon) or in CMIP6's layout, optionally publishing them."
     /// Params.
@@ -174,10 +176,11 @@ public struct ExportEnsemble: NodeKind {
                 continue
             }
             guard let memberLayout = layout.memberLayout else { continue }
-            let antitheticIDs = try EnsembleProduct.antitheticMemberIDs(object, members: members, node: context.nodeID)
-            let memberLabels = (antitheticIDs ?? Array(0..<members)).map { "m\($0)" }
+            // Rows are labelled with the sampler's member indices (a product of members 700-799 is m700…m799, realizations
+            // 701…800, as in the cmip layout's r701i1p1f1), so products of other member blocks never reuse a label.
+            let memberIDs = try EnsembleProduct.memberIDs(object, members: members, node: context.nodeID)
             var design: [(name: String, value: CFAttribute)] = []
-            if antitheticIDs != nil {
+            if stored.isAntithetic {
                 design.append(("ensemble_design", .text("antithetic pairs: members m(2k) and m(2k+1) were sampled from opposite noise; "
                     + "each member is an exact draw, but a pair is not independent, so an unbiased spread or fair CRPS leaves out "
                     + "each member's partner")))
@@ -186,7 +189,7 @@ public struct ExportEnsemble: NodeKind {
             let fileName = "\(tag)-\(source)_\(scenario)_r\(grid.nlon)x\(grid.nlat)_\(timescale).nc"
             var spec = CFFileSpec(
                 variable: Self.variableSpec(first, timescale: timescale), grid: grid, time: time,
-                members: memberLabels,
+                members: memberIDs.map { "m\($0)" }, memberNumbers: memberIDs.map { $0 + 1 },
                 globalAttributes: [("title", .text("\(tag) emulation of \(source) \(scenario), \(timescale) \(variables.joined(separator: " and "))")),
                                    ("source_id", .text(source)), ("experiment_id", .text(scenario)),
                                    ("emulator", .text(modelName)), ("frequency", .text(timescale))] + design,

@@ -123,6 +123,8 @@ public struct CFFileSpec: Sendable {
     public var time: TimeAxis
     /// Member labels (`r1i1p1f1`, `spf-003`), or nil for a file without a member dimension.
     public var members: [String]?
+    /// The `member` coordinate (CF `realization`) of each label, e.g. k + 1 for a sampler's member k; nil: 1, 2, 3, …
+    public var memberNumbers: [Int]?
     /// Scalar coordinates referenced from the variable's `coordinates` attribute.
     public var scalarCoordinates: [CFScalarCoordinate]
     /// Global attributes (`Conventions = CF-1.8` is always added first).
@@ -151,11 +153,11 @@ public struct CFFileSpec: Sendable {
     public var dataVariables: [CFVariableSpec] { [variable] + additionalVariables }
 
     /// Creates a file description.
-    public init(variable: CFVariableSpec, grid: LatLonGrid, time: TimeAxis, members: [String]? = nil,
+    public init(variable: CFVariableSpec, grid: LatLonGrid, time: TimeAxis, members: [String]? = nil, memberNumbers: [Int]? = nil,
                 scalarCoordinates: [CFScalarCoordinate] = [], globalAttributes: [(name: String, value: CFAttribute)] = [],
                 provenance: CFProvenance? = nil, deflateLevel: Int = 4, timeStepsPerChunk: Int = 12,
                 memberLayout: MemberLayout = .memberFirst) {
-        self.variable = variable; self.grid = grid; self.time = time; self.members = members
+        self.variable = variable; self.grid = grid; self.time = time; self.members = members; self.memberNumbers = memberNumbers
         self.scalarCoordinates = scalarCoordinates; self.globalAttributes = globalAttributes
         self.provenance = provenance; self.deflateLevel = deflateLevel; self.timeStepsPerChunk = timeStepsPerChunk
         self.memberLayout = memberLayout

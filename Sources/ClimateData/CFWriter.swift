@@ -211,8 +211,11 @@ public final class CFWriter {
             try check(nc_put_var_double(ncid, vLon, g.lon), "nc_put_var lon", "lon")
             if s.writeGridBounds { try check(nc_put_var_double(ncid, vLonB, g.lonBounds), "nc_put_var lon_bnds", "lon_bnds") }
             if let m = s.members {
-                let numbers = (1...max(1, m.count)).map { Int32($0) }.prefix(m.count)
-                try check(nc_put_var_int(ncid, vMember, Array(numbers)), "nc_put_var member", "member")
+                let numbers = s.memberNumbers.map { $0.map { Int32(clamping: $0) } } ?? (0..<m.count).map { Int32($0 + 1) }
+                guard numbers.count == m.count else {
+                    throw ClimateDataError(.invalidArgument, "\(numbers.count) member numbers for \(m.count) member labels")
+                }
+                try check(nc_put_var_int(ncid, vMember, numbers), "nc_put_var member", "member")
                 var chars = [CChar](repeating: 0, count: m.count * labelLength)
                 for (i, label) in m.enumerated() {
                     for (k, b) in label.utf8.enumerated() { chars[i * labelLength + k] = CChar(bitPattern: b) }

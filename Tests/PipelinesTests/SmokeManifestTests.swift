@@ -206,6 +206,21 @@ import Testing
             let names = try Self.run("/usr/bin/cdo", ["-s", "showname", file.path])
             #expect(names.status == 0 && names.output.contains("tas pr"), "cdo showname: \(names.output)")
         }
+        // Another block of members (6-9 instead of 0-3) is labelled with the sampler's member indices, not the rows':
+        // m6…m9, realizations 7…10 (as the cmip layout's r7i1p1f1…), so two nights' blocks never share a label.
+        let laterBlock = cache.appendingPathComponent("smoke-members-6.yaml")
+        try original.replacingOccurrences(of: "member_start: 0, member_count: 4, antithetic: true}", with: "member_start: 6, member_count: 4, antithetic: true}")
+            .write(to: laterBlock, atomically: true, encoding: .utf8)
+        let later = try Self.run(Self.binary(), ["run", laterBlock.path, "--cache", cache.path, "--progress", "none"])
+        #expect(later.status == 0, "\(later.output.suffix(2000))")
+        let laterSession = try EngineSession(manifestPath: laterBlock.path, cacheOverride: cache.path, registry: NodeKindRegistry.registry,
+                                             cleanLeftovers: false)
+        let laterFiles = Self.files(under: try #require(try Self.object(laterSession, node: "export").filesDirectory), suffix: ".nc")
+        let labels = try Self.run("/usr/bin/env", [python, "-c", "import sys, xarray as xr\nwith xr.open_dataset(sys.argv[1]) as ds: "
+            + "print(','.join(ds['member_id'].values.astype(str)), ','.join(str(int(n)) for n in ds['member'].values))"]
+            + laterFiles.prefix(1).map(\.path))
+        #expect(laterFiles.count == 2 && labels.output.trimmingCharacters(in: .whitespacesAndNewlines) == "m6,m7,m8,m9 7,8,9,10",
+                "\(labels.output)")
         let badLayout = cache.appendingPathComponent("smoke-bad-layout.yaml")
         try original.replacingOccurrences(of: exportParams, with: "params: {calendars: {CESM2: noleap, MRI-ESM2-0: proleptic_gregorian}, layout: time-major}")
             .write(to: badLayout, atomically: true, encoding: .utf8)
