@@ -165,10 +165,10 @@ public struct JointAttention: Sendable {
                         qrb[t] = RMSNorm.normalizeRow(src + head * dh, into: qd, weight: w, count: dh, epsilon: eps)
                         krb[t] = RMSNorm.normalizeRow(src + d + head * dh, into: kd, weight: wk, count: dh, epsilon: eps)
                     } else {
-                        qd.update(from: src + head * dh, count: dh)
-                        kd.update(from: src + d + head * dh, count: dh)
+                        Self.copyRow(src + head * dh, to: qd, count: dh)
+                        Self.copyRow(src + d + head * dh, to: kd, count: dh)
                     }
-                    (vb + t * dh).update(from: src + 2 * d + head * dh, count: dh)
+                    Self.copyRow(src + 2 * d + head * dh, to: vb + t * dh, count: dh)
                     if let rope {
                         let off = rope.rowOffset(sample: b, token: t)
                         RotaryTable.rotate(qd, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: false)
@@ -182,7 +182,7 @@ public struct JointAttention: Sendable {
                                        scratch: work)
                 for t in 0..<tj {
                     let dst = t < th ? lo + (b * th + t) * d + head * dh : co + (b * tc + t - th) * d + head * dh
-                    dst.update(from: ob + t * dh, count: dh)
+                    Self.copyRow(ob + t * dh, to: dst, count: dh)
                 }
             }
         }
@@ -230,7 +230,7 @@ public struct JointAttention: Sendable {
                 for t in 0..<tj {
                     let src = t < th ? ldo + (b * th + t) * d + head * dh : cdo + (b * tc + t - th) * d + head * dh
                     let dst = dob + t * dh, o = ob + t * dh
-                    dst.update(from: src, count: dh)
+                    Self.copyRow(src, to: dst, count: dh)
                     var s: Float = 0
                     for j in 0..<dh { s += dst[j] * o[j] }
                     db[t] = s
@@ -263,10 +263,10 @@ public struct JointAttention: Sendable {
                         RMSNorm.backwardRow(dkr, input: ks, rstd: krs, weight: wk, inputGradient: dst + d + head * dh,
                                             accumulate: false, count: dh)
                     } else {
-                        (dst + head * dh).update(from: dqr, count: dh)
-                        (dst + d + head * dh).update(from: dkr, count: dh)
+                        Self.copyRow(dqr, to: dst + head * dh, count: dh)
+                        Self.copyRow(dkr, to: dst + d + head * dh, count: dh)
                     }
-                    (dst + 2 * d + head * dh).update(from: dvb + t * dh, count: dh)
+                    Self.copyRow(dvb + t * dh, to: dst + 2 * d + head * dh, count: dh)
                 }
             }
         }
@@ -281,6 +281,16 @@ public struct JointAttention: Sendable {
                 }
             }
         }
+    }
+
+    /// Copies one head row of `n` floats: inline SIMD8 moves instead of a `memmove` call per row (the gathers
+    /// and scatters between the streams' `[T, 3D]` / `[T, D]` rows and a head's `[T, Dh]` rows copy 32 floats at
+    /// a time, where the call's overhead was most of the cost).
+    @inline(__always)
+    static func copyRow(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count n: Int) {
+        var j = 0
+        while j + 8 <= n { SIMDMath.store(SIMDMath.load(src + j), dst + j); j += 8 }
+        while j < n { dst[j] = src[j]; j += 1 }
     }
 
     /// Pointers to the four QK-norm weights (or their gradients); nil where absent.
