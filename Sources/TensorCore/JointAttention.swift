@@ -157,18 +157,23 @@ public struct JointAttention: Sendable {
                 let vb = forwardOnly ? own + 2 * headFloats : pv + item * tj * dh
                 let qrb = forwardOnly ? own + 4 * headFloats : pqr + item * tj
                 let krb = forwardOnly ? qrb + rowFloats : pkr + item * tj
+                // Gather the head's q, k, v rows first, then normalise and rotate them where they are: the gather's
+                // loads (one row of each stream's [T, 3D] qkv per token, mostly cache misses) are independent, so the
+                // core keeps many in flight; normalising on the way made each token wait for its own row (over half
+                // of this function's time). The same arithmetic on the same values: the same bytes.
+                for t in 0..<tj {
+                    let src = t < th ? lq + (b * th + t) * 3 * d : cq + (b * tc + t - th) * 3 * d
+                    Self.copyRow(src + head * dh, to: qb + t * dh, count: dh)
+                    Self.copyRow(src + d + head * dh, to: kb + t * dh, count: dh)
+                    Self.copyRow(src + 2 * d + head * dh, to: vb + t * dh, count: dh)
+                }
                 for t in 0..<tj {
                     let isLatent = t < th
-                    let src = isLatent ? lq + (b * th + t) * 3 * d : cq + (b * tc + t - th) * 3 * d
                     let qd = qb + t * dh, kd = kb + t * dh
                     if let w = isLatent ? normW.0 : normW.2, let wk = isLatent ? normW.1 : normW.3 {
-                        qrb[t] = RMSNorm.normalizeRow(src + head * dh, into: qd, weight: w, count: dh, epsilon: eps)
-                        krb[t] = RMSNorm.normalizeRow(src + d + head * dh, into: kd, weight: wk, count: dh, epsilon: eps)
-                    } else {
-                        Self.copyRow(src + head * dh, to: qd, count: dh)
-                        Self.copyRow(src + d + head * dh, to: kd, count: dh)
+                        qrb[t] = RMSNorm.normalizeRowInPlace(qd, weight: w, count: dh, epsilon: eps)
+                        krb[t] = RMSNorm.normalizeRowInPlace(kd, weight: wk, count: dh, epsilon: eps)
                     }
-                    Self.copyRow(src + 2 * d + head * dh, to: vb + t * dh, count: dh)
                     if let rope {
                         let off = rope.rowOffset(sample: b, token: t)
                         RotaryTable.rotate(qd, cos: rope.cos.data + off, sin: rope.sin.data + off, pairs: dh / 2, inverse: false)
