@@ -52,17 +52,38 @@ public struct RMSNorm: Sendable {
     @inline(__always)
     static func normalizeRow(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
                              weight w: UnsafePointer<Float>?, count c: Int, epsilon: Float) -> Float {
-        var acc = SIMD8<Float>(), j = 0
-        while j + 8 <= c { let v = SIMDMath.load(x + j); acc += v * v; j += 8 }
-        var s = acc.sum()
-        while j < c { s += x[j] * x[j]; j += 1 }
-        let rs = 1 / (s / Float(c) + epsilon).squareRoot()
+        let rs = inverseRMS(x, count: c, epsilon: epsilon)
         if let w {
             for i in 0..<c { y[i] = x[i] * rs * w[i] }
         } else {
             for i in 0..<c { y[i] = x[i] * rs }
         }
         return rs
+    }
+
+    /// ``normalizeRow(_:into:weight:count:epsilon:)`` in place (`x ← x · rstd · w`), the same bytes: a loop over
+    /// one pointer, which vectorises (with equal input and output pointers the vectoriser's overlap check sends
+    /// the two-pointer loop down its scalar path).
+    @inline(__always)
+    static func normalizeRowInPlace(_ x: UnsafeMutablePointer<Float>, weight w: UnsafePointer<Float>?, count c: Int,
+                                    epsilon: Float) -> Float {
+        let rs = inverseRMS(x, count: c, epsilon: epsilon)
+        if let w {
+            for i in 0..<c { x[i] = x[i] * rs * w[i] }
+        } else {
+            for i in 0..<c { x[i] = x[i] * rs }
+        }
+        return rs
+    }
+
+    /// `1 / √(mean(x²) + ε)` of one row (SIMD8 lanes, then the tail).
+    @inline(__always)
+    static func inverseRMS(_ x: UnsafePointer<Float>, count c: Int, epsilon: Float) -> Float {
+        var acc = SIMD8<Float>(), j = 0
+        while j + 8 <= c { let v = SIMDMath.load(x + j); acc += v * v; j += 8 }
+        var s = acc.sum()
+        while j < c { s += x[j] * x[j]; j += 1 }
+        return 1 / (s / Float(c) + epsilon).squareRoot()
     }
 
     /// Input gradient of one row: `dx = rstd·w·dy − x·rstd³·mean(dy·w·x)`.
