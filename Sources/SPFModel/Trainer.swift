@@ -62,15 +62,24 @@ public final class Trainer: @unchecked Sendable {
     ///   - threads: kernel threads (default: the machine's cores; results do not depend on it).
     ///   - dataCacheBytes: most bytes of normalised field blocks kept between steps (nil: no limit); the weights do
     ///     not depend on it.
-    public init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
-                normalizer: Normalizer? = nil, threads: Int? = nil, dataCacheBytes: Int? = nil) throws {
+    public convenience init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
+                            normalizer: Normalizer? = nil, threads: Int? = nil, dataCacheBytes: Int? = nil) throws {
+        try self.init(model: modelConfig, pyramid: pyramid, training: training, runs: runs, normalizer: normalizer, threads: threads,
+                      dataCacheBytes: dataCacheBytes, trainingTokensPerPass: 4096)
+    }
+
+    /// Like the public initialiser, with the model's ``MMDiT/trainingTokensPerPass`` (tests compare cuts; 0: one
+    /// pass per group).
+    package init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
+                 normalizer: Normalizer?, threads: Int?, dataCacheBytes: Int?, trainingTokensPerPass: Int) throws {
         try training.validate()
         guard !runs.isEmpty else { throw SPFModelError(.invalidData, "no training runs") }
         for r in runs where r.forcing.griddedChannels != modelConfig.griddedForcingChannels
             || r.forcing.globalChannels != modelConfig.globalForcingChannels {
             throw SPFModelError(.invalidData, "run \(r.label): forcing channels do not match the model")
         }
-        self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed, threads: threads)
+        self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed, trainingTokensPerPass: trainingTokensPerPass,
+                               threads: threads)
         self.config = training
         if normalizer == nil, let streamed = runs.first(where: { $0.streams }) {
             throw SPFModelError(.invalidData, "run \(streamed.label) streams its fields: give the trainer the normalisation statistics")
@@ -183,8 +192,16 @@ public final class Trainer: @unchecked Sendable {
         }
         var stageLoss = [Double](repeating: 0, count: model.pyramid.stageCount)
         var stageCount = [Int](repeating: 0, count: model.pyramid.stageCount)
+        // A group of more tokens than a training pass holds runs as several passes of consecutive items, each weighted
+        // by its share of the batch, so the accumulated gradient is the batch mean whatever the cut.
+        var passes: [[Int]] = []
         for key in order {
             guard let idx = groups[key], let first = idx.first else { continue }
+            let perPass = min(model.trainingItemsPerPass(exs[first].example.context), idx.count)
+            for lo in stride(from: 0, to: idx.count, by: perPass) { passes.append(Array(idx[lo..<min(lo + perPass, idx.count)])) }
+        }
+        for idx in passes {
+            guard let first = idx.first else { continue }
             var ctx = exs[first].example.context
             var x: [Float] = [], target: [Float] = [], tau: [Double] = []
             var starts: [Int] = [], sources: [Int] = [], fg: [Float] = [], fs: [Float] = [], hist: [Float] = []
