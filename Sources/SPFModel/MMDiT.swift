@@ -179,6 +179,10 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         }
     }
 
+    /// Frees the pass buffers kept for reuse (the trainer does between steps, so they are not resident while it builds
+    /// the next step's examples); the next pass allocates anew, with the same results.
+    package func releaseIdlePassBuffers() { pool.releaseIdle() }
+
     /// Runs `body` with a buffer set for `batch`, returned to the pool afterwards.
     private func withBuffers<T>(_ batch: SPFBatch, context: StageContext, training: Bool,
                                 _ body: (PassBuffers) throws -> T) throws -> T {

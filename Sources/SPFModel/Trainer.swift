@@ -179,7 +179,10 @@ public final class Trainer: @unchecked Sendable {
     /// One optimiser step; returns the mean loss per stage of its examples.
     @discardableResult
     public func trainStep() throws -> [Double?] {
-        let exs = try examples(step: step)
+        // The previous step's pass buffers go before this step's examples are built (a decade of full-grid frames at 2°),
+        // so the two never coexist; the first pass maps its workspace anew (at 2° a few tens of ms against seconds).
+        model.releaseIdlePassBuffers()
+        var exs = try examples(step: step)
         let store = model.parameters, compute = model.computeContext
         store.zeroGradients()
         // Group examples with the same (stage, timescale, frames) into one batched forward/backward pass.
@@ -205,16 +208,31 @@ public final class Trainer: @unchecked Sendable {
             var ctx = exs[first].example.context
             var x: [Float] = [], target: [Float] = [], tau: [Double] = []
             var starts: [Int] = [], sources: [Int] = [], fg: [Float] = [], fs: [Float] = [], hist: [Float] = []
+            if idx.count > 1 {
+                x.reserveCapacity(idx.count * exs[first].example.x.count)
+                target.reserveCapacity(idx.count * exs[first].example.target.count)
+            }
+            // Each example's arrays move into the pass (one item) or are released once copied: only the pass's copy
+            // is resident under its workspace.
             for i in idx {
+                if idx.count == 1 {
+                    swap(&x, &exs[i].example.x)
+                    swap(&target, &exs[i].example.target)
+                } else {
+                    x += exs[i].example.x
+                    target += exs[i].example.target
+                    exs[i].example.x = []
+                    exs[i].example.target = []
+                }
                 let e = exs[i].example
-                x += e.x
-                target += e.target
                 tau.append(e.tau)
                 starts += e.context.frameStart
                 sources += e.context.source
                 fg += e.context.forcingGridded
                 fs += e.context.forcingGlobal
                 hist += e.context.history
+                exs[i].example.context.forcingGridded = []
+                exs[i].example.context.history = []
             }
             ctx.history = hist
             ctx.shape.items = idx.count
@@ -222,6 +240,8 @@ public final class Trainer: @unchecked Sendable {
             ctx.source = sources
             ctx.forcingGridded = fg
             ctx.forcingGlobal = fs
+            // The pass's peak is its workspace in full use: free heap pages of the examples and earlier passes go first.
+            FreedHeapPages.release()
             let loss: Double
             do {
                 loss = try model.accumulateGradients(x: x, target: target, tau: tau, context: ctx,
