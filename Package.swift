@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: cpuFlags),
         // The domain types the libraries share (the timescale), without dependencies; SPFModel and Evaluation re-export it.
         .target(name: "ClimateVocabulary", swiftSettings: cpuFlags),
-        .target(name: "SPFModel", dependencies: ["TensorCore", "ClimateVocabulary"], swiftSettings: cpuFlags),
+        .target(name: "SPFModel", dependencies: ["TensorCore", "ClimateVocabulary", "CMalloc"], swiftSettings: cpuFlags),
         // Skill metrics (RMSE, CRPS, spread-skill, NRMSE), cheap baselines, report rendering.
         .target(name: "Evaluation", dependencies: ["ClimateVocabulary"], swiftSettings: cpuFlags),
 

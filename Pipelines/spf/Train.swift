@@ -19,8 +19,10 @@ public struct TrainEmulator: NodeKind {
     public static let name = "spf.train"
     /// Implementation version (2: the backbone runs on TensorCore's layers; parameter names and random streams changed;
     /// 3: the normaliser's climatology is reordered to the model's sources; 4: yearly data train a decadal → yearly pyramid, and
-    /// matrix products are cut into fewer, longer GEMMRowBlocks, along the output's longer side, which moves the last bits).
-    public static let version = 4
+    /// matrix products are cut into fewer, longer GEMMRowBlocks, along the output's longer side, which moves the last bits;
+    /// 5: a step's group of more than 4096 tokens trains as several passes (``MMDiT/trainingTokensPerPass``), which moves the
+    /// last bits of the `flat` and `ar` variants' weights at 11.25° and of every variant's at 2°; `spf` at 11.25° is unchanged).
+    public static let version = 5
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// What is trained: the SPF pyramid or one of the baselines on the same backbone.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SPFEngine
 import SPFModel
 import TensorCore
 
@@ -82,6 +83,11 @@ enum ScalingTraining {
     /// Child mode: trains `warmup + steps` steps at `grid` and prints
     /// `child step_ms=… gflop=… base_rss_kib=… peak_rss_kib=… tokens=…`.
     static func runChild(_ grid: ScalingGrid, model: String, batch: Int, steps: Int, warmup: Int, threads: Int) throws {
+        // As spf.train runs under the node runner (and as the data-streaming child runs): buffers of 1 MiB and more are
+        // mapped on their own and unmapped when freed. Without it glibc's moving mmap threshold (raised to each freed
+        // buffer's size, up to 32 MiB) put the step's window and example arrays on the heap, where their freed pages
+        // stayed resident: 76 MiB of the 2° child's peak.
+        FreedMemory.mapLargeBuffers()
         let (c, p) = try configuration(grid, model: model)
         let run = try syntheticRun(height: grid.height, width: grid.width, years: 20, seed: 17)
         let tc = TrainingConfig(steps: warmup + steps, batchSize: batch, learningRate: 1e-3, warmupSteps: 1, seed: 5)

@@ -29,9 +29,20 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// Which items share a pass changes the last bits of their values (not the seeds or the members' independence),
     /// so a change of this default is a version change of the sampling kinds. 0: passes of `itemsPerChunk` items.
     public let tokensPerChunk: Int
+    /// Tokens (field + context, summed over items) of one training pass (at least one item): the trainer cuts a
+    /// step's group of items of one stage and timescale into passes of ``trainingItemsPerPass(_:)`` items, their
+    /// parameter gradients accumulating in turn, so a training pass's memory follows its tokens as a sampling pass's
+    /// does. 4096 tokens hold the default 11.25° manifest's `spf` groups (at most 4 monthly items of 768 tokens)
+    /// but not its `flat` (8 × 768) and `ar` (8 × 1152) batches; at 2° (3240 tokens per monthly item) the finest
+    /// stage trains one item per pass. A split sums the gradients in another order (the last bits move), so this is
+    /// a model constant, not a setting (spf.train's version says when it changed). 0: one pass per group.
+    public let trainingTokensPerPass: Int
     /// Bytes of block activations a training pass may keep for backward; a pass that would need more keeps one
     /// block's and recomputes each block's forward in backward (activation checkpointing: the same gradients,
-    /// about a third more backbone work). Sampling passes always keep one block's.
+    /// about a third more backbone work). Sampling passes always keep one block's. 96 MiB (the small preset's
+    /// blocks keep 46 KiB per token): passes up to about 2100 tokens keep every block; at 2° the finest stage's
+    /// passes (2700 or 3240 tokens) and the yearly stage's two-item pass (2160) recompute, as do the default
+    /// manifest's monthly passes (3072 tokens). Either way gives the same bytes.
     public let activationMemoryLimit: Int
     /// Threads of every kernel (results are bit-identical for any thread count).
     public let computeContext: ComputeContext
@@ -46,13 +57,14 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
     /// - Parameter threads: kernel threads (default: the machine's cores).
     public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 2048,
-                activationMemoryLimit: Int = 256 << 20, threads: Int? = nil) throws {
+                trainingTokensPerPass: Int = 4096, activationMemoryLimit: Int = 96 << 20, threads: Int? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
         self.config = config
         self.pyramid = pyramid
         self.itemsPerChunk = max(1, itemsPerChunk)
         self.tokensPerChunk = max(0, tokensPerChunk)
+        self.trainingTokensPerPass = max(0, trainingTokensPerPass)
         self.activationMemoryLimit = max(0, activationMemoryLimit)
         computeContext = ComputeContext(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var layout = ParameterLayout()
@@ -90,10 +102,21 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     /// depend on threads).
     public func itemsPerPass(_ context: StageContext) -> Int {
         guard tokensPerChunk > 0 else { return itemsPerChunk }
+        return max(1, tokensPerChunk / max(tokensPerItem(context), 1))
+    }
+
+    /// Items of one training pass for `context`'s item shape: as many as ``trainingTokensPerPass`` tokens hold (at
+    /// least one), or `Int.max` (a group in one pass) when it is 0 (a function of the shapes only).
+    public func trainingItemsPerPass(_ context: StageContext) -> Int {
+        guard trainingTokensPerPass > 0 else { return .max }
+        return max(1, trainingTokensPerPass / max(tokensPerItem(context), 1))
+    }
+
+    /// Tokens of one item of `context`'s shape: field and forcing tokens of its frames, plus its history's field tokens.
+    public func tokensPerItem(_ context: StageContext) -> Int {
         let c = config, field = c.fieldTokensPerFrame(stage: context.stage, pyramid: pyramid)
         let forcing = (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize)
-        let tokens = context.shape.frames * (field + forcing) + context.historyFrames * field
-        return max(1, tokensPerChunk / max(tokens, 1))
+        return context.shape.frames * (field + forcing) + context.historyFrames * field
     }
 
     /// Velocity of a batch of latents (no gradient), evaluated in passes of ``itemsPerPass(_:)`` items.
@@ -158,6 +181,10 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
             return loss
         }
     }
+
+    /// Frees the pass buffers kept for reuse (the trainer does between steps, so they are not resident while it builds
+    /// the next step's examples); the next pass allocates anew, with the same results.
+    package func releaseIdlePassBuffers() { pool.releaseIdle() }
 
     /// Runs `body` with a buffer set for `batch`, returned to the pool afterwards.
     private func withBuffers<T>(_ batch: SPFBatch, context: StageContext, training: Bool,

@@ -137,7 +137,9 @@ public struct Normalizer: Codable, Sendable, Equatable {
     /// The normalised fields of months `months` (counted from the run's first month) of a run, `values` being those
     /// months' physical fields [months.count, C, plane]; element by element what ``normalizeRun(_:)`` gives for them.
     /// - Parameter normalizedForcing: the run's normalised forcing (needed when the climatology regresses on it).
-    public func normalizeMonths(_ values: [Float], run: TrainingRun, months: Range<Int>, normalizedForcing: ForcingSeries?) throws -> [Float] {
+    /// `values` is consumed: a caller that hands over its only reference (the trainer's window) gets it back
+    /// normalised in place, without a second copy of the window.
+    public func normalizeMonths(_ values: consuming [Float], run: TrainingRun, months: Range<Int>, normalizedForcing: ForcingSeries?) throws -> [Float] {
         let c = fieldMean.count
         let frame = run.frameValues
         guard frame > 0, values.count == months.count * frame, months.lowerBound >= 0, months.upperBound <= run.months else {
@@ -152,13 +154,13 @@ public struct Normalizer: Codable, Sendable, Equatable {
         // m in 0..<12); with them, one per month.
         let scale = try scale(source: run.source, plane: plane)
         let offsetOfMonth = forcesField ? [] : try (0..<12).map { try frameOffset(source: run.source, start: $0, months: 1, plane: plane) }
-        var out = values
+        var out = consume values
         for (i, m) in months.enumerated() {
             let offset = forcesField
                 ? try frameOffset(source: run.source, start: run.firstMonth + m, months: 1, plane: plane, forcing: normalizedForcing)
                 : offsetOfMonth[FieldClimatology.calendarMonth(run.firstMonth + m)]
             let base = i * frame
-            for k in 0..<frame { out[base + k] = (values[base + k] - offset[k]) / scale[k] }
+            for k in 0..<frame { out[base + k] = (out[base + k] - offset[k]) / scale[k] }
         }
         return out
     }

@@ -115,6 +115,13 @@ final class PassBufferPool: @unchecked Sendable {
         return (nil, Workspace(chunkSize: max(needed, largestPass)))
     }
 
+    /// Drops the idle sets (their workspaces are unmapped); the next pass maps a workspace of the largest pass's size.
+    func releaseIdle() {
+        lock.lock()
+        defer { lock.unlock() }
+        idle.removeAll()
+    }
+
     /// Returns a set for reuse.
     func give(_ buffers: PassBuffers, key: PassBuffers.Key) {
         lock.lock()

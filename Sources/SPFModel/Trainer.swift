@@ -62,15 +62,24 @@ public final class Trainer: @unchecked Sendable {
     ///   - threads: kernel threads (default: the machine's cores; results do not depend on it).
     ///   - dataCacheBytes: most bytes of normalised field blocks kept between steps (nil: no limit); the weights do
     ///     not depend on it.
-    public init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
-                normalizer: Normalizer? = nil, threads: Int? = nil, dataCacheBytes: Int? = nil) throws {
+    public convenience init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
+                            normalizer: Normalizer? = nil, threads: Int? = nil, dataCacheBytes: Int? = nil) throws {
+        try self.init(model: modelConfig, pyramid: pyramid, training: training, runs: runs, normalizer: normalizer, threads: threads,
+                      dataCacheBytes: dataCacheBytes, trainingTokensPerPass: 4096)
+    }
+
+    /// Like the public initialiser, with the model's ``MMDiT/trainingTokensPerPass`` (tests compare cuts; 0: one
+    /// pass per group).
+    package init(model modelConfig: MMDiTConfig, pyramid: PyramidConfig, training: TrainingConfig, runs: [TrainingRun],
+                 normalizer: Normalizer?, threads: Int?, dataCacheBytes: Int?, trainingTokensPerPass: Int) throws {
         try training.validate()
         guard !runs.isEmpty else { throw SPFModelError(.invalidData, "no training runs") }
         for r in runs where r.forcing.griddedChannels != modelConfig.griddedForcingChannels
             || r.forcing.globalChannels != modelConfig.globalForcingChannels {
             throw SPFModelError(.invalidData, "run \(r.label): forcing channels do not match the model")
         }
-        self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed, threads: threads)
+        self.model = try MMDiT(config: modelConfig, pyramid: pyramid, seed: training.seed, trainingTokensPerPass: trainingTokensPerPass,
+                               threads: threads)
         self.config = training
         if normalizer == nil, let streamed = runs.first(where: { $0.streams }) {
             throw SPFModelError(.invalidData, "run \(streamed.label) streams its fields: give the trainer the normalisation statistics")
@@ -170,7 +179,10 @@ public final class Trainer: @unchecked Sendable {
     /// One optimiser step; returns the mean loss per stage of its examples.
     @discardableResult
     public func trainStep() throws -> [Double?] {
-        let exs = try examples(step: step)
+        // The previous step's pass buffers go before this step's examples are built (a decade of full-grid frames at 2°),
+        // so the two never coexist; the first pass maps its workspace anew (at 2° a few tens of ms against seconds).
+        model.releaseIdlePassBuffers()
+        var exs = try examples(step: step)
         let store = model.parameters, compute = model.computeContext
         store.zeroGradients()
         // Group examples with the same (stage, timescale, frames) into one batched forward/backward pass.
@@ -183,21 +195,44 @@ public final class Trainer: @unchecked Sendable {
         }
         var stageLoss = [Double](repeating: 0, count: model.pyramid.stageCount)
         var stageCount = [Int](repeating: 0, count: model.pyramid.stageCount)
+        // A group of more tokens than a training pass holds runs as several passes of consecutive items, each weighted
+        // by its share of the batch, so the accumulated gradient is the batch mean whatever the cut.
+        var passes: [[Int]] = []
         for key in order {
             guard let idx = groups[key], let first = idx.first else { continue }
+            let perPass = min(model.trainingItemsPerPass(exs[first].example.context), idx.count)
+            for lo in stride(from: 0, to: idx.count, by: perPass) { passes.append(Array(idx[lo..<min(lo + perPass, idx.count)])) }
+        }
+        for idx in passes {
+            guard let first = idx.first else { continue }
             var ctx = exs[first].example.context
             var x: [Float] = [], target: [Float] = [], tau: [Double] = []
             var starts: [Int] = [], sources: [Int] = [], fg: [Float] = [], fs: [Float] = [], hist: [Float] = []
+            if idx.count > 1 {
+                x.reserveCapacity(idx.count * exs[first].example.x.count)
+                target.reserveCapacity(idx.count * exs[first].example.target.count)
+            }
+            // Each example's arrays move into the pass (one item) or are released once copied: only the pass's copy
+            // is resident under its workspace.
             for i in idx {
+                if idx.count == 1 {
+                    swap(&x, &exs[i].example.x)
+                    swap(&target, &exs[i].example.target)
+                } else {
+                    x += exs[i].example.x
+                    target += exs[i].example.target
+                    exs[i].example.x = []
+                    exs[i].example.target = []
+                }
                 let e = exs[i].example
-                x += e.x
-                target += e.target
                 tau.append(e.tau)
                 starts += e.context.frameStart
                 sources += e.context.source
                 fg += e.context.forcingGridded
                 fs += e.context.forcingGlobal
                 hist += e.context.history
+                exs[i].example.context.forcingGridded = []
+                exs[i].example.context.history = []
             }
             ctx.history = hist
             ctx.shape.items = idx.count
@@ -205,6 +240,8 @@ public final class Trainer: @unchecked Sendable {
             ctx.source = sources
             ctx.forcingGridded = fg
             ctx.forcingGlobal = fs
+            // The pass's peak is its workspace in full use: free heap pages of the examples and earlier passes go first.
+            FreedHeapPages.release()
             let loss: Double
             do {
                 loss = try model.accumulateGradients(x: x, target: target, tau: tau, context: ctx,

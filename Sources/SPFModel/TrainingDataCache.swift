@@ -55,11 +55,19 @@ final class TrainingDataCache: @unchecked Sendable {
     }
 
     /// The normalised fields of absolute months `months` of run `run` [months.count, C, H, W].
+    ///
+    /// A run that holds its fields in memory is normalised window by window and never cached: a cached copy would
+    /// double its data in memory (50 MiB for a 20-year run at 2°). Normalisation is elementwise, so the values are
+    /// the same bytes as a cached block's.
     func window(run: Int, months: Range<Int>) throws -> [Float] {
         let r = runs[run], size = blockMonths(run: run), frame = r.frameValues
         let lo = months.lowerBound - r.firstMonth, hi = months.upperBound - r.firstMonth
         guard lo >= 0, hi <= r.months, hi > lo else {
             throw SPFModelError(.invalidData, "window of months \(months) outside run \(r.label)")
+        }
+        if !r.streams {
+            return try normalizer.normalizeMonths(try r.readMonths(lo..<hi), run: r, months: lo..<hi,
+                                                  normalizedForcing: normalizer.needsForcing ? forcings[run] : nil)
         }
         var out: [Float] = []
         out.reserveCapacity((hi - lo) * frame)
@@ -74,7 +82,8 @@ final class TrainingDataCache: @unchecked Sendable {
     /// Starts reading `keys` (the next step's blocks) on the read-ahead thread, after the previous read-ahead;
     /// blocks read ahead but never used are dropped then. Errors are not kept: the step that needs a block that
     /// failed reads it again and reports the error itself.
-    func readAhead(_ keys: [BlockKey]) {
+    func readAhead(_ allKeys: [BlockKey]) {
+        let keys = allKeys.filter { runs[$0.run].streams }
         readAheadGroup.wait()
         lock.lock()
         staged = [:]

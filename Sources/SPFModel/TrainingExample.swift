@@ -76,7 +76,8 @@ public struct TrainingExampleBuilder: Sendable {
         guard off >= 0, off + span * c * plane <= fields.count else {
             throw SPFModelError(.invalidData, "window \(start)+\(span) months outside run \(run.label)")
         }
-        let raw = Array(fields[off..<(off + span * c * plane)])
+        // The window itself when `fields` is exactly it (the trainer's case; no copy of a decade of full-grid frames).
+        let raw = off == 0 && fields.count == span * c * plane ? fields : Array(fields[off..<(off + span * c * plane)])
         let rawShape = FieldShape(items: 1, frames: span, channels: c, height: pyramid.height, width: pyramid.width)
         let (fh, fw) = pyramid.cumulativeSpatialFactor(stage: stage)
         let (xe, es) = try PyramidOps.down(raw, rawShape, rt: w.monthsPerFrame, rh: fh, rw: fw)

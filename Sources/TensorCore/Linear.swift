@@ -48,16 +48,46 @@ public struct Linear: Sendable {
     ///   - accumulate: add into `dx` instead of overwriting it.
     ///   - biasGradient: accumulate the bias gradient (false when the caller already added `Σ dy`,
     ///     e.g. fused into the pass that produced `dy`: ``GELU/backward(_:input:addingColumnSumsInto:context:)``).
+    ///
+    /// `dx` may be `x` itself (a caller whose input is dead afterwards): the parameter gradients are then taken first.
+    /// Either order computes the same products, so the bytes are the same.
     public func backward(_ dy: Tensor, input x: Tensor, inputGradient dx: Tensor?, accumulate: Bool = false,
                          biasGradient: Bool = true, parameters: ParameterStore, context: ComputeContext) {
         let n = x.count / inFeatures
         precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs x \(x.shape)")
-        if let dx {
-            precondition(dx.count == x.count, "Linear backward: dx \(dx.shape) vs x \(x.shape)")
-            GEMM.multiply(.none, .none, m: n, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
-                          b: parameters.valuePointer(weight), ldb: inFeatures, beta: accumulate ? 1 : 0,
-                          c: dx.data, ldc: inFeatures, context: context)
+        guard let dx else {
+            backwardParameters(dy, input: x, biasGradient: biasGradient, parameters: parameters, context: context)
+            return
         }
+        precondition(dx.count == x.count, "Linear backward: dx \(dx.shape) vs x \(x.shape)")
+        if dx.data == x.data {
+            precondition(!accumulate, "Linear backward: an input gradient written over the input cannot accumulate")
+            backwardParameters(dy, input: x, biasGradient: biasGradient, parameters: parameters, context: context)
+            backwardInput(dy, inputGradient: dx, parameters: parameters, context: context)
+        } else {
+            backwardInput(dy, inputGradient: dx, accumulate: accumulate, parameters: parameters, context: context)
+            backwardParameters(dy, input: x, biasGradient: biasGradient, parameters: parameters, context: context)
+        }
+    }
+
+    /// The input gradient of ``backward(_:input:inputGradient:accumulate:biasGradient:parameters:context:)`` alone:
+    /// `dx (+)= dy · W` (`dy` `[N, OC]`, `dx` `[N, C]`).
+    public func backwardInput(_ dy: Tensor, inputGradient dx: Tensor, accumulate: Bool = false, parameters: ParameterStore,
+                              context: ComputeContext) {
+        let n = dx.count / inFeatures
+        precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs dx \(dx.shape)")
+        GEMM.multiply(.none, .none, m: n, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
+                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: accumulate ? 1 : 0,
+                      c: dx.data, ldc: inFeatures, context: context)
+    }
+
+    /// The parameter gradients of ``backward(_:input:inputGradient:accumulate:biasGradient:parameters:context:)``
+    /// alone: `dW += dyᵀ · x`, `db += Σ dy` (the same products, so with ``backwardInput(_:inputGradient:accumulate:parameters:context:)``
+    /// in either order the same bytes as ``backward(_:input:inputGradient:accumulate:biasGradient:parameters:context:)``).
+    public func backwardParameters(_ dy: Tensor, input x: Tensor, biasGradient: Bool = true, parameters: ParameterStore,
+                                   context: ComputeContext) {
+        let n = x.count / inFeatures
+        precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs x \(x.shape)")
         GEMM.multiply(.transposed, .none, m: outFeatures, n: inFeatures, k: n, a: dy.data, lda: outFeatures,
                       b: x.data, ldb: inFeatures, beta: 1, c: parameters.gradientPointer(weight), ldc: inFeatures,
                       context: context)

@@ -78,12 +78,15 @@ public struct MMDiTBlock: Sendable {
 
         /// Allocates for `batch` samples of `latentTokens` (+ `contextTokens`) tokens.
         /// - Parameter forBackward: whether a backward pass will follow (else attention keeps no scores for it).
+        /// - Parameter sharing: the one set of activations that every block recomputes before its backward; the scratch
+        ///   then reuses the activations a block's backward has consumed (``MMDiTStream/Scratch/init(_:batch:tokens:workspace:sharing:)``).
         public init(_ block: MMDiTBlock, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
-                    forBackward: Bool = true) {
+                    forBackward: Bool = true, sharing: Activations? = nil) {
             let c = block.configuration
             let tc = c.hasContext ? contextTokens : 0
-            latent = MMDiTStream.Scratch(c, batch: batch, tokens: latentTokens, workspace: workspace)
-            context = c.hasContext ? MMDiTStream.Scratch(c, batch: batch, tokens: tc, workspace: workspace) : nil
+            latent = MMDiTStream.Scratch(c, batch: batch, tokens: latentTokens, workspace: workspace, sharing: sharing?.latent)
+            context = c.hasContext
+                ? MMDiTStream.Scratch(c, batch: batch, tokens: tc, workspace: workspace, sharing: sharing?.context) : nil
             attention = JointAttention.Scratch(block.attention, batch: batch, latentTokens: latentTokens,
                                                contextTokens: tc, workspace: workspace)
             siluCondition = workspace.allocate([batch, c.conditionWidth])

@@ -61,8 +61,9 @@ public struct MMDiTStack: Sendable {
             contextInput = recomputes && c.hasContext ? workspace.allocate([batch, tc, c.width]) : nil
             latentStates = stack.blocks.map { _ in workspace.allocate([batch, latentTokens, c.width]) }
             contextStates = c.hasContext ? stack.blocks.map { _ in workspace.allocate([batch, tc, c.width]) } : []
+            // Recomputing, a block's activations are dead after its backward: the scratch reuses those it has consumed.
             scratch = backward ? MMDiTBlock.Scratch(stack.blocks[0], batch: batch, latentTokens: latentTokens, contextTokens: tc,
-                                                    workspace: workspace) : nil
+                                                    workspace: workspace, sharing: recomputes ? activations[0] : nil) : nil
         }
 
         /// The activations block `index` uses.

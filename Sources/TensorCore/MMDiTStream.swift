@@ -87,11 +87,29 @@ public struct MMDiTStream: Sendable {
         public let modulation: Modulation
 
         /// Allocates from `workspace`.
-        public init(_ c: MMDiTConfiguration, batch b: Int, tokens t: Int, workspace w: Workspace) {
+        /// - Parameter sharing: the stream's activations when they are the one set that every block recomputes just
+        ///   before its backward (activation checkpointing): then a block's activations are dead after its backward, and
+        ///   the scratch reuses the ones its backward has consumed, in this order (``backwardToAttention``,
+        ///   ``backwardFromQKV``): `hidden` is `activated` (fc2 takes its weight gradient from the GELU output before its
+        ///   input gradient is written over it), `normed` is `modulated2` (likewise fc1's input; `modulated1`, read by the
+        ///   qkv projection's backward, stays apart), `branch` is `afterAttention` (never read in backward), `attention` is
+        ///   `projected` (last read by the second LayerNorm's backward, just before the projection's backward writes
+        ///   `attention`), and `qkv` lies in `hidden` when `F ≥ 3D` (the pre-activation is last read by GELU's backward,
+        ///   before attention's backward writes `qkv`). The same values in the same order: `[B, T, 6D + F]` less.
+        public init(_ c: MMDiTConfiguration, batch b: Int, tokens t: Int, workspace w: Workspace, sharing a: Activations? = nil) {
             let d = c.width
-            branch = w.allocate([b, t, d]); hidden = w.allocate([b, t, c.hidden]); normed = w.allocate([b, t, d])
-            attention = w.allocate([b, t, d]); qkv = w.allocate([b, t, 3 * d])
             modulation = Modulation(w.allocate([b, 6 * d]), chunks: 6, width: d)
+            if let a {
+                normed = a.modulated2
+                precondition(a.hidden.count == b * t * c.hidden && a.afterAttention.count == b * t * d,
+                             "MMDiTStream.Scratch: shared activations \(a.hidden.shape) are not for [\(b), \(t)]")
+                hidden = a.activated; branch = a.afterAttention; attention = a.projected
+                qkv = c.hidden >= 3 * d ? a.hidden.view(at: 0, shape: [b, t, 3 * d]) : w.allocate([b, t, 3 * d])
+            } else {
+                normed = w.allocate([b, t, d])
+                branch = w.allocate([b, t, d]); hidden = w.allocate([b, t, c.hidden])
+                attention = w.allocate([b, t, d]); qkv = w.allocate([b, t, 3 * d])
+            }
         }
     }
 
@@ -124,6 +142,7 @@ public struct MMDiTStream: Sendable {
         s.modulation.values.zero()
         AdaLN.gatedResidualBackward(dOut, branch: a.mlpOut, modulation: a.modulation, gradient: s.modulation, gate: 5,
                                     branchGradient: s.branch, context: ctx)
+        // With shared scratch `s.hidden` is `a.activated` (Linear takes the weight gradient first), `s.normed` is `a.modulated2`.
         fc2.backward(s.branch, input: a.activated, inputGradient: s.hidden, parameters: p, context: ctx)
         if let bias = fc1.bias {
             // GELU's backward adds fc1's bias gradient (Σ over rows) in the same pass.

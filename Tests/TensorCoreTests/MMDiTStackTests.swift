@@ -4,10 +4,11 @@ import TensorCore
 @Suite struct MMDiTStackTests {
     /// Activation checkpointing (one shared activation set, each block recomputed in backward) gives the same
     /// bytes as keeping every block's activations: outputs, input, context and condition gradients, parameter
-    /// gradients; and it needs less memory.
-    @Test(arguments: [1, 2])
-    func recomputedBlocksGiveIdenticalGradients(threads: Int) throws {
-        let c = try MMDiTConfiguration(width: 32, heads: 2, mlpRatio: 2, conditionWidth: 16, hasContext: true)
+    /// gradients; and it needs less memory, its backward scratch reusing the activations a block's backward has
+    /// consumed (with `F ≥ 3D` also the qkv gradient in the MLP pre-activation).
+    @Test(arguments: [1, 2], [2, 4])
+    func recomputedBlocksGiveIdenticalGradients(threads: Int, mlpRatio: Int) throws {
+        let c = try MMDiTConfiguration(width: 32, heads: 2, mlpRatio: mlpRatio, conditionWidth: 16, hasContext: true)
         var layout = ParameterLayout()
         let stack = try MMDiTStack("blocks", depth: 3, configuration: c, layout: &layout)
         let store = ParameterStore(layout: layout, seed: 3)
@@ -26,6 +27,12 @@ import TensorCore
             store.zeroGradients()
             stack.forward(latent: latent, context: context, condition: condition, rotary: rotary, buffers: buffers,
                           parameters: store, context: ctx)
+            if !keepsEveryBlock, let scratch = buffers.scratch {
+                let a = buffers.activations[0]
+                #expect(scratch.latent.hidden.data == a.latent.activated.data && scratch.latent.branch.data == a.latent.afterAttention.data)
+                #expect(scratch.context?.attention.data == a.context?.projected.data && scratch.latent.normed.data == a.latent.modulated2.data)
+                #expect((scratch.latent.qkv.data == a.latent.hidden.data) == (mlpRatio >= 3))
+            }
             let out = buffers.latentOutput.toArray()
             dLatent.copy(from: weights)
             stack.backward(latentGradient: dLatent, contextGradient: dContext, condition: condition, conditionGradient: dCondition,
