@@ -3,21 +3,31 @@ import SPFModel
 import TensorCore
 
 /// `sampling_gemm_share_stage<k>` of `spfflow bench scaling`: how close the sampler's network passes at
-/// stage k come to cblas_sgemm's rate.
+/// stage k come to cblas_sgemm's rate; and `sampling_products_vs_sgemm_stage<k>`, how close its matrix
+/// products alone come, which tells the two causes of a low share apart.
 ///
 /// One stage's velocity evaluation for a block of members (what one solver step of an `spf.stage`
 /// node computes) is timed; its GEMM work is the backbone's and the embeddings', final layer's and
 /// mean-field head's products, with every weight applied to the rows of all members at once. The
 /// reference is cblas_sgemm alone on exactly that work, each weight's product as one call (the best
-/// of OpenBLAS's threads and row blocks per shape) and attention per (member, head). The share is
-/// reference time / pass time: 1 means the sampler runs its GEMM work at cblas_sgemm's rate with no
-/// overhead; small per-chunk products (weights repacked per call) and non-GEMM work lower it.
+/// of OpenBLAS's threads and row blocks per shape) and attention per (member, head) as whole
+/// `T × T` products.
+/// - `share` = reference time / pass time (the figure): 1 means the sampler runs its GEMM work at
+///   cblas_sgemm's rate with no overhead; small per-chunk products (weights repacked per call) and
+///   non-GEMM work (softmax exponentials, norms, GELU, gathers) lower it.
+/// - `productShare` = reference time / time inside the pass's own products, timed by a ``GEMMClock``:
+///   the linears' and heads' products by their wall time (each uses both threads), attention's score
+///   tile products by their time on the worker that runs them, over the thread count (the workers run
+///   their own (member, head) items side by side). Only how the products are cut (row blocks, score
+///   tiles, per-chunk calls) lowers it.
 enum SamplingGEMMShare {
     struct Result {
-        var passMs: Double, sgemmMs: Double, gflop: Double, items: Int, tokensPerItem: Int
+        var passMs: Double, gemmMs: Double, sgemmMs: Double, gflop: Double, items: Int, tokensPerItem: Int
         /// Median over the (pass, replay) pairs of replay time / pass time: each pair ran back to back, so
         /// the share holds up when other processes load the machine.
         var share: Double
+        /// Median over the pairs of replay time / time inside the pass's products.
+        var productShare: Double
     }
 
     /// The GEMM work of one velocity evaluation of `items` items of `frames` frames at `stage`.
@@ -41,8 +51,9 @@ enum SamplingGEMMShare {
         return list
     }
 
-    /// Times `repeats` velocity evaluations of `members` items at `stage` (path D→Y→M) and the reference.
-    static func measure(model: MMDiT, stage: Int, members: Int, threads: Int, repeats: Int) throws -> Result {
+    /// Times `repeats` velocity evaluations of `members` items at `stage` (path D→Y→M) and the reference;
+    /// `model` must have been built with `clock`.
+    static func measure(model: MMDiT, clock: GEMMClock, stage: Int, members: Int, threads: Int, repeats: Int) throws -> Result {
         let c = model.config, p = model.pyramid
         let path = try p.path(for: .monthly)
         let timescale = path.timescale(stage: stage, in: p)
@@ -62,16 +73,20 @@ enum SamplingGEMMShare {
         let list = try shapes(c, pyramid: p, stage: stage, items: members, frames: frames)
         let replay = SGEMMReplay(shapes: list, context: ComputeContext(threads: threads))
         _ = try model.velocity(x, tau: tau, context: context)
-        var passes: [Double] = [], references: [Double] = []
+        var passes: [Double] = [], gemms: [Double] = [], references: [Double] = []
         for _ in 0..<max(repeats, 1) {
+            clock.reset()
             let t0 = DispatchTime.now().uptimeNanoseconds
             _ = try model.velocity(x, tau: tau, context: context)
             passes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            gemms.append(clock.wallSeconds(threads: model.computeContext.threads) * 1e3)
             references.append(replay.replay())
         }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
         let tokens = frames * (c.fieldTokensPerFrame(stage: stage, pyramid: p) + (c.height / c.forcingPatchSize) * (c.width2D / c.forcingPatchSize))
-        return Result(passMs: median(passes), sgemmMs: median(references), gflop: list.reduce(0) { $0 + $1.flops } / 1e9,
-                      items: members, tokensPerItem: tokens, share: median(zip(references, passes).map { $0 / $1 }))
+        return Result(passMs: median(passes), gemmMs: median(gemms), sgemmMs: median(references),
+                      gflop: list.reduce(0) { $0 + $1.flops } / 1e9, items: members, tokensPerItem: tokens,
+                      share: median(zip(references, passes).map { $0 / $1 }),
+                      productShare: median(zip(references, gemms).map { $0 / $1 }))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPFModel
+import TensorCore
 
 /// `spfflow bench scaling`: how cost grows from today's 11.25° grid to ClimateBench's 2°.
 ///
@@ -14,7 +15,9 @@ import SPFModel
 ///   `…_large`, and `data_peak_rss_ratio_in_memory`, the same ratio with every field read into memory (as before
 ///   streaming); see ``ScalingData``.
 /// - `attention_ms_t2592`, `attention_peak_mib_t2592`, `attention_mem_vs_t648` (child processes).
-/// - `sampling_gemm_share_stage0`, `…_stage2` (see ``SamplingGEMMShare``) on the default model.
+/// - `sampling_gemm_share_stage<k>` (cblas_sgemm alone on a pass's GEMM work over the pass) and
+///   `sampling_products_vs_sgemm_stage<k>` (over the pass's own products alone), see ``SamplingGEMMShare``, on
+///   the default model.
 /// - With torch importable: `train_step_vs_torch_r144x96`, `sample_pass_vs_torch_r144x96` (this binary's
 ///   time over PyTorch's, alternating rounds; see ``TorchComparison``).
 struct BenchScalingCommand: ParsableCommand {
@@ -144,16 +147,20 @@ struct BenchScalingCommand: ParsableCommand {
         // The default manifest's model: 16 × 32, patch 4 (forcing patch = patch, as spf.train sets it).
         let g = ScalingGrid(name: "r32x16", height: 16, width: 32, patch: 4, forcingPatch: 4)
         let (c, p) = try ScalingTraining.configuration(g, model: model)
-        let network = try MMDiT(config: c, pyramid: p, seed: 1, threads: threads)
+        let clock = GEMMClock()
+        let network = try MMDiT(config: c, pyramid: p, seed: 1, threads: threads, gemmClock: clock)
         // Before passes were sized by tokens: 16 items per pass at every stage.
-        let fixed = try MMDiT(config: c, pyramid: p, seed: 1, itemsPerChunk: 16, tokensPerChunk: 0, threads: threads)
-        let before = try SamplingGEMMShare.measure(model: fixed, stage: 0, members: members, threads: threads, repeats: 5)
-        print(String(format: "sampling stage 0 in passes of 16 members (before): pass %.1f ms, share %.3f", before.passMs, before.share))
+        let fixed = try MMDiT(config: c, pyramid: p, seed: 1, itemsPerChunk: 16, tokensPerChunk: 0, threads: threads, gemmClock: clock)
+        let before = try SamplingGEMMShare.measure(model: fixed, clock: clock, stage: 0, members: members, threads: threads, repeats: 5)
+        print(String(format: "sampling stage 0 in passes of 16 members (before): pass %.1f ms, its products %.1f ms, cblas_sgemm alone %.1f ms: share %.3f, its products %.3f",
+                     before.passMs, before.gemmMs, before.sgemmMs, before.share, before.productShare))
         for stage in gemmStages.split(separator: ",").compactMap({ Int($0) }) where stage >= 0 && stage < p.stageCount {
-            let r = try SamplingGEMMShare.measure(model: network, stage: stage, members: members, threads: threads, repeats: 5)
-            print(String(format: "sampling stage %d: %d members × %d tokens, %.2f GFLOP per pass, pass %.1f ms (%.1f GFLOP/s), cblas_sgemm alone %.1f ms (%.1f GFLOP/s)",
-                         stage, r.items, r.tokensPerItem, r.gflop, r.passMs, r.gflop / r.passMs * 1e3, r.sgemmMs, r.gflop / r.sgemmMs * 1e3))
+            let r = try SamplingGEMMShare.measure(model: network, clock: clock, stage: stage, members: members, threads: threads, repeats: 5)
+            print(String(format: "sampling stage %d: %d members × %d tokens, %.2f GFLOP per pass, pass %.1f ms (%.1f GFLOP/s), its products %.1f ms (%.1f GFLOP/s), cblas_sgemm alone %.1f ms (%.1f GFLOP/s)",
+                         stage, r.items, r.tokensPerItem, r.gflop, r.passMs, r.gflop / r.passMs * 1e3, r.gemmMs, r.gflop / r.gemmMs * 1e3,
+                         r.sgemmMs, r.gflop / r.sgemmMs * 1e3))
             fig("sampling_gemm_share_stage\(stage)", r.share, "ratio")
+            fig("sampling_products_vs_sgemm_stage\(stage)", r.productShare, "ratio")
         }
     }
 

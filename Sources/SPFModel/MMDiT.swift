@@ -55,9 +55,12 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
 
     /// Builds and initialises a model from `seed` (Xavier-uniform linears, zero adaLN/output/mean-field head,
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
-    /// - Parameter threads: kernel threads (default: the machine's cores).
+    /// - Parameters:
+    ///   - threads: kernel threads (default: the machine's cores).
+    ///   - gemmClock: where the model's matrix products add their time (benchmarks; see ``GEMMClock``), or nil.
     public init(config: MMDiTConfig, pyramid: PyramidConfig, seed: UInt64, itemsPerChunk: Int = 16, tokensPerChunk: Int = 2048,
-                trainingTokensPerPass: Int = 4096, activationMemoryLimit: Int = 96 << 20, threads: Int? = nil) throws {
+                trainingTokensPerPass: Int = 4096, activationMemoryLimit: Int = 96 << 20, threads: Int? = nil,
+                gemmClock: GEMMClock? = nil) throws {
         try pyramid.validate()
         try config.validate(against: pyramid)
         self.config = config
@@ -66,7 +69,8 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
         self.tokensPerChunk = max(0, tokensPerChunk)
         self.trainingTokensPerPass = max(0, trainingTokensPerPass)
         self.activationMemoryLimit = max(0, activationMemoryLimit)
-        computeContext = ComputeContext(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let compute = ComputeContext(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        computeContext = gemmClock.map { compute.timingGEMMs(with: $0) } ?? compute
         var layout = ParameterLayout()
         embedding = TokenEmbedding(config: config, layout: &layout)
         conditioning = ConditioningNetwork(config: config, layout: &layout)

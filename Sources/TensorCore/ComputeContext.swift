@@ -27,11 +27,25 @@ public struct ComputeContext: Sendable, Equatable {
     public let threads: Int
     /// How single GEMMs are parallelised.
     public let gemmThreading: GEMMThreading
+    /// Where the GEMMs run with this context add their time (benchmarks), or nil (not timed).
+    public internal(set) var gemmClock: GEMMClock?
 
     /// A context using `threads` threads (clamped to at least 1).
     public init(threads: Int, gemmThreading: GEMMThreading = .splitRows) {
         self.threads = max(1, threads)
         self.gemmThreading = gemmThreading
+    }
+
+    /// This context with its GEMMs timed by `clock` (see ``GEMMClock``); the results do not change.
+    public func timingGEMMs(with clock: GEMMClock) -> ComputeContext {
+        var copy = self
+        copy.gemmClock = clock
+        return copy
+    }
+
+    /// Equal thread counts and GEMM threading, and the same clock (or none).
+    public static func == (a: ComputeContext, b: ComputeContext) -> Bool {
+        a.threads == b.threads && a.gemmThreading == b.gemmThreading && a.gemmClock === b.gemmClock
     }
 
     /// A one-thread context (what parallel workers hand to nested kernels).

@@ -50,6 +50,15 @@ public enum GEMM {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, rowInitialValue: UnsafePointer<Float>? = nil,
         context: ComputeContext
     ) {
+        if let clock = context.gemmClock {
+            var untimed = context
+            untimed.gemmClock = nil
+            clock.timeCaller {
+                multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c,
+                         ldc: ldc, rowInitialValue: rowInitialValue, context: untimed)
+            }
+            return
+        }
         context.setBLASThreads()
         let (blocks, columns) = GEMMRowBlocks.cut(m: m, n: n, k: k)
         guard context.gemmThreading == .splitRows, blocks.count > 1 else {
@@ -121,11 +130,14 @@ public enum GEMM {
                      "batched GEMM shapes A \(a.shape) B \(b.shape) C \(c.shape) disagree")
         let sa = a.shape[1] * a.shape[2], sb = b.shape[1] * b.shape[2], sc = m * n
         let pa = a.data, pb = b.data, pc = c.data
+        let clock = context.gemmClock
         context.setSingleThreadedBLAS()
         context.parallelFor(batch) { range in
             for i in range {
-                multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: pa + i * sa, lda: a.shape[2],
-                         b: pb + i * sb, ldb: b.shape[2], beta: beta, c: pc + i * sc, ldc: n)
+                clock.timeWorker {
+                    multiply(transA, transB, m: m, n: n, k: k, alpha: alpha, a: pa + i * sa, lda: a.shape[2],
+                             b: pb + i * sb, ldb: b.shape[2], beta: beta, c: pc + i * sc, ldc: n)
+                }
             }
         }
     }

@@ -19,7 +19,7 @@ enum TiledAttention {
     static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int,
                         headDim dh: Int, scale: Float, tiling: AttentionTiling, output o: UnsafeMutablePointer<Float>,
                         logSumExp lse: UnsafeMutablePointer<Float>, keptScores: UnsafeMutablePointer<Float>? = nil,
-                        scratch: UnsafeMutablePointer<Float>) {
+                        scratch: UnsafeMutablePointer<Float>, clock: GEMMClock? = nil) {
         precondition(keptScores == nil || tiling.keyTiles(tj) == 1, "attention keeps scores only when all keys fit one tile")
         let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
         let scores = scratch, rowMax = scratch + 2 * bq * bk + bq * dh, rowSum = rowMax + bq
@@ -30,8 +30,10 @@ enum TiledAttention {
                 let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
                 // With kept scores (one key tile: nk = tj) the product goes to the item's [T, T] scores.
                 let product = keptScores.map { $0 + r0 * nk } ?? scores
-                GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
-                              b: k + c0 * dh, ldb: dh, c: product, ldc: nk)
+                clock.timeWorker {
+                    GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                                  b: k + c0 * dh, ldb: dh, c: product, ldc: nk)
+                }
                 for r in 0..<nq {
                     let row = scores + r * nk
                     let tileMax = Self.maximum(product + r * nk, count: nk)
@@ -46,8 +48,10 @@ enum TiledAttention {
                         if correction != 1 { Self.scale(acc + r * dh, count: dh, by: correction) }
                     }
                 }
-                GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: scores, lda: nk, b: v + c0 * dh, ldb: dh,
-                              beta: kt == 0 ? 0 : 1, c: acc, ldc: dh)
+                clock.timeWorker {
+                    GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: scores, lda: nk, b: v + c0 * dh, ldb: dh,
+                                  beta: kt == 0 ? 0 : 1, c: acc, ldc: dh)
+                }
             }
             for r in 0..<nq {
                 let inv = 1 / rowSum[r], dst = o + (r0 + r) * dh, src = acc + r * dh
@@ -63,7 +67,7 @@ enum TiledAttention {
                          logSumExp lse: UnsafePointer<Float>, outputGradient dO: UnsafePointer<Float>,
                          delta: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, scale: Float, tiling: AttentionTiling,
                          keptScores: UnsafePointer<Float>? = nil, dQ: UnsafeMutablePointer<Float>, dK: UnsafeMutablePointer<Float>, dV: UnsafeMutablePointer<Float>,
-                         scratch: UnsafeMutablePointer<Float>) {
+                         scratch: UnsafeMutablePointer<Float>, clock: GEMMClock? = nil) {
         let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
         let p = scratch, dp = scratch + bq * bk
         for qt in 0..<tiling.queryTiles(tj) {
@@ -74,21 +78,31 @@ enum TiledAttention {
                     let rows = keptScores + r0 * nk
                     for r in 0..<nq { _ = Self.exponentiate(rows + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r]) }
                 } else {
-                    GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
-                                  b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
+                    clock.timeWorker {
+                        GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                                      b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
+                    }
                     for r in 0..<nq { _ = Self.exponentiate(p + r * nk, count: nk, minus: lse[r0 + r]) }
                 }
                 // dV[c0..] += Pᵀ dO[r0..]; dP = dO[r0..] V[c0..]ᵀ.
-                GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: p, lda: nk, b: dO + r0 * dh, ldb: dh,
-                              beta: qt == 0 ? 0 : 1, c: dV + c0 * dh, ldc: dh)
-                GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh, b: v + c0 * dh, ldb: dh,
-                              c: dp, ldc: nk)
+                clock.timeWorker {
+                    GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: p, lda: nk, b: dO + r0 * dh, ldb: dh,
+                                  beta: qt == 0 ? 0 : 1, c: dV + c0 * dh, ldc: dh)
+                }
+                clock.timeWorker {
+                    GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh, b: v + c0 * dh, ldb: dh,
+                                  c: dp, ldc: nk)
+                }
                 for r in 0..<nq { Self.scoreGradient(p + r * nk, dp + r * nk, count: nk, delta: delta[r0 + r], scale: scale) }
                 // dQ[r0..] += dS K[c0..]; dK[c0..] += dSᵀ Q[r0..].
-                GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: dp, lda: nk, b: k + c0 * dh, ldb: dh,
-                              beta: kt == 0 ? 0 : 1, c: dQ + r0 * dh, ldc: dh)
-                GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: dp, lda: nk, b: q + r0 * dh, ldb: dh,
-                              beta: qt == 0 ? 0 : 1, c: dK + c0 * dh, ldc: dh)
+                clock.timeWorker {
+                    GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: dp, lda: nk, b: k + c0 * dh, ldb: dh,
+                                  beta: kt == 0 ? 0 : 1, c: dQ + r0 * dh, ldc: dh)
+                }
+                clock.timeWorker {
+                    GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: dp, lda: nk, b: q + r0 * dh, ldb: dh,
+                                  beta: qt == 0 ? 0 : 1, c: dK + c0 * dh, ldc: dh)
+                }
             }
         }
     }
