@@ -18,8 +18,9 @@ public struct SampleStage: NodeKind {
     public static let name = "spf.stage"
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
     /// 3: optional antithetic member pairs; 4: `solver`; 5: matrix products cut into fewer GEMMRowBlocks;
-    /// 6: network passes of at most 2,048 tokens instead of 4,096, half the pass memory, values equal to float rounding).
-    public static let version = 6
+    /// 6: network passes of at most 2,048 tokens instead of 4,096, half the pass memory, values equal to float rounding;
+    /// 7: exponentials in fused multiply-adds (softmax, GELU, SiLU), values equal to float rounding).
+    public static let version = 7
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.
