@@ -142,6 +142,36 @@ import TensorCore
         for threads in [2, 3] { #expect(run(threads) == one, "\(threads) threads differ from 1") }
     }
 
+    /// A compute context that times its products (``GEMMClock``, for the benchmarks) gives the same bytes, and
+    /// counts each tile product of forward (scores, values) and backward (scores, dV, dP, dQ, dK) once, on
+    /// the workers; the context-level GEMMs count on the calling thread.
+    @Test func timingTheProductsChangesNoByte() throws {
+        let (b, th, tc, d, h) = (2, 600, 50, 32, 2)
+        var layout = ParameterLayout()
+        let att = try JointAttention("a", width: d, heads: h, hasContext: true, qkNorm: true, layout: &layout)
+        let store = ParameterStore(layout: layout, seed: 1)
+        GradientCheck.randomize(store, seed: 4, std: 1)
+        let lq = GradientCheck.random([b, th, 3 * d], seed: 2), cq = GradientCheck.random([b, tc, 3 * d], seed: 3)
+        let lw = GradientCheck.random([b, th, d], seed: 5), cw = GradientCheck.random([b, tc, d], seed: 6)
+        let clock = GEMMClock()
+        let untimed = forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, threads: 2)
+        let timed = forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, threads: 2,
+                                       clock: clock)
+        #expect(timed == untimed)
+        let tiles = att.tiling.queryTiles(th + tc) * att.tiling.keyTiles(th + tc)
+        #expect(clock.calls.worker == b * h * tiles * 7 && clock.calls.caller == 0, "\(clock.calls), \(tiles) tiles")
+        #expect(clock.workerSeconds > 0 && clock.wallSeconds(threads: 2) == clock.workerSeconds / 2)
+
+        let x = GradientCheck.random([300, 64], seed: 7), w = GradientCheck.random([96, 64], seed: 8)
+        let y1 = Tensor(zeros: [300, 96]), y2 = Tensor(zeros: [300, 96])
+        GEMM.multiply(x, .none, w, .transposed, into: y1, context: ComputeContext(threads: 2))
+        GEMM.multiply(x, .none, w, .transposed, into: y2, context: ComputeContext(threads: 2).timingGEMMs(with: clock))
+        #expect(y1.toArray() == y2.toArray())
+        #expect(clock.calls.caller == 1 && clock.callerSeconds > 0)
+        clock.reset()
+        #expect(clock.calls.caller == 0 && clock.calls.worker == 0 && clock.wallSeconds(threads: 2) == 0)
+    }
+
     /// Keeping the forward scores for backward (few tokens) gives the same bytes as recomputing them,
     /// with one query tile and with several (ragged), with QK-norm and rotary embedding, on 1 and 3 threads.
     @Test(arguments: [(0, 0), (16, 64)])
@@ -186,7 +216,7 @@ import TensorCore
 /// the outputs, the rows' log-sum-exps, the input gradients and the parameter gradients.
 private func forwardAndBackward(_ att: JointAttention, _ store: ParameterStore, latent lq: Tensor, context cq: Tensor,
                                 latentDOut lw: Tensor, contextDOut cw: Tensor, rotary: RotaryTable? = nil,
-                                keepsScores: Bool? = nil, threads: Int) -> [[Float]] {
+                                keepsScores: Bool? = nil, threads: Int, clock: GEMMClock? = nil) -> [[Float]] {
     let (b, th, tc, d) = (lq.shape[0], lq.shape[1], cq.shape[1], lw.shape[2])
     let ws = Workspace()
     let saved = JointAttention.Saved(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws, keepsScores: keepsScores)
@@ -194,7 +224,7 @@ private func forwardAndBackward(_ att: JointAttention, _ store: ParameterStore, 
     let scratch = JointAttention.Scratch(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
     let lo = Tensor(zeros: [b, th, d]), co = Tensor(zeros: [b, tc, d])
     let ldq = Tensor(zeros: [b, th, 3 * d]), cdq = Tensor(zeros: [b, tc, 3 * d])
-    let ctx = ComputeContext(threads: threads)
+    let ctx = clock.map { ComputeContext(threads: threads).timingGEMMs(with: $0) } ?? ComputeContext(threads: threads)
     store.zeroGradients()
     att.forward(latentQKV: lq, contextQKV: cq, rotary: rotary, saved: saved, latentOut: lo, contextOut: co,
                 parameters: store, context: ctx)
