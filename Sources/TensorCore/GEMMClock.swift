@@ -41,19 +41,22 @@ public final class GEMMClock: @unchecked Sendable {
     /// Runs `body`, a product that uses the context's threads, and adds its wall time.
     @inline(__always)
     func timeCaller(_ body: () -> Void) {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        body()
-        let dt = DispatchTime.now().uptimeNanoseconds - t0
+        let dt = Self.nanoseconds(body)
         lock.withLock { caller += dt; callerCount += 1 }
     }
 
     /// Runs `body`, a single-threaded product on a parallel worker, and adds its time.
     @inline(__always)
     func timeWorker(_ body: () -> Void) {
+        let dt = Self.nanoseconds(body)
+        lock.withLock { worker += dt; workerCount += 1 }
+    }
+
+    @inline(__always)
+    private static func nanoseconds(_ body: () -> Void) -> UInt64 {
         let t0 = DispatchTime.now().uptimeNanoseconds
         body()
-        let dt = DispatchTime.now().uptimeNanoseconds - t0
-        lock.withLock { worker += dt; workerCount += 1 }
+        return DispatchTime.now().uptimeNanoseconds - t0
     }
 }
 
