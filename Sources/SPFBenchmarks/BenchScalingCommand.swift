@@ -116,8 +116,9 @@ struct BenchScalingCommand: ParsableCommand {
         for (name, shards) in [("small", 1), ("large", 10)] {
             let dir = root.appendingPathComponent(name)
             let bytes = try ScalingData.writeShards(grid, shards: shards, runsPerShard: dataRuns, years: dataYears, into: dir)
+            let fieldMiB = String(format: "%.0f", Double(bytes) / 1_048_576)
             if name == "small", bytes < dataCacheMib * 1_048_576 {
-                print("note: the small set's \(String(format: "%.0f", Double(bytes) / 1048576)) MiB of fields do not fill the \(dataCacheMib) MiB cache, so data_peak_rss_ratio includes the budget filling up; pass a --data-cache-mib below it to measure growth with the data alone")
+                print("note: the small set's \(fieldMiB) MiB of fields do not fill the \(dataCacheMib) MiB cache, so data_peak_rss_ratio includes the budget filling up; pass a --data-cache-mib below it to measure growth with the data alone")
             }
             for inMemory in [false, true] {
                 var args = ["bench", "scaling", "--child-data", dir.path, "--data-grid", dataGrid, "--model", model, "--batch", "\(batch)",
@@ -126,7 +127,7 @@ struct BenchScalingCommand: ParsableCommand {
                 let r = try BenchChildProcess.run(args)
                 let peak = (r["peak_rss_kib"] ?? 0) / 1024
                 rss["\(name)\(inMemory ? "-memory" : "")"] = peak
-                print("data \(name): \(Int(r["runs"] ?? 0)) runs of \(dataYears) years at \(dataGrid) (\(String(format: "%.0f", Double(bytes) / 1048576)) MiB of fields in \(shards) shard\(shards == 1 ? "" : "s")), \(inMemory ? "all in memory" : "streamed, cache \(dataCacheMib) MiB (\(String(format: "%.1f", r["cached_mib"] ?? 0)) MiB held at the end)"): \(dataSteps) steps of \(String(format: "%.1f", r["step_ms"] ?? 0)) ms, peak RSS \(String(format: "%.1f", peak)) MiB")
+                print("data \(name): \(Int(r["runs"] ?? 0)) runs of \(dataYears) years at \(dataGrid) (\(fieldMiB) MiB of fields in \(shards) shard\(shards == 1 ? "" : "s")), \(inMemory ? "all in memory" : "streamed, cache \(dataCacheMib) MiB (\(String(format: "%.1f", r["cached_mib"] ?? 0)) MiB held at the end)"): \(dataSteps) steps of \(String(format: "%.1f", r["step_ms"] ?? 0)) ms, peak RSS \(String(format: "%.1f", peak)) MiB")
             }
             try? fm.removeItem(at: dir)
         }
