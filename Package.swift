@@ -53,6 +53,9 @@ let package = Package(
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The Zstandard HDF5 filter (registered id 32015) and the chunk codec helpers.
         .target(name: "CH5Zstd", dependencies: ["CHDF5", "CZstd"], path: "Sources/CH5Zstd"),
+        // Products against an operand packed once (a frozen model's weights): AVX-512, AVX2 and portable kernels
+        // chosen at run time, which give the same bits (each element one chain of fused multiply-adds in order).
+        .target(name: "CPackedGEMM", path: "Sources/CPackedGEMM"),
 
         // Libraries.
         .target(name: "SPFEngine",
@@ -60,7 +63,7 @@ let package = Package(
                                .product(name: "Yams", package: "Yams")],
                 swiftSettings: cpuFlags),
         .target(name: "ClimateData", dependencies: ["CNetCDF", "CHDF5"], swiftSettings: cpuFlags),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: cpuFlags),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "CPackedGEMM"], swiftSettings: cpuFlags),
         // The domain types the libraries share (the timescale), without dependencies; SPFModel and Evaluation re-export it.
         .target(name: "ClimateVocabulary", swiftSettings: cpuFlags),
         .target(name: "SPFModel", dependencies: ["TensorCore", "ClimateVocabulary", "CMalloc"], swiftSettings: cpuFlags),

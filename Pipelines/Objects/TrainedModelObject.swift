@@ -119,6 +119,8 @@ enum TrainedModelObject {
         for name in object.datasetNames where name.hasPrefix(Dataset.emaPrefix) { arrays[arrayName(name)] = try object.readFloats(name) }
         let net = try MMDiT(config: info.model, pyramid: info.pyramid, seed: info.training.seed, threads: threads)
         try net.loadWeights(arrays, prefix: "ema/")
+        // It only samples from here on: every layer's weight is packed once and kept across the solver steps.
+        net.parameters.freezeForInference()
         return SamplingModel(network: net, info: info,
                              sources: try ObjectJSON.decode([String].self, attribute: Attribute.sources, of: object, node: node),
                              variant: object.attribute(Attribute.variant) ?? "spf",

@@ -19,8 +19,10 @@ public struct SampleStage: NodeKind {
     /// Implementation version (2: sampler noise from TensorCore's random streams; network on TensorCore's layers;
     /// 3: optional antithetic member pairs; 4: `solver`; 5: matrix products cut into fewer GEMMRowBlocks;
     /// 6: network passes of at most 2,048 tokens instead of 4,096, half the pass memory, values equal to float rounding;
-    /// 7: exponentials in fused multiply-adds (softmax, GELU, SiLU), values equal to float rounding).
-    public static let version = 7
+    /// 7: exponentials in fused multiply-adds (softmax, GELU, SiLU), values equal to float rounding;
+    /// 8: layer weights packed once per model (TensorCore's packed kernels, AVX-512 where the CPU has it, the same bits
+    /// on every CPU), values equal to float rounding).
+    public static let version = 8
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.

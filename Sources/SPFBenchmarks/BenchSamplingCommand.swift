@@ -18,6 +18,8 @@ struct BenchSamplingCommand: ParsableCommand {
     @Option(help: "Ensemble members.") var members: Int = 8
     @Option(help: "Trajectory length in years.") var years: Int = 10
     @Option(help: "Timing repeats per measurement (the best is reported).") var repeats: Int = 1
+    @Flag(help: "Time only what spf_vs_ar_decadal needs (SPF's decadal output and the yearly autoregressive flow), interleaved, and print that figure: a quicker A/B of the coarse stages.")
+    var decadalOnly = false
 
     func run() throws {
         let vars = ["tas", "pr"]
@@ -32,7 +34,10 @@ struct BenchSamplingCommand: ParsableCommand {
             var c = try MMDiTConfig.preset(model, pyramid: p, patchSize: patch, forcingPatchSize: forcingPatch,
                                            griddedForcingChannels: 1, globalForcingChannels: 2)
             c.historyStream = history
-            return try MMDiT(config: c, pyramid: p, seed: 1)
+            let model = try MMDiT(config: c, pyramid: p, seed: 1)
+            // Frozen for inference, as spf.stage's and spf.sample-baseline's models are (weights packed once).
+            model.parameters.freezeForInference()
+            return model
         }
         let spfModel = BenchWorkCounter(try backbone(spf, history: false))
         let flatModel = BenchWorkCounter(try backbone(flatMonthly, history: false))
@@ -74,6 +79,22 @@ struct BenchSamplingCommand: ParsableCommand {
         func work(_ counter: BenchWorkCounter) -> (passes: Int, tokens: Int, gflop: Double) {
             let w = counter.take(), r = max(repeats, 1)
             return (w.passes / r, w.tokens / r, w.gflop / Double(r))
+        }
+        if decadalOnly {
+            // Interleaved, so a slow spell of a shared machine hits both sides.
+            var d = Double.infinity, ar = Double.infinity
+            for _ in 0..<max(repeats, 1) {
+                var t0 = Date()
+                _ = try sampler.output(try sampler.sample(request(.decadal), forcing: forcing, velocity: spfModel))
+                d = min(d, Date().timeIntervalSince(t0))
+                t0 = Date()
+                _ = try arY.sample(request(.yearly), forcing: forcing, velocity: arYearlyModel)
+                ar = min(ar, Date().timeIntervalSince(t0))
+            }
+            print("figure spf_decadal_seconds = \(String(format: "%.4g", d)) s")
+            print("figure ar_yearly_seconds = \(String(format: "%.4g", ar)) s")
+            print("figure spf_vs_ar_decadal = \(String(format: "%.4g", ar / max(d, 1e-9))) x")
+            return
         }
         var spfTimes: [Timescale: Double] = [:]
         var spfWork: [Timescale: (passes: Int, tokens: Int, gflop: Double)] = [:]

@@ -157,6 +157,9 @@ struct BenchScalingCommand: ParsableCommand {
         let network = try MMDiT(config: c, pyramid: p, seed: 1, threads: threads, gemmClock: clock)
         // Before passes were sized by tokens: 16 items per pass at every stage.
         let fixed = try MMDiT(config: c, pyramid: p, seed: 1, itemsPerChunk: 16, tokensPerChunk: 0, threads: threads, gemmClock: clock)
+        // Frozen for inference, as spf.stage's models are (weights packed once, kept across passes).
+        network.parameters.freezeForInference()
+        fixed.parameters.freezeForInference()
         let before = try SamplingGEMMShare.measure(model: fixed, clock: clock, stage: 0, members: members, threads: threads, repeats: 5)
         print(String(format: "sampling stage 0 in passes of 16 members (before): pass %.1f ms, its products %.1f ms, cblas_sgemm alone %.1f ms: share %.3f, its products %.3f",
                      before.passMs, before.gemmMs, before.sgemmMs, before.share, before.productShare))

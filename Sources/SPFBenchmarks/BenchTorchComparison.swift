@@ -42,6 +42,8 @@ struct TorchComparison {
         rng.fillNormal(target)
         rng.fillNormal(condition)
         let ctx = ComputeContext(threads: threads)
+        // A sampling pass runs as spf.stage's does: on a model frozen for inference (weights packed once).
+        if sample { store.freezeForInference() }
         func run() {
             if !sample { store.zeroGradients() }
             stack.forward(latent: x, context: cx, condition: condition, rotary: nil, buffers: buffers, parameters: store,

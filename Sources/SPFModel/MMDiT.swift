@@ -169,9 +169,12 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
 
     /// Like ``loss(x:target:tau:context:weight:)`` and adds the loss's parameter gradients into
     /// `parameters.gradients` (call `parameters.zeroGradients()` before a step's first batch).
-    /// Throws (before touching gradients) when the loss is not finite.
+    /// Throws (before touching gradients) when the loss is not finite, or when the model is frozen for sampling.
     public func accumulateGradients(x: [Float], target: [Float], tau: [Double], context: StageContext,
                                     weight: Float) throws -> Double {
+        guard !parameters.isFrozenForInference else {
+            throw SPFModelError(.invalidState, "training a model frozen for sampling (its packed weights would go stale)")
+        }
         let batch = try SPFBatch(tau: tau, context: context, config: config, pyramid: pyramid)
         return try withBuffers(batch, context: context, training: true) { b in
             guard let g = b.gradients else { throw SPFModelError(.invalidState, "training pass without gradient buffers") }

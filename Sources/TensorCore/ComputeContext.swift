@@ -29,6 +29,10 @@ public struct ComputeContext: Sendable, Equatable {
     public let gemmThreading: GEMMThreading
     /// Where the GEMMs run with this context add their time (benchmarks), or nil (not timed).
     public internal(set) var gemmClock: GEMMClock?
+    /// The instruction set of the packed-operand products (``GEMM/multiply(m:a:lda:packed:bias:accumulate:c:ldc:context:)``):
+    /// this CPU's widest by default. Every set gives the same bits, so this is a choice of speed (and of what the tests
+    /// check), not of results.
+    public var kernelISA: KernelISA = .host
 
     /// A context using `threads` threads (clamped to at least 1).
     public init(threads: Int, gemmThreading: GEMMThreading = .splitRows) {
@@ -43,9 +47,9 @@ public struct ComputeContext: Sendable, Equatable {
         return copy
     }
 
-    /// Equal thread counts and GEMM threading, and the same clock (or none).
+    /// Equal thread counts, GEMM threading and kernel instruction set, and the same clock (or none).
     public static func == (a: ComputeContext, b: ComputeContext) -> Bool {
-        a.threads == b.threads && a.gemmThreading == b.gemmThreading && a.gemmClock === b.gemmClock
+        a.threads == b.threads && a.gemmThreading == b.gemmThreading && a.kernelISA == b.kernelISA && a.gemmClock === b.gemmClock
     }
 
     /// A one-thread context (what parallel workers hand to nested kernels).

@@ -99,6 +99,33 @@ public struct DeterminismProbe: Sendable {
     }
 }
 
+extension DeterminismProbe {
+    /// FNV-1a 64-bit digest of a packed-operand product (``GEMM/multiply(m:a:lda:packed:bias:accumulate:c:ldc:context:)``,
+    /// 203 × 300 × 257 with a bias, whole and partial tiles and panels) run with `isa` on `threads` threads: every
+    /// instruction set this CPU runs must give one digest, on every CPU (`spfflow doctor`).
+    public static func packedProductDigest(isa: KernelISA, threads: Int) -> String {
+        let (m, n, k) = (203, 300, 257)
+        var rng = RandomStream(seed: 21)
+        let a = Tensor(zeros: [m, k]), w = Tensor(zeros: [n, k]), bias = Tensor(zeros: [n]), c = Tensor(zeros: [m, n])
+        // Uniform values come from the random bits by one multiply-add each (no libm), the same on every CPU.
+        rng.fillUniform(a, low: -1, high: 1)
+        rng.fillUniform(w, low: -1, high: 1)
+        rng.fillUniform(bias, low: -1, high: 1)
+        var context = ComputeContext(threads: threads)
+        context.kernelISA = isa
+        let packed = PackedMatrix(w.data, rows: k, columns: n, ldb: k, transposed: true)
+        GEMM.multiply(m: m, a: a.data, lda: k, packed: packed, bias: bias.data, accumulate: false, c: c.data, ldc: n,
+                      context: context)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let p = UnsafeRawPointer(c.data)
+        for i in 0..<(c.count * MemoryLayout<Float>.size) {
+            hash = (hash ^ UInt64(p.load(fromByteOffset: i, as: UInt8.self))) &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex
+    }
+}
+
 /// What OpenBLAS says of itself: its build configuration and the core type whose kernels it chose
 /// for this CPU (`OPENBLAS_CORETYPE` overrides the choice).
 public enum BLASInfo {

@@ -1,7 +1,9 @@
 /// A fully connected layer `y = x · Wᵀ + b` over the last axis.
 ///
 /// Weight `[outFeatures, inFeatures]` (PyTorch layout), bias `[outFeatures]`. All products go
-/// through ``GEMM``; the forward pass needs no saved state beyond its input.
+/// through ``GEMM``; the forward pass needs no saved state beyond its input. In a store frozen for
+/// inference (``ParameterStore/freezeForInference()``) the forward pass multiplies by the weight packed once
+/// (``PackedWeightCache``).
 public struct Linear: Sendable {
     /// Input width `C`.
     public let inFeatures: Int
@@ -33,8 +35,14 @@ public struct Linear: Sendable {
         let n = x.count / inFeatures
         precondition(x.shape.last == inFeatures && y.count == n * outFeatures,
                      "Linear \(inFeatures)→\(outFeatures): input \(x.shape), output \(y.shape)")
-        // With a bias, each GEMM block's rows start as the bias and the product is added (beta 1).
         let b = bias.map { UnsafePointer(parameters.valuePointer($0)) }
+        // A frozen model (sampling) multiplies by its weight packed once, not repacked by the BLAS on every call.
+        if let packed = parameters.packedWeights.transposedWeight(weight, values: parameters.valuePointer(weight)) {
+            GEMM.multiply(m: n, a: x.data, lda: inFeatures, packed: packed, bias: b, accumulate: false, c: y.data,
+                          ldc: outFeatures, context: context)
+            return
+        }
+        // With a bias, each GEMM block's rows start as the bias and the product is added (beta 1).
         GEMM.multiply(.none, .transposed, m: n, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
                       b: parameters.valuePointer(weight), ldb: inFeatures, beta: b == nil ? 0 : 1, c: y.data, ldc: outFeatures,
                       rowInitialValue: b, context: context)

@@ -10,6 +10,8 @@ public final class ParameterStore: @unchecked Sendable {
     public let values: Tensor
     /// Parameter gradients, `[layout.count]` (layers' backward passes accumulate into these).
     public let gradients: Tensor
+    /// Layer weights packed once for sampling, once the store is frozen (``freezeForInference()``).
+    public let packedWeights = PackedWeightCache()
 
     /// Allocates the buffers and initialises every parameter from `seed` (parameter `i` uses
     /// child stream `i`, so adding a parameter at the end does not change earlier ones).
@@ -49,6 +51,16 @@ public final class ParameterStore: @unchecked Sendable {
         gradients.data + slot.offset
     }
 
+    /// Freezes the values for inference: from now on each ``Linear`` packs its weight once, on first use, and every
+    /// later forward pass multiplies by the packed copy (``GEMM/multiply(m:a:lda:packed:bias:accumulate:c:ldc:context:)``)
+    /// instead of having a BLAS repack it per call. For a model that samples, not one that trains: values changed
+    /// other than by ``load(_:prefix:)`` after this would not reach the packed copies. The outputs are those of the
+    /// packed kernel (bit-identical on every CPU), within float rounding of the BLAS path's.
+    public func freezeForInference() { packedWeights.freeze() }
+
+    /// Whether ``freezeForInference()`` was called.
+    public var isFrozenForInference: Bool { packedWeights.isFrozen }
+
     /// Sets every gradient to zero (call before each backward pass).
     public func zeroGradients() { gradients.zero() }
 
@@ -67,5 +79,6 @@ public final class ParameterStore: @unchecked Sendable {
                 if let b = src.baseAddress { valuePointer(slot).update(from: b, count: slot.count) }
             }
         }
+        packedWeights.invalidate()
     }
 }

@@ -7,8 +7,9 @@ import TensorCore
 /// thread count. Run it on a cluster's node types before trusting their results to agree.
 ///
 /// Prints the CPU model and ISA level, the build's target, the OpenBLAS kernels in use, then trains
-/// ``DeterminismProbe``'s MM-DiT for two steps on each thread count and prints its digest. Exits 1
-/// when two thread counts disagree.
+/// ``DeterminismProbe``'s MM-DiT for two steps on each thread count and prints its digest, then a packed-kernel
+/// product under every instruction set this CPU runs (the same digest on every CPU). Exits 1 when two thread counts
+/// or two instruction sets disagree.
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
@@ -31,6 +32,7 @@ struct DoctorCommand: ParsableCommand {
         let facts: [(String, String)] = [
             ("cpu_model", cpu.model), ("cpu_isa_level", cpu.isaLevel), ("build_target", HostCPU.buildTarget),
             ("blas_core", BLASInfo.coreName), ("blas_config", BLASInfo.configuration),
+            ("kernel_isa", KernelISA.host.rawValue),
         ]
         for (name, value) in facts { print(plain ? "\(name) = \(value)" : "\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(value)") }
         let probe = DeterminismProbe()
@@ -46,6 +48,17 @@ struct DoctorCommand: ParsableCommand {
         print(plain ? "bit_identical_across_threads = \(identical)"
                     : (identical ? "bit-identical on \(threads.map(String.init).joined(separator: ", ")) threads"
                                  : "NOT bit-identical across thread counts: results on this machine depend on the thread count"))
-        if !identical { throw ExitCode(1) }
+        // The packed kernels (a frozen model's products): every instruction set this CPU runs, one digest.
+        var packed: [String] = []
+        for isa in KernelISA.supported {
+            let digest = DeterminismProbe.packedProductDigest(isa: isa, threads: threads.max() ?? 1)
+            packed.append(digest)
+            print(plain ? "packed_\(isa.rawValue) = \(digest)" : "packed kernels \(isa.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) digest \(digest)")
+        }
+        let packedIdentical = Set(packed).count == 1
+        print(plain ? "packed_identical_across_isas = \(packedIdentical)"
+                    : (packedIdentical ? "packed kernels bit-identical on \(KernelISA.supported.map(\.rawValue).joined(separator: ", "))"
+                                       : "packed kernels NOT bit-identical across instruction sets"))
+        if !identical || !packedIdentical { throw ExitCode(1) }
     }
 }

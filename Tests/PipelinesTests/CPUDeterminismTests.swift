@@ -20,6 +20,10 @@ import Testing
     /// the block recomputation landed, 1.1e-4 after (more roundings, which the kernels' differences then grow).
     static let trainingTolerance = 1e-3
 
+    /// `DeterminismProbe.packedProductDigest` as computed on an Intel Xeon with AVX-512 (portable, AVX2 and AVX-512
+    /// kernels alike): the packed kernels' promise is these bits on every CPU.
+    static let packedProductDigest = "1c03552de007b25b"
+
     /// The OpenBLAS core types whose kernels this CPU can run, from the flags in /proc/cpuinfo.
     static func supportedCoreTypes() -> [String] {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -56,6 +60,12 @@ import Testing
             let perThread = [1, 2, 3, 8].map { facts["probe_threads_\($0)"] ?? "missing" }
             #expect(Set(perThread).count == 1, "\(type): \(perThread)")
             #expect(facts["build_target"] == "x86-64-v3", "\(result.output)")
+            // The packed kernels give one set of bits on every CPU: every instruction set this one runs (AVX2 at
+            // least, AVX-512 where it has it) reproduces the digest recorded on an AVX-512 Intel Xeon.
+            #expect(facts["packed_identical_across_isas"] == "true", "\(type):\n\(result.output)")
+            #expect(facts["packed_avx2"] == Self.packedProductDigest, "\(type):\n\(result.output)")
+            #expect(facts["packed_portable"] == Self.packedProductDigest, "\(type):\n\(result.output)")
+            if let wide = facts["packed_avx512"] { #expect(wide == Self.packedProductDigest) }
             digests[type] = perThread[0]
         }
         // Haswell and Zen share their sgemm kernels: the same bytes.

@@ -1,0 +1,34 @@
+/* Matrix products against an operand packed once in 16-column panels (spfflow's TensorCore). */
+#ifndef SPF_PACKED_GEMM_H
+#define SPF_PACKED_GEMM_H
+
+#include <stddef.h>
+
+/* The instruction sets the product kernel has. Every one gives the same bits: each element of C is
+ * one chain of fused multiply-adds over k in order, then the bias, then C's old value; only how many
+ * elements run side by side differs. */
+enum {
+    SPF_ISA_PORTABLE = 0, /* scalar fmaf (the reference, and any CPU) */
+    SPF_ISA_AVX2 = 1,     /* 256-bit FMA3: 6 rows x 16 columns per tile */
+    SPF_ISA_AVX512 = 2    /* 512-bit AVX-512F: 8 rows x 32 columns per tile */
+};
+
+/* The widest of the sets above this CPU (and its operating system) runs. */
+int spf_packed_gemm_host_isa(void);
+
+/* Floats a packed k x n operand takes: ceil(n / 16) panels of k x 16 (the last zero-padded). */
+size_t spf_packed_gemm_floats(int k, int n);
+
+/* Packs op(B), k x n, into `out` (spf_packed_gemm_floats(k, n) floats, 64-byte aligned for speed).
+ * transposed = 0: B is stored k x n, element (kk, j) at b[kk * ldb + j].
+ * transposed = 1: B is stored n x k (a layer's weight [out, in]), element (kk, j) at b[j * ldb + kk]. */
+void spf_packed_gemm_pack(const float *b, int k, int n, int ldb, int transposed, float *out);
+
+/* C[i, j] = (acc(i, j) [+ bias[j]]) [+ C[i, j] if accumulate], acc(i, j) = sum over kk of A[i, kk] * op(B)[kk, j]
+ * as one fmaf chain in kk order from 0, for rows 0 ..< m and the columns of panels panel_begin ..< panel_end
+ * (column j is in panel j / 16; columns >= n are not written). A is m x k row-major with leading dimension lda;
+ * c points at C[0, 0] with leading dimension ldc; bias (n floats) may be NULL. */
+void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
+                     int panel_end, const float *bias, int accumulate, float *c, int ldc);
+
+#endif

@@ -1,0 +1,235 @@
+/* Matrix products against an operand packed once in 16-column panels.
+ *
+ * A frozen model's weights are packed once (spf_packed_gemm_pack) and every solver step's products read
+ * them as they are; a BLAS packs its operands on every call, which costs as much as the product itself
+ * when a call has a few dozen rows (a coarse pyramid stage). The kernels keep a tile of C in registers
+ * (8 x 32 with AVX-512, 6 x 16 with AVX2) and add one row of the packed panel per step of k, broadcasting
+ * A's elements. Element (i, j) is the same chain of fused multiply-adds over k in order whatever the
+ * instruction set and wherever the tile boundaries fall, so the three kernels and any split of the rows
+ * or panels over threads give the same bits. */
+#include "packed_gemm.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+enum { PANEL = 16 };
+
+size_t spf_packed_gemm_floats(int k, int n) {
+    if (k <= 0 || n <= 0) return 0;
+    return (size_t)((n + PANEL - 1) / PANEL) * PANEL * (size_t)k;
+}
+
+void spf_packed_gemm_pack(const float *b, int k, int n, int ldb, int transposed, float *out) {
+    int panels = (n + PANEL - 1) / PANEL;
+    for (int p = 0; p < panels; p++) {
+        float *dst = out + (size_t)p * k * PANEL;
+        int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
+        for (int kk = 0; kk < k; kk++) {
+            float *row = dst + (size_t)kk * PANEL;
+            for (int jj = 0; jj < cols; jj++)
+                row[jj] = transposed ? b[(size_t)(j0 + jj) * ldb + kk] : b[(size_t)kk * ldb + j0 + jj];
+            for (int jj = cols; jj < PANEL; jj++) row[jj] = 0.0f;
+        }
+    }
+}
+
+/* The epilogue of one element: the bias, then C's old value (the vector epilogues do the same adds). */
+static inline float finish(float acc, const float *bias, int j, int accumulate, const float *old) {
+    float v = acc;
+    if (bias) v = v + bias[j];
+    if (accumulate) v = *old + v;
+    return v;
+}
+
+/* Writes a tile of `rows` x 16 accumulators held in `tile` to columns j0 ..< j0 + cols of C. */
+static void store_partial(const float *tile, int rows, int cols, int j0, const float *bias, int accumulate, float *c,
+                          int ldc) {
+    for (int r = 0; r < rows; r++)
+        for (int jj = 0; jj < cols; jj++) {
+            float *out = c + (size_t)r * ldc + j0 + jj;
+            *out = finish(tile[r * PANEL + jj], bias, j0 + jj, accumulate, out);
+        }
+}
+
+static void gemm_portable(int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
+                          int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+    for (int p = panel_begin; p < panel_end; p++) {
+        const float *panel = packed + (size_t)p * k * PANEL;
+        int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
+        for (int i = 0; i < m; i++) {
+            float tile[PANEL];
+            for (int jj = 0; jj < PANEL; jj++) {
+                float acc = 0.0f;
+                for (int kk = 0; kk < k; kk++) acc = fmaf(a[(size_t)i * lda + kk], panel[(size_t)kk * PANEL + jj], acc);
+                tile[jj] = acc;
+            }
+            store_partial(tile, 1, cols, j0, bias, accumulate, c + (size_t)i * ldc, ldc);
+        }
+    }
+}
+
+#if defined(__x86_64__)
+
+#define TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define TARGET_AVX512 __attribute__((target("avx2,fma,avx512f")))
+
+/* One AVX2 tile: MR rows x one panel (16 columns, two registers per row). */
+static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, int k, const float *a, int lda,
+                                                                         const float *panel, int j0, int cols,
+                                                                         const float *bias, int accumulate, float *c,
+                                                                         int ldc) {
+    __m256 lo[6], hi[6];
+    for (int r = 0; r < MR; r++) { lo[r] = _mm256_setzero_ps(); hi[r] = _mm256_setzero_ps(); }
+    for (int kk = 0; kk < k; kk++) {
+        __m256 b0 = _mm256_loadu_ps(panel + (size_t)kk * PANEL), b1 = _mm256_loadu_ps(panel + (size_t)kk * PANEL + 8);
+        for (int r = 0; r < MR; r++) {
+            __m256 x = _mm256_broadcast_ss(a + (size_t)r * lda + kk);
+            lo[r] = _mm256_fmadd_ps(x, b0, lo[r]);
+            hi[r] = _mm256_fmadd_ps(x, b1, hi[r]);
+        }
+    }
+    if (cols == PANEL) {
+        for (int r = 0; r < MR; r++) {
+            float *out = c + (size_t)r * ldc + j0;
+            __m256 v0 = lo[r], v1 = hi[r];
+            if (bias) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(bias + j0)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(bias + j0 + 8)); }
+            if (accumulate) { v0 = _mm256_add_ps(_mm256_loadu_ps(out), v0); v1 = _mm256_add_ps(_mm256_loadu_ps(out + 8), v1); }
+            _mm256_storeu_ps(out, v0);
+            _mm256_storeu_ps(out + 8, v1);
+        }
+    } else {
+        float tile[6 * PANEL];
+        for (int r = 0; r < MR; r++) { _mm256_storeu_ps(tile + r * PANEL, lo[r]); _mm256_storeu_ps(tile + r * PANEL + 8, hi[r]); }
+        store_partial(tile, MR, cols, j0, bias, accumulate, c, ldc);
+    }
+}
+
+static TARGET_AVX2 void gemm_avx2(int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
+                                  int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+    for (int p = panel_begin; p < panel_end; p++) {
+        const float *panel = packed + (size_t)p * k * PANEL;
+        int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
+        int i = 0;
+        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + (size_t)i * lda, lda, panel, j0, cols, bias, accumulate, c + (size_t)i * ldc, ldc);
+        const float *ai = a + (size_t)i * lda;
+        float *ci = c + (size_t)i * ldc;
+        switch (m - i) {
+        case 5: tile_avx2(5, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
+        case 4: tile_avx2(4, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
+        case 3: tile_avx2(3, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
+        case 2: tile_avx2(2, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
+        case 1: tile_avx2(1, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
+        default: break;
+        }
+    }
+}
+
+/* One AVX-512 register row of a tile to C (16 columns at j0). */
+static inline __attribute__((always_inline)) TARGET_AVX512 void store_avx512(__m512 v, float *out, int j0,
+                                                                              const float *bias, int accumulate) {
+    if (bias) v = _mm512_add_ps(v, _mm512_loadu_ps(bias + j0));
+    if (accumulate) v = _mm512_add_ps(_mm512_loadu_ps(out + j0), v);
+    _mm512_storeu_ps(out + j0, v);
+}
+
+/* One AVX-512 tile: MR rows x NP panels (NP = 1 or 2: 16 or 32 columns, one register per row and panel). */
+static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int MR, int NP, int k, const float *a, int lda,
+                                                                             const float *panel0, const float *panel1,
+                                                                             int j0, int cols0, int cols1,
+                                                                             const float *bias, int accumulate,
+                                                                             float *c, int ldc) {
+    __m512 acc0[8], acc1[8];
+    for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
+    for (int kk = 0; kk < k; kk++) {
+        __m512 b0 = _mm512_loadu_ps(panel0 + (size_t)kk * PANEL);
+        __m512 b1 = NP == 2 ? _mm512_loadu_ps(panel1 + (size_t)kk * PANEL) : b0;
+        for (int r = 0; r < MR; r++) {
+            __m512 x = _mm512_set1_ps(a[(size_t)r * lda + kk]);
+            acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
+            if (NP == 2) acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
+        }
+    }
+    for (int half = 0; half < NP; half++) {
+        int cols = half == 0 ? cols0 : cols1, jh = j0 + half * PANEL;
+        __m512 *acc = half == 0 ? acc0 : acc1;
+        if (cols == PANEL) {
+            for (int r = 0; r < MR; r++) store_avx512(acc[r], c + (size_t)r * ldc, jh, bias, accumulate);
+        } else {
+            float tile[8 * PANEL];
+            for (int r = 0; r < MR; r++) _mm512_storeu_ps(tile + r * PANEL, acc[r]);
+            store_partial(tile, MR, cols, jh, bias, accumulate, c, ldc);
+        }
+    }
+}
+
+#define AVX512_ROWS(NP)                                                                                              \
+    do {                                                                                                             \
+        int i = 0;                                                                                                   \
+        for (; i + 8 <= m; i += 8)                                                                                   \
+            tile_avx512(8, NP, k, a + (size_t)i * lda, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate,    \
+                        c + (size_t)i * ldc, ldc);                                                                   \
+        const float *ai = a + (size_t)i * lda;                                                                       \
+        float *ci = c + (size_t)i * ldc;                                                                             \
+        switch (m - i) {                                                                                             \
+        case 7: tile_avx512(7, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        case 6: tile_avx512(6, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        case 5: tile_avx512(5, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        case 4: tile_avx512(4, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        case 3: tile_avx512(3, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        case 2: tile_avx512(2, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        case 1: tile_avx512(1, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        default: break;                                                                                              \
+        }                                                                                                            \
+    } while (0)
+
+static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
+                                      int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+    for (int p = panel_begin; p < panel_end; p += 2) {
+        const float *panel0 = packed + (size_t)p * k * PANEL;
+        const float *panel1 = p + 1 < panel_end ? panel0 + (size_t)k * PANEL : panel0;
+        int j0 = p * PANEL, cols0 = n - j0 < PANEL ? n - j0 : PANEL;
+        if (p + 1 < panel_end) {
+            int j1 = j0 + PANEL, cols1 = n - j1 < PANEL ? n - j1 : PANEL;
+            AVX512_ROWS(2);
+        } else {
+            int cols1 = 0;
+            AVX512_ROWS(1);
+        }
+    }
+}
+
+int spf_packed_gemm_host_isa(void) {
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return SPF_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SPF_ISA_AVX2;
+    return SPF_ISA_PORTABLE;
+}
+
+#else
+
+int spf_packed_gemm_host_isa(void) { return SPF_ISA_PORTABLE; }
+
+#endif
+
+void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
+                     int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+    int panels = (n + PANEL - 1) / PANEL;
+    if (panel_end > panels) panel_end = panels;
+    if (m <= 0 || panel_begin >= panel_end) return;
+#if defined(__x86_64__)
+    if (isa == SPF_ISA_AVX512) {
+        gemm_avx512(m, n, k, a, lda, packed, panel_begin, panel_end, bias, accumulate, c, ldc);
+        return;
+    }
+    if (isa == SPF_ISA_AVX2) {
+        gemm_avx2(m, n, k, a, lda, packed, panel_begin, panel_end, bias, accumulate, c, ldc);
+        return;
+    }
+#endif
+    gemm_portable(m, n, k, a, lda, packed, panel_begin, panel_end, bias, accumulate, c, ldc);
+}

@@ -1,0 +1,54 @@
+import CPackedGEMM
+import Foundation
+
+/// The instruction set of the packed-operand product kernels (``GEMM/multiply(m:a:lda:packed:bias:accumulate:c:ldc:context:)``).
+///
+/// The kernels keep tiles of the output in vector registers and differ only in how many elements run side by side:
+/// every element is the same chain of fused multiply-adds over k in order, then the bias, then the old value. So every
+/// instruction set gives the same bits, and the choice is one of speed alone: the widest this CPU runs, picked at run
+/// time, whatever the build's baseline (`x86-64-v3`) says. This is how a product can use AVX-512 on a CPU that has it
+/// without the results depending on which CPU a node has.
+public enum KernelISA: String, Sendable, CaseIterable, Codable, Comparable {
+    /// Scalar `fmaf`, one element at a time: the reference, and the kernel of non-x86 CPUs.
+    case portable
+    /// 256-bit AVX2 and FMA3 (every CPU the `x86-64-v3` build runs on): tiles of 6 rows × 16 columns.
+    case avx2
+    /// 512-bit AVX-512F (Intel Xeon since Skylake, AMD since Zen 4): tiles of 8 rows × 32 columns.
+    case avx512
+
+    /// What this CPU runs best, or what the environment variable `SPFFLOW_KERNEL_ISA` names (`portable`, `avx2`,
+    /// `avx512`) when the CPU runs it: benchmarks set it to measure another CPU's kernel on this one. Results are the
+    /// same bits either way.
+    public static let host: KernelISA = {
+        let best = detected
+        guard let name = ProcessInfo.processInfo.environment["SPFFLOW_KERNEL_ISA"], let asked = KernelISA(rawValue: name) else {
+            return best
+        }
+        return min(asked, best)
+    }()
+
+    /// The widest set this CPU and its operating system run.
+    public static let detected: KernelISA = {
+        switch spf_packed_gemm_host_isa() {
+        case Int32(SPF_ISA_AVX512): return .avx512
+        case Int32(SPF_ISA_AVX2): return .avx2
+        default: return .portable
+        }
+    }()
+
+    /// Every set this CPU runs, narrowest first (the tests run each).
+    public static var supported: [KernelISA] { allCases.filter { $0 <= detected } }
+
+    /// The C kernels' code for this set.
+    var code: Int32 {
+        switch self {
+        case .portable: return Int32(SPF_ISA_PORTABLE)
+        case .avx2: return Int32(SPF_ISA_AVX2)
+        case .avx512: return Int32(SPF_ISA_AVX512)
+        }
+    }
+
+    private var rank: Int { KernelISA.allCases.firstIndex(of: self) ?? 0 }
+
+    public static func < (a: KernelISA, b: KernelISA) -> Bool { a.rank < b.rank }
+}
