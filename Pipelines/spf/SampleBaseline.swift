@@ -12,8 +12,8 @@ public struct SampleBaseline: NodeKind {
     /// 4: and with its forced pattern when the climatology regresses on the forcing; 5: `solver`; 6: floors `non_negative`
     /// variables at zero, as `spf.merge` does; 7: matrix products cut into fewer GEMMRowBlocks;
     /// 8: network passes of at most 2,048 tokens, as `spf.stage` 6; 9: exponentials in fused multiply-adds, as `spf.stage` 7;
-    /// 10: layer weights packed once per model, as `spf.stage` 8).
-    public static let version = 10
+    /// 10: layer weights packed once per model, as `spf.stage` 8; 11: attention on packed keys and values, as `spf.stage` 9).
+    public static let version = 11
     /// Summary.
     public static let summary = "Sample the flat or autoregressive baseline into an ensemble product."
     /// Params.

@@ -21,8 +21,8 @@ public struct SampleStage: NodeKind {
     /// 6: network passes of at most 2,048 tokens instead of 4,096, half the pass memory, values equal to float rounding;
     /// 7: exponentials in fused multiply-adds (softmax, GELU, SiLU), values equal to float rounding;
     /// 8: layer weights packed once per model (TensorCore's packed kernels, AVX-512 where the CPU has it, the same bits
-    /// on every CPU), values equal to float rounding).
-    public static let version = 8
+    /// on every CPU), values equal to float rounding; 9: attention's tile products on keys and values packed once per item).
+    public static let version = 9
     /// Summary.
     public static let summary = "One SPF pyramid stage for a block of members (caches the stage's end state)."
     /// Params.

@@ -22,8 +22,10 @@ public struct TrainEmulator: NodeKind {
     /// matrix products are cut into fewer, longer GEMMRowBlocks, along the output's longer side, which moves the last bits;
     /// 5: a step's group of more than 4096 tokens trains as several passes (``MMDiT/trainingTokensPerPass``), which moves the
     /// last bits of the `flat` and `ar` variants' weights at 11.25° and of every variant's at 2°; `spf` at 11.25° is unchanged;
-    /// 6: exponentials (softmax, GELU, SiLU) in fused multiply-adds, a third faster, values equal to float rounding).
-    public static let version = 6
+    /// 6: exponentials (softmax, GELU, SiLU) in fused multiply-adds, a third faster, values equal to float rounding;
+    /// 7: attention's tile products read each item's keys and values packed once (TensorCore's packed kernels, the same bits
+    /// on every CPU), values equal to float rounding).
+    public static let version = 7
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// What is trained: the SPF pyramid or one of the baselines on the same backbone.

@@ -38,27 +38,29 @@ void spf_packed_gemm_pack(const float *b, int k, int n, int ldb, int transposed,
 }
 
 /* The epilogue of one element: the bias, then C's old value (the vector epilogues do the same adds). */
-static inline float finish(float acc, const float *bias, int j, int accumulate, const float *old) {
+static inline float finish(float acc, float alpha, const float *bias, int j, int accumulate, const float *old) {
     float v = acc;
+    if (alpha != 1.0f) v = v * alpha;
     if (bias) v = v + bias[j];
     if (accumulate) v = *old + v;
     return v;
 }
 
 /* Writes a tile of `rows` x 16 accumulators held in `tile` to columns j0 ..< j0 + cols of C. */
-static void store_partial(const float *tile, int rows, int cols, int j0, const float *bias, int accumulate, float *c,
-                          int ldc) {
+static void store_partial(const float *tile, int rows, int cols, int j0, float alpha, const float *bias, int accumulate,
+                          float *c, int ldc) {
     for (int r = 0; r < rows; r++)
         for (int jj = 0; jj < cols; jj++) {
             float *out = c + (size_t)r * ldc + j0 + jj;
-            *out = finish(tile[r * PANEL + jj], bias, j0 + jj, accumulate, out);
+            *out = finish(tile[r * PANEL + jj], alpha, bias, j0 + jj, accumulate, out);
         }
 }
 
-static void gemm_portable(int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
-                          int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+static void gemm_portable(int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
+                          int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c,
+                          int ldc) {
     for (int p = panel_begin; p < panel_end; p++) {
-        const float *panel = packed + (size_t)p * k * PANEL;
+        const float *panel = packed + (size_t)p * panel_stride;
         int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
         for (int i = 0; i < m; i++) {
             float tile[PANEL];
@@ -67,7 +69,7 @@ static void gemm_portable(int m, int n, int k, const float *a, int lda, const fl
                 for (int kk = 0; kk < k; kk++) acc = fmaf(a[(size_t)i * lda + kk], panel[(size_t)kk * PANEL + jj], acc);
                 tile[jj] = acc;
             }
-            store_partial(tile, 1, cols, j0, bias, accumulate, c + (size_t)i * ldc, ldc);
+            store_partial(tile, 1, cols, j0, alpha, bias, accumulate, c + (size_t)i * ldc, ldc);
         }
     }
 }
@@ -80,8 +82,8 @@ static void gemm_portable(int m, int n, int k, const float *a, int lda, const fl
 /* One AVX2 tile: MR rows x one panel (16 columns, two registers per row). */
 static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, int k, const float *a, int lda,
                                                                          const float *panel, int j0, int cols,
-                                                                         const float *bias, int accumulate, float *c,
-                                                                         int ldc) {
+                                                                         float alpha, const float *bias, int accumulate,
+                                                                         float *c, int ldc) {
     __m256 lo[6], hi[6];
     for (int r = 0; r < MR; r++) { lo[r] = _mm256_setzero_ps(); hi[r] = _mm256_setzero_ps(); }
     for (int kk = 0; kk < k; kk++) {
@@ -96,6 +98,7 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, 
         for (int r = 0; r < MR; r++) {
             float *out = c + (size_t)r * ldc + j0;
             __m256 v0 = lo[r], v1 = hi[r];
+            if (alpha != 1.0f) { v0 = _mm256_mul_ps(v0, _mm256_set1_ps(alpha)); v1 = _mm256_mul_ps(v1, _mm256_set1_ps(alpha)); }
             if (bias) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(bias + j0)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(bias + j0 + 8)); }
             if (accumulate) { v0 = _mm256_add_ps(_mm256_loadu_ps(out), v0); v1 = _mm256_add_ps(_mm256_loadu_ps(out + 8), v1); }
             _mm256_storeu_ps(out, v0);
@@ -104,33 +107,35 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, 
     } else {
         float tile[6 * PANEL];
         for (int r = 0; r < MR; r++) { _mm256_storeu_ps(tile + r * PANEL, lo[r]); _mm256_storeu_ps(tile + r * PANEL + 8, hi[r]); }
-        store_partial(tile, MR, cols, j0, bias, accumulate, c, ldc);
+        store_partial(tile, MR, cols, j0, alpha, bias, accumulate, c, ldc);
     }
 }
 
-static TARGET_AVX2 void gemm_avx2(int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
-                                  int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+static TARGET_AVX2 void gemm_avx2(int m, int n, int k, const float *a, int lda, const float *packed,
+                                  size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
+                                  int accumulate, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p++) {
-        const float *panel = packed + (size_t)p * k * PANEL;
+        const float *panel = packed + (size_t)p * panel_stride;
         int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
         int i = 0;
-        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + (size_t)i * lda, lda, panel, j0, cols, bias, accumulate, c + (size_t)i * ldc, ldc);
+        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + (size_t)i * lda, lda, panel, j0, cols, alpha, bias, accumulate, c + (size_t)i * ldc, ldc);
         const float *ai = a + (size_t)i * lda;
         float *ci = c + (size_t)i * ldc;
         switch (m - i) {
-        case 5: tile_avx2(5, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
-        case 4: tile_avx2(4, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
-        case 3: tile_avx2(3, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
-        case 2: tile_avx2(2, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
-        case 1: tile_avx2(1, k, ai, lda, panel, j0, cols, bias, accumulate, ci, ldc); break;
+        case 5: tile_avx2(5, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 4: tile_avx2(4, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 3: tile_avx2(3, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 2: tile_avx2(2, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 1: tile_avx2(1, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
         default: break;
         }
     }
 }
 
 /* One AVX-512 register row of a tile to C (16 columns at j0). */
-static inline __attribute__((always_inline)) TARGET_AVX512 void store_avx512(__m512 v, float *out, int j0,
+static inline __attribute__((always_inline)) TARGET_AVX512 void store_avx512(__m512 v, float *out, int j0, float alpha,
                                                                               const float *bias, int accumulate) {
+    if (alpha != 1.0f) v = _mm512_mul_ps(v, _mm512_set1_ps(alpha));
     if (bias) v = _mm512_add_ps(v, _mm512_loadu_ps(bias + j0));
     if (accumulate) v = _mm512_add_ps(_mm512_loadu_ps(out + j0), v);
     _mm512_storeu_ps(out + j0, v);
@@ -139,7 +144,7 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void store_avx512(__m
 /* One AVX-512 tile: MR rows x NP panels (NP = 1 or 2: 16 or 32 columns, one register per row and panel). */
 static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int MR, int NP, int k, const float *a, int lda,
                                                                              const float *panel0, const float *panel1,
-                                                                             int j0, int cols0, int cols1,
+                                                                             int j0, int cols0, int cols1, float alpha,
                                                                              const float *bias, int accumulate,
                                                                              float *c, int ldc) {
     __m512 acc0[8], acc1[8];
@@ -157,11 +162,11 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int 
         int cols = half == 0 ? cols0 : cols1, jh = j0 + half * PANEL;
         __m512 *acc = half == 0 ? acc0 : acc1;
         if (cols == PANEL) {
-            for (int r = 0; r < MR; r++) store_avx512(acc[r], c + (size_t)r * ldc, jh, bias, accumulate);
+            for (int r = 0; r < MR; r++) store_avx512(acc[r], c + (size_t)r * ldc, jh, alpha, bias, accumulate);
         } else {
             float tile[8 * PANEL];
             for (int r = 0; r < MR; r++) _mm512_storeu_ps(tile + r * PANEL, acc[r]);
-            store_partial(tile, MR, cols, jh, bias, accumulate, c, ldc);
+            store_partial(tile, MR, cols, jh, alpha, bias, accumulate, c, ldc);
         }
     }
 }
@@ -170,27 +175,28 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int 
     do {                                                                                                             \
         int i = 0;                                                                                                   \
         for (; i + 8 <= m; i += 8)                                                                                   \
-            tile_avx512(8, NP, k, a + (size_t)i * lda, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate,    \
+            tile_avx512(8, NP, k, a + (size_t)i * lda, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate,    \
                         c + (size_t)i * ldc, ldc);                                                                   \
         const float *ai = a + (size_t)i * lda;                                                                       \
         float *ci = c + (size_t)i * ldc;                                                                             \
         switch (m - i) {                                                                                             \
-        case 7: tile_avx512(7, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
-        case 6: tile_avx512(6, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
-        case 5: tile_avx512(5, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
-        case 4: tile_avx512(4, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
-        case 3: tile_avx512(3, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
-        case 2: tile_avx512(2, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
-        case 1: tile_avx512(1, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, bias, accumulate, ci, ldc); break; \
+        case 7: tile_avx512(7, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 6: tile_avx512(6, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 5: tile_avx512(5, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 4: tile_avx512(4, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 3: tile_avx512(3, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 2: tile_avx512(2, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 1: tile_avx512(1, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
         default: break;                                                                                              \
         }                                                                                                            \
     } while (0)
 
-static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
-                                      int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int lda, const float *packed,
+                                      size_t panel_stride, int panel_begin, int panel_end, float alpha,
+                                      const float *bias, int accumulate, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p += 2) {
-        const float *panel0 = packed + (size_t)p * k * PANEL;
-        const float *panel1 = p + 1 < panel_end ? panel0 + (size_t)k * PANEL : panel0;
+        const float *panel0 = packed + (size_t)p * panel_stride;
+        const float *panel1 = p + 1 < panel_end ? panel0 + panel_stride : panel0;
         int j0 = p * PANEL, cols0 = n - j0 < PANEL ? n - j0 : PANEL;
         if (p + 1 < panel_end) {
             int j1 = j0 + PANEL, cols1 = n - j1 < PANEL ? n - j1 : PANEL;
@@ -216,20 +222,20 @@ int spf_packed_gemm_host_isa(void) { return SPF_ISA_PORTABLE; }
 
 #endif
 
-void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
-                     int panel_end, const float *bias, int accumulate, float *c, int ldc) {
+void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
+                     int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc) {
     int panels = (n + PANEL - 1) / PANEL;
     if (panel_end > panels) panel_end = panels;
     if (m <= 0 || panel_begin >= panel_end) return;
 #if defined(__x86_64__)
     if (isa == SPF_ISA_AVX512) {
-        gemm_avx512(m, n, k, a, lda, packed, panel_begin, panel_end, bias, accumulate, c, ldc);
+        gemm_avx512(m, n, k, a, lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
         return;
     }
     if (isa == SPF_ISA_AVX2) {
-        gemm_avx2(m, n, k, a, lda, packed, panel_begin, panel_end, bias, accumulate, c, ldc);
+        gemm_avx2(m, n, k, a, lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
         return;
     }
 #endif
-    gemm_portable(m, n, k, a, lda, packed, panel_begin, panel_end, bias, accumulate, c, ldc);
+    gemm_portable(m, n, k, a, lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
 }

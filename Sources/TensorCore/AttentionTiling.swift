@@ -48,9 +48,23 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
     }
 
     /// Floats of one worker's scratch for `tokens` tokens of head width `headDim`: two score tiles
-    /// (scores and their gradients), the output accumulator and three per-row vectors.
+    /// (scores and their gradients), the output accumulator and three per-row vectors, then room for
+    /// three packed copies of the item's keys or values (``packsKeys``: backward reads `Kᵀ`, `Vᵀ` and `K`).
     public func scratchCount(tokens: Int, headDim: Int) -> Int {
-        let rows = min(queryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
-        return 2 * rows * cols + rows * headDim + 3 * rows
+        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 3 * packFloats(tokens: tokens, headDim: headDim) : 0)
     }
+
+    /// Floats of the tiles' part of ``scratchCount(tokens:headDim:)``, rounded up to 16 (the packs follow it).
+    func tileScratchCount(tokens: Int, headDim: Int) -> Int {
+        let rows = min(queryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
+        return (2 * rows * cols + rows * headDim + 3 * rows + 15) & ~15
+    }
+
+    /// Floats of one packed copy of an item's `[T, Dh]` keys or values, in either orientation.
+    func packFloats(tokens: Int, headDim: Int) -> Int { (max(tokens, 1) + 15) / 16 * 16 * ((headDim + 15) / 16 * 16) }
+
+    /// Whether the tiles' products read the item's keys and values packed once per item (TensorCore's packed kernels)
+    /// instead of having the BLAS pack them per tile: when key tiles start on a 16-column panel (``keyColumns`` a
+    /// multiple of 16, as the standard tiling's 512 is).
+    public var packsKeys: Bool { keyColumns % 16 == 0 }
 }

@@ -138,7 +138,7 @@ public struct JointAttention: Sendable {
         let pqr = saved.qRstd.data, pkr = saved.kRstd.data, po = saved.output.data, plse = saved.logSumExp.data
         let normW = normPointers(parameters, gradients: false)
         let eps = epsilon, scale = 1 / Float(dh).squareRoot()
-        let rope = rotary, tiles = tiling, kept = saved.scores?.data, clock = context.gemmClock
+        let rope = rotary, tiles = tiling, kept = saved.scores?.data, clock = context.gemmClock, isa = context.kernelISA
         // Forward-only: one (sample, head)'s q, k, v, output, 1/rms and log-sum-exp in the thread's scratch, behind the
         // tiles' (each part 64-byte aligned like a workspace tensor's), instead of the whole batch's in `saved`.
         let tileFloats = (tiles.scratchCount(tokens: tj, headDim: dh) + 15) & ~15
@@ -184,7 +184,7 @@ public struct JointAttention: Sendable {
                 let lse = forwardOnly ? krb + rowFloats : plse + item * tj
                 TiledAttention.forward(q: qb, k: kb, v: vb, tokens: tj, headDim: dh, scale: scale, tiling: tiles,
                                        output: ob, logSumExp: lse, keptScores: kept.map { $0 + item * tj * tj },
-                                       scratch: work, clock: clock)
+                                       scratch: work, isa: isa, clock: clock)
                 for t in 0..<tj {
                     let dst = t < th ? lo + (b * th + t) * d + head * dh : co + (b * tc + t - th) * d + head * dh
                     Self.copyRow(ob + t * dh, to: dst, count: dh)
@@ -220,7 +220,7 @@ public struct JointAttention: Sendable {
         let normW = normPointers(parameters, gradients: false)
         let hasNorm = latentQueryNorm != nil
         let scale = 1 / Float(dh).squareRoot()
-        let rope = rotary, tiles = tiling, kept = saved.scores?.data, clock = context.gemmClock
+        let rope = rotary, tiles = tiling, kept = saved.scores?.data, clock = context.gemmClock, isa = context.kernelISA
         if hasNorm { scratch.normPartials.zero() }
         context.setSingleThreadedBLAS()
         context.parallelFor(bsz * h) { items in
@@ -243,7 +243,7 @@ public struct JointAttention: Sendable {
                 TiledAttention.backward(q: qb, k: kb, v: vb, logSumExp: plse + item * tj, outputGradient: dob, delta: db,
                                         tokens: tj, headDim: dh, scale: scale, tiling: tiles,
                                         keptScores: kept.map { UnsafePointer($0 + item * tj * tj) }, dQ: dqb, dK: dkb, dV: dvb,
-                                        scratch: work, clock: clock)
+                                        scratch: work, isa: isa, clock: clock)
                 for t in 0..<tj {
                     let isLatent = t < th
                     let src = isLatent ? lq + (b * th + t) * 3 * d : cq + (b * tc + t - th) * 3 * d

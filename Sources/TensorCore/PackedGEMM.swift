@@ -37,16 +37,16 @@ extension GEMM {
         let rowPieces = (m + packedRowsPerPiece - 1) / packedRowsPerPiece
         let panelPieces = (packed.panels + packedPanelsPerPiece - 1) / packedPanelsPerPiece
         let pieces = rowPieces * panelPieces
-        let p = UnsafePointer(packed.storage)
+        let p = UnsafePointer(packed.storage), stride = k * 16
         func run(_ piece: Int) {
             let r0 = (piece / panelPieces) * packedRowsPerPiece, rows = min(packedRowsPerPiece, m - r0)
             let g0 = (piece % panelPieces) * packedPanelsPerPiece
-            spf_packed_gemm(isa, Int32(rows), Int32(n), Int32(k), a + r0 * lda, Int32(lda), p, Int32(g0),
-                            Int32(g0 + packedPanelsPerPiece), bias, accumulate ? 1 : 0, c + r0 * ldc, Int32(ldc))
+            spf_packed_gemm(isa, Int32(rows), Int32(n), Int32(k), a + r0 * lda, Int32(lda), p, stride, Int32(g0),
+                            Int32(g0 + packedPanelsPerPiece), 1, bias, accumulate ? 1 : 0, c + r0 * ldc, Int32(ldc))
         }
         if pieces == 1 || m * n * k < packedMinimumParallelWork || context.threads == 1 {
             if rowPieces == 1 {
-                spf_packed_gemm(isa, Int32(m), Int32(n), Int32(k), a, Int32(lda), p, 0, Int32(packed.panels), bias,
+                spf_packed_gemm(isa, Int32(m), Int32(n), Int32(k), a, Int32(lda), p, stride, 0, Int32(packed.panels), 1, bias,
                                 accumulate ? 1 : 0, c, Int32(ldc))
             } else {
                 for piece in 0..<pieces { run(piece) }
@@ -56,5 +56,30 @@ extension GEMM {
         context.parallelFor(pieces) { range in
             for piece in range { run(piece) }
         }
+    }
+}
+
+extension GEMM {
+    /// Floats ``pack(_:rows:columns:ldb:transposed:into:)`` writes for a `k × n` operand: `ceil(n / 16)` panels of
+    /// `k × 16`.
+    static func packedFloats(rows k: Int, columns n: Int) -> Int { (n + 15) / 16 * 16 * k }
+
+    /// Packs `op(B)` (`k × n`; stored `k × n`, or `n × k` when `transposed`, leading dimension `ldb`) into `out` in
+    /// 16-column panels of `k` rows each (panel stride `16 · k`).
+    static func pack(_ b: UnsafePointer<Float>, rows k: Int, columns n: Int, ldb: Int, transposed: Bool,
+                     into out: UnsafeMutablePointer<Float>) {
+        guard k > 0, n > 0 else { return }
+        spf_packed_gemm_pack(b, Int32(k), Int32(n), Int32(ldb), transposed ? 1 : 0, out)
+    }
+
+    /// On the calling thread: `C = alpha · A · op(B) (+ C)` with `op(B)` read from packed panels (`panels` at its first
+    /// panel, `panelStride` floats apart, `k` rows each from where `panels` points): element `(i, j)` is the same `fma`
+    /// chain as in ``multiply(m:a:lda:packed:bias:accumulate:c:ldc:context:)``, on every instruction set.
+    static func multiplyPacked(isa: KernelISA, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                               panels: UnsafePointer<Float>, panelStride: Int, accumulate: Bool,
+                               c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        spf_packed_gemm(isa.code, Int32(m), Int32(n), Int32(k), a, Int32(lda), panels, panelStride, 0, Int32((n + 15) / 16),
+                        alpha, nil, accumulate ? 1 : 0, c, Int32(ldc))
     }
 }

@@ -11,7 +11,10 @@ import Foundation
 /// `Δ = rowsum(dO ⊙ O)`, `dQ += dS K`, `dK += dSᵀ Q`. No `T × T` matrix is ever stored.
 ///
 /// Every function handles one item on the calling thread (single-threaded BLAS); the tiles and the
-/// order they are visited in depend on the shapes only, so results do not depend on threads.
+/// order they are visited in depend on the shapes only, so results do not depend on threads. With a
+/// tiling whose key tiles start on 16-column panels (``AttentionTiling/packsKeys``, the standard one) the
+/// item's keys and values are packed once (``Packs``) and the products that read them run the packed
+/// kernels, the same bits on every CPU; the two products with a transposed tile (`dV`, `dK`) stay with the BLAS.
 /// Pointers: `q`, `k`, `v`, `o`, `dO`, `dQ`, `dK`, `dV` are `[T, Dh]` row-major; `logSumExp`
 /// and `delta` are `[T]`; `scratch` holds ``AttentionTiling/scratchCount(tokens:headDim:)`` floats.
 enum TiledAttention {
@@ -19,11 +22,13 @@ enum TiledAttention {
     static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int,
                         headDim dh: Int, scale: Float, tiling: AttentionTiling, output o: UnsafeMutablePointer<Float>,
                         logSumExp lse: UnsafeMutablePointer<Float>, keptScores: UnsafeMutablePointer<Float>? = nil,
-                        scratch: UnsafeMutablePointer<Float>, clock: GEMMClock? = nil) {
+                        scratch: UnsafeMutablePointer<Float>, isa: KernelISA, clock: GEMMClock? = nil) {
         precondition(keptScores == nil || tiling.keyTiles(tj) == 1, "attention keeps scores only when all keys fit one tile")
         let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
         let scores = scratch, rowMax = scratch + 2 * bq * bk + bq * dh, rowSum = rowMax + bq
         let acc = scratch + 2 * bq * bk
+        // Kᵀ (for the scores) and V (for the output), packed once for all the item's tiles.
+        let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: false) : nil
         for qt in 0..<tiling.queryTiles(tj) {
             let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
@@ -31,8 +36,12 @@ enum TiledAttention {
                 // With kept scores (one key tile: nk = tj) the product goes to the item's [T, T] scores.
                 let product = keptScores.map { $0 + r0 * nk } ?? scores
                 clock.timeWorker {
-                    GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
-                                  b: k + c0 * dh, ldb: dh, c: product, ldc: nk)
+                    if let packs {
+                        packs.scores(isa: isa, rows: nq, keys: c0..<(c0 + nk), scale: scale, q: q + r0 * dh, into: product)
+                    } else {
+                        GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                                      b: k + c0 * dh, ldb: dh, c: product, ldc: nk)
+                    }
                 }
                 for r in 0..<nq {
                     let row = scores + r * nk
@@ -49,8 +58,13 @@ enum TiledAttention {
                     }
                 }
                 clock.timeWorker {
-                    GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: scores, lda: nk, b: v + c0 * dh, ldb: dh,
-                                  beta: kt == 0 ? 0 : 1, c: acc, ldc: dh)
+                    if let packs {
+                        GEMM.multiplyPacked(isa: isa, m: nq, n: dh, k: nk, a: scores, lda: nk, panels: packs.values + c0 * 16,
+                                            panelStride: packs.tallStride, accumulate: kt != 0, c: acc, ldc: dh)
+                    } else {
+                        GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: scores, lda: nk, b: v + c0 * dh, ldb: dh,
+                                      beta: kt == 0 ? 0 : 1, c: acc, ldc: dh)
+                    }
                 }
             }
             for r in 0..<nq {
@@ -67,9 +81,12 @@ enum TiledAttention {
                          logSumExp lse: UnsafePointer<Float>, outputGradient dO: UnsafePointer<Float>,
                          delta: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, scale: Float, tiling: AttentionTiling,
                          keptScores: UnsafePointer<Float>? = nil, dQ: UnsafeMutablePointer<Float>, dK: UnsafeMutablePointer<Float>, dV: UnsafeMutablePointer<Float>,
-                         scratch: UnsafeMutablePointer<Float>, clock: GEMMClock? = nil) {
+                         scratch: UnsafeMutablePointer<Float>, isa: KernelISA, clock: GEMMClock? = nil) {
         let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
         let p = scratch, dp = scratch + bq * bk
+        // Kᵀ (scores), Vᵀ (dP) and K (dQ), packed once for all the item's tiles; dV and dK multiply by transposed
+        // tiles, which stay with the BLAS.
+        let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: true) : nil
         for qt in 0..<tiling.queryTiles(tj) {
             let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
@@ -79,8 +96,12 @@ enum TiledAttention {
                     for r in 0..<nq { _ = Self.exponentiate(rows + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r]) }
                 } else {
                     clock.timeWorker {
-                        GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
-                                      b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
+                        if let packs {
+                            packs.scores(isa: isa, rows: nq, keys: c0..<(c0 + nk), scale: scale, q: q + r0 * dh, into: p)
+                        } else {
+                            GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                                          b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
+                        }
                     }
                     for r in 0..<nq { _ = Self.exponentiate(p + r * nk, count: nk, minus: lse[r0 + r]) }
                 }
@@ -90,20 +111,78 @@ enum TiledAttention {
                                   beta: qt == 0 ? 0 : 1, c: dV + c0 * dh, ldc: dh)
                 }
                 clock.timeWorker {
-                    GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh, b: v + c0 * dh, ldb: dh,
-                                  c: dp, ldc: nk)
+                    if let packs {
+                        GEMM.multiplyPacked(isa: isa, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh,
+                                            panels: packs.valuesTransposed + c0 / 16 * packs.wideStride, panelStride: packs.wideStride,
+                                            accumulate: false, c: dp, ldc: nk)
+                    } else {
+                        GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh, b: v + c0 * dh, ldb: dh,
+                                      c: dp, ldc: nk)
+                    }
                 }
                 for r in 0..<nq { Self.scoreGradient(p + r * nk, dp + r * nk, count: nk, delta: delta[r0 + r], scale: scale) }
                 // dQ[r0..] += dS K[c0..]; dK[c0..] += dSᵀ Q[r0..].
                 clock.timeWorker {
-                    GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: dp, lda: nk, b: k + c0 * dh, ldb: dh,
-                                  beta: kt == 0 ? 0 : 1, c: dQ + r0 * dh, ldc: dh)
+                    if let packs {
+                        GEMM.multiplyPacked(isa: isa, m: nq, n: dh, k: nk, a: dp, lda: nk, panels: packs.keys + c0 * 16,
+                                            panelStride: packs.tallStride, accumulate: kt != 0, c: dQ + r0 * dh, ldc: dh)
+                    } else {
+                        GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: dp, lda: nk, b: k + c0 * dh, ldb: dh,
+                                      beta: kt == 0 ? 0 : 1, c: dQ + r0 * dh, ldc: dh)
+                    }
                 }
                 clock.timeWorker {
                     GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: dp, lda: nk, b: q + r0 * dh, ldb: dh,
                                   beta: qt == 0 ? 0 : 1, c: dK + c0 * dh, ldc: dh)
                 }
             }
+        }
+    }
+
+    /// One item's keys and values packed once for the packed kernels (``GEMM/multiplyPacked(isa:m:n:k:alpha:a:lda:panels:panelStride:accumulate:c:ldc:)``),
+    /// in the worker's scratch after the tiles (``AttentionTiling/scratchCount(tokens:headDim:)``).
+    /// - `keysTransposed`: `Kᵀ` (`Dh × T`), panels of 16 keys, ``wideStride`` apart: a key tile from column `c0` starts
+    ///   at panel `c0 / 16`.
+    /// - `values`, `keys` (backward): `V`, `K` as `T × Dh`, panels of 16 head channels, ``tallStride`` apart: a key
+    ///   tile from row `c0` starts `16 · c0` floats into each panel.
+    /// - `valuesTransposed` (backward): `Vᵀ`, like `keysTransposed`.
+    struct Packs {
+        let keysTransposed: UnsafeMutablePointer<Float>
+        let values: UnsafeMutablePointer<Float>
+        let keys: UnsafeMutablePointer<Float>
+        let valuesTransposed: UnsafeMutablePointer<Float>
+        let headDim: Int
+        let wideStride: Int, tallStride: Int
+
+        init(k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, tiling: AttentionTiling,
+             scratch: UnsafeMutablePointer<Float>, backward: Bool) {
+            let base = scratch + tiling.tileScratchCount(tokens: tj, headDim: dh), size = tiling.packFloats(tokens: tj, headDim: dh)
+            headDim = dh
+            wideStride = 16 * dh
+            tallStride = 16 * tj
+            keysTransposed = base
+            GEMM.pack(k, rows: dh, columns: tj, ldb: dh, transposed: true, into: keysTransposed)
+            if backward {
+                valuesTransposed = base + size
+                keys = base + 2 * size
+                values = keys
+                GEMM.pack(v, rows: dh, columns: tj, ldb: dh, transposed: true, into: valuesTransposed)
+                GEMM.pack(k, rows: tj, columns: dh, ldb: dh, transposed: false, into: keys)
+            } else {
+                values = base + size
+                keys = values
+                valuesTransposed = keysTransposed
+                GEMM.pack(v, rows: tj, columns: dh, ldb: dh, transposed: false, into: values)
+            }
+        }
+
+        /// `out = scale · Q[rows] · K[keys]ᵀ` (`rows × keys.count`, leading dimension `keys.count`); `keys` starts on a
+        /// panel (a multiple of 16).
+        func scores(isa: KernelISA, rows: Int, keys range: Range<Int>, scale: Float, q: UnsafePointer<Float>,
+                    into out: UnsafeMutablePointer<Float>) {
+            GEMM.multiplyPacked(isa: isa, m: rows, n: range.count, k: headDim, alpha: scale, a: q, lda: headDim,
+                                panels: keysTransposed + range.lowerBound / 16 * wideStride, panelStride: wideStride,
+                                accumulate: false, c: out, ldc: range.count)
         }
     }
 

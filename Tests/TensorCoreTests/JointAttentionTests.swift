@@ -174,6 +174,48 @@ import TensorCore
         #expect(clock.calls.caller == 0 && clock.calls.worker == 0 && clock.wallSeconds(threads: 2) == 0)
     }
 
+    /// Tiles on 16-column panels read the item's keys and values packed once (the packed kernels): forward and backward
+    /// over several ragged query and key tiles give the same bits on every instruction set and thread count, and agree
+    /// with the BLAS path of tiles that are not (3 × 4, whose gradients are checked by finite differences above).
+    @Test(arguments: [false, true])
+    func packedTilesGiveTheSameBitsOnEveryInstructionSet(keepsScores: Bool) throws {
+        let (b, th, tc, d, h) = (2, 41, 9, 32, 2)
+        let packedTiling = keepsScores ? try AttentionTiling(queryRows: 16, keyColumns: 64) : try AttentionTiling(queryRows: 5, keyColumns: 16)
+        let blasTiling = try AttentionTiling(queryRows: 3, keyColumns: 4)
+        #expect(packedTiling.packsKeys && !blasTiling.packsKeys)
+        func attention(_ tiling: AttentionTiling) throws -> (JointAttention, ParameterStore) {
+            var layout = ParameterLayout()
+            let att = try JointAttention("a", width: d, heads: h, hasContext: true, qkNorm: true, tiling: tiling, layout: &layout)
+            let store = ParameterStore(layout: layout, seed: 1)
+            GradientCheck.randomize(store, seed: 4, std: 1)
+            return (att, store)
+        }
+        let table = RotaryTable(batch: b, tokens: th + tc, headDim: d / h)
+        for s in 0..<b { table.setPositions(sample: s, (0..<(th + tc)).map { Float($0 * (s + 1)) * 0.3 }) }
+        let lq = GradientCheck.random([b, th, 3 * d], seed: 2, std: 2), cq = GradientCheck.random([b, tc, 3 * d], seed: 3, std: 2)
+        let lw = GradientCheck.random([b, th, d], seed: 5), cw = GradientCheck.random([b, tc, d], seed: 6)
+        let (att, store) = try attention(packedTiling)
+        let keep: Bool? = keepsScores ? true : nil
+        let want = forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, rotary: table,
+                                      keepsScores: keep, threads: 1, isa: .portable)
+        for isa in KernelISA.supported {
+            for threads in [1, 3] {
+                let got = forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, rotary: table,
+                                             keepsScores: keep, threads: threads, isa: isa)
+                #expect(got == want, "\(isa) on \(threads) threads")
+            }
+        }
+        let (blasAtt, blasStore) = try attention(blasTiling)
+        let blas = forwardAndBackward(blasAtt, blasStore, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, rotary: table,
+                                      threads: 2)
+        for (name, (a, b)) in zip(["latent out", "context out", "log-sum-exp", "dQKV latent", "dQKV context", "norm weights"],
+                                  zip(want, blas)) {
+            let scale = max(b.map { abs($0) }.max() ?? 1, 1)
+            let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 2e-5 * scale, "\(name): worst \(worst), scale \(scale)")
+        }
+    }
+
     /// Keeping the forward scores for backward (few tokens) gives the same bytes as recomputing them,
     /// with one query tile and with several (ragged), with QK-norm and rotary embedding, on 1 and 3 threads.
     @Test(arguments: [(0, 0), (16, 64)])
@@ -218,7 +260,8 @@ import TensorCore
 /// the outputs, the rows' log-sum-exps, the input gradients and the parameter gradients.
 private func forwardAndBackward(_ att: JointAttention, _ store: ParameterStore, latent lq: Tensor, context cq: Tensor,
                                 latentDOut lw: Tensor, contextDOut cw: Tensor, rotary: RotaryTable? = nil,
-                                keepsScores: Bool? = nil, threads: Int, clock: GEMMClock? = nil) -> [[Float]] {
+                                keepsScores: Bool? = nil, threads: Int, clock: GEMMClock? = nil,
+                                isa: KernelISA = .host) -> [[Float]] {
     let (b, th, tc, d) = (lq.shape[0], lq.shape[1], cq.shape[1], lw.shape[2])
     let ws = Workspace()
     let saved = JointAttention.Saved(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws, keepsScores: keepsScores)
@@ -226,7 +269,8 @@ private func forwardAndBackward(_ att: JointAttention, _ store: ParameterStore, 
     let scratch = JointAttention.Scratch(att, batch: b, latentTokens: th, contextTokens: tc, workspace: ws)
     let lo = Tensor(zeros: [b, th, d]), co = Tensor(zeros: [b, tc, d])
     let ldq = Tensor(zeros: [b, th, 3 * d]), cdq = Tensor(zeros: [b, tc, 3 * d])
-    let ctx = clock.map { ComputeContext(threads: threads).timingGEMMs(with: $0) } ?? ComputeContext(threads: threads)
+    var ctx = clock.map { ComputeContext(threads: threads).timingGEMMs(with: $0) } ?? ComputeContext(threads: threads)
+    ctx.kernelISA = isa
     store.zeroGradients()
     att.forward(latentQKV: lq, contextQKV: cq, rotary: rotary, saved: saved, latentOut: lo, contextOut: co,
                 parameters: store, context: ctx)

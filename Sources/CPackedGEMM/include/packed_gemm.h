@@ -24,11 +24,13 @@ size_t spf_packed_gemm_floats(int k, int n);
  * transposed = 1: B is stored n x k (a layer's weight [out, in]), element (kk, j) at b[j * ldb + kk]. */
 void spf_packed_gemm_pack(const float *b, int k, int n, int ldb, int transposed, float *out);
 
-/* C[i, j] = (acc(i, j) [+ bias[j]]) [+ C[i, j] if accumulate], acc(i, j) = sum over kk of A[i, kk] * op(B)[kk, j]
+/* C[i, j] = ((acc(i, j) [* alpha]) [+ bias[j]]) [+ C[i, j] if accumulate], acc(i, j) = sum over kk of A[i, kk] * op(B)[kk, j]
  * as one fmaf chain in kk order from 0, for rows 0 ..< m and the columns of panels panel_begin ..< panel_end
  * (column j is in panel j / 16; columns >= n are not written). A is m x k row-major with leading dimension lda;
- * c points at C[0, 0] with leading dimension ldc; bias (n floats) may be NULL. */
-void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, int panel_begin,
-                     int panel_end, const float *bias, int accumulate, float *c, int ldc);
+ * panel p starts at packed + p * panel_stride and holds rows 0 ..< k of its 16 columns (k * 16 for a whole packed
+ * operand; a larger stride reads rows kk0 ..< kk0 + k of a taller one from packed + kk0 * 16). c points at C[0, 0]
+ * with leading dimension ldc; bias (n floats) may be NULL; alpha 1 multiplies nothing. */
+void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
+                     int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc);
 
 #endif
