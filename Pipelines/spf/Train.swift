@@ -24,7 +24,7 @@ public struct TrainEmulator: NodeKind {
     /// last bits of the `flat` and `ar` variants' weights at 11.25° and of every variant's at 2°; `spf` at 11.25° is unchanged;
     /// 6: exponentials (softmax, GELU, SiLU) in fused multiply-adds, a third faster, values equal to float rounding;
     /// 7: attention's tile products read each item's keys and values packed once (TensorCore's packed kernels, the same bits
-    /// on every CPU), values equal to float rounding).
+    /// on every CPU) and its softmax exponentials are summed over 16 lanes, values equal to float rounding).
     public static let version = 7
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."

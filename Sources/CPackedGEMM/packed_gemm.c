@@ -16,6 +16,9 @@
 #include <immintrin.h>
 #endif
 
+/* Every multiply and add as written: no contraction into fused multiply-adds the other kernels lack. */
+#pragma STDC FP_CONTRACT OFF
+
 enum { PANEL = 16 };
 
 size_t spf_packed_gemm_floats(int k, int n) {

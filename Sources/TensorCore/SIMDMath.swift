@@ -19,8 +19,9 @@ enum SIMDMath {
     /// Cody–Waite reduction x = n·ln2 + r, a degree-7 polynomial for e^r (Cephes `expf` coefficients)
     /// evaluated by Horner's rule in fused multiply-adds, and 2^n assembled in the exponent bits. No libm
     /// call. The fused multiply-adds (one rounding each; x86-64-v3 has them on every CPU the build runs
-    /// on) take a third off the time of separate products and sums: attention's softmax spends most of
-    /// its non-GEMM time here (`spf.train` 6, `spf.stage` 7, `spf.sample-baseline` 9 came with them).
+    /// on) take a third off the time of separate products and sums (`spf.train` 6, `spf.stage` 7,
+    /// `spf.sample-baseline` 9 came with them). Attention's softmax runs the same operations in C,
+    /// 16 lanes wide where the CPU has AVX-512 (`spf_softmax_exp`, Sources/CPackedGEMM).
     @inline(__always) @usableFromInline
     static func exp(_ input: SIMD8<Float>) -> SIMD8<Float> {
         var x = input

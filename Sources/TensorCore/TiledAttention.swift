@@ -1,3 +1,4 @@
+import CPackedGEMM
 import Foundation
 
 /// Memory-efficient softmax attention of one (sample, head) item, `O = softmax(s·QKᵀ)V`, computed
@@ -48,11 +49,11 @@ enum TiledAttention {
                     let tileMax = Self.maximum(product + r * nk, count: nk)
                     if kt == 0 {
                         rowMax[r] = tileMax
-                        rowSum[r] = Self.exponentiate(product + r * nk, into: row, count: nk, minus: tileMax)
+                        rowSum[r] = Self.exponentiate(product + r * nk, into: row, count: nk, minus: tileMax, isa: isa)
                     } else {
                         let m = rowMax[r] > tileMax ? rowMax[r] : tileMax
                         let correction = SIMDMath.exp(rowMax[r] - m)
-                        rowSum[r] = rowSum[r] * correction + Self.exponentiate(row, count: nk, minus: m)
+                        rowSum[r] = rowSum[r] * correction + Self.exponentiate(row, into: row, count: nk, minus: m, isa: isa)
                         rowMax[r] = m
                         if correction != 1 { Self.scale(acc + r * dh, count: dh, by: correction) }
                     }
@@ -93,7 +94,7 @@ enum TiledAttention {
                 let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
                 if let keptScores {
                     let rows = keptScores + r0 * nk
-                    for r in 0..<nq { _ = Self.exponentiate(rows + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r]) }
+                    for r in 0..<nq { _ = Self.exponentiate(rows + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r], isa: isa) }
                 } else {
                     clock.timeWorker {
                         if let packs {
@@ -103,7 +104,7 @@ enum TiledAttention {
                                           b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
                         }
                     }
-                    for r in 0..<nq { _ = Self.exponentiate(p + r * nk, count: nk, minus: lse[r0 + r]) }
+                    for r in 0..<nq { _ = Self.exponentiate(p + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r], isa: isa) }
                 }
                 // dV[c0..] += Pᵀ dO[r0..]; dP = dO[r0..] V[c0..]ᵀ.
                 clock.timeWorker {
@@ -205,27 +206,13 @@ enum TiledAttention {
         return m
     }
 
-    /// `x ← exp(x − shift)` in place; returns the sum of the results (SIMD8 lanes, then the tail).
-    @inline(__always)
-    static func exponentiate(_ x: UnsafeMutablePointer<Float>, count n: Int, minus shift: Float) -> Float {
-        exponentiate(x, into: x, count: n, minus: shift)
-    }
-
-    /// `y ← exp(x − shift)` (`y` may be `x`); returns the sum of the results (SIMD8 lanes, then the tail).
+    /// `y ← exp(x − shift)` (`y` may be `x`); returns the sum of the results. SIMDMath.exp's operations per element,
+    /// 16 lanes wide with AVX-512 (the C kernel `spf_softmax_exp`; its lanes and reduction order are the same on every
+    /// instruction set, so the bits are too).
     @inline(__always)
     static func exponentiate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int,
-                             minus shift: Float) -> Float {
-        var acc = SIMD8<Float>(), i = 0
-        let s = SIMD8<Float>(repeating: shift)
-        while i + 8 <= n {
-            let e = SIMDMath.exp(SIMDMath.load(x + i) - s)
-            SIMDMath.store(e, y + i)
-            acc += e
-            i += 8
-        }
-        var sum = acc.sum()
-        while i < n { y[i] = SIMDMath.exp(x[i] - shift); sum += y[i]; i += 1 }
-        return sum
+                             minus shift: Float, isa: KernelISA) -> Float {
+        spf_softmax_exp(isa.code, x, y, Int32(n), shift)
     }
 
     /// `x ← c · x`.
