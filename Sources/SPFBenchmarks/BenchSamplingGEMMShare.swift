@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import SPFModel
 import TensorCore
 
@@ -28,6 +29,12 @@ enum SamplingGEMMShare {
         var share: Double
         /// Median over the pairs of replay time / time inside the pass's products.
         var productShare: Double
+    }
+
+    /// Keeps the calling thread busy for `seconds`.
+    static func spin(seconds: Double) {
+        let end = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        while DispatchTime.now().uptimeNanoseconds < end {}
     }
 
     /// The GEMM work of one velocity evaluation of `items` items of `frames` frames at `stage`.
@@ -75,11 +82,17 @@ enum SamplingGEMMShare {
         _ = try model.velocity(x, tau: tau, context: context)
         var passes: [Double] = [], gemms: [Double] = [], references: [Double] = []
         for _ in 0..<max(repeats, 1) {
+            // Each side starts once the other's idle threads have stopped polling: OpenBLAS's poll (sched_yield) for
+            // 2^28 cycles (about 0.1 s) after a threaded call, the context's workers for 0.1 ms, and either would
+            // otherwise take a share of the cores from the side being timed. The wait spins, so the cores do not idle
+            // into a slower state (sleeping instead made the next pass 30-50 % slower on a 2-core VM).
+            Self.spin(seconds: 0.15)
             clock.reset()
             let t0 = DispatchTime.now().uptimeNanoseconds
             _ = try model.velocity(x, tau: tau, context: context)
             passes.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             gemms.append(clock.wallSeconds(threads: model.computeContext.threads) * 1e3)
+            Self.spin(seconds: 0.01)
             references.append(replay.replay())
         }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }

@@ -12,7 +12,7 @@ import Dispatch
 public struct ComputeContext: Sendable, Equatable {
     /// How large single GEMMs use the threads.
     public enum GEMMThreading: String, Sendable, Equatable, Codable {
-        /// Output rows cut into ``GEMMRowBlocks`` taken by Dispatch workers, each block one BLAS call
+        /// Output rows cut into ``GEMMRowBlocks`` taken by the context's workers, each block one BLAS call
         /// on one thread (one thread pool for everything; OpenBLAS's own threads stay idle).
         /// Bit-identical for any thread count.
         case splitRows
@@ -33,11 +33,15 @@ public struct ComputeContext: Sendable, Equatable {
     /// this CPU's widest by default. Every set gives the same bits, so this is a choice of speed (and of what the tests
     /// check), not of results.
     public var kernelISA: KernelISA = .host
+    /// The context's own worker threads (`threads − 1` of them, started by the first parallel loop; nil for one
+    /// thread). Copies of the context share them.
+    private let pool: WorkerPool?
 
     /// A context using `threads` threads (clamped to at least 1).
     public init(threads: Int, gemmThreading: GEMMThreading = .splitRows) {
         self.threads = max(1, threads)
         self.gemmThreading = gemmThreading
+        pool = threads > 1 ? WorkerPool(workers: threads - 1) : nil
     }
 
     /// This context with its GEMMs timed by `clock` (see ``GEMMClock``); the results do not change.
@@ -57,7 +61,9 @@ public struct ComputeContext: Sendable, Equatable {
 
     /// Runs `body` on `count` items split into at most `threads` contiguous ranges, in parallel.
     ///
-    /// Items must be independent: the result may not depend on which worker runs which range.
+    /// Items must be independent: the result may not depend on which worker runs which range. The ranges run on the
+    /// calling thread and the context's ``WorkerPool``; when that pool is busy (the context is used from two threads
+    /// at once, or the loop is nested in one of its ranges) on Dispatch's workers instead, with the same ranges.
     public func parallelFor(_ count: Int, minimumItemsPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = min(threads, max(1, count / max(1, minimumItemsPerThread)))
@@ -65,13 +71,15 @@ public struct ComputeContext: Sendable, Equatable {
             body(0..<count)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lo = count * w / workers
-                let hi = count * (w + 1) / workers
-                if lo < hi { work(lo..<hi) }
-            }
+        func piece(_ w: Int) {
+            let lo = count * w / workers
+            let hi = count * (w + 1) / workers
+            if lo < hi { body(lo..<hi) }
+        }
+        if let pool, pool.run(iterations: workers, piece) { return }
+        withoutActuallyEscaping(piece) { piece in
+            nonisolated(unsafe) let work = piece
+            DispatchQueue.concurrentPerform(iterations: workers) { w in work(w) }
         }
     }
 

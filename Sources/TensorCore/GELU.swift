@@ -1,31 +1,28 @@
+import CPackedGEMM
+
 /// GELU with the tanh approximation: `y = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))`.
 ///
-/// Evaluated as `x · σ(2u)` with `u = √(2/π)(x + 0.044715x³)` and a SIMD8 exp (no libm), which is
+/// Evaluated as `x · σ(2u)` with `u = √(2/π)(x + 0.044715x³)` and SIMDMath's exp (no libm), which is
 /// accurate to a few ulp over the whole float range (no overflow: the exp argument is clamped).
 public enum GELU {
     @usableFromInline static let k0: Float = 0.797_884_560_8  // √(2/π)
     @usableFromInline static let k1: Float = 0.044_715
 
     /// `y = gelu(x)`, element-wise; `x`, `y` have equal counts (may be the same tensor).
+    ///
+    /// Runs C's `spf_gelu` at the context's ``KernelISA`` (16 lanes with AVX-512): ``value(_:)``'s operations, so the
+    /// same bits as that function on every instruction set.
     public static func forward(_ x: Tensor, into y: Tensor, context: ComputeContext) {
         precondition(x.count == y.count, "GELU: x \(x.shape), y \(y.shape)")
-        let px = x.data, py = y.data
-        let inPlace = px == py
+        let px = x.data, py = y.data, isa = context.kernelISA.code
         ElementwiseLoop.ranges(x.count, context: context) { range in
-            // In place (a sampling pass writes the activation over the pre-activation) the loop has one pointer:
-            // with two equal pointers the vectoriser's overlap check sends every element down the scalar loop
-            // (it did: 19 % of a decadal sampling pass). Both loops compute `value(_:)`, the same bytes.
-            if inPlace {
-                for i in range { py[i] = value(py[i]) }
-            } else {
-                for i in range { py[i] = value(px[i]) }
-            }
+            spf_gelu(isa, px + range.lowerBound, py + range.lowerBound, Int32(range.count))
         }
     }
 
-    /// gelu(v).
+    /// gelu(v): the definition ``forward(_:into:context:)`` computes, element for element.
     @inline(__always)
-    static func value(_ v: Float) -> Float {
+    public static func value(_ v: Float) -> Float {
         let u = k0 * (v + k1 * v * v * v)
         let r = v / (1 + SIMDMath.exp(-2 * u))
         return u < -40 ? 0 : r  // σ(2u) < e⁻⁸⁰: the product underflows to 0

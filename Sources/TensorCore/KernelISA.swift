@@ -27,6 +27,19 @@ public enum KernelISA: String, Sendable, CaseIterable, Codable, Comparable {
         return min(asked, best)
     }()
 
+    /// What `SPFFLOW_KERNEL_ISA` in `environment` does to ``host``, in words (`spfflow doctor` prints it): nil when it is
+    /// not set; otherwise which set is used, and why when that is not the one asked for (a name that is none of
+    /// `portable`, `avx2`, `avx512` is ignored; a set this CPU does not run is narrowed to the widest it does).
+    public static func environmentNote(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                                       detected best: KernelISA = detected) -> String? {
+        guard let name = environment["SPFFLOW_KERNEL_ISA"] else { return nil }
+        guard let asked = KernelISA(rawValue: name) else {
+            return "SPFFLOW_KERNEL_ISA=\(name) is not one of \(allCases.map(\.rawValue).joined(separator: ", ")): ignored, using \(best.rawValue)"
+        }
+        if asked > best { return "SPFFLOW_KERNEL_ISA=\(name): this CPU runs up to \(best.rawValue), using \(best.rawValue)" }
+        return "SPFFLOW_KERNEL_ISA=\(name): using \(name)"
+    }
+
     /// The widest set this CPU and its operating system run.
     public static let detected: KernelISA = {
         switch spf_packed_gemm_host_isa() {

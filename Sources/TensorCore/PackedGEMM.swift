@@ -45,12 +45,7 @@ extension GEMM {
                             Int32(g0 + packedPanelsPerPiece), 1, bias, accumulate ? 1 : 0, c + r0 * ldc, Int32(ldc))
         }
         if pieces == 1 || m * n * k < packedMinimumParallelWork || context.threads == 1 {
-            if rowPieces == 1 {
-                spf_packed_gemm(isa, Int32(m), Int32(n), Int32(k), a, Int32(lda), p, stride, 0, Int32(packed.panels), 1, bias,
-                                accumulate ? 1 : 0, c, Int32(ldc))
-            } else {
-                for piece in 0..<pieces { run(piece) }
-            }
+            for piece in 0..<pieces { run(piece) }
             return
         }
         context.parallelFor(pieces) { range in
@@ -60,10 +55,6 @@ extension GEMM {
 }
 
 extension GEMM {
-    /// Floats ``pack(_:rows:columns:ldb:transposed:into:)`` writes for a `k × n` operand: `ceil(n / 16)` panels of
-    /// `k × 16`.
-    static func packedFloats(rows k: Int, columns n: Int) -> Int { (n + 15) / 16 * 16 * k }
-
     /// Packs `op(B)` (`k × n`; stored `k × n`, or `n × k` when `transposed`, leading dimension `ldb`) into `out` in
     /// 16-column panels of `k` rows each (panel stride `16 · k`).
     static func pack(_ b: UnsafePointer<Float>, rows k: Int, columns n: Int, ldb: Int, transposed: Bool,

@@ -35,6 +35,9 @@ struct DoctorCommand: ParsableCommand {
             ("kernel_isa", KernelISA.host.rawValue),
         ]
         for (name, value) in facts { print(plain ? "\(name) = \(value)" : "\(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(value)") }
+        if let note = KernelISA.environmentNote() {
+            print(plain ? "kernel_isa_note = \(note)" : "\("".padding(toLength: 14, withPad: " ", startingAt: 0)) \(note)")
+        }
         let probe = DeterminismProbe()
         var digests: [String] = []
         for count in threads {

@@ -7,18 +7,9 @@ import TensorCore
 /// runs, and it refuses to train.
 @Suite struct FrozenSamplingModelTests {
     func velocity(_ model: MMDiT) throws -> [Float] {
-        let p = model.pyramid
         let run = try TestFixtures.run(source: 1, startYear: 2015, years: 10, slope: 1, seed: 1)
-        let builder = TrainingExampleBuilder(pyramid: p, decadeOriginYear: 2015)
-        let path = try p.path(for: .monthly)
-        let stage = 2
-        let w = builder.window(stage: stage, path: path)
-        let (h, wd) = p.grid(stage: stage)
         var rng = RandomStream(seed: 5)
-        let starts = builder.windowStarts(run: run, stage: stage, path: path)
-        try #require(!starts.isEmpty)
-        let ex = try builder.example(fields: run.fields, run: run, forcing: run.forcing, path: path, stage: stage, start: starts[0],
-                                     noise: rng.normals(count: w.frames * 2 * h * wd), u: 0.4)
+        let ex = try TestFixtures.example(pyramid: model.pyramid, run: run, timescale: .monthly, stage: 2, noise: &rng)
         return try model.velocity(ex.x, tau: [ex.tau], context: ex.context)
     }
 
@@ -49,16 +40,9 @@ import TensorCore
     @Test func frozenModelRefusesToTrain() throws {
         let m = try model(threads: 1)
         m.parameters.freezeForInference()
-        let p = m.pyramid
         let run = try TestFixtures.run(source: 1, startYear: 2015, years: 10, slope: 1, seed: 1)
-        let builder = TrainingExampleBuilder(pyramid: p, decadeOriginYear: 2015)
-        let path = try p.path(for: .yearly)
-        let w = builder.window(stage: 1, path: path)
-        let (h, wd) = p.grid(stage: 1)
         var rng = RandomStream(seed: 6)
-        let start = try #require(builder.windowStarts(run: run, stage: 1, path: path).first)
-        let ex = try builder.example(fields: run.fields, run: run, forcing: run.forcing, path: path, stage: 1, start: start,
-                                     noise: rng.normals(count: w.frames * 2 * h * wd), u: 0.4)
+        let ex = try TestFixtures.example(pyramid: m.pyramid, run: run, timescale: .yearly, stage: 1, noise: &rng)
         #expect(throws: SPFModelError.self) {
             _ = try m.accumulateGradients(x: ex.x, target: ex.target, tau: [ex.tau], context: ex.context, weight: 1)
         }

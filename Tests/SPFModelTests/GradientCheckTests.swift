@@ -22,17 +22,8 @@ import TensorCore
         rng.fillNormal(noise, std: 0.1)
         for i in 0..<store.values.count { store.values[flat: i] += noise[flat: i] }
         let run = try TestFixtures.run(source: 1, startYear: 2015, years: 10, slope: 1, seed: 1)
-        let builder = TrainingExampleBuilder(pyramid: p, decadeOriginYear: 2015)
-        let path = try p.path(for: .yearly)
-        let stage = 1
-        let w = builder.window(stage: stage, path: path)
-        let (h, wd) = p.grid(stage: stage)
         var noiseStream = rng.child(9)
-        let starts = builder.windowStarts(run: run, stage: stage, path: path)
-        try #require(!starts.isEmpty)
-        let ex = try builder.example(fields: run.fields, run: run, forcing: run.forcing, path: path, stage: stage,
-                                     start: starts[starts.count - 1],
-                                     noise: noiseStream.normals(count: w.frames * 2 * h * wd), u: 0.4)
+        let ex = try TestFixtures.example(pyramid: p, run: run, timescale: .yearly, stage: 1, lastWindow: true, noise: &noiseStream)
         #expect(ex.context.historyFrames == (history ? 2 : 0))
         func lossValue() throws -> Double {
             try model.loss(x: ex.x, target: ex.target, tau: [ex.tau], context: ex.context, weight: 1)

@@ -53,6 +53,22 @@ enum TestFixtures {
         return 0.3 * Float(c) + pattern(c, y, x) * f + season(c, y, month % 12)
     }
 
+    /// One training example of `run` at `stage` of the path to `timescale`: the first window (or the last), flow noise
+    /// drawn from `noise`, u = 0.4.
+    static func example(pyramid p: PyramidConfig, run: TrainingRun, timescale: Timescale, stage: Int, lastWindow: Bool = false,
+                        noise: inout RandomStream) throws -> TrainingExample {
+        let builder = TrainingExampleBuilder(pyramid: p, decadeOriginYear: 2015)
+        let path = try p.path(for: timescale)
+        let w = builder.window(stage: stage, path: path)
+        let (h, wd) = p.grid(stage: stage)
+        let starts = builder.windowStarts(run: run, stage: stage, path: path)
+        guard let start = lastWindow ? starts.last : starts.first else {
+            throw SPFModelError(.shapeMismatch, "no training window at stage \(stage)")
+        }
+        return try builder.example(fields: run.fields, run: run, forcing: run.forcing, path: path, stage: stage, start: start,
+                                   noise: noise.normals(count: w.frames * p.channels * h * wd), u: 0.4)
+    }
+
     /// A run: truth mean + iid monthly Gaussian noise.
     static func run(source: Int, startYear: Int, years: Int, slope: Double, seed: UInt64) throws -> TrainingRun {
         let f = try forcing(startYear: startYear, years: years, slope: slope)

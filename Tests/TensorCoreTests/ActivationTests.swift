@@ -7,6 +7,32 @@ import TensorCore
         0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
     }
 
+    /// GELU.forward (C's `spf_gelu`) gives GELU.value's bits element for element, on every instruction set this CPU
+    /// runs, 1 or 2 threads, in place or not: a tensor long enough for whole vectors, chunks and a ragged tail, with
+    /// the cut at u = -40, signed zeros, infinities and NaN.
+    @Test func geluKernelGivesTheScalarDefinitionsBitsOnEveryInstructionSet() {
+        var rng = RandomStream(seed: 11)
+        var values = rng.normals(count: 9000).enumerated().map { $0.element * [0.1, 1, 4, 40][$0.offset % 4] }
+        values += [0, -0.0, -5.2, -5.3, -5.25, -1e-30, 1e-30, .infinity, -.infinity, .nan, 88, -88, 1e20, -1e20]
+        // NaN compares as NaN (which NaN payload an operation passes on may follow operand order).
+        func bits(_ v: Float) -> UInt32 { v.isNaN ? Float.nan.bitPattern : v.bitPattern }
+        let want = values.map { bits(GELU.value($0)) }
+        let x = Tensor(zeros: [values.count]); for (i, v) in values.enumerated() { x[flat: i] = v }
+        for isa in KernelISA.supported {
+            for threads in [1, 2] {
+                var context = ComputeContext(threads: threads)
+                context.kernelISA = isa
+                let y = Tensor(zeros: [values.count])
+                GELU.forward(x, into: y, context: context)
+                let got = (0..<values.count).map { bits(y[flat: $0]) }
+                #expect(got == want, "\(isa), \(threads) threads: \(zip(got, want).filter { $0 != $1 }.count) elements differ")
+                let inPlace = Tensor(zeros: [values.count]); inPlace.copy(from: x)
+                GELU.forward(inPlace, into: inPlace, context: context)
+                #expect((0..<values.count).map { bits(inPlace[flat: $0]) } == want, "\(isa) in place")
+            }
+        }
+    }
+
     /// GELU(tanh) against a Float64 reference over the whole float range (not just near 0).
     @Test func geluAccurateOverFullRange() {
         var values: [Float] = []

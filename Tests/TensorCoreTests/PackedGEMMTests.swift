@@ -49,6 +49,16 @@ import TensorCore
         #endif
     }
 
+    /// `SPFFLOW_KERNEL_ISA` is explained, not silently dropped: an unknown name, a set the CPU lacks, a set it runs.
+    @Test func theEnvironmentsKernelChoiceIsExplained() {
+        #expect(KernelISA.environmentNote([:]) == nil)
+        let unknown = KernelISA.environmentNote(["SPFFLOW_KERNEL_ISA": "sse9"], detected: .avx2)
+        #expect(unknown == "SPFFLOW_KERNEL_ISA=sse9 is not one of portable, avx2, avx512: ignored, using avx2")
+        let wider = KernelISA.environmentNote(["SPFFLOW_KERNEL_ISA": "avx512"], detected: .avx2)
+        #expect(wider == "SPFFLOW_KERNEL_ISA=avx512: this CPU runs up to avx2, using avx2")
+        #expect(KernelISA.environmentNote(["SPFFLOW_KERNEL_ISA": "portable"], detected: .avx512) == "SPFFLOW_KERNEL_ISA=portable: using portable")
+    }
+
     /// The bits of the portable kernel on one thread, for every supported set and 1, 2 and 3 threads.
     @Test(arguments: [false, true])
     func everyInstructionSetAndThreadCountGivesTheSameBits(transposed: Bool) {
