@@ -84,8 +84,8 @@ enum SamplingGEMMShare {
         for _ in 0..<max(repeats, 1) {
             // Each side starts once the other's idle threads have stopped polling: OpenBLAS's poll (sched_yield) for
             // 2^28 cycles (about 0.1 s) after a threaded call, the context's workers for 0.1 ms, and either would
-            // otherwise take a share of the cores from the side being timed. The wait spins, so the cores do not idle
-            // into a slower state (sleeping instead made the next pass 30-50 % slower on a 2-core VM).
+            // otherwise take a share of the cores from the side being timed. The wait spins, so the calling core does not
+            // idle into a slower state before the timed side starts.
             Self.spin(seconds: 0.15)
             clock.reset()
             let t0 = DispatchTime.now().uptimeNanoseconds
