@@ -12,7 +12,8 @@ import Synchronization
 /// when the next loop is posted and picks it up within a microsecond. A worker that has seen no loop for
 /// ``spinSeconds`` sleeps on a condition variable, so an idle context costs nothing.
 ///
-/// The loop body and its pieces are the caller's: which thread runs which piece never changes the results.
+/// The loop body and its pieces are the caller's: which thread runs which piece (the first to claim it) never changes
+/// the results.
 /// ``run(iterations:_:)`` returns false when the pool is already running a loop (a second caller on another thread,
 /// or a loop nested in one of this pool's pieces); the caller then runs the loop some other way.
 final class WorkerPool: Sendable {
@@ -42,10 +43,11 @@ final class WorkerPool: Sendable {
     /// the pool alive: the last copy of a context going away stops its threads.
     private final class Core: @unchecked Sendable {
         let workers: Int
-        /// The posted loop: its sequence number times 2^16 plus its piece count, one value so that a worker reads both
-        /// at once. The owner stores the next value to post a loop; workers take one piece of each loop they see.
+        /// The posted loop, one value so that it is read and claimed at once: its sequence number times 2^32, plus its
+        /// piece count times 2^16, plus the next piece nobody has claimed. The owner stores it to post a loop; a
+        /// thread claims piece `next` by raising `next` (compare-and-exchange).
         let generation = Atomic<Int>(0)
-        /// Pieces of the current loop still running on workers.
+        /// Claimed pieces 1 ..< count of the current loop not finished yet.
         let pending = Atomic<Int>(0)
         /// Whether a caller owns the pool (one loop at a time).
         let owned = Atomic<Bool>(false)
@@ -54,12 +56,18 @@ final class WorkerPool: Sendable {
         let stopping = Atomic<Bool>(false)
         let started = Atomic<Bool>(false)
         let condition = NSCondition()
-        /// The current loop's body: written by the owner before `generation` is bumped, read by the workers that take a
-        /// piece of it (the owner waits for them before it changes it).
+        /// The current loop's body: written by the owner before the loop is posted, read by the threads that claimed a
+        /// piece of it (the owner waits for those pieces before it changes it).
         nonisolated(unsafe) var body: ((Int) -> Void)?
 
         init(workers: Int) { self.workers = workers }
 
+        /// The sequence number of a posted value.
+        static func sequence(_ posted: Int) -> Int { posted >> 32 }
+
+        /// Runs the loop: piece 0 here, pieces 1 ..< `iterations` on whichever thread claims them first, the owner
+        /// included once its own piece is done. So the owner never waits for a worker that has not started a piece (a
+        /// worker asleep, descheduled, or whose thread never started): it waits only for pieces being run.
         func run(iterations: Int, _ loop: (Int) -> Void) -> Bool {
             guard iterations >= 1, iterations - 1 <= workers, iterations < 1 << 16,
                   owned.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
@@ -68,18 +76,35 @@ final class WorkerPool: Sendable {
             withoutActuallyEscaping(loop) { loop in
                 body = loop
                 pending.store(iterations - 1, ordering: .relaxed)
-                let posted = ((generation.load(ordering: .relaxed) >> 16) + 1) << 16 | iterations
-                generation.store(posted, ordering: .sequentiallyConsistent)
+                let sequence = Self.sequence(generation.load(ordering: .relaxed)) + 1
+                generation.store(sequence << 32 | iterations << 16 | 1, ordering: .sequentiallyConsistent)
                 if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                     condition.lock()
                     condition.broadcast()
                     condition.unlock()
                 }
                 loop(0)
+                while let piece = claim() {
+                    loop(piece)
+                    pending.subtract(1, ordering: .releasing)
+                }
                 Self.spin(until: { pending.load(ordering: .acquiring) == 0 })
                 body = nil
             }
             return true
+        }
+
+        /// Claims the next unclaimed piece of the posted loop, or nil when every piece is claimed.
+        private func claim() -> Int? {
+            var posted = generation.load(ordering: .acquiring)
+            while true {
+                let count = (posted >> 16) & 0xFFFF, next = posted & 0xFFFF
+                if next >= count { return nil }
+                let (exchanged, original) = generation.compareExchange(expected: posted, desired: posted + 1,
+                                                                       ordering: .acquiringAndReleasing)
+                if exchanged { return next }
+                posted = original
+            }
         }
 
         func shutDown() {
@@ -92,46 +117,42 @@ final class WorkerPool: Sendable {
         private func startIfNeeded() {
             guard !started.load(ordering: .relaxed) else { return }
             started.store(true, ordering: .relaxed)
-            // The generation before this first loop is posted: a thread that starts running after the post must
-            // still take the loop.
-            let initial = generation.load(ordering: .acquiring)
+            // The loop sequence before this first loop is posted: a thread that starts running after the post must
+            // still see the loop as new.
+            let initial = Self.sequence(generation.load(ordering: .acquiring))
             for w in 0..<workers {
                 let thread = Thread { [self] in
                     spf_set_thread_name("spf-worker-\(w + 1)")
-                    work(index: w + 1, seen: initial)
+                    work(seen: initial)
                 }
                 thread.stackSize = 8 << 20
                 thread.start()
             }
         }
 
-        /// One worker: takes piece `index` of every loop it sees that has that many pieces.
-        private func work(index: Int, seen initial: Int) {
+        /// One worker: waits for a loop it has not seen, claims and runs its pieces while there are any, and waits again.
+        private func work(seen initial: Int) {
             var seen = initial
+            func current() -> Int { Self.sequence(generation.load(ordering: .acquiring)) }
             while true {
-                var now = generation.load(ordering: .acquiring)
-                if now == seen {
-                    Self.spin(until: { generation.load(ordering: .acquiring) != seen || stopping.load(ordering: .relaxed) },
+                if current() == seen {
+                    Self.spin(until: { current() != seen || stopping.load(ordering: .relaxed) },
                               giveUpAfter: WorkerPool.spinSeconds)
-                    now = generation.load(ordering: .acquiring)
                 }
-                if now == seen {
+                if current() == seen && !stopping.load(ordering: .acquiring) {
                     condition.lock()
                     sleepers.add(1, ordering: .sequentiallyConsistent)
-                    while generation.load(ordering: .sequentiallyConsistent) == seen && !stopping.load(ordering: .sequentiallyConsistent) {
+                    while Self.sequence(generation.load(ordering: .sequentiallyConsistent)) == seen
+                            && !stopping.load(ordering: .sequentiallyConsistent) {
                         condition.wait()
                     }
                     sleepers.subtract(1, ordering: .sequentiallyConsistent)
                     condition.unlock()
-                    now = generation.load(ordering: .acquiring)
                 }
                 if stopping.load(ordering: .acquiring) { return }
-                if now == seen { continue }
-                // A loop without this worker's piece does not wait for it: the next loop may be posted before the
-                // worker looks, and it then takes that one.
-                seen = now
-                if index < now & 0xFFFF {
-                    runPiece(index)
+                seen = current()
+                while let piece = claim() {
+                    runPiece(piece)
                     pending.subtract(1, ordering: .releasing)
                 }
             }
