@@ -19,13 +19,14 @@ public enum KernelISA: String, Sendable, CaseIterable, Codable, Comparable {
     /// What this CPU runs best, or what the environment variable `SPFFLOW_KERNEL_ISA` names (`portable`, `avx2`,
     /// `avx512`) when the CPU runs it: benchmarks set it to measure another CPU's kernel on this one. Results are the
     /// same bits either way.
-    public static let host: KernelISA = {
-        let best = detected
-        guard let name = ProcessInfo.processInfo.environment["SPFFLOW_KERNEL_ISA"], let asked = KernelISA(rawValue: name) else {
-            return best
-        }
+    public static let host: KernelISA = chosen(ProcessInfo.processInfo.environment, detected: detected)
+
+    /// The set `SPFFLOW_KERNEL_ISA` in `environment` selects on a CPU whose widest is `best`: the one named, narrowed to
+    /// `best`; `best` when it is unset or names no set.
+    static func chosen(_ environment: [String: String], detected best: KernelISA) -> KernelISA {
+        guard let name = environment["SPFFLOW_KERNEL_ISA"], let asked = KernelISA(rawValue: name) else { return best }
         return min(asked, best)
-    }()
+    }
 
     /// What `SPFFLOW_KERNEL_ISA` in `environment` does to ``host``, in words (`spfflow doctor` prints it): nil when it is
     /// not set; otherwise which set is used, and why when that is not the one asked for (a name that is none of
@@ -33,11 +34,12 @@ public enum KernelISA: String, Sendable, CaseIterable, Codable, Comparable {
     public static func environmentNote(_ environment: [String: String] = ProcessInfo.processInfo.environment,
                                        detected best: KernelISA = detected) -> String? {
         guard let name = environment["SPFFLOW_KERNEL_ISA"] else { return nil }
-        guard let asked = KernelISA(rawValue: name) else {
-            return "SPFFLOW_KERNEL_ISA=\(name) is not one of \(allCases.map(\.rawValue).joined(separator: ", ")): ignored, using \(best.rawValue)"
+        let used = chosen(environment, detected: best).rawValue
+        if KernelISA(rawValue: name) == nil {
+            return "SPFFLOW_KERNEL_ISA=\(name) is not one of \(allCases.map(\.rawValue).joined(separator: ", ")): ignored, using \(used)"
         }
-        if asked > best { return "SPFFLOW_KERNEL_ISA=\(name): this CPU runs up to \(best.rawValue), using \(best.rawValue)" }
-        return "SPFFLOW_KERNEL_ISA=\(name): using \(name)"
+        if used != name { return "SPFFLOW_KERNEL_ISA=\(name): this CPU runs up to \(best.rawValue), using \(used)" }
+        return "SPFFLOW_KERNEL_ISA=\(name): using \(used)"
     }
 
     /// The widest set this CPU and its operating system run.

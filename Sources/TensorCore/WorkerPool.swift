@@ -29,12 +29,9 @@ final class WorkerPool: Sendable {
 
     deinit { core.shutDown() }
 
-    /// Threads of the pool (besides the caller).
-    var workers: Int { core.workers }
-
-    /// Runs `body(0)` on the calling thread and `body(1)`, …, `body(iterations − 1)` on the pool's workers, and
-    /// returns when all have finished; false (and nothing run) when `iterations − 1` exceeds the workers or the
-    /// pool is busy.
+    /// Runs `body(0)` on the calling thread and `body(1)`, …, `body(iterations − 1)` on whichever thread claims each
+    /// first (a worker, or the caller once `body(0)` is done), and returns when all have finished; false (and nothing
+    /// run) when `iterations − 1` exceeds the workers or the pool is busy.
     func run(iterations: Int, _ body: (Int) -> Void) -> Bool {
         core.run(iterations: iterations, body)
     }

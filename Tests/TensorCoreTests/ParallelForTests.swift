@@ -7,19 +7,19 @@ import TensorCore
 /// pool's named threads, nested and concurrent loops (which the pool hands to Dispatch) complete, and the threads
 /// end with the last copy of the context.
 @Suite struct ParallelForTests {
-    /// The name of the calling thread.
-    static func threadName() -> String {
-        let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+    /// A thread's name, from its `comm` file under /proc ("" when unreadable).
+    static func comm(_ path: String) -> String {
+        let comm = try? String(contentsOfFile: path, encoding: .utf8)
         return comm?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     }
+
+    /// The name of the calling thread.
+    static func threadName() -> String { comm("/proc/thread-self/comm") }
 
     /// Threads of this process named `name` (/proc/self/task/*/comm).
     static func threads(named name: String) -> Int {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.filter { task in
-            let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
-            return comm?.trimmingCharacters(in: .whitespacesAndNewlines) == name
-        }.count
+        return tasks.filter { comm("/proc/self/task/\($0)/comm") == name }.count
     }
 
     /// Each item is visited once, in loops of every size, thousands of times in a row (the workers spin between
