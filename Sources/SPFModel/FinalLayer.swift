@@ -45,11 +45,15 @@ struct FinalLayer: Sendable {
     }
 
     /// Backward: writes `dH` (`[I, N, D]`, overwritten) and adds the conditioning's gradient into `dCondition`.
+    /// The `[I, N, D]` gradients before the norm's are written over `a.modulated`, which is dead once the output
+    /// layer's weight gradient has been taken (``Linear/backward(_:input:inputGradient:accumulate:biasGradient:parameters:context:)``
+    /// takes it first when the input gradient shares the input's storage: the same products, so the same bytes).
     /// - Parameters:
     ///   - dOut: `[I, N, C·p·p]`.
-    ///   - scratch: `[I, N, D]`; `dModulation` `[I, 2D]`; `dSilu` `[I, D]` (all overwritten).
-    func backward(_ dOut: Tensor, condition e: Tensor, dCondition: Tensor, a: Activations, dH: Tensor, scratch: Tensor,
+    ///   - dModulation: `[I, 2D]`; `dSilu` `[I, D]` (both overwritten).
+    func backward(_ dOut: Tensor, condition e: Tensor, dCondition: Tensor, a: Activations, dH: Tensor,
                   dModulation: Modulation, dSilu: Tensor, parameters p: ParameterStore, context ctx: ComputeContext) {
+        let scratch = a.modulated
         output.backward(dOut, input: a.modulated, inputGradient: scratch, parameters: p, context: ctx)
         dModulation.values.zero()
         AdaLN.modulateBackward(scratch, input: a.normed, modulation: a.modulation, gradient: dModulation, shift: 0, scale: 1,

@@ -243,7 +243,7 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
             meanField.backward(g.output, batch: batch, a: ma, s: ms, dForcing: g.tokens.forcing, dCondition: g.condition,
                                parameters: p, context: ctx)
         }
-        final.backward(g.output, condition: e, dCondition: g.condition, a: b.final, dH: g.latent, scratch: g.finalScratch,
+        final.backward(g.output, condition: e, dCondition: g.condition, a: b.final, dH: g.latent,
                        dModulation: g.finalModulation, dSilu: g.finalSilu, parameters: p, context: ctx)
         stack.backward(latentGradient: g.latent, contextGradient: g.context, condition: e, conditionGradient: g.condition,
                        rotary: batch.rotary, buffers: b.stack, parameters: p, context: ctx)

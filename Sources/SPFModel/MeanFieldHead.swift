@@ -31,6 +31,18 @@ struct MeanFieldHead: Sendable {
             coarse = w.allocate(b.tokenShape.dims)
             tokens = w.allocate([b.items, b.fieldTokens, c.channels * c.patchSize * c.patchSize])
         }
+
+        /// Backward scratch beside the forward activations `a`: gradients of `conditioned` and `activated` of its own,
+        /// and the field-sized gradients (`full`, `coarse`, `tokens`, which grow with the grid: 3.8 MiB per monthly
+        /// item at 2°) in `a`'s buffers, dead once the forward pass has added the head's tokens to the output
+        /// (``MeanFieldHead/backward(_:batch:a:s:dForcing:dCondition:parameters:context:)`` reads only `a.activated` and
+        /// `a.conditioned`).
+        init(gradientsOver a: Activations, _ b: SPFBatch, config c: MMDiTConfig, workspace w: Workspace) {
+            conditioned = w.allocate([b.items * b.frames, c.width]); activated = w.allocate([b.items * b.frames, c.width])
+            full = a.full
+            coarse = a.coarse
+            tokens = a.tokens
+        }
     }
 
     /// Adds the head's tokens into `out` (`[I, Nf, C·p·p]`), from the embedded forcing tokens `forcing` `[I, Nfc, D]`.
@@ -48,7 +60,8 @@ struct MeanFieldHead: Sendable {
     }
 
     /// Backward from the output gradient `dOut`: adds into `dForcing` (`[I, Nfc, D]`) and `dCondition` (`[I, D]`).
-    /// `scratch` holds `tokens`, `coarse`, `full` and `activated`-shaped gradients (overwritten).
+    /// `s` holds `tokens`, `coarse`, `full`, `activated`- and `conditioned`-shaped gradients (overwritten); its field-sized
+    /// tensors may be `a`'s own (``Activations/init(gradientsOver:_:config:workspace:)``).
     func backward(_ dOut: Tensor, batch b: SPFBatch, a: Activations, s: Activations, dForcing: Tensor, dCondition: Tensor,
                   parameters p: ParameterStore, context ctx: ComputeContext) {
         s.tokens.copy(from: dOut)

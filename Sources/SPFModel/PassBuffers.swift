@@ -27,14 +27,17 @@ final class PassBuffers: @unchecked Sendable {
 
     /// Backward scratch of one pass.
     struct Gradients {
-        /// Output gradient `[I, Nf, C·p·p]`.
+        /// Output gradient `[I, Nf, C·p·p]`: written over the pass's output (``PassBuffers/output``), which nothing
+        /// reads once the loss has been taken (``MSELoss/forwardBackward(prediction:target:gradient:scale:context:)``
+        /// reads each prediction before it writes that element's gradient).
         let output: Tensor
         /// Conditioning gradient `[I, D]` (accumulated from every consumer of `e`).
         let condition: Tensor
         /// Stream gradients `[I, Nf, D]`, `[I, Nc, D]`.
         let latent: Tensor, context: Tensor
-        /// Final-layer scratch: `[I, Nf, D]`, modulation `[I, 2D]`, `[I, D]`.
-        let finalScratch: Tensor, finalModulation: Modulation, finalSilu: Tensor
+        /// Final-layer scratch: modulation `[I, 2D]`, `[I, D]` (its `[I, Nf, D]` scratch is the final layer's own
+        /// `modulated` activation, see ``FinalLayer/backward(_:condition:dCondition:a:dH:dModulation:dSilu:parameters:context:)``).
+        let finalModulation: Modulation, finalSilu: Tensor
         /// Conditioning-network scratch `[I, D]`.
         let conditioningScratch: Tensor
         /// Token-embedding scratch.
@@ -56,18 +59,19 @@ final class PassBuffers: @unchecked Sendable {
         tokens = TokenEmbedding.Activations(batch, width: d, workspace: w)
         let perBlock = 4 * MMDiTStack.Buffers.blockActivationFloats(tokens: items * (nf + nc), width: d, hidden: c.mlpRatio * d)
         let keepsEveryBlock = training && perBlock * c.depth <= m.activationMemoryLimit
+        // The embedding's outputs are the stack's inputs and stay unchanged until backward: recomputing reads them there.
         stack = MMDiTStack.Buffers(m.stack, batch: items, latentTokens: nf, contextTokens: nc, workspace: w,
-                                   keepsEveryBlock: keepsEveryBlock, backward: training)
+                                   keepsEveryBlock: keepsEveryBlock, backward: training, keptInputs: (tokens.latent, tokens.context))
         final = FinalLayer.Activations(items: items, tokens: nf, width: d, workspace: w)
         meanField = m.meanField == nil ? nil : MeanFieldHead.Activations(batch, config: c, workspace: w)
         if training {
             gradients = Gradients(
-                output: w.allocate([items, nf, patch]), condition: w.allocate([items, d]),
+                output: output, condition: w.allocate([items, d]),
                 latent: w.allocate([items, nf, d]), context: w.allocate([items, nc, d]),
-                finalScratch: w.allocate([items, nf, d]), finalModulation: Modulation(w.allocate([items, 2 * d]), chunks: 2, width: d),
+                finalModulation: Modulation(w.allocate([items, 2 * d]), chunks: 2, width: d),
                 finalSilu: w.allocate([items, d]), conditioningScratch: w.allocate([items, d]),
                 tokens: TokenEmbedding.Scratch(batch, width: d, workspace: w),
-                meanField: m.meanField == nil ? nil : MeanFieldHead.Activations(batch, config: c, workspace: w))
+                meanField: meanField.map { MeanFieldHead.Activations(gradientsOver: $0, batch, config: c, workspace: w) })
         } else {
             gradients = nil
         }

@@ -29,7 +29,7 @@ public struct MMDiTStack: Sendable {
         /// Saved activations: one per block, or the one shared set.
         public let activations: [MMDiTBlock.Activations]
         /// The stack's inputs, `[B, Th, D]` and `[B, Tc, D]`, kept for recomputing the first block (nil when
-        /// every block keeps its activations).
+        /// every block keeps its activations): a copy, or the caller's own input tensors (`keptInputs`).
         public let latentInput: Tensor?, contextInput: Tensor?
         /// Output of each block's latent stream, `[B, Th, D]` (the last is the stack's output).
         public let latentStates: [Tensor]
@@ -42,8 +42,11 @@ public struct MMDiTStack: Sendable {
         /// - Parameters:
         ///   - keepsEveryBlock: every block keeps its activations (else one shared set, recomputed in backward).
         ///   - backward: allocate the backward scratch (false for forward-only passes, e.g. sampling).
+        ///   - keptInputs: the tensors the caller will pass to ``MMDiTStack/forward(latent:context:condition:rotary:buffers:parameters:context:)``
+        ///     and keeps unchanged until the backward pass has run: recomputing the first block reads them there instead
+        ///     of a copy.
         public init(_ stack: MMDiTStack, batch: Int, latentTokens: Int, contextTokens: Int, workspace: Workspace,
-                    keepsEveryBlock: Bool = true, backward: Bool = true) {
+                    keepsEveryBlock: Bool = true, backward: Bool = true, keptInputs: (latent: Tensor, context: Tensor?)? = nil) {
             let c = stack.configuration
             let tc = c.hasContext ? contextTokens : 0
             self.batch = batch
@@ -57,8 +60,8 @@ public struct MMDiTStack: Sendable {
                                        forwardOnly: !backward && !keepsEveryBlock, forBackward: backward)
             }
             let recomputes = backward && !keepsEveryBlock
-            latentInput = recomputes ? workspace.allocate([batch, latentTokens, c.width]) : nil
-            contextInput = recomputes && c.hasContext ? workspace.allocate([batch, tc, c.width]) : nil
+            latentInput = recomputes ? keptInputs?.latent ?? workspace.allocate([batch, latentTokens, c.width]) : nil
+            contextInput = recomputes && c.hasContext ? keptInputs?.context ?? workspace.allocate([batch, tc, c.width]) : nil
             latentStates = stack.blocks.map { _ in workspace.allocate([batch, latentTokens, c.width]) }
             contextStates = c.hasContext ? stack.blocks.map { _ in workspace.allocate([batch, tc, c.width]) } : []
             // Recomputing, a block's activations are dead after its backward: the scratch reuses those it has consumed.
@@ -86,8 +89,8 @@ public struct MMDiTStack: Sendable {
     ///   - latent: `[B, Th, D]`; `context`: `[B, Tc, D]` or nil; `condition`: `[B, Dc]`.
     public func forward(latent: Tensor, context: Tensor?, condition: Tensor, rotary: RotaryTable?, buffers: Buffers,
                         parameters: ParameterStore, context ctx: ComputeContext) {
-        if let li = buffers.latentInput { li.copy(from: latent) }
-        if let ci = buffers.contextInput, let context { ci.copy(from: context) }
+        if let li = buffers.latentInput, li.data != latent.data { li.copy(from: latent) }
+        if let ci = buffers.contextInput, let context, ci.data != context.data { ci.copy(from: context) }
         for i in blocks.indices { forwardBlock(i, latent: latent, context: context, condition: condition, rotary: rotary,
                                                buffers: buffers, parameters: parameters, context: ctx) }
     }

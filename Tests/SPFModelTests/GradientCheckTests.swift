@@ -63,5 +63,37 @@ import TensorCore
 
     @Test func backboneGradientMatchesFiniteDifferences() throws { try check(history: false) }
 
+    /// A pass that recomputes its blocks in backward (activation limit 0) gives the bits of one that keeps them: the
+    /// loss and every parameter gradient, on 1 and 2 threads, through the buffers a training pass shares (the
+    /// stack's first recompute reading the embedding's outputs in place, the final layer's input gradient over its
+    /// `modulated`, the output gradient over the output, the mean-field head's field gradients over its forward
+    /// tensors).
+    @Test(arguments: [1, 2])
+    func recomputingPassGivesTheSameGradientBits(threads: Int) throws {
+        let p = TestFixtures.pyramid()
+        let cfg = TestFixtures.tinyModel(p, width: 16, depth: 3)
+        #expect(cfg.meanFieldHead)
+        let run = try TestFixtures.run(source: 1, startYear: 2015, years: 10, slope: 1, seed: 1)
+        var noise = RandomStream(seed: 6)
+        let ex = try TestFixtures.example(pyramid: p, run: run, timescale: .monthly, stage: 2, noise: &noise)
+        func gradients(activationLimit: Int) throws -> (loss: Double, gradients: [Float]) {
+            let model = try MMDiT(config: cfg, pyramid: p, seed: 3, activationMemoryLimit: activationLimit, threads: threads)
+            let store = model.parameters
+            // Every zero-initialised array (adaLN, output, mean-field head) random, so every path carries gradient.
+            var rng = RandomStream(seed: 4)
+            let perturbation = rng.normals(count: store.values.count)
+            for i in 0..<store.values.count { store.values[flat: i] += 0.1 * perturbation[i] }
+            store.zeroGradients()
+            let loss = try model.accumulateGradients(x: ex.x, target: ex.target, tau: [ex.tau], context: ex.context, weight: 1)
+            // A second pass on the same (reused) buffers adds the same gradient again.
+            _ = try model.accumulateGradients(x: ex.x, target: ex.target, tau: [ex.tau], context: ex.context, weight: 1)
+            return (loss, store.gradients.toArray())
+        }
+        let kept = try gradients(activationLimit: 1 << 30), recomputed = try gradients(activationLimit: 0)
+        #expect(recomputed.loss == kept.loss)
+        #expect(recomputed.gradients == kept.gradients)
+        #expect(kept.gradients.filter { $0 != 0 }.count > kept.gradients.count / 2)
+    }
+
     @Test func historyStreamGradientMatchesFiniteDifferences() throws { try check(history: true) }
 }

@@ -5,7 +5,8 @@ import TensorCore
     /// Activation checkpointing (one shared activation set, each block recomputed in backward) gives the same
     /// bytes as keeping every block's activations: outputs, input, context and condition gradients, parameter
     /// gradients; and it needs less memory, its backward scratch reusing the activations a block's backward has
-    /// consumed (with `F ≥ 3D` also the qkv gradient in the MLP pre-activation).
+    /// consumed (with `F ≥ 3D` also the qkv gradient in the MLP pre-activation), and, given the caller's inputs
+    /// (`keptInputs`), recomputing the first block from them instead of a copy.
     @Test(arguments: [1, 2], [2, 4])
     func recomputedBlocksGiveIdenticalGradients(threads: Int, mlpRatio: Int) throws {
         let c = try MMDiTConfiguration(width: 32, heads: 2, mlpRatio: mlpRatio, conditionWidth: 16, hasContext: true)
@@ -19,10 +20,13 @@ import TensorCore
         let rotary = RotaryTable(batch: 1, tokens: th + tc, headDim: 16)
         rotary.setPositions(sample: 0, (0..<(th + tc)).map { Float($0 % 12) })
         let ctx = ComputeContext(threads: threads)
-        func run(keepsEveryBlock: Bool) -> (values: [[Float]], floats: Int) {
+        func run(keepsEveryBlock: Bool, inputsKept: Bool = false) -> (values: [[Float]], floats: Int) {
             let ws = Workspace(chunkSize: 1024)
             let buffers = MMDiTStack.Buffers(stack, batch: b, latentTokens: th, contextTokens: tc, workspace: ws,
-                                             keepsEveryBlock: keepsEveryBlock)
+                                             keepsEveryBlock: keepsEveryBlock, keptInputs: inputsKept ? (latent, context) : nil)
+            if !keepsEveryBlock {
+                #expect((buffers.latentInput?.data == latent.data) == inputsKept && (buffers.contextInput?.data == context.data) == inputsKept)
+            }
             let dLatent = Tensor(zeros: [b, th, 32]), dContext = Tensor(zeros: [b, tc, 32]), dCondition = Tensor(zeros: [b, 16])
             store.zeroGradients()
             stack.forward(latent: latent, context: context, condition: condition, rotary: rotary, buffers: buffers,
@@ -39,8 +43,14 @@ import TensorCore
                            rotary: rotary, buffers: buffers, parameters: store, context: ctx)
             return ([out, dLatent.toArray(), dContext.toArray(), dCondition.toArray(), store.gradients.toArray()], ws.capacity)
         }
+        let before = latent.toArray() + context.toArray()
         let kept = run(keepsEveryBlock: true), recomputed = run(keepsEveryBlock: false)
         #expect(recomputed.values == kept.values)
+        // Recomputing the first block from the caller's own inputs (no copy): the same bytes, less memory, inputs untouched.
+        let inPlace = run(keepsEveryBlock: false, inputsKept: true)
+        #expect(inPlace.values == kept.values)
+        #expect(inPlace.floats < recomputed.floats, "\(inPlace.floats) vs \(recomputed.floats) floats")
+        #expect(latent.toArray() + context.toArray() == before)
         #expect(kept.values[4].contains { $0 != 0 })
         #expect(Double(recomputed.floats) < 0.7 * Double(kept.floats), "\(recomputed.floats) vs \(kept.floats) floats")
     }
