@@ -31,6 +31,9 @@ public struct MMDiTStack: Sendable {
         /// The stack's inputs, `[B, Th, D]` and `[B, Tc, D]`, kept for recomputing the first block (nil when
         /// every block keeps its activations): a copy, or the caller's own input tensors (`keptInputs`).
         public let latentInput: Tensor?, contextInput: Tensor?
+        /// Whether `latentInput` / `contextInput` are the caller's own inputs (`keptInputs`), which the forward pass must
+        /// then be given.
+        public let inputsAreKept: Bool
         /// Output of each block's latent stream, `[B, Th, D]` (the last is the stack's output).
         public let latentStates: [Tensor]
         /// Output of each block's context stream, `[B, Tc, D]` (empty without context).
@@ -60,6 +63,9 @@ public struct MMDiTStack: Sendable {
                                        forwardOnly: !backward && !keepsEveryBlock, forBackward: backward)
             }
             let recomputes = backward && !keepsEveryBlock
+            precondition(keptInputs == nil || (keptInputs?.context != nil) == c.hasContext,
+                         "MMDiTStack.Buffers: kept inputs need a context tensor exactly when the stack has a context stream")
+            inputsAreKept = recomputes && keptInputs != nil
             latentInput = recomputes ? keptInputs?.latent ?? workspace.allocate([batch, latentTokens, c.width]) : nil
             contextInput = recomputes && c.hasContext ? keptInputs?.context ?? workspace.allocate([batch, tc, c.width]) : nil
             latentStates = stack.blocks.map { _ in workspace.allocate([batch, latentTokens, c.width]) }
@@ -89,8 +95,13 @@ public struct MMDiTStack: Sendable {
     ///   - latent: `[B, Th, D]`; `context`: `[B, Tc, D]` or nil; `condition`: `[B, Dc]`.
     public func forward(latent: Tensor, context: Tensor?, condition: Tensor, rotary: RotaryTable?, buffers: Buffers,
                         parameters: ParameterStore, context ctx: ComputeContext) {
-        if let li = buffers.latentInput, li.data != latent.data { li.copy(from: latent) }
-        if let ci = buffers.contextInput, let context, ci.data != context.data { ci.copy(from: context) }
+        if buffers.inputsAreKept {
+            precondition(buffers.latentInput?.data == latent.data && buffers.contextInput?.data == context?.data,
+                         "MMDiTStack.forward: the buffers keep the caller's inputs (keptInputs), but other tensors were passed")
+        } else {
+            if let li = buffers.latentInput { li.copy(from: latent) }
+            if let ci = buffers.contextInput, let context { ci.copy(from: context) }
+        }
         for i in blocks.indices { forwardBlock(i, latent: latent, context: context, condition: condition, rotary: rotary,
                                                buffers: buffers, parameters: parameters, context: ctx) }
     }
