@@ -44,20 +44,10 @@ enum TiledAttention {
                                       b: k + c0 * dh, ldb: dh, c: product, ldc: nk)
                     }
                 }
-                for r in 0..<nq {
-                    let row = scores + r * nk
-                    let tileMax = Self.maximum(product + r * nk, count: nk)
-                    if kt == 0 {
-                        rowMax[r] = tileMax
-                        rowSum[r] = Self.exponentiate(product + r * nk, into: row, count: nk, minus: tileMax, isa: isa)
-                    } else {
-                        let m = rowMax[r] > tileMax ? rowMax[r] : tileMax
-                        let correction = SIMDMath.exp(rowMax[r] - m)
-                        rowSum[r] = rowSum[r] * correction + Self.exponentiate(row, into: row, count: nk, minus: m, isa: isa)
-                        rowMax[r] = m
-                        if correction != 1 { Self.scale(acc + r * dh, count: dh, by: correction) }
-                    }
-                }
+                // Each row's maximum, exponentials and sum; from the second key tile on, the running maximum, sum and
+                // output accumulator rescaled when the maximum grows (one C call per tile: `spf_softmax_online_rows`).
+                spf_softmax_online_rows(isa.code, product, scores, Int32(nq), Int32(nk), Int32(nk), kt == 0 ? 1 : 0, rowMax, rowSum,
+                                        acc, Int32(dh), Int32(dh))
                 clock.timeWorker {
                     if let packs {
                         GEMM.multiplyPacked(isa: isa, m: nq, n: dh, k: nk, a: scores, lda: nk, panels: packs.values + c0 * 16,
@@ -187,25 +177,6 @@ enum TiledAttention {
         }
     }
 
-    /// Largest of `n` values.
-    @inline(__always)
-    static func maximum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
-        // Eight running maxima, lane l over x[l], x[l + 8], … (`v > m ? v : m`), reduced by SIMD8's `max()`, then
-        // the tail. Written on scalars: `SIMD8.replace(with:where:)` compiled to a blend plus a dozen shuffles per
-        // eight scores (5 % of a monthly-stage sampling pass); this loop vectorises to a compare and a blend, and
-        // computes the same selections, so the same bytes.
-        var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0, i = 0
-        while i + 8 <= n {
-            let p = x + i
-            m0 = p[0] > m0 ? p[0] : m0; m1 = p[1] > m1 ? p[1] : m1; m2 = p[2] > m2 ? p[2] : m2; m3 = p[3] > m3 ? p[3] : m3
-            m4 = p[4] > m4 ? p[4] : m4; m5 = p[5] > m5 ? p[5] : m5; m6 = p[6] > m6 ? p[6] : m6; m7 = p[7] > m7 ? p[7] : m7
-            i += 8
-        }
-        var m = SIMD8<Float>(m0, m1, m2, m3, m4, m5, m6, m7).max()
-        while i < n { m = x[i] > m ? x[i] : m; i += 1 }
-        return m
-    }
-
     /// `y ← exp(x − shift)` (`y` may be `x`); returns the sum of the results. SIMDMath.exp's operations per element,
     /// 16 lanes wide with AVX-512 (the C kernel `spf_softmax_exp`; its lanes and reduction order are the same on every
     /// instruction set, so the bits are too).
@@ -213,12 +184,6 @@ enum TiledAttention {
     static func exponentiate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count n: Int,
                              minus shift: Float, isa: KernelISA) -> Float {
         spf_softmax_exp(isa.code, x, y, Int32(n), shift)
-    }
-
-    /// `x ← c · x`.
-    @inline(__always)
-    static func scale(_ x: UnsafeMutablePointer<Float>, count n: Int, by c: Float) {
-        for j in 0..<n { x[j] *= c }
     }
 
     /// `g ← scale · p ⊙ (g − delta)` (softmax backward with the row's `Σ p⊙g` precomputed as `delta`).

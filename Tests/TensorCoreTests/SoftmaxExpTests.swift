@@ -4,7 +4,8 @@ import Testing
 import TensorCore
 
 /// Attention's softmax exponentials (`spf_softmax_exp`): the same bits and sums on every instruction set this CPU runs,
-/// within 2 ulp of `exp`, clamped like SIMDMath.exp, and NaN stays NaN.
+/// within 2 ulp of `exp`, clamped like SIMDMath.exp, and NaN stays NaN; and the online-softmax step over a score tile's
+/// rows (`spf_softmax_online_rows`), the bits of its definition on every instruction set.
 @Suite struct SoftmaxExpTests {
     static func run(_ isa: KernelISA, _ x: [Float], shift: Float) -> (values: [Float], sum: Float) {
         var y = [Float](repeating: 0, count: x.count)
@@ -28,6 +29,74 @@ import TensorCore
                 #expect(got.values.map(\.bitPattern) == want.values.map(\.bitPattern), "\(isa), n \(n)")
                 #expect(got.sum.bitPattern == want.sum.bitPattern, "\(isa), n \(n): sum \(got.sum) vs \(want.sum)")
             }
+        }
+    }
+
+    /// State of the online softmax over a tile of `rows` rows: exponentials, running maxima and sums, outputs.
+    struct OnlineState: Equatable {
+        var out: [Float], rowMax: [Float], rowSum: [Float], acc: [Float]
+
+        /// Bit patterns, with the running maxima by value (a zero maximum may be +0 or -0, see softmax_exp.h).
+        static func == (a: OnlineState, b: OnlineState) -> Bool {
+            a.out.map(\.bitPattern) == b.out.map(\.bitPattern) && a.rowMax == b.rowMax
+                && a.rowSum.map(\.bitPattern) == b.rowSum.map(\.bitPattern) && a.acc.map(\.bitPattern) == b.acc.map(\.bitPattern)
+        }
+    }
+
+    /// One `spf_softmax_online_rows` step on `isa`.
+    static func onlineStep(_ isa: KernelISA, _ scores: [Float], n: Int, dh: Int, first: Bool, _ state: inout OnlineState) {
+        let rows = state.rowMax.count, code = Int32(KernelISA.allCases.firstIndex(of: isa) ?? 0)
+        spf_softmax_online_rows(code, scores, &state.out, Int32(rows), Int32(n), Int32(n), first ? 1 : 0, &state.rowMax,
+                                &state.rowSum, &state.acc, Int32(dh), Int32(dh))
+    }
+
+    /// The step as its header defines it, in Swift on the portable kernel's exponentials.
+    static func definedStep(_ scores: [Float], n: Int, dh: Int, first: Bool, _ state: inout OnlineState) {
+        for r in 0..<state.rowMax.count {
+            let row = Array(scores[(r * n)..<((r + 1) * n)])
+            var tileMax = -Float.infinity
+            for v in row { tileMax = v > tileMax ? v : tileMax }
+            if first {
+                let (y, sum) = run(.portable, row, shift: tileMax)
+                state.out.replaceSubrange((r * n)..<((r + 1) * n), with: y)
+                state.rowMax[r] = tileMax
+                state.rowSum[r] = sum
+                continue
+            }
+            let m = state.rowMax[r] > tileMax ? state.rowMax[r] : tileMax
+            let correction = run(.portable, [state.rowMax[r]], shift: m).sum
+            let (y, sum) = run(.portable, row, shift: m)
+            state.out.replaceSubrange((r * n)..<((r + 1) * n), with: y)
+            state.rowSum[r] = state.rowSum[r] * correction + sum
+            state.rowMax[r] = m
+            if correction != 1 { for j in 0..<dh { state.acc[r * dh + j] *= correction } }
+        }
+    }
+
+    /// Two key tiles through every instruction set give the definition's bits: rows whose maximum grows in the second
+    /// tile (their accumulated outputs rescaled) and rows whose does not, tiles of whole and partial 16-lane blocks, a
+    /// +0 / -0 tie for the maximum, and a NaN score (never the maximum).
+    @Test(arguments: [1, 15, 16, 37, 512])
+    func onlineRowsGiveTheDefinitionsBitsOnEveryInstructionSet(n: Int) {
+        let rows = 6, dh = 20
+        var rng = RandomStream(seed: UInt64(40 + n))
+        var first = rng.normals(count: rows * n).map { $0 * 4 }, second = rng.normals(count: rows * n).map { $0 * 4 }
+        for j in 0..<n { second[2 * n + j] = first[2 * n + j] - 30 }   // row 2: the maximum does not grow
+        for j in 0..<n { first[3 * n + j] = -abs(first[3 * n + j]) - 1; second[3 * n + j] = -abs(second[3 * n + j]) - 1 }
+        first[3 * n] = 0; first[3 * n + n / 2] = -0.0   // row 3: its maximum is a +0 / -0 tie
+        first[4 * n + n / 3] = .nan   // row 4: a NaN score
+        let start = OnlineState(out: [Float](repeating: 0, count: rows * n), rowMax: [Float](repeating: 0, count: rows),
+                                rowSum: [Float](repeating: 0, count: rows), acc: rng.normals(count: rows * dh))
+        var want = start
+        Self.definedStep(first, n: n, dh: dh, first: true, &want)
+        Self.definedStep(second, n: n, dh: dh, first: false, &want)
+        #expect(want.rowMax[3] == 0 || n == 1)
+        #expect(want.acc != start.acc)
+        for isa in KernelISA.supported {
+            var got = start
+            Self.onlineStep(isa, first, n: n, dh: dh, first: true, &got)
+            Self.onlineStep(isa, second, n: n, dh: dh, first: false, &got)
+            #expect(got == want, "\(isa), n \(n)")
         }
     }
 
