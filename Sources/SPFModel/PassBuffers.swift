@@ -60,8 +60,9 @@ final class PassBuffers: @unchecked Sendable {
         let perBlock = 4 * MMDiTStack.Buffers.blockActivationFloats(tokens: items * (nf + nc), width: d, hidden: c.mlpRatio * d)
         let keepsEveryBlock = training && perBlock * c.depth <= m.activationMemoryLimit
         // The embedding's outputs are the stack's inputs and stay unchanged until backward: recomputing reads them there.
+        let kept = (latent: tokens.latent, context: m.stack.configuration.hasContext ? tokens.context : nil)
         stack = MMDiTStack.Buffers(m.stack, batch: items, latentTokens: nf, contextTokens: nc, workspace: w,
-                                   keepsEveryBlock: keepsEveryBlock, backward: training, keptInputs: (tokens.latent, tokens.context))
+                                   keepsEveryBlock: keepsEveryBlock, backward: training, keptInputs: kept)
         final = FinalLayer.Activations(items: items, tokens: nf, width: d, workspace: w)
         meanField = m.meanField == nil ? nil : MeanFieldHead.Activations(batch, config: c, workspace: w)
         if training {
