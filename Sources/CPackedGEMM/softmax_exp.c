@@ -90,14 +90,17 @@ float spf_softmax_exp(int isa, const float *x, float *y, int n, float shift) {
     return softmax_exp_portable(x, y, n, shift);
 }
 
-/* The largest of x[0 ..< n], as `v > m ? v : m` from -infinity (NaN never wins). MAXPS(v, m) is that selection, so the
- * lanes compute it 16 or 8 wide; which of a +0 and a -0 tie it keeps may differ between instruction sets (see
- * softmax_exp.h for why nothing else depends on it). */
-static float row_max_portable(const float *x, int n) {
-    float m = -INFINITY;
+/* m, then each of x[0 ..< n] in turn, kept as `v > m ? v : m` (NaN never wins): the step every set's row maximum
+ * takes, on its own in the portable code, over the vector lanes and the tail in the others. */
+static inline float max_from(float m, const float *x, int n) {
     for (int i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
     return m;
 }
+
+/* The largest of x[0 ..< n] from -infinity. MAXPS(v, m) is max_from's selection, so the lanes compute it 16 or 8 wide;
+ * which of a +0 and a -0 tie it keeps may differ between instruction sets (see softmax_exp.h for why nothing else
+ * depends on it). */
+static float row_max_portable(const float *x, int n) { return max_from(-INFINITY, x, n); }
 
 #if defined(__x86_64__)
 
@@ -107,10 +110,7 @@ static TARGET_AVX2 float row_max_avx2(const float *x, int n) {
     for (; i + 8 <= n; i += 8) m = _mm256_max_ps(_mm256_loadu_ps(x + i), m);
     float lanes[8];
     _mm256_storeu_ps(lanes, m);
-    float r = -INFINITY;
-    for (int l = 0; l < 8; l++) r = lanes[l] > r ? lanes[l] : r;
-    for (; i < n; i++) r = x[i] > r ? x[i] : r;
-    return r;
+    return max_from(max_from(-INFINITY, lanes, 8), x + i, n - i);
 }
 
 static TARGET_AVX512 float row_max_avx512(const float *x, int n) {
@@ -119,10 +119,7 @@ static TARGET_AVX512 float row_max_avx512(const float *x, int n) {
     for (; i + 16 <= n; i += 16) m = _mm512_max_ps(_mm512_loadu_ps(x + i), m);
     float lanes[16];
     _mm512_storeu_ps(lanes, m);
-    float r = -INFINITY;
-    for (int l = 0; l < 16; l++) r = lanes[l] > r ? lanes[l] : r;
-    for (; i < n; i++) r = x[i] > r ? x[i] : r;
-    return r;
+    return max_from(max_from(-INFINITY, lanes, 16), x + i, n - i);
 }
 
 #endif

@@ -7,12 +7,14 @@ import TensorCore
 /// within 2 ulp of `exp`, clamped like SIMDMath.exp, and NaN stays NaN; and the online-softmax step over a score tile's
 /// rows (`spf_softmax_online_rows`), the bits of its definition on every instruction set.
 @Suite struct SoftmaxExpTests {
+    /// The C kernels' code of `isa` (its index among the sets, as `KernelISA.code` is).
+    static func code(_ isa: KernelISA) -> Int32 { Int32(KernelISA.allCases.firstIndex(of: isa) ?? 0) }
+
     static func run(_ isa: KernelISA, _ x: [Float], shift: Float) -> (values: [Float], sum: Float) {
         var y = [Float](repeating: 0, count: x.count)
         let sum = x.withUnsafeBufferPointer { xs in
             y.withUnsafeMutableBufferPointer { ys in
-                spf_softmax_exp(Int32(KernelISA.allCases.firstIndex(of: isa) ?? 0), xs.baseAddress, ys.baseAddress,
-                                Int32(x.count), shift)
+                spf_softmax_exp(code(isa), xs.baseAddress, ys.baseAddress, Int32(x.count), shift)
             }
         }
         return (y, sum)
@@ -45,8 +47,8 @@ import TensorCore
 
     /// One `spf_softmax_online_rows` step on `isa`.
     static func onlineStep(_ isa: KernelISA, _ scores: [Float], n: Int, dh: Int, first: Bool, _ state: inout OnlineState) {
-        let rows = state.rowMax.count, code = Int32(KernelISA.allCases.firstIndex(of: isa) ?? 0)
-        spf_softmax_online_rows(code, scores, &state.out, Int32(rows), Int32(n), Int32(n), first ? 1 : 0, &state.rowMax,
+        let rows = state.rowMax.count
+        spf_softmax_online_rows(code(isa), scores, &state.out, Int32(rows), Int32(n), Int32(n), first ? 1 : 0, &state.rowMax,
                                 &state.rowSum, &state.acc, Int32(dh), Int32(dh))
     }
 
