@@ -26,18 +26,25 @@ size_t spf_packed_gemm_floats(int k, int n) {
     return (size_t)((n + PANEL - 1) / PANEL) * PANEL * (size_t)k;
 }
 
-void spf_packed_gemm_pack(const float *b, int k, int n, int ldb, int transposed, float *out) {
-    int panels = (n + PANEL - 1) / PANEL;
-    for (int p = 0; p < panels; p++) {
-        float *dst = out + (size_t)p * k * PANEL;
-        int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
-        for (int kk = 0; kk < k; kk++) {
-            float *row = dst + (size_t)kk * PANEL;
-            for (int jj = 0; jj < cols; jj++)
-                row[jj] = transposed ? b[(size_t)(j0 + jj) * ldb + kk] : b[(size_t)kk * ldb + j0 + jj];
-            for (int jj = cols; jj < PANEL; jj++) row[jj] = 0.0f;
-        }
+/* Columns j0 ..< j0 + cols of op(B) into one panel (k rows of 16, the columns past cols zero), one row of the
+ * panel at a time: B's rows are contiguous there (transposed = 0), so each panel row is one copy. */
+static void pack_panel_rows(const float *b, int k, int j0, int cols, int ldb, float *dst) {
+    for (int kk = 0; kk < k; kk++) {
+        float *row = dst + (size_t)kk * PANEL;
+        memcpy(row, b + (size_t)kk * ldb + j0, (size_t)cols * sizeof(float));
+        for (int jj = cols; jj < PANEL; jj++) row[jj] = 0.0f;
     }
+}
+
+/* The same panel when B is stored n x k (transposed = 1): column jj of the panel is row j0 + jj of the storage, read
+ * along its contiguous k values. */
+static void pack_panel_columns(const float *b, int k, int j0, int cols, int ldb, int kk0, float *dst) {
+    for (int jj = 0; jj < cols; jj++) {
+        const float *src = b + (size_t)(j0 + jj) * ldb;
+        for (int kk = kk0; kk < k; kk++) dst[(size_t)kk * PANEL + jj] = src[kk];
+    }
+    for (int kk = kk0; kk < k; kk++)
+        for (int jj = cols; jj < PANEL; jj++) dst[(size_t)kk * PANEL + jj] = 0.0f;
 }
 
 /* The epilogue of one element: the bias, then C's old value (the vector epilogues do the same adds). */
@@ -211,6 +218,40 @@ static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int l
     }
 }
 
+/* Transposes the 8 x 8 block at src (rows lds apart) into dst (rows ldd apart): unpack pairs, shuffle quads, swap
+ * 128-bit halves. Moves values only. */
+static inline __attribute__((always_inline)) TARGET_AVX2 void transpose8_avx2(const float *src, int lds, float *dst, int ldd) {
+    __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lds), r2 = _mm256_loadu_ps(src + 2 * (size_t)lds),
+           r3 = _mm256_loadu_ps(src + 3 * (size_t)lds), r4 = _mm256_loadu_ps(src + 4 * (size_t)lds),
+           r5 = _mm256_loadu_ps(src + 5 * (size_t)lds), r6 = _mm256_loadu_ps(src + 6 * (size_t)lds),
+           r7 = _mm256_loadu_ps(src + 7 * (size_t)lds);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
+           t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
+           t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE), u2 = _mm256_shuffle_ps(t1, t3, 0x44),
+           u3 = _mm256_shuffle_ps(t1, t3, 0xEE), u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE),
+           u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + ldd, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 2 * (size_t)ldd, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 3 * (size_t)ldd, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 4 * (size_t)ldd, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 5 * (size_t)ldd, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 6 * (size_t)ldd, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 7 * (size_t)ldd, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+/* pack_panel_columns for a whole panel (16 columns) with 8 x 8 block transposes over k's multiples of 8; the rest of k
+ * by the scalar loop. */
+static TARGET_AVX2 void pack_panel_columns_avx2(const float *b, int k, int j0, int ldb, float *dst) {
+    int k8 = k & ~7;
+    for (int kk = 0; kk < k8; kk += 8) {
+        transpose8_avx2(b + (size_t)j0 * ldb + kk, ldb, dst + (size_t)kk * PANEL, PANEL);
+        transpose8_avx2(b + (size_t)(j0 + 8) * ldb + kk, ldb, dst + (size_t)kk * PANEL + 8, PANEL);
+    }
+    if (k8 < k) pack_panel_columns(b, k, j0, PANEL, ldb, k8, dst);
+}
+
 int spf_packed_gemm_host_isa(void) {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
@@ -242,3 +283,25 @@ void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, cons
 #endif
     gemm_portable(m, n, k, a, lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
 }
+
+void spf_packed_gemm_pack(int isa, const float *b, int k, int n, int ldb, int transposed, float *out) {
+    int panels = (n + PANEL - 1) / PANEL;
+    for (int p = 0; p < panels; p++) {
+        float *dst = out + (size_t)p * k * PANEL;
+        int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
+        if (!transposed) {
+            pack_panel_rows(b, k, j0, cols, ldb, dst);
+            continue;
+        }
+#if defined(__x86_64__)
+        if (cols == PANEL && (isa == SPF_ISA_AVX2 || isa == SPF_ISA_AVX512)) {
+            pack_panel_columns_avx2(b, k, j0, ldb, dst);
+            continue;
+        }
+#else
+        (void)isa;
+#endif
+        pack_panel_columns(b, k, j0, cols, ldb, 0, dst);
+    }
+}
+

@@ -51,7 +51,11 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
     let stack: MMDiTStack
     let final: FinalLayer
     let meanField: MeanFieldHead?
+    /// Buffer sets of training and loss passes: one, re-carved when the shape changes (a step's groups differ in shape).
     private let pool = PassBufferPool()
+    /// Buffer sets of sampling passes: two, so a member block that does not divide into equal passes (100 members at 60
+    /// per pass: 60 + 40) keeps a set for its last pass too, and no solver step re-carves and zeroes a workspace.
+    private let samplingPool = PassBufferPool(capacity: 2)
 
     /// Builds and initialises a model from `seed` (Xavier-uniform linears, zero adaLN/output/mean-field head,
     /// N(0, 0.02) embedding tables, unit QK-norm weights).
@@ -191,15 +195,22 @@ public final class MMDiT: VelocityField, @unchecked Sendable {
 
     /// Frees the pass buffers kept for reuse (the trainer does between steps, so they are not resident while it builds
     /// the next step's examples); the next pass allocates anew, with the same results.
-    package func releaseIdlePassBuffers() { pool.releaseIdle() }
+    package func releaseIdlePassBuffers() {
+        pool.releaseIdle()
+        samplingPool.releaseIdle()
+    }
+
+    /// Buffer sets the sampling passes have built so far (tests: a member block's passes reuse theirs at every solver step).
+    package var samplingPassBufferBuilds: Int { samplingPool.builds }
 
     /// Runs `body` with a buffer set for `batch`, returned to the pool afterwards.
     private func withBuffers<T>(_ batch: SPFBatch, context: StageContext, training: Bool,
                                 _ body: (PassBuffers) throws -> T) throws -> T {
         let key = PassBuffers.Key(shape: batch.shape, historyFrames: context.historyFrames, training: training)
-        let taken = pool.take(key) { Workspace.measure { _ = PassBuffers(batch, model: self, training: training, workspace: $0) } }
+        let sets = training ? pool : samplingPool
+        let taken = sets.take(key) { Workspace.measure { _ = PassBuffers(batch, model: self, training: training, workspace: $0) } }
         let buffers = taken.buffers ?? PassBuffers(batch, model: self, training: training, workspace: taken.workspace)
-        defer { pool.give(buffers, key: key) }
+        defer { sets.give(buffers, key: key) }
         return try body(buffers)
     }
 

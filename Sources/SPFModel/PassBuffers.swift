@@ -99,6 +99,13 @@ final class PassBufferPool: @unchecked Sendable {
     private var largestPass = 0
     /// Idle sets kept at most.
     let capacity: Int
+    /// Sets built so far (a pass that found no idle set of its shape built one).
+    private var built = 0
+    var builds: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return built
+    }
 
     init(capacity: Int = 1) { self.capacity = max(1, capacity) }
 
@@ -112,6 +119,7 @@ final class PassBufferPool: @unchecked Sendable {
             let b = idle.remove(at: i).buffers
             return (b, b.workspace)
         }
+        built += 1
         let needed = floats()
         if idle.count >= capacity {
             let recycled = idle.removeFirst().buffers.workspace

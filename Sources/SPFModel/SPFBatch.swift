@@ -135,26 +135,30 @@ struct SPFBatch {
         // Forcing patches: gridded channels, broadcast global channels, month phase.
         let pc = c.forcingPixelChannels, vec = pc * pf * pf, cg = c.griddedForcingChannels, cgl = c.globalForcingChannels
         let fp = Tensor(zeros: [s.items, nfc, vec])
-        for i in 0..<s.items {
-            for t in 0..<s.frames {
-                let centre = Double(context.frameStart[i]) + (Double(t) + 0.5) * Double(months)
-                let phase = (centre.truncatingRemainder(dividingBy: 12) + 12).truncatingRemainder(dividingBy: 12) / 12
-                let ps = Float(Foundation.sin(2 * Double.pi * phase)), pcn = Float(Foundation.cos(2 * Double.pi * phase))
-                for ty in 0..<fnh {
-                    for tx in 0..<fnw {
-                        let tok = ((i * s.frames + t) * fnh + ty) * fnw + tx
-                        for ch in 0..<pc {
-                            for py in 0..<pf {
-                                for px in 0..<pf {
-                                    let val: Float
-                                    if ch < cg {
-                                        val = context.forcingGridded[((i * s.frames + t) * cg + ch) * plane + (ty * pf + py) * c.width2D + tx * pf + px]
-                                    } else if ch < cg + cgl {
-                                        val = context.forcingGlobal[(i * s.frames + t) * cgl + ch - cg]
-                                    } else {
-                                        val = ch == pc - 2 ? ps : pcn
+        // Row by row of each patch: a gridded channel's pf values are contiguous in the field, a global channel and the
+        // month phase are one value each (the same floats as element by element).
+        let out = fp.data
+        context.forcingGridded.withUnsafeBufferPointer { gridded in
+            let field = gridded.baseAddress  // nil only without gridded channels (the count was checked above)
+            for i in 0..<s.items {
+                for t in 0..<s.frames {
+                    let centre = Double(context.frameStart[i]) + (Double(t) + 0.5) * Double(months)
+                    let phase = (centre.truncatingRemainder(dividingBy: 12) + 12).truncatingRemainder(dividingBy: 12) / 12
+                    let ps = Float(Foundation.sin(2 * Double.pi * phase)), pcn = Float(Foundation.cos(2 * Double.pi * phase))
+                    let frame = i * s.frames + t
+                    for ty in 0..<fnh {
+                        for tx in 0..<fnw {
+                            let patch = out + ((frame * fnh + ty) * fnw + tx) * vec
+                            for ch in 0..<pc {
+                                let dst = patch + ch * pf * pf
+                                if ch < cg, let field {
+                                    for py in 0..<pf {
+                                        let src = (frame * cg + ch) * plane + (ty * pf + py) * c.width2D + tx * pf
+                                        (dst + py * pf).update(from: field + src, count: pf)
                                     }
-                                    fp[flat: tok * vec + (ch * pf + py) * pf + px] = val
+                                } else {
+                                    let val = ch < cg + cgl ? context.forcingGlobal[frame * cgl + ch - cg] : (ch == pc - 2 ? ps : pcn)
+                                    dst.update(repeating: val, count: pf * pf)
                                 }
                             }
                         }

@@ -33,6 +33,23 @@ public struct LayerNorm: Sendable {
     @inline(__always)
     static func normalizeRow(_ xr: UnsafePointer<Float>, into yr: UnsafeMutablePointer<Float>, count c: Int,
                              epsilon eps: Float) -> Float {
+        let (mean, rs) = rowStatistics(xr, count: c, epsilon: eps)
+        normalizeRow(xr, mean: mean, rstd: rs, into: yr, count: c)
+        return rs
+    }
+
+    /// `y = (x − mean)·rstd` for a row whose statistics are known.
+    @inline(__always)
+    static func normalizeRow(_ xr: UnsafePointer<Float>, mean: Float, rstd rs: Float, into yr: UnsafeMutablePointer<Float>,
+                             count c: Int) {
+        var j = 0
+        while j + 8 <= c { SIMDMath.store((SIMDMath.load(xr + j) - mean) * rs, yr + j); j += 8 }
+        while j < c { yr[j] = (xr[j] - mean) * rs; j += 1 }
+    }
+
+    /// One row's mean and 1/σ, as ``normalizeRow(_:into:count:epsilon:)`` takes them (SIMD8 lanes, then the tail).
+    @inline(__always)
+    static func rowStatistics(_ xr: UnsafePointer<Float>, count c: Int, epsilon eps: Float) -> (mean: Float, rstd: Float) {
         var acc = SIMD8<Float>(), j = 0
         while j + 8 <= c { acc += SIMDMath.load(xr + j); j += 8 }
         var s = acc.sum()
@@ -43,11 +60,36 @@ public struct LayerNorm: Sendable {
         while j + 8 <= c { let d = SIMDMath.load(xr + j) - mean; acc2 += d * d; j += 8 }
         var v = acc2.sum()
         while j < c { let d = xr[j] - mean; v += d * d; j += 1 }
-        let rs = 1 / (v / Float(c) + eps).squareRoot()
+        return (mean, 1 / (v / Float(c) + eps).squareRoot())
+    }
+
+    /// ``rowStatistics(_:count:epsilon:)`` of two rows at once: each row's sums are the single-row loop's, in its order,
+    /// so its results are the same bits; the two rows' chains of dependent additions run side by side instead of one
+    /// after the other (a row of 128 is 16 additions deep twice, and the loop waited on each).
+    @inline(__always)
+    static func rowStatistics(_ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>, count c: Int,
+                              epsilon eps: Float) -> (first: (mean: Float, rstd: Float), second: (mean: Float, rstd: Float)) {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), j = 0
+        while j + 8 <= c { a0 += SIMDMath.load(x0 + j); a1 += SIMDMath.load(x1 + j); j += 8 }
+        var s0 = a0.sum(), s1 = a1.sum()
+        while j < c { s0 += x0[j]; s1 += x1[j]; j += 1 }
+        let m0 = s0 / Float(c), m1 = s1 / Float(c)
+        var b0 = SIMD8<Float>(), b1 = SIMD8<Float>()
         j = 0
-        while j + 8 <= c { SIMDMath.store((SIMDMath.load(xr + j) - mean) * rs, yr + j); j += 8 }
-        while j < c { yr[j] = (xr[j] - mean) * rs; j += 1 }
-        return rs
+        while j + 8 <= c {
+            let d0 = SIMDMath.load(x0 + j) - m0, d1 = SIMDMath.load(x1 + j) - m1
+            b0 += d0 * d0
+            b1 += d1 * d1
+            j += 8
+        }
+        var v0 = b0.sum(), v1 = b1.sum()
+        while j < c {
+            let d0 = x0[j] - m0, d1 = x1[j] - m1
+            v0 += d0 * d0
+            v1 += d1 * d1
+            j += 1
+        }
+        return ((m0, 1 / (v0 / Float(c) + eps).squareRoot()), (m1, 1 / (v1 / Float(c) + eps).squareRoot()))
     }
 
     /// `dx (+)= rstd · (dy − mean(dy) − y · mean(dy · y))`.

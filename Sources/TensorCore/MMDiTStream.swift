@@ -37,6 +37,8 @@ public struct MMDiTStream: Sendable {
         public let hidden: Tensor, activated: Tensor, mlpOut: Tensor
         /// adaLN modulation `[B, 6D]`.
         public let modulation: Modulation
+        /// Allocated for passes that are never differentiated: the LayerNorm outputs are not stored (see `init`).
+        public let forwardOnly: Bool
 
         /// Allocates from `workspace`.
         /// - Parameter forwardOnly: for passes that are never differentiated (sampling): tensors whose values are dead
@@ -46,9 +48,12 @@ public struct MMDiTStream: Sendable {
         ///   tensor and writes another: `normed1`, `projected` and `normed2` share one `[B, T, D]` (each is read once,
         ///   by the next step, before the following one is written), `modulated1`, `modulated2` and `mlpOut` another
         ///   (`modulated1` is dead once `qkv` is computed, `modulated2` once `hidden` is), `rstd1` and `rstd2` one, and
-        ///   the GELU writes `activated` over `hidden` (an elementwise map, safe in place).
+        ///   the GELU writes `activated` over `hidden` (an elementwise map, safe in place). The LayerNorms do not store
+        ///   their outputs at all (``ModulatedLayerNorm`` normalises and modulates each row in one pass, the same bits):
+        ///   `normed1` and `normed2` are `projected`'s storage and hold no LayerNorm values.
         public init(_ c: MMDiTConfiguration, batch b: Int, tokens t: Int, workspace w: Workspace, forwardOnly: Bool = false) {
             let d = c.width
+            self.forwardOnly = forwardOnly
             modulation = Modulation(w.allocate([b, 6 * d]), chunks: 6, width: d)
             qkv = w.allocate([b, t, 3 * d])
             attention = w.allocate([b, t, d])
@@ -117,7 +122,8 @@ public struct MMDiTStream: Sendable {
     func forwardToQKV(_ x: Tensor, siluCondition: Tensor, norm: LayerNorm, a: Activations,
                       parameters p: ParameterStore, context ctx: ComputeContext) {
         modulation.forward(siluCondition, into: a.modulation.values, parameters: p, context: ctx)
-        ModulatedLayerNorm.forward(x, branch: nil, gate: 0, residual: nil, norm: norm, normed: a.normed1, rstd: a.rstd1,
+        ModulatedLayerNorm.forward(x, branch: nil, gate: 0, residual: nil, norm: norm, normed: a.forwardOnly ? nil : a.normed1,
+                                   rstd: a.rstd1,
                                    modulation: a.modulation, shift: 0, scale: 1, modulated: a.modulated1, context: ctx)
         qkv.forward(a.modulated1, into: a.qkv, parameters: p, context: ctx)
     }
@@ -126,8 +132,8 @@ public struct MMDiTStream: Sendable {
     func forwardFromAttention(_ x: Tensor, norm: LayerNorm, a: Activations, output: Tensor,
                               parameters p: ParameterStore, context ctx: ComputeContext) {
         projection.forward(a.attention, into: a.projected, parameters: p, context: ctx)
-        ModulatedLayerNorm.forward(x, branch: a.projected, gate: 2, residual: a.afterAttention, norm: norm, normed: a.normed2,
-                                   rstd: a.rstd2, modulation: a.modulation, shift: 3, scale: 4, modulated: a.modulated2,
+        ModulatedLayerNorm.forward(x, branch: a.projected, gate: 2, residual: a.afterAttention, norm: norm,
+                                   normed: a.forwardOnly ? nil : a.normed2, rstd: a.rstd2, modulation: a.modulation, shift: 3, scale: 4, modulated: a.modulated2,
                                    context: ctx)
         fc1.forward(a.modulated2, into: a.hidden, parameters: p, context: ctx)
         GELU.forward(a.hidden, into: a.activated, context: ctx)

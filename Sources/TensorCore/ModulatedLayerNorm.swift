@@ -20,32 +20,55 @@ public enum ModulatedLayerNorm {
     ///   - x: `[B, T, D]`, the stream.
     ///   - branch: `[B, T, D]` branch output added to `x` through chunk `gate` first (nil: none);
     ///     `residual` `[B, T, D]` receives `x + gate·branch` (required with a branch).
-    ///   - normed: `[B, T, D]` LayerNorm output; `rstd`: `[B·T]`.
+    ///   - normed: `[B, T, D]` LayerNorm output, or nil in passes that are never differentiated (its values are then
+    ///     not stored: each row is normalised and modulated in one pass, with the same bits); `rstd`: `[B·T]`.
     ///   - shift, scale: chunk indices in `modulation`.
     ///   - modulated: `[B, T, D]` output.
     public static func forward(_ x: Tensor, branch: Tensor?, gate: Int, residual: Tensor?, norm: LayerNorm,
-                               normed: Tensor, rstd: Tensor, modulation m: Modulation, shift: Int, scale: Int,
+                               normed: Tensor?, rstd: Tensor, modulation m: Modulation, shift: Int, scale: Int,
                                modulated: Tensor, context: ComputeContext) {
         let d = m.width, batch = m.batch, tokens = x.count / (batch * d), eps = norm.epsilon
-        precondition(norm.features == d && x.count == batch * tokens * d && normed.count == x.count
+        precondition(norm.features == d && x.count == batch * tokens * d && (normed?.count ?? x.count) == x.count
                      && modulated.count == x.count && rstd.count == batch * tokens,
-                     "modulated LayerNorm: x \(x.shape), normed \(normed.shape), modulated \(modulated.shape), rstd \(rstd.shape), D \(d)")
+                     "modulated LayerNorm: x \(x.shape), normed \(normed?.shape ?? []), modulated \(modulated.shape), rstd \(rstd.shape), D \(d)")
         precondition((branch == nil) == (residual == nil) && (branch?.count ?? x.count) == x.count
                      && (residual?.count ?? x.count) == x.count,
                      "modulated LayerNorm: branch and residual go together and match x \(x.shape)")
         let px = x.data, pb = branch?.data, pres = residual?.data
-        let pn = normed.data, pr = rstd.data, po = modulated.data
+        let pn = normed?.data, pr = rstd.data, po = modulated.data
+        // Rows two at a time: their statistics' dependent sums run side by side (``LayerNorm/rowStatistics(_:_:count:epsilon:)``,
+        // each row's bits as alone); a range's last odd row goes alone.
         context.parallelFor(batch * tokens, minimumItemsPerThread: 32) { rows in
-            for r in rows {
-                let b = r / tokens, off = r * d
-                var source = UnsafePointer(px + off)
-                if let pb, let pres {
-                    AdaLN.gatedResidualRow(px + off, pb + off, gate: m.pointer(sample: b, chunk: gate), into: pres + off, count: d)
-                    source = UnsafePointer(pres + off)
+            /// Row `row`'s LayerNorm input: `x`, or `x + gate·branch` written to `residual` first.
+            @inline(__always) func source(_ row: Int) -> UnsafePointer<Float> {
+                let off = row * d
+                guard let pb, let pres else { return UnsafePointer(px + off) }
+                AdaLN.gatedResidualRow(px + off, pb + off, gate: m.pointer(sample: row / tokens, chunk: gate), into: pres + off, count: d)
+                return UnsafePointer(pres + off)
+            }
+            /// Row `row`'s outputs from its statistics.
+            @inline(__always) func finish(_ row: Int, _ x: UnsafePointer<Float>, _ stats: (mean: Float, rstd: Float)) {
+                let b = row / tokens, off = row * d
+                let sh = m.pointer(sample: b, chunk: shift), sc = m.pointer(sample: b, chunk: scale)
+                pr[row] = stats.rstd
+                if let pn {
+                    LayerNorm.normalizeRow(x, mean: stats.mean, rstd: stats.rstd, into: pn + off, count: d)
+                    AdaLN.modulateRow(pn + off, shift: sh, scale: sc, into: po + off, count: d)
+                } else {
+                    AdaLN.normalizeModulateRow(x, mean: stats.mean, rstd: stats.rstd, shift: sh, scale: sc, into: po + off, count: d)
                 }
-                pr[r] = LayerNorm.normalizeRow(source, into: pn + off, count: d, epsilon: eps)
-                AdaLN.modulateRow(pn + off, shift: m.pointer(sample: b, chunk: shift), scale: m.pointer(sample: b, chunk: scale),
-                                  into: po + off, count: d)
+            }
+            var r = rows.lowerBound
+            while r + 1 < rows.upperBound {
+                let x0 = source(r), x1 = source(r + 1)
+                let stats = LayerNorm.rowStatistics(x0, x1, count: d, epsilon: eps)
+                finish(r, x0, stats.first)
+                finish(r + 1, x1, stats.second)
+                r += 2
+            }
+            if r < rows.upperBound {
+                let x0 = source(r)
+                finish(r, x0, LayerNorm.rowStatistics(x0, count: d, epsilon: eps))
             }
         }
     }

@@ -67,6 +67,26 @@ public enum AdaLN {
         }
     }
 
+    /// One row of LayerNorm then modulation, without storing the normalised row: `o = ((x − mean)·rstd)·(1 + scale) +
+    /// shift`, with the row's statistics (``LayerNorm/rowStatistics(_:count:epsilon:)``). Each normalised value is the
+    /// float ``LayerNorm/normalizeRow(_:into:count:epsilon:)`` would store and ``modulateRow(_:shift:scale:into:count:)``
+    /// would read back, so `o` has their bits.
+    @inline(__always)
+    static func normalizeModulateRow(_ x: UnsafePointer<Float>, mean: Float, rstd rs: Float, shift sh: UnsafePointer<Float>,
+                                     scale sc: UnsafePointer<Float>, into o: UnsafeMutablePointer<Float>, count d: Int) {
+        var j = 0
+        while j + 8 <= d {
+            let n = (SIMDMath.load(x + j) - mean) * rs
+            SIMDMath.store(n * (1 + SIMDMath.load(sc + j)) + SIMDMath.load(sh + j), o + j)
+            j += 8
+        }
+        while j < d {
+            let n = (x[j] - mean) * rs
+            o[j] = n * (1 + sc[j]) + sh[j]
+            j += 1
+        }
+    }
+
     /// Backward of ``modulate(_:modulation:shift:scale:into:context:)``:
     /// `dx = dout · (1 + scale)`, `dshift[b] += Σ_t dout`, `dscale[b] += Σ_t dout · x`.
     /// - Parameters:

@@ -56,11 +56,11 @@ extension GEMM {
 
 extension GEMM {
     /// Packs `op(B)` (`k × n`; stored `k × n`, or `n × k` when `transposed`, leading dimension `ldb`) into `out` in
-    /// 16-column panels of `k` rows each (panel stride `16 · k`).
-    static func pack(_ b: UnsafePointer<Float>, rows k: Int, columns n: Int, ldb: Int, transposed: Bool,
+    /// 16-column panels of `k` rows each (panel stride `16 · k`); `isa` only chooses how the values move (the same floats).
+    static func pack(_ b: UnsafePointer<Float>, rows k: Int, columns n: Int, ldb: Int, transposed: Bool, isa: KernelISA,
                      into out: UnsafeMutablePointer<Float>) {
         guard k > 0, n > 0 else { return }
-        spf_packed_gemm_pack(b, Int32(k), Int32(n), Int32(ldb), transposed ? 1 : 0, out)
+        spf_packed_gemm_pack(isa.code, b, Int32(k), Int32(n), Int32(ldb), transposed ? 1 : 0, out)
     }
 
     /// On the calling thread: `C = alpha · A · op(B) (+ C)` with `op(B)` read from packed panels (`panels` at its first

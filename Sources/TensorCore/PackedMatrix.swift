@@ -30,7 +30,7 @@ public final class PackedMatrix: @unchecked Sendable {
         let raw = UnsafeMutableRawPointer.allocate(byteCount: floats * MemoryLayout<Float>.stride, alignment: 64)
         storage = raw.bindMemory(to: Float.self, capacity: floats)
         storage.initialize(repeating: 0, count: floats)
-        if k > 0 && n > 0 { spf_packed_gemm_pack(b, Int32(k), Int32(n), Int32(ldb), transposed ? 1 : 0, storage) }
+        if k > 0 && n > 0 { spf_packed_gemm_pack(KernelISA.host.code, b, Int32(k), Int32(n), Int32(ldb), transposed ? 1 : 0, storage) }
     }
 
     deinit { UnsafeMutableRawPointer(storage).deallocate() }

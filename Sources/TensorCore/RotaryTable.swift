@@ -34,9 +34,11 @@ public struct RotaryTable: Sendable {
     public func setPositions(sample b: Int, _ positions: [Float], base: Double = 10_000, rotatedPairs: Int? = nil) {
         precondition(positions.count == tokens && b < batch, "rotary positions: \(positions.count) for \(tokens) tokens")
         let p = pairs, rotated = min(rotatedPairs ?? p, p)
+        // The pairs' frequencies, once per table rather than once per token (the same values).
+        let frequencies = (0..<p).map { Foundation.pow(base, -2 * Double($0) / Double(2 * p)) }
         for t in 0..<tokens {
             for i in 0..<p {
-                let angle = i < rotated ? Double(positions[t]) * Foundation.pow(base, -2 * Double(i) / Double(2 * p)) : 0
+                let angle = i < rotated ? Double(positions[t]) * frequencies[i] : 0
                 cos[flat: (b * tokens + t) * p + i] = Float(Foundation.cos(angle))
                 sin[flat: (b * tokens + t) * p + i] = Float(Foundation.sin(angle))
             }
@@ -52,10 +54,24 @@ public struct RotaryTable: Sendable {
     @inline(__always)
     static func rotate(_ x: UnsafeMutablePointer<Float>, cos c: UnsafePointer<Float>, sin s: UnsafePointer<Float>,
                        pairs: Int, inverse: Bool) {
-        for i in 0..<pairs {
+        // Eight pairs at a time: the sixteen floats split into their even (x0) and odd (x1) lanes, rotated with the
+        // scalar loop's products and sums in the same order (no fused multiply-add), and interleaved back: the same bits.
+        var i = 0
+        while i + 8 <= pairs {
+            let v = UnsafeRawPointer(x + 2 * i).loadUnaligned(as: SIMD16<Float>.self)
+            let x0 = v.evenHalf, x1 = v.oddHalf, ci = SIMDMath.load(c + i), sv = SIMDMath.load(s + i)
+            let si = inverse ? -sv : sv
+            var r = SIMD16<Float>()
+            r.evenHalf = x0 * ci - x1 * si
+            r.oddHalf = x0 * si + x1 * ci
+            UnsafeMutableRawPointer(x + 2 * i).storeBytes(of: r, as: SIMD16<Float>.self)
+            i += 8
+        }
+        while i < pairs {
             let x0 = x[2 * i], x1 = x[2 * i + 1], ci = c[i], si = inverse ? -s[i] : s[i]
             x[2 * i] = x0 * ci - x1 * si
             x[2 * i + 1] = x0 * si + x1 * ci
+            i += 1
         }
     }
 

@@ -29,7 +29,7 @@ enum TiledAttention {
         let scores = scratch, rowMax = scratch + 2 * bq * bk + bq * dh, rowSum = rowMax + bq
         let acc = scratch + 2 * bq * bk
         // Kᵀ (for the scores) and V (for the output), packed once for all the item's tiles.
-        let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: false) : nil
+        let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: false, isa: isa) : nil
         for qt in 0..<tiling.queryTiles(tj) {
             let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
@@ -77,7 +77,7 @@ enum TiledAttention {
         let p = scratch, dp = scratch + bq * bk
         // Kᵀ (scores), Vᵀ (dP) and K (dQ), packed once for all the item's tiles; dV and dK multiply by transposed
         // tiles, which stay with the BLAS.
-        let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: true) : nil
+        let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: true, isa: isa) : nil
         for qt in 0..<tiling.queryTiles(tj) {
             let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
@@ -146,24 +146,24 @@ enum TiledAttention {
         let wideStride: Int, tallStride: Int
 
         init(k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, tiling: AttentionTiling,
-             scratch: UnsafeMutablePointer<Float>, backward: Bool) {
+             scratch: UnsafeMutablePointer<Float>, backward: Bool, isa: KernelISA) {
             let base = scratch + tiling.tileScratchCount(tokens: tj, headDim: dh), size = tiling.packFloats(tokens: tj, headDim: dh)
             headDim = dh
             wideStride = 16 * dh
             tallStride = 16 * tj
             keysTransposed = base
-            GEMM.pack(k, rows: dh, columns: tj, ldb: dh, transposed: true, into: keysTransposed)
+            GEMM.pack(k, rows: dh, columns: tj, ldb: dh, transposed: true, isa: isa, into: keysTransposed)
             if backward {
                 valuesTransposed = base + size
                 keys = base + 2 * size
                 values = keys
-                GEMM.pack(v, rows: dh, columns: tj, ldb: dh, transposed: true, into: valuesTransposed)
-                GEMM.pack(k, rows: tj, columns: dh, ldb: dh, transposed: false, into: keys)
+                GEMM.pack(v, rows: dh, columns: tj, ldb: dh, transposed: true, isa: isa, into: valuesTransposed)
+                GEMM.pack(k, rows: tj, columns: dh, ldb: dh, transposed: false, isa: isa, into: keys)
             } else {
                 values = base + size
                 keys = values
                 valuesTransposed = keysTransposed
-                GEMM.pack(v, rows: tj, columns: dh, ldb: dh, transposed: false, into: values)
+                GEMM.pack(v, rows: tj, columns: dh, ldb: dh, transposed: false, isa: isa, into: values)
             }
         }
 

@@ -1,3 +1,4 @@
+import CPackedGEMM
 import Foundation
 import Testing
 import TensorCore
@@ -39,6 +40,35 @@ import TensorCore
         var c = ComputeContext(threads: threads)
         c.kernelISA = isa
         return c
+    }
+
+    /// Packing moves values only: every instruction set writes the definition's panels (transposed panels go through
+    /// 8 × 8 block transposes with AVX2), whole and partial panels, k with and without a remainder past multiples of 8.
+    @Test(arguments: [false, true])
+    func everyInstructionSetPacksTheDefinitionsPanels(transposed: Bool) {
+        for (k, n) in [(1, 1), (32, 34), (34, 32), (7, 16), (17, 48), (64, 130), (128, 384)] {
+            let ldb = (transposed ? k : n) + 3
+            let b = GradientCheck.random([(transposed ? n : k) * ldb], seed: UInt64(k * 1000 + n))
+            let floats = spf_packed_gemm_floats(Int32(k), Int32(n))
+            var want = [Float](repeating: 0, count: floats)
+            for p in 0..<(n + 15) / 16 {
+                for kk in 0..<k {
+                    for jj in 0..<16 where p * 16 + jj < n {
+                        let j = p * 16 + jj
+                        want[(p * k + kk) * 16 + jj] = transposed ? b[flat: j * ldb + kk] : b[flat: kk * ldb + j]
+                    }
+                }
+            }
+            for isa in KernelISA.supported {
+                // Filled with NaN first, so padding the kernel leaves unwritten shows.
+                var got = [Float](repeating: .nan, count: floats)
+                got.withUnsafeMutableBufferPointer {
+                    spf_packed_gemm_pack(Int32(KernelISA.allCases.firstIndex(of: isa) ?? 0), b.data, Int32(k), Int32(n), Int32(ldb),
+                                         transposed ? 1 : 0, $0.baseAddress)
+                }
+                #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "\(isa), k \(k), n \(n), transposed \(transposed)")
+            }
+        }
     }
 
     @Test func theHostRunsAtLeastTheBuildsBaseline() {

@@ -42,4 +42,32 @@ import TensorCore
         func loss() -> Double { let t = x.clone(); table.apply(t, context: .serial); return GradientCheck.dot(w, t) }
         #expect(GradientCheck.worst(x, analytic: dx.toArray(), samples: 40, loss: loss) <= 1)
     }
+    /// The rotation runs eight pairs per vector step (even and odd lanes split, then interleaved back); it must give the
+    /// scalar definition's bits, forward and inverse, for head widths with and without a tail of pairs past the vectors.
+    @Test(arguments: [32, 22, 6])
+    func rotaryVectorStepsGiveTheScalarDefinitionsBits(headDim: Int) {
+        let tokens = 5, heads = 2, pairs = headDim / 2
+        let table = RotaryTable(batch: 1, tokens: tokens, headDim: headDim)
+        table.setPositions(sample: 0, [0.5, 3, 18, 66, 114.5])
+        let x = GradientCheck.random([2, tokens, heads, headDim], seed: 7)
+        for inverse in [false, true] {
+            let y = x.clone()
+            table.apply(y, inverse: inverse, context: ComputeContext(threads: 2))
+            var expected = x.toArray()
+            for b in 0..<2 {
+                for t in 0..<tokens {
+                    for h in 0..<heads {
+                        let row = ((b * tokens + t) * heads + h) * headDim
+                        for i in 0..<pairs {
+                            let c = table.cos[flat: t * pairs + i], s = inverse ? -table.sin[flat: t * pairs + i] : table.sin[flat: t * pairs + i]
+                            let x0 = expected[row + 2 * i], x1 = expected[row + 2 * i + 1]
+                            expected[row + 2 * i] = x0 * c - x1 * s
+                            expected[row + 2 * i + 1] = x0 * s + x1 * c
+                        }
+                    }
+                }
+            }
+            #expect(y.toArray().map(\.bitPattern) == expected.map(\.bitPattern), "inverse: \(inverse)")
+        }
+    }
 }

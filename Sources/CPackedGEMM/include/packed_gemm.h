@@ -21,8 +21,10 @@ size_t spf_packed_gemm_floats(int k, int n);
 
 /* Packs op(B), k x n, into `out` (spf_packed_gemm_floats(k, n) floats, 64-byte aligned for speed).
  * transposed = 0: B is stored k x n, element (kk, j) at b[kk * ldb + j].
- * transposed = 1: B is stored n x k (a layer's weight [out, in]), element (kk, j) at b[j * ldb + kk]. */
-void spf_packed_gemm_pack(const float *b, int k, int n, int ldb, int transposed, float *out);
+ * transposed = 1: B is stored n x k (a layer's weight [out, in]), element (kk, j) at b[j * ldb + kk].
+ * isa (one of the sets above this CPU runs) only says how the values move (AVX2 8 x 8 transposes for transposed
+ * panels): every set writes the same floats. */
+void spf_packed_gemm_pack(int isa, const float *b, int k, int n, int ldb, int transposed, float *out);
 
 /* C[i, j] = ((acc(i, j) [* alpha]) [+ bias[j]]) [+ C[i, j] if accumulate], acc(i, j) = sum over kk of A[i, kk] * op(B)[kk, j]
  * as one fmaf chain in kk order from 0, for rows 0 ..< m and the columns of panels panel_begin ..< panel_end
