@@ -1,3 +1,5 @@
+import CPackedGEMM
+
 /// Multi-head softmax attention over two token streams at once (MM-DiT joint attention), with
 /// optional QK-RMSNorm (per stream, over the head width) and rotary embedding on Q and K.
 ///
@@ -139,11 +141,11 @@ public struct JointAttention: Sendable {
         let normW = normPointers(parameters, gradients: false)
         let eps = epsilon, scale = 1 / Float(dh).squareRoot()
         let rope = rotary, tiles = tiling, kept = saved.scores?.data, clock = context.gemmClock, isa = context.kernelISA
-        // Forward-only: one (sample, head)'s q, k, v, output, 1/rms and log-sum-exp in the thread's scratch, behind the
-        // tiles' (each part 64-byte aligned like a workspace tensor's), instead of the whole batch's in `saved`.
+        // Forward-only: one (sample, head)'s q, k, v, output and 1/rms in the thread's scratch, behind the tiles' (each
+        // part 64-byte aligned like a workspace tensor's), instead of the whole batch's in `saved`; no log-sum-exp.
         let tileFloats = (tiles.scratchCount(tokens: tj, headDim: dh) + 15) & ~15
         let headFloats = (tj * dh + 15) & ~15, rowFloats = (tj + 15) & ~15
-        let scratchFloats = tileFloats + (forwardOnly ? 4 * headFloats + 3 * rowFloats : 0)
+        let scratchFloats = tileFloats + (forwardOnly ? 4 * headFloats + 2 * rowFloats : 0)
         context.setSingleThreadedBLAS()
         context.parallelFor(bsz * h) { items in
             let raw = UnsafeMutableRawPointer.allocate(byteCount: scratchFloats * MemoryLayout<Float>.stride, alignment: 64)
@@ -157,6 +159,16 @@ public struct JointAttention: Sendable {
                 let vb = forwardOnly ? own + 2 * headFloats : pv + item * tj * dh
                 let qrb = forwardOnly ? own + 4 * headFloats : pqr + item * tj
                 let krb = forwardOnly ? qrb + rowFloats : pkr + item * tj
+                // The next item's rows are asked for now, so they arrive while this item's attention runs: each item reads
+                // one head's slice (2 cache lines) of each of q, k and v in every token's [3D] row, lines that the qkv
+                // product has left in the last-level cache and the hardware prefetchers do not foresee.
+                if item + 1 < items.upperBound {
+                    let nb = (item + 1) / h, nhead = (item + 1) % h
+                    for part in 0..<3 {
+                        spf_prefetch_rows(lq + nb * th * 3 * d + part * d + nhead * dh, Int32(th), 3 * d, Int32(dh))
+                        if tc > 0 { spf_prefetch_rows(cq + nb * tc * 3 * d + part * d + nhead * dh, Int32(tc), 3 * d, Int32(dh)) }
+                    }
+                }
                 // Gather the head's q, k, v rows first, then normalise and rotate them where they are: the gather's
                 // loads (one row of each stream's [T, 3D] qkv per token, mostly cache misses) are independent, so the
                 // core keeps many in flight; normalising on the way made each token wait for its own row (over half
@@ -181,7 +193,7 @@ public struct JointAttention: Sendable {
                     }
                 }
                 let ob = forwardOnly ? own + 3 * headFloats : po + item * tj * dh
-                let lse = forwardOnly ? krb + rowFloats : plse + item * tj
+                let lse = forwardOnly ? nil : plse + item * tj
                 TiledAttention.forward(q: qb, k: kb, v: vb, tokens: tj, headDim: dh, scale: scale, tiling: tiles,
                                        output: ob, logSumExp: lse, keptScores: kept.map { $0 + item * tj * tj },
                                        scratch: work, isa: isa, clock: clock)

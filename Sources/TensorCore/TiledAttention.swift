@@ -19,10 +19,11 @@ import Foundation
 /// Pointers: `q`, `k`, `v`, `o`, `dO`, `dQ`, `dK`, `dV` are `[T, Dh]` row-major; `logSumExp`
 /// and `delta` are `[T]`; `scratch` holds ``AttentionTiling/scratchCount(tokens:headDim:)`` floats.
 enum TiledAttention {
-    /// Forward of one item: writes `o` `[T, Dh]` and `logSumExp` `[T]`.
+    /// Forward of one item: writes `o` `[T, Dh]` and `logSumExp` `[T]` (nil in passes that are never differentiated:
+    /// only backward reads it, and its logarithms are then not taken).
     static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int,
                         headDim dh: Int, scale: Float, tiling: AttentionTiling, output o: UnsafeMutablePointer<Float>,
-                        logSumExp lse: UnsafeMutablePointer<Float>, keptScores: UnsafeMutablePointer<Float>? = nil,
+                        logSumExp lse: UnsafeMutablePointer<Float>?, keptScores: UnsafeMutablePointer<Float>? = nil,
                         scratch: UnsafeMutablePointer<Float>, isa: KernelISA, clock: GEMMClock? = nil) {
         precondition(keptScores == nil || tiling.keyTiles(tj) == 1, "attention keeps scores only when all keys fit one tile")
         let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
@@ -61,7 +62,7 @@ enum TiledAttention {
             for r in 0..<nq {
                 let inv = 1 / rowSum[r], dst = o + (r0 + r) * dh, src = acc + r * dh
                 for j in 0..<dh { dst[j] = src[j] * inv }
-                lse[r0 + r] = rowMax[r] + Float(Foundation.log(Double(rowSum[r])))
+                if let lse { lse[r0 + r] = rowMax[r] + Float(Foundation.log(Double(rowSum[r]))) }
             }
         }
     }
