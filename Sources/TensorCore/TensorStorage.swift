@@ -18,7 +18,8 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     /// Allocates `count` floats and leaves them unwritten, so pages the caller never writes are never made resident
-    /// (what ``Workspace/measure(_:)`` hands out: tensors whose shapes are counted and whose values are never used).
+    /// (what ``Workspace/measure(_:)`` hands out: tensors whose shapes are counted and whose values are never used; and
+    /// a workspace's chunks, whose tensors are zeroed as they are carved).
     init(untouchedCount count: Int) {
         precondition(count >= 0, "TensorStorage count must be non-negative, got \(count)")
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)

@@ -60,12 +60,17 @@ public final class Workspace: @unchecked Sendable {
             chunkIndex += 1
             chunkUsed = 0
         }
-        let storage = TensorStorage(count: max(chunkSize, n))
+        // A chunk's floats are written only as tensors are carved from it (each carve zeroes its tensor), so the pages of
+        // a chunk's uncarved end never become resident: a workspace made as large as the largest pass so far and
+        // serving a smaller one holds that one's memory, not the largest's.
+        let storage = TensorStorage(untouchedCount: max(chunkSize, n))
         chunks.append(storage)
         chunkIndex = chunks.count - 1
         chunkUsed = n
         used += n
-        return Tensor(storage: storage, offset: 0, shape: shape)
+        let t = Tensor(storage: storage, offset: 0, shape: shape)
+        t.zero()
+        return t
     }
 
     /// Makes all storage reusable (tensors handed out before must no longer be used).
