@@ -10,11 +10,20 @@ public enum SinusoidalEmbedding {
     public static func timestep(_ values: [Float], into output: Tensor, maxPeriod: Double = 10_000) {
         let dim = output.shape.last ?? 0, half = dim / 2
         precondition(dim % 2 == 0 && output.count == values.count * dim, "timestep embedding: output \(output.shape) for \(values.count) values")
+        // The frequencies once, and each distinct value's row once: a block's members share their flow time, so a
+        // pass of 60 items computed 60 equal rows. The same operations on the same inputs: the same floats.
+        let omegas = (0..<half).map { Foundation.exp(-Foundation.log(maxPeriod) * Double($0) / Double(half)) }
+        let out = output.data
+        var firstRow: [UInt32: Int] = [:]
         for (n, x) in values.enumerated() {
+            if let m = firstRow[x.bitPattern] {
+                (out + n * dim).update(from: out + m * dim, count: dim)
+                continue
+            }
+            firstRow[x.bitPattern] = n
             for i in 0..<half {
-                let omega = Foundation.exp(-Foundation.log(maxPeriod) * Double(i) / Double(half))
-                output[flat: n * dim + i] = Float(Foundation.cos(Double(x) * omega))
-                output[flat: n * dim + half + i] = Float(Foundation.sin(Double(x) * omega))
+                out[n * dim + i] = Float(Foundation.cos(Double(x) * omegas[i]))
+                out[n * dim + half + i] = Float(Foundation.sin(Double(x) * omegas[i]))
             }
         }
     }
@@ -28,12 +37,15 @@ public enum SinusoidalEmbedding {
         let dim = output.shape.last ?? 0, quarter = dim / 4
         precondition(dim % 4 == 0 && rows.count == columns.count && output.count == rows.count * dim,
                      "grid embedding: output \(output.shape) for \(rows.count) tokens")
+        // The frequencies once per call, not once per token and axis (the same values).
+        let omegas = (0..<quarter).map { 1 / Foundation.pow(10_000.0, Double($0) / Double(quarter)) }
+        let out = output.data
         for n in 0..<rows.count {
-            for (axis, p) in [rows[n], columns[n]].enumerated() {
+            for axis in 0..<2 {
+                let p = axis == 0 ? rows[n] : columns[n], base = n * dim + axis * 2 * quarter
                 for i in 0..<quarter {
-                    let omega = 1 / Foundation.pow(10_000.0, Double(i) / Double(quarter))
-                    output[flat: n * dim + axis * 2 * quarter + i] = Float(Foundation.sin(Double(p) * omega))
-                    output[flat: n * dim + axis * 2 * quarter + quarter + i] = Float(Foundation.cos(Double(p) * omega))
+                    out[base + i] = Float(Foundation.sin(Double(p) * omegas[i]))
+                    out[base + quarter + i] = Float(Foundation.cos(Double(p) * omegas[i]))
                 }
             }
         }

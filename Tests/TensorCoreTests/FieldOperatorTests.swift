@@ -59,6 +59,32 @@ import TensorCore
         #expect(abs(Double(grid[flat: 3]) - cos(2.0 / 100)) < 1e-6)
     }
 
+    /// The embeddings compute their frequencies once and a repeated flow time's row once (a block's members share it):
+    /// every row must be the per-value definition's bits, repeated values and ±0 included.
+    @Test func sinusoidalEmbeddingsGiveTheDefinitionsBits() {
+        let values: [Float] = [500, 0, 500, -0.0, 37.25, 500, 0]
+        let dim = 16, half = dim / 2
+        let out = Tensor(zeros: [values.count, dim])
+        SinusoidalEmbedding.timestep(values, into: out)
+        var want: [Float] = []
+        for x in values {
+            let omegas = (0..<half).map { exp(-log(10_000.0) * Double($0) / Double(half)) }
+            want += omegas.map { Float(cos(Double(x) * $0)) } + omegas.map { Float(sin(Double(x) * $0)) }
+        }
+        #expect(out.toArray().map(\.bitPattern) == want.map(\.bitPattern))
+        let rows: [Float] = [0.5, 0.5, 1.5, 2.5], columns: [Float] = [0.5, 1.5, 0.5, 7.5], quarter = dim / 4
+        let grid = Tensor(zeros: [rows.count, dim])
+        SinusoidalEmbedding.grid(rows: rows, columns: columns, into: grid)
+        var wantGrid: [Float] = []
+        for n in rows.indices {
+            for p in [rows[n], columns[n]] {
+                let omegas = (0..<quarter).map { 1 / pow(10_000.0, Double($0) / Double(quarter)) }
+                wantGrid += omegas.map { Float(sin(Double(p) * $0)) } + omegas.map { Float(cos(Double(p) * $0)) }
+            }
+        }
+        #expect(grid.toArray().map(\.bitPattern) == wantGrid.map(\.bitPattern))
+    }
+
     @Test func mseLossAndGradient() {
         let p = GradientCheck.random([3, 7], seed: 1), t = GradientCheck.random([3, 7], seed: 2), g = Tensor(zeros: [3, 7])
         let loss = MSELoss.forwardBackward(prediction: p, target: t, gradient: g, context: ComputeContext(threads: 2))
