@@ -151,7 +151,8 @@ struct SPFBatch {
                             let patch = out + ((frame * fnh + ty) * fnw + tx) * vec
                             for ch in 0..<pc {
                                 let dst = patch + ch * pf * pf
-                                if ch < cg, let field {
+                                if ch < cg {
+                                    guard let field else { continue }
                                     for py in 0..<pf {
                                         let src = (frame * cg + ch) * plane + (ty * pf + py) * c.width2D + tx * pf
                                         (dst + py * pf).update(from: field + src, count: pf)

@@ -123,8 +123,8 @@ public struct MMDiTStream: Sendable {
                       parameters p: ParameterStore, context ctx: ComputeContext) {
         modulation.forward(siluCondition, into: a.modulation.values, parameters: p, context: ctx)
         ModulatedLayerNorm.forward(x, branch: nil, gate: 0, residual: nil, norm: norm, normed: a.forwardOnly ? nil : a.normed1,
-                                   rstd: a.rstd1,
-                                   modulation: a.modulation, shift: 0, scale: 1, modulated: a.modulated1, context: ctx)
+                                   rstd: a.rstd1, modulation: a.modulation, shift: 0, scale: 1, modulated: a.modulated1,
+                                   context: ctx)
         qkv.forward(a.modulated1, into: a.qkv, parameters: p, context: ctx)
     }
 
@@ -133,8 +133,8 @@ public struct MMDiTStream: Sendable {
                               parameters p: ParameterStore, context ctx: ComputeContext) {
         projection.forward(a.attention, into: a.projected, parameters: p, context: ctx)
         ModulatedLayerNorm.forward(x, branch: a.projected, gate: 2, residual: a.afterAttention, norm: norm,
-                                   normed: a.forwardOnly ? nil : a.normed2, rstd: a.rstd2, modulation: a.modulation, shift: 3, scale: 4, modulated: a.modulated2,
-                                   context: ctx)
+                                   normed: a.forwardOnly ? nil : a.normed2, rstd: a.rstd2, modulation: a.modulation,
+                                   shift: 3, scale: 4, modulated: a.modulated2, context: ctx)
         fc1.forward(a.modulated2, into: a.hidden, parameters: p, context: ctx)
         GELU.forward(a.hidden, into: a.activated, context: ctx)
         fc2.forward(a.activated, into: a.mlpOut, parameters: p, context: ctx)
