@@ -24,8 +24,10 @@ public struct TrainEmulator: NodeKind {
     /// last bits of the `flat` and `ar` variants' weights at 11.25° and of every variant's at 2°; `spf` at 11.25° is unchanged;
     /// 6: exponentials (softmax, GELU, SiLU) in fused multiply-adds, a third faster, values equal to float rounding;
     /// 7: attention's tile products read each item's keys and values packed once (TensorCore's packed kernels, the same bits
-    /// on every CPU) and its softmax exponentials are summed over 16 lanes, values equal to float rounding).
-    public static let version = 7
+    /// on every CPU) and its softmax exponentials are summed over 16 lanes, values equal to float rounding;
+    /// 8: attention's key and value gradients on the packed kernels too (transposed, against the score tiles in panels),
+    /// so every attention product gives the same bits on every CPU; values equal to float rounding).
+    public static let version = 8
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// What is trained: the SPF pyramid or one of the baselines on the same backbone.

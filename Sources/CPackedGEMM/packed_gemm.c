@@ -66,9 +66,9 @@ static void store_partial(const float *tile, int rows, int cols, int j0, float a
         }
 }
 
-static void gemm_portable(int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
-                          int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c,
-                          int ldc) {
+static void gemm_portable(int m, int n, int k, const float *a, size_t ars, size_t aks, const float *packed,
+                          size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
+                          int accumulate, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p++) {
         const float *panel = packed + (size_t)p * panel_stride;
         int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
@@ -76,7 +76,7 @@ static void gemm_portable(int m, int n, int k, const float *a, int lda, const fl
             float tile[PANEL];
             for (int jj = 0; jj < PANEL; jj++) {
                 float acc = 0.0f;
-                for (int kk = 0; kk < k; kk++) acc = fmaf(a[(size_t)i * lda + kk], panel[(size_t)kk * PANEL + jj], acc);
+                for (int kk = 0; kk < k; kk++) acc = fmaf(a[i * ars + kk * aks], panel[(size_t)kk * PANEL + jj], acc);
                 tile[jj] = acc;
             }
             store_partial(tile, 1, cols, j0, alpha, bias, accumulate, c + (size_t)i * ldc, ldc);
@@ -90,7 +90,8 @@ static void gemm_portable(int m, int n, int k, const float *a, int lda, const fl
 #define TARGET_AVX512 __attribute__((target("avx2,fma,avx512f")))
 
 /* One AVX2 tile: MR rows x one panel (16 columns, two registers per row). */
-static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, int k, const float *a, int lda,
+static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, int k, const float *a, size_t ars,
+                                                                         size_t aks,
                                                                          const float *panel, int j0, int cols,
                                                                          float alpha, const float *bias, int accumulate,
                                                                          float *c, int ldc) {
@@ -99,7 +100,7 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, 
     for (int kk = 0; kk < k; kk++) {
         __m256 b0 = _mm256_loadu_ps(panel + (size_t)kk * PANEL), b1 = _mm256_loadu_ps(panel + (size_t)kk * PANEL + 8);
         for (int r = 0; r < MR; r++) {
-            __m256 x = _mm256_broadcast_ss(a + (size_t)r * lda + kk);
+            __m256 x = _mm256_broadcast_ss(a + r * ars + kk * aks);
             lo[r] = _mm256_fmadd_ps(x, b0, lo[r]);
             hi[r] = _mm256_fmadd_ps(x, b1, hi[r]);
         }
@@ -121,25 +122,37 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, 
     }
 }
 
-static TARGET_AVX2 void gemm_avx2(int m, int n, int k, const float *a, int lda, const float *packed,
-                                  size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
-                                  int accumulate, float *c, int ldc) {
+/* The AVX2 driver for A read with row stride ars and k stride aks (constants once inlined into gemm_avx2). */
+static inline __attribute__((always_inline)) TARGET_AVX2 void gemm_avx2_body(int m, int n, int k, const float *a, size_t ars,
+                                                                              size_t aks, const float *packed,
+                                                                              size_t panel_stride, int panel_begin,
+                                                                              int panel_end, float alpha, const float *bias,
+                                                                              int accumulate, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p++) {
         const float *panel = packed + (size_t)p * panel_stride;
         int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
         int i = 0;
-        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + (size_t)i * lda, lda, panel, j0, cols, alpha, bias, accumulate, c + (size_t)i * ldc, ldc);
-        const float *ai = a + (size_t)i * lda;
+        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + i * ars, ars, aks, panel, j0, cols, alpha, bias, accumulate, c + (size_t)i * ldc, ldc);
+        const float *ai = a + i * ars;
         float *ci = c + (size_t)i * ldc;
         switch (m - i) {
-        case 5: tile_avx2(5, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 4: tile_avx2(4, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 3: tile_avx2(3, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 2: tile_avx2(2, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 1: tile_avx2(1, k, ai, lda, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 5: tile_avx2(5, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 4: tile_avx2(4, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 3: tile_avx2(3, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 2: tile_avx2(2, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 1: tile_avx2(1, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
         default: break;
         }
     }
+}
+
+static TARGET_AVX2 void gemm_avx2(int m, int n, int k, const float *a, int lda, int transposed_a, const float *packed,
+                                  size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
+                                  int accumulate, float *c, int ldc) {
+    if (transposed_a)
+        gemm_avx2_body(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+    else
+        gemm_avx2_body(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
 }
 
 /* One AVX-512 register row of a tile to C (16 columns at j0). */
@@ -152,7 +165,8 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void store_avx512(__m
 }
 
 /* One AVX-512 tile: MR rows x NP panels (NP = 1 or 2: 16 or 32 columns, one register per row and panel). */
-static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int MR, int NP, int k, const float *a, int lda,
+static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int MR, int NP, int k, const float *a, size_t ars,
+                                                                             size_t aks,
                                                                              const float *panel0, const float *panel1,
                                                                              int j0, int cols0, int cols1, float alpha,
                                                                              const float *bias, int accumulate,
@@ -163,7 +177,7 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int 
         __m512 b0 = _mm512_loadu_ps(panel0 + (size_t)kk * PANEL);
         __m512 b1 = NP == 2 ? _mm512_loadu_ps(panel1 + (size_t)kk * PANEL) : b0;
         for (int r = 0; r < MR; r++) {
-            __m512 x = _mm512_set1_ps(a[(size_t)r * lda + kk]);
+            __m512 x = _mm512_set1_ps(a[r * ars + kk * aks]);
             acc0[r] = _mm512_fmadd_ps(x, b0, acc0[r]);
             if (NP == 2) acc1[r] = _mm512_fmadd_ps(x, b1, acc1[r]);
         }
@@ -185,25 +199,29 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int 
     do {                                                                                                             \
         int i = 0;                                                                                                   \
         for (; i + 8 <= m; i += 8)                                                                                   \
-            tile_avx512(8, NP, k, a + (size_t)i * lda, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate,    \
+            tile_avx512(8, NP, k, a + i * ars, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate,    \
                         c + (size_t)i * ldc, ldc);                                                                   \
-        const float *ai = a + (size_t)i * lda;                                                                       \
+        const float *ai = a + i * ars;                                                                                \
         float *ci = c + (size_t)i * ldc;                                                                             \
         switch (m - i) {                                                                                             \
-        case 7: tile_avx512(7, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 6: tile_avx512(6, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 5: tile_avx512(5, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 4: tile_avx512(4, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 3: tile_avx512(3, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 2: tile_avx512(2, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 1: tile_avx512(1, NP, k, ai, lda, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 7: tile_avx512(7, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 6: tile_avx512(6, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 5: tile_avx512(5, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 4: tile_avx512(4, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 3: tile_avx512(3, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 2: tile_avx512(2, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 1: tile_avx512(1, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
         default: break;                                                                                              \
         }                                                                                                            \
     } while (0)
 
-static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int lda, const float *packed,
-                                      size_t panel_stride, int panel_begin, int panel_end, float alpha,
-                                      const float *bias, int accumulate, float *c, int ldc) {
+/* The AVX-512 driver for A read with row stride ars and k stride aks (constants once inlined into gemm_avx512). */
+static inline __attribute__((always_inline)) TARGET_AVX512 void gemm_avx512_body(int m, int n, int k, const float *a,
+                                                                                  size_t ars, size_t aks,
+                                                                                  const float *packed, size_t panel_stride,
+                                                                                  int panel_begin, int panel_end,
+                                                                                  float alpha, const float *bias,
+                                                                                  int accumulate, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p += 2) {
         const float *panel0 = packed + (size_t)p * panel_stride;
         const float *panel1 = p + 1 < panel_end ? panel0 + panel_stride : panel0;
@@ -216,6 +234,15 @@ static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int l
             AVX512_ROWS(1);
         }
     }
+}
+
+static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int lda, int transposed_a, const float *packed,
+                                      size_t panel_stride, int panel_begin, int panel_end, float alpha,
+                                      const float *bias, int accumulate, float *c, int ldc) {
+    if (transposed_a)
+        gemm_avx512_body(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+    else
+        gemm_avx512_body(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
 }
 
 /* Transposes the 8 x 8 block at src (rows lds apart) into dst (rows ldd apart): unpack pairs, shuffle quads, swap
@@ -252,6 +279,15 @@ static TARGET_AVX2 void pack_panel_columns_avx2(const float *b, int k, int j0, i
     if (k8 < k) pack_panel_columns(b, k, j0, PANEL, ldb, k8, dst);
 }
 
+/* dst = src transposed by 8 x 8 blocks; the edges element by element. */
+static TARGET_AVX2 void transpose_avx2(const float *src, int rows, int cols, int lds, float *dst, int ldd) {
+    int r8 = rows & ~7, c8 = cols & ~7;
+    for (int r = 0; r < r8; r += 8)
+        for (int c = 0; c < c8; c += 8) transpose8_avx2(src + (size_t)r * lds + c, lds, dst + (size_t)c * ldd + r, ldd);
+    for (int r = 0; r < rows; r++)
+        for (int c = r < r8 ? c8 : 0; c < cols; c++) dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
+}
+
 int spf_packed_gemm_host_isa(void) {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
@@ -266,22 +302,36 @@ int spf_packed_gemm_host_isa(void) { return SPF_ISA_PORTABLE; }
 
 #endif
 
-void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
-                     int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc) {
+static void packed_gemm(int isa, int m, int n, int k, const float *a, int lda, int transposed_a, const float *packed,
+                        size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
+                        int accumulate, float *c, int ldc) {
     int panels = (n + PANEL - 1) / PANEL;
     if (panel_end > panels) panel_end = panels;
     if (m <= 0 || panel_begin >= panel_end) return;
 #if defined(__x86_64__)
     if (isa == SPF_ISA_AVX512) {
-        gemm_avx512(m, n, k, a, lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx512(m, n, k, a, lda, transposed_a, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
         return;
     }
     if (isa == SPF_ISA_AVX2) {
-        gemm_avx2(m, n, k, a, lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx2(m, n, k, a, lda, transposed_a, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
         return;
     }
 #endif
-    gemm_portable(m, n, k, a, lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+    if (transposed_a)
+        gemm_portable(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+    else
+        gemm_portable(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+}
+
+void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
+                     int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc) {
+    packed_gemm(isa, m, n, k, a, lda, 0, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+}
+
+void spf_packed_gemm_at(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
+                        int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc) {
+    packed_gemm(isa, m, n, k, a, lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
 }
 
 void spf_packed_gemm_pack(int isa, const float *b, int k, int n, int ldb, int transposed, float *out) {
@@ -305,3 +355,16 @@ void spf_packed_gemm_pack(int isa, const float *b, int k, int n, int ldb, int tr
     }
 }
 
+void spf_transpose(int isa, const float *src, int rows, int cols, int lds, float *dst, int ldd) {
+    if (rows <= 0 || cols <= 0) return;
+#if defined(__x86_64__)
+    if (isa == SPF_ISA_AVX2 || isa == SPF_ISA_AVX512) {
+        transpose_avx2(src, rows, cols, lds, dst, ldd);
+        return;
+    }
+#else
+    (void)isa;
+#endif
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
+}

@@ -48,16 +48,30 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
     }
 
     /// Floats of one worker's scratch for `tokens` tokens of head width `headDim`: two score tiles
-    /// (scores and their gradients), the output accumulator and three per-row vectors, then room for
-    /// three packed copies of the item's keys or values (``packsKeys``: backward reads `Kᵀ`, `Vᵀ` and `K`).
+    /// (scores and their gradients, each with its columns rounded up to 16 so that it also holds the tile in
+    /// 16-column panels), the output accumulator and three per-row vectors, then (``packsKeys``) room for three
+    /// packed copies of the item's keys or values (backward reads `Kᵀ`, `Vᵀ` and `K`) and for backward's `dKᵀ` and
+    /// `dVᵀ` accumulators (`Dh × T` each).
     public func scratchCount(tokens: Int, headDim: Int) -> Int {
-        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 3 * packFloats(tokens: tokens, headDim: headDim) : 0)
+        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 5 * packFloats(tokens: tokens, headDim: headDim) : 0)
+    }
+
+    /// Floats of the forward pass's part of ``scratchCount(tokens:headDim:)``: the tiles, then (``packsKeys``) the packed
+    /// `Kᵀ` and `V`.
+    public func forwardScratchCount(tokens: Int, headDim: Int) -> Int {
+        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 2 * packFloats(tokens: tokens, headDim: headDim) : 0)
+    }
+
+    /// Floats of one score tile in scratch: the tile's rows times its columns rounded up to 16.
+    func scoreTileFloats(tokens: Int) -> Int {
+        let rows = min(queryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
+        return rows * ((cols + 15) / 16 * 16)
     }
 
     /// Floats of the tiles' part of ``scratchCount(tokens:headDim:)``, rounded up to 16 (the packs follow it).
     func tileScratchCount(tokens: Int, headDim: Int) -> Int {
-        let rows = min(queryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
-        return (2 * rows * cols + rows * headDim + 3 * rows + 15) & ~15
+        let rows = min(queryRows, max(tokens, 1))
+        return (2 * scoreTileFloats(tokens: tokens) + rows * headDim + 3 * rows + 15) & ~15
     }
 
     /// Floats of one packed copy of an item's `[T, Dh]` keys or values, in either orientation.

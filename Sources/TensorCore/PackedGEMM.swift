@@ -73,4 +73,21 @@ extension GEMM {
         spf_packed_gemm(isa.code, Int32(m), Int32(n), Int32(k), a, Int32(lda), panels, panelStride, 0, Int32((n + 15) / 16),
                         alpha, nil, accumulate ? 1 : 0, c, Int32(ldc))
     }
+
+    /// `dst = srcᵀ`: `src` is `rows × columns` (leading dimension `lds`), `dst` `columns × rows` (`ldd`); values moved only.
+    static func transpose(_ src: UnsafePointer<Float>, rows: Int, columns: Int, lds: Int, into dst: UnsafeMutablePointer<Float>,
+                          ldd: Int, isa: KernelISA) {
+        spf_transpose(isa.code, src, Int32(rows), Int32(columns), Int32(lds), dst, Int32(ldd))
+    }
+
+    /// ``multiplyPacked(isa:m:n:k:alpha:a:lda:panels:panelStride:accumulate:c:ldc:)`` with `A` stored transposed
+    /// (`k × m`, `A[i, kk]` at `a[kk · lda + i]`): `C = alpha · Aᵀ-stored · op(B) (+ C)`, the same `fma` chain per element
+    /// as on a copy of `A` transposed.
+    static func multiplyPackedTransposedA(isa: KernelISA, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>,
+                                          lda: Int, panels: UnsafePointer<Float>, panelStride: Int, accumulate: Bool,
+                                          c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        spf_packed_gemm_at(isa.code, Int32(m), Int32(n), Int32(k), a, Int32(lda), panels, panelStride, 0, Int32((n + 15) / 16),
+                           alpha, nil, accumulate ? 1 : 0, c, Int32(ldc))
+    }
 }

@@ -15,9 +15,12 @@ import Foundation
 /// order they are visited in depend on the shapes only, so results do not depend on threads. With a
 /// tiling whose key tiles start on 16-column panels (``AttentionTiling/packsKeys``, the standard one) the
 /// item's keys and values are packed once (``Packs``) and the products that read them run the packed
-/// kernels, the same bits on every CPU; the two products with a transposed tile (`dV`, `dK`) stay with the BLAS.
+/// kernels, the same bits on every CPU. Backward's key and value gradients, products with a transposed
+/// tile, run them too: the tile is written in the kernels' panels as it is made and the gradients are taken
+/// transposed (``packedBackward``). Any other tiling runs every product on the BLAS.
 /// Pointers: `q`, `k`, `v`, `o`, `dO`, `dQ`, `dK`, `dV` are `[T, Dh]` row-major; `logSumExp`
-/// and `delta` are `[T]`; `scratch` holds ``AttentionTiling/scratchCount(tokens:headDim:)`` floats.
+/// and `delta` are `[T]`; `scratch` holds ``AttentionTiling/scratchCount(tokens:headDim:)`` floats
+/// (``forward`` needs only ``AttentionTiling/forwardScratchCount(tokens:headDim:)``).
 enum TiledAttention {
     /// Forward of one item: writes `o` `[T, Dh]` and `logSumExp` `[T]` (nil in passes that are never differentiated:
     /// only backward reads it, and its logarithms are then not taken).
@@ -74,11 +77,13 @@ enum TiledAttention {
                          delta: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, scale: Float, tiling: AttentionTiling,
                          keptScores: UnsafePointer<Float>? = nil, dQ: UnsafeMutablePointer<Float>, dK: UnsafeMutablePointer<Float>, dV: UnsafeMutablePointer<Float>,
                          scratch: UnsafeMutablePointer<Float>, isa: KernelISA, clock: GEMMClock? = nil) {
-        let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
-        let p = scratch, dp = scratch + bq * bk
-        // Kᵀ (scores), Vᵀ (dP) and K (dQ), packed once for all the item's tiles; dV and dK multiply by transposed
-        // tiles, which stay with the BLAS.
-        let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: true, isa: isa) : nil
+        if tiling.packsKeys {
+            packedBackward(q: q, k: k, v: v, logSumExp: lse, outputGradient: dO, delta: delta, tokens: tj, headDim: dh,
+                           scale: scale, tiling: tiling, keptScores: keptScores, dQ: dQ, dK: dK, dV: dV, scratch: scratch,
+                           isa: isa, clock: clock)
+            return
+        }
+        let p = scratch, dp = scratch + tiling.scoreTileFloats(tokens: tj)
         for qt in 0..<tiling.queryTiles(tj) {
             let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
@@ -88,12 +93,8 @@ enum TiledAttention {
                     for r in 0..<nq { _ = Self.exponentiate(rows + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r], isa: isa) }
                 } else {
                     clock.timeWorker {
-                        if let packs {
-                            packs.scores(isa: isa, rows: nq, keys: c0..<(c0 + nk), scale: scale, q: q + r0 * dh, into: p)
-                        } else {
-                            GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
-                                          b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
-                        }
+                        GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, alpha: scale, a: q + r0 * dh, lda: dh,
+                                      b: k + c0 * dh, ldb: dh, c: p, ldc: nk)
                     }
                     for r in 0..<nq { _ = Self.exponentiate(p + r * nk, into: p + r * nk, count: nk, minus: lse[r0 + r], isa: isa) }
                 }
@@ -103,25 +104,14 @@ enum TiledAttention {
                                   beta: qt == 0 ? 0 : 1, c: dV + c0 * dh, ldc: dh)
                 }
                 clock.timeWorker {
-                    if let packs {
-                        GEMM.multiplyPacked(isa: isa, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh,
-                                            panels: packs.valuesTransposed + c0 / 16 * packs.wideStride, panelStride: packs.wideStride,
-                                            accumulate: false, c: dp, ldc: nk)
-                    } else {
-                        GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh, b: v + c0 * dh, ldb: dh,
-                                      c: dp, ldc: nk)
-                    }
+                    GEMM.multiply(.none, .transposed, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh, b: v + c0 * dh, ldb: dh,
+                                  c: dp, ldc: nk)
                 }
                 for r in 0..<nq { Self.scoreGradient(p + r * nk, dp + r * nk, count: nk, delta: delta[r0 + r], scale: scale) }
                 // dQ[r0..] += dS K[c0..]; dK[c0..] += dSᵀ Q[r0..].
                 clock.timeWorker {
-                    if let packs {
-                        GEMM.multiplyPacked(isa: isa, m: nq, n: dh, k: nk, a: dp, lda: nk, panels: packs.keys + c0 * 16,
-                                            panelStride: packs.tallStride, accumulate: kt != 0, c: dQ + r0 * dh, ldc: dh)
-                    } else {
-                        GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: dp, lda: nk, b: k + c0 * dh, ldb: dh,
-                                      beta: kt == 0 ? 0 : 1, c: dQ + r0 * dh, ldc: dh)
-                    }
+                    GEMM.multiply(.none, .none, m: nq, n: dh, k: nk, a: dp, lda: nk, b: k + c0 * dh, ldb: dh,
+                                  beta: kt == 0 ? 0 : 1, c: dQ + r0 * dh, ldc: dh)
                 }
                 clock.timeWorker {
                     GEMM.multiply(.transposed, .none, m: nk, n: dh, k: nq, a: dp, lda: nk, b: q + r0 * dh, ldb: dh,
@@ -129,6 +119,62 @@ enum TiledAttention {
                 }
             }
         }
+    }
+
+    /// ``backward`` with the item's keys and values packed (``AttentionTiling/packsKeys``): every product runs the packed
+    /// kernels, so every bit is the same on every CPU. Each tile's probabilities `P` and then its score gradients `dS`
+    /// are written in 16-column panels as they are made (`spf_softmax_exp_panels`, `spf_score_gradient_panels`), and the
+    /// key and value gradients are taken transposed against them, `dVᵀ += dOᵀ·P` and `dKᵀ += Qᵀ·dS` (`A` read in
+    /// place, transposed), into `Dh × T` accumulators in scratch that are transposed into `dV` and `dK` at the end:
+    /// no tile is packed or copied for them.
+    private static func packedBackward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                                       logSumExp lse: UnsafePointer<Float>, outputGradient dO: UnsafePointer<Float>,
+                                       delta: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, scale: Float,
+                                       tiling: AttentionTiling, keptScores: UnsafePointer<Float>?,
+                                       dQ: UnsafeMutablePointer<Float>, dK: UnsafeMutablePointer<Float>,
+                                       dV: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, isa: KernelISA,
+                                       clock: GEMMClock?) {
+        // `panels`: P, then dS, of the current tile in panels; `dp`: the tile's dP, then dS, row-major.
+        let panels = scratch, dp = scratch + tiling.scoreTileFloats(tokens: tj)
+        // Kᵀ (scores), Vᵀ (dP) and K (dQ), packed once for all the item's tiles; then dKᵀ and dVᵀ, `ldt` apart per row.
+        let packs = Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: true, isa: isa)
+        let size = tiling.packFloats(tokens: tj, headDim: dh), ldt = (tj + 15) / 16 * 16
+        let base = scratch + tiling.tileScratchCount(tokens: tj, headDim: dh)
+        let dKt = base + 3 * size, dVt = base + 4 * size
+        for qt in 0..<tiling.queryTiles(tj) {
+            let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
+            for kt in 0..<tiling.keyTiles(tj) {
+                let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
+                if let keptScores {
+                    spf_softmax_exp_panels(isa.code, keptScores + r0 * nk, Int32(nq), Int32(nk), Int32(nk), lse + r0, panels)
+                } else {
+                    clock.timeWorker { packs.scores(isa: isa, rows: nq, keys: c0..<(c0 + nk), scale: scale, q: q + r0 * dh, into: dp) }
+                    spf_softmax_exp_panels(isa.code, dp, Int32(nq), Int32(nk), Int32(nk), lse + r0, panels)
+                }
+                // dVᵀ[:, c0..] += dO[r0..]ᵀ P; dP = dO[r0..] V[c0..]ᵀ.
+                clock.timeWorker {
+                    GEMM.multiplyPackedTransposedA(isa: isa, m: dh, n: nk, k: nq, a: dO + r0 * dh, lda: dh, panels: panels,
+                                                   panelStride: 16 * nq, accumulate: qt != 0, c: dVt + c0, ldc: ldt)
+                }
+                clock.timeWorker {
+                    GEMM.multiplyPacked(isa: isa, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh,
+                                        panels: packs.valuesTransposed + c0 / 16 * packs.wideStride, panelStride: packs.wideStride,
+                                        accumulate: false, c: dp, ldc: nk)
+                }
+                spf_score_gradient_panels(isa.code, panels, dp, Int32(nq), Int32(nk), Int32(nk), delta + r0, scale)
+                // dQ[r0..] += dS K[c0..]; dKᵀ[:, c0..] += Q[r0..]ᵀ dS.
+                clock.timeWorker {
+                    GEMM.multiplyPacked(isa: isa, m: nq, n: dh, k: nk, a: dp, lda: nk, panels: packs.keys + c0 * 16,
+                                        panelStride: packs.tallStride, accumulate: kt != 0, c: dQ + r0 * dh, ldc: dh)
+                }
+                clock.timeWorker {
+                    GEMM.multiplyPackedTransposedA(isa: isa, m: dh, n: nk, k: nq, a: q + r0 * dh, lda: dh, panels: panels,
+                                                   panelStride: 16 * nq, accumulate: qt != 0, c: dKt + c0, ldc: ldt)
+                }
+            }
+        }
+        GEMM.transpose(dKt, rows: dh, columns: tj, lds: ldt, into: dK, ldd: dh, isa: isa)
+        GEMM.transpose(dVt, rows: dh, columns: tj, lds: ldt, into: dV, ldd: dh, isa: isa)
     }
 
     /// One item's keys and values packed once for the packed kernels (``GEMM/multiplyPacked(isa:m:n:k:alpha:a:lda:panels:panelStride:accumulate:c:ldc:)``),

@@ -35,4 +35,12 @@ void spf_packed_gemm_pack(int isa, const float *b, int k, int n, int ldb, int tr
 void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
                      int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc);
 
+/* spf_packed_gemm with A stored transposed, k x m: A[i, kk] = a[kk * lda + i]. The same chain of fused multiply-adds per
+ * element, so the bits of spf_packed_gemm on a copy of A transposed to m x k. */
+void spf_packed_gemm_at(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
+                        int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc);
+
+/* dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols: a transposed copy (values moved, not computed). */
+void spf_transpose(int isa, const float *src, int rows, int cols, int lds, float *dst, int ldd);
+
 #endif

@@ -1,0 +1,146 @@
+/* Attention backward's score-tile steps in the packed-panel layout (attention_panels.h). A row's 16-column chunk goes to
+ * its panel as one vector: the same elementwise operations as the row-major steps, only stored elsewhere. */
+#include "attention_panels.h"
+
+#include <string.h>
+#include "exp_kernels.h"
+#include "packed_gemm.h"
+
+/* Every multiply and add as written: no contraction into fused multiply-adds the other kernels lack. */
+#pragma STDC FP_CONTRACT OFF
+
+enum { PANEL = 16 };
+
+static inline float *panel_row(float *panels, int rows, int r, int chunk) {
+    return panels + (size_t)chunk * PANEL * rows + (size_t)r * PANEL;
+}
+
+static void exp_panels_portable(const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+    for (int r = 0; r < rows; r++)
+        for (int c0 = 0; c0 < n; c0 += PANEL) {
+            float *dst = panel_row(panels, rows, r, c0 / PANEL);
+            int cols = n - c0 < PANEL ? n - c0 : PANEL;
+            for (int l = 0; l < cols; l++) dst[l] = exp_scalar(x[(size_t)r * ld + c0 + l] - shift[r]);
+            for (int l = cols; l < PANEL; l++) dst[l] = 0.0f;
+        }
+}
+
+static void gradient_panels_portable(float *panels, float *g, int rows, int n, int ld, const float *delta, float scale) {
+    for (int r = 0; r < rows; r++)
+        for (int c0 = 0; c0 < n; c0 += PANEL) {
+            float *p = panel_row(panels, rows, r, c0 / PANEL), *gr = g + (size_t)r * ld + c0;
+            int cols = n - c0 < PANEL ? n - c0 : PANEL;
+            for (int l = 0; l < cols; l++) {
+                float ds = scale * p[l] * (gr[l] - delta[r]);
+                gr[l] = ds;
+                p[l] = ds;
+            }
+        }
+}
+
+#if defined(__x86_64__)
+
+/* A full chunk's 16 elements as two 8-lane halves (AVX2) or one 16-lane vector (AVX-512); a partial chunk by the
+ * portable element step, padded with zeros. */
+static TARGET_AVX2 void exp_panels_avx2(const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+    int full = n / PANEL * PANEL;
+    for (int r = 0; r < rows; r++) {
+        const float *xr = x + (size_t)r * ld;
+        __m256 s = _mm256_set1_ps(shift[r]);
+        for (int c0 = 0; c0 < full; c0 += PANEL) {
+            float *dst = panel_row(panels, rows, r, c0 / PANEL);
+            _mm256_storeu_ps(dst, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(xr + c0), s)));
+            _mm256_storeu_ps(dst + 8, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(xr + c0 + 8), s)));
+        }
+        if (full < n) {
+            float *dst = panel_row(panels, rows, r, full / PANEL);
+            for (int l = 0; l < n - full; l++) dst[l] = exp_scalar(xr[full + l] - shift[r]);
+            for (int l = n - full; l < PANEL; l++) dst[l] = 0.0f;
+        }
+    }
+}
+
+static TARGET_AVX512 void exp_panels_avx512(const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+    int full = n / PANEL * PANEL;
+    for (int r = 0; r < rows; r++) {
+        const float *xr = x + (size_t)r * ld;
+        __m512 s = _mm512_set1_ps(shift[r]);
+        for (int c0 = 0; c0 < full; c0 += PANEL)
+            _mm512_storeu_ps(panel_row(panels, rows, r, c0 / PANEL), exp_avx512(_mm512_sub_ps(_mm512_loadu_ps(xr + c0), s)));
+        if (full < n) {
+            float *dst = panel_row(panels, rows, r, full / PANEL);
+            for (int l = 0; l < n - full; l++) dst[l] = exp_scalar(xr[full + l] - shift[r]);
+            for (int l = n - full; l < PANEL; l++) dst[l] = 0.0f;
+        }
+    }
+}
+
+static TARGET_AVX2 void gradient_panels_avx2(float *panels, float *g, int rows, int n, int ld, const float *delta,
+                                             float scale) {
+    int full = n / PANEL * PANEL;
+    __m256 sc = _mm256_set1_ps(scale);
+    for (int r = 0; r < rows; r++) {
+        float *gr = g + (size_t)r * ld;
+        __m256 d = _mm256_set1_ps(delta[r]);
+        for (int c0 = 0; c0 < full; c0 += PANEL) {
+            float *p = panel_row(panels, rows, r, c0 / PANEL);
+            for (int h = 0; h < PANEL; h += 8) {
+                __m256 ds = _mm256_mul_ps(_mm256_mul_ps(sc, _mm256_loadu_ps(p + h)), _mm256_sub_ps(_mm256_loadu_ps(gr + c0 + h), d));
+                _mm256_storeu_ps(gr + c0 + h, ds);
+                _mm256_storeu_ps(p + h, ds);
+            }
+        }
+        if (full < n) {
+            float *p = panel_row(panels, rows, r, full / PANEL);
+            for (int l = 0; l < n - full; l++) {
+                float ds = scale * p[l] * (gr[full + l] - delta[r]);
+                gr[full + l] = ds;
+                p[l] = ds;
+            }
+        }
+    }
+}
+
+static TARGET_AVX512 void gradient_panels_avx512(float *panels, float *g, int rows, int n, int ld, const float *delta,
+                                                 float scale) {
+    int full = n / PANEL * PANEL;
+    __m512 sc = _mm512_set1_ps(scale);
+    for (int r = 0; r < rows; r++) {
+        float *gr = g + (size_t)r * ld;
+        __m512 d = _mm512_set1_ps(delta[r]);
+        for (int c0 = 0; c0 < full; c0 += PANEL) {
+            float *p = panel_row(panels, rows, r, c0 / PANEL);
+            __m512 ds = _mm512_mul_ps(_mm512_mul_ps(sc, _mm512_loadu_ps(p)), _mm512_sub_ps(_mm512_loadu_ps(gr + c0), d));
+            _mm512_storeu_ps(gr + c0, ds);
+            _mm512_storeu_ps(p, ds);
+        }
+        if (full < n) {
+            float *p = panel_row(panels, rows, r, full / PANEL);
+            for (int l = 0; l < n - full; l++) {
+                float ds = scale * p[l] * (gr[full + l] - delta[r]);
+                gr[full + l] = ds;
+                p[l] = ds;
+            }
+        }
+    }
+}
+
+#endif
+
+void spf_softmax_exp_panels(int isa, const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+    if (rows <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+    if (isa == SPF_ISA_AVX512) { exp_panels_avx512(x, rows, n, ld, shift, panels); return; }
+    if (isa == SPF_ISA_AVX2) { exp_panels_avx2(x, rows, n, ld, shift, panels); return; }
+#endif
+    exp_panels_portable(x, rows, n, ld, shift, panels);
+}
+
+void spf_score_gradient_panels(int isa, float *panels, float *g, int rows, int n, int ld, const float *delta, float scale) {
+    if (rows <= 0 || n <= 0) return;
+#if defined(__x86_64__)
+    if (isa == SPF_ISA_AVX512) { gradient_panels_avx512(panels, g, rows, n, ld, delta, scale); return; }
+    if (isa == SPF_ISA_AVX2) { gradient_panels_avx2(panels, g, rows, n, ld, delta, scale); return; }
+#endif
+    gradient_panels_portable(panels, g, rows, n, ld, delta, scale);
+}
