@@ -11,24 +11,24 @@
 
 enum { PANEL = 16 };
 
-static inline float *panel_row(float *panels, int rows, int r, int chunk) {
-    return panels + (size_t)chunk * PANEL * rows + (size_t)r * PANEL;
+static inline float *panel_row(float *panels, size_t stride, int r, int chunk) {
+    return panels + (size_t)chunk * stride + (size_t)r * PANEL;
 }
 
-static void exp_panels_portable(const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+static void exp_panels_portable(const float *x, int rows, int n, int ld, const float *shift, float *panels, size_t stride) {
     for (int r = 0; r < rows; r++)
         for (int c0 = 0; c0 < n; c0 += PANEL) {
-            float *dst = panel_row(panels, rows, r, c0 / PANEL);
+            float *dst = panel_row(panels, stride, r, c0 / PANEL);
             int cols = n - c0 < PANEL ? n - c0 : PANEL;
             for (int l = 0; l < cols; l++) dst[l] = exp_scalar(x[(size_t)r * ld + c0 + l] - shift[r]);
             for (int l = cols; l < PANEL; l++) dst[l] = 0.0f;
         }
 }
 
-static void gradient_panels_portable(float *panels, float *g, int rows, int n, int ld, const float *delta, float scale) {
+static void gradient_panels_portable(float *panels, float *g, int rows, int n, int ld, const float *delta, float scale, size_t stride) {
     for (int r = 0; r < rows; r++)
         for (int c0 = 0; c0 < n; c0 += PANEL) {
-            float *p = panel_row(panels, rows, r, c0 / PANEL), *gr = g + (size_t)r * ld + c0;
+            float *p = panel_row(panels, stride, r, c0 / PANEL), *gr = g + (size_t)r * ld + c0;
             int cols = n - c0 < PANEL ? n - c0 : PANEL;
             for (int l = 0; l < cols; l++) {
                 float ds = scale * p[l] * (gr[l] - delta[r]);
@@ -42,33 +42,33 @@ static void gradient_panels_portable(float *panels, float *g, int rows, int n, i
 
 /* A full chunk's 16 elements as two 8-lane halves (AVX2) or one 16-lane vector (AVX-512); a partial chunk by the
  * portable element step, padded with zeros. */
-static TARGET_AVX2 void exp_panels_avx2(const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+static TARGET_AVX2 void exp_panels_avx2(const float *x, int rows, int n, int ld, const float *shift, float *panels, size_t stride) {
     int full = n / PANEL * PANEL;
     for (int r = 0; r < rows; r++) {
         const float *xr = x + (size_t)r * ld;
         __m256 s = _mm256_set1_ps(shift[r]);
         for (int c0 = 0; c0 < full; c0 += PANEL) {
-            float *dst = panel_row(panels, rows, r, c0 / PANEL);
+            float *dst = panel_row(panels, stride, r, c0 / PANEL);
             _mm256_storeu_ps(dst, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(xr + c0), s)));
             _mm256_storeu_ps(dst + 8, exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(xr + c0 + 8), s)));
         }
         if (full < n) {
-            float *dst = panel_row(panels, rows, r, full / PANEL);
+            float *dst = panel_row(panels, stride, r, full / PANEL);
             for (int l = 0; l < n - full; l++) dst[l] = exp_scalar(xr[full + l] - shift[r]);
             for (int l = n - full; l < PANEL; l++) dst[l] = 0.0f;
         }
     }
 }
 
-static TARGET_AVX512 void exp_panels_avx512(const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+static TARGET_AVX512 void exp_panels_avx512(const float *x, int rows, int n, int ld, const float *shift, float *panels, size_t stride) {
     int full = n / PANEL * PANEL;
     for (int r = 0; r < rows; r++) {
         const float *xr = x + (size_t)r * ld;
         __m512 s = _mm512_set1_ps(shift[r]);
         for (int c0 = 0; c0 < full; c0 += PANEL)
-            _mm512_storeu_ps(panel_row(panels, rows, r, c0 / PANEL), exp_avx512(_mm512_sub_ps(_mm512_loadu_ps(xr + c0), s)));
+            _mm512_storeu_ps(panel_row(panels, stride, r, c0 / PANEL), exp_avx512(_mm512_sub_ps(_mm512_loadu_ps(xr + c0), s)));
         if (full < n) {
-            float *dst = panel_row(panels, rows, r, full / PANEL);
+            float *dst = panel_row(panels, stride, r, full / PANEL);
             for (int l = 0; l < n - full; l++) dst[l] = exp_scalar(xr[full + l] - shift[r]);
             for (int l = n - full; l < PANEL; l++) dst[l] = 0.0f;
         }
@@ -76,14 +76,14 @@ static TARGET_AVX512 void exp_panels_avx512(const float *x, int rows, int n, int
 }
 
 static TARGET_AVX2 void gradient_panels_avx2(float *panels, float *g, int rows, int n, int ld, const float *delta,
-                                             float scale) {
+                                             float scale, size_t stride) {
     int full = n / PANEL * PANEL;
     __m256 sc = _mm256_set1_ps(scale);
     for (int r = 0; r < rows; r++) {
         float *gr = g + (size_t)r * ld;
         __m256 d = _mm256_set1_ps(delta[r]);
         for (int c0 = 0; c0 < full; c0 += PANEL) {
-            float *p = panel_row(panels, rows, r, c0 / PANEL);
+            float *p = panel_row(panels, stride, r, c0 / PANEL);
             for (int h = 0; h < PANEL; h += 8) {
                 __m256 ds = _mm256_mul_ps(_mm256_mul_ps(sc, _mm256_loadu_ps(p + h)), _mm256_sub_ps(_mm256_loadu_ps(gr + c0 + h), d));
                 _mm256_storeu_ps(gr + c0 + h, ds);
@@ -91,7 +91,7 @@ static TARGET_AVX2 void gradient_panels_avx2(float *panels, float *g, int rows, 
             }
         }
         if (full < n) {
-            float *p = panel_row(panels, rows, r, full / PANEL);
+            float *p = panel_row(panels, stride, r, full / PANEL);
             for (int l = 0; l < n - full; l++) {
                 float ds = scale * p[l] * (gr[full + l] - delta[r]);
                 gr[full + l] = ds;
@@ -102,20 +102,20 @@ static TARGET_AVX2 void gradient_panels_avx2(float *panels, float *g, int rows, 
 }
 
 static TARGET_AVX512 void gradient_panels_avx512(float *panels, float *g, int rows, int n, int ld, const float *delta,
-                                                 float scale) {
+                                                 float scale, size_t stride) {
     int full = n / PANEL * PANEL;
     __m512 sc = _mm512_set1_ps(scale);
     for (int r = 0; r < rows; r++) {
         float *gr = g + (size_t)r * ld;
         __m512 d = _mm512_set1_ps(delta[r]);
         for (int c0 = 0; c0 < full; c0 += PANEL) {
-            float *p = panel_row(panels, rows, r, c0 / PANEL);
+            float *p = panel_row(panels, stride, r, c0 / PANEL);
             __m512 ds = _mm512_mul_ps(_mm512_mul_ps(sc, _mm512_loadu_ps(p)), _mm512_sub_ps(_mm512_loadu_ps(gr + c0), d));
             _mm512_storeu_ps(gr + c0, ds);
             _mm512_storeu_ps(p, ds);
         }
         if (full < n) {
-            float *p = panel_row(panels, rows, r, full / PANEL);
+            float *p = panel_row(panels, stride, r, full / PANEL);
             for (int l = 0; l < n - full; l++) {
                 float ds = scale * p[l] * (gr[full + l] - delta[r]);
                 gr[full + l] = ds;
@@ -127,20 +127,20 @@ static TARGET_AVX512 void gradient_panels_avx512(float *panels, float *g, int ro
 
 #endif
 
-void spf_softmax_exp_panels(int isa, const float *x, int rows, int n, int ld, const float *shift, float *panels) {
+void spf_softmax_exp_panels(int isa, const float *x, int rows, int n, int ld, const float *shift, float *panels, size_t stride) {
     if (rows <= 0 || n <= 0) return;
 #if defined(__x86_64__)
-    if (isa == SPF_ISA_AVX512) { exp_panels_avx512(x, rows, n, ld, shift, panels); return; }
-    if (isa == SPF_ISA_AVX2) { exp_panels_avx2(x, rows, n, ld, shift, panels); return; }
+    if (isa == SPF_ISA_AVX512) { exp_panels_avx512(x, rows, n, ld, shift, panels, stride); return; }
+    if (isa == SPF_ISA_AVX2) { exp_panels_avx2(x, rows, n, ld, shift, panels, stride); return; }
 #endif
-    exp_panels_portable(x, rows, n, ld, shift, panels);
+    exp_panels_portable(x, rows, n, ld, shift, panels, stride);
 }
 
-void spf_score_gradient_panels(int isa, float *panels, float *g, int rows, int n, int ld, const float *delta, float scale) {
+void spf_score_gradient_panels(int isa, float *panels, float *g, int rows, int n, int ld, const float *delta, float scale, size_t stride) {
     if (rows <= 0 || n <= 0) return;
 #if defined(__x86_64__)
-    if (isa == SPF_ISA_AVX512) { gradient_panels_avx512(panels, g, rows, n, ld, delta, scale); return; }
-    if (isa == SPF_ISA_AVX2) { gradient_panels_avx2(panels, g, rows, n, ld, delta, scale); return; }
+    if (isa == SPF_ISA_AVX512) { gradient_panels_avx512(panels, g, rows, n, ld, delta, scale, stride); return; }
+    if (isa == SPF_ISA_AVX2) { gradient_panels_avx2(panels, g, rows, n, ld, delta, scale, stride); return; }
 #endif
-    gradient_panels_portable(panels, g, rows, n, ld, delta, scale);
+    gradient_panels_portable(panels, g, rows, n, ld, delta, scale, stride);
 }

@@ -62,11 +62,17 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
         tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 2 * packFloats(tokens: tokens, headDim: headDim) : 0)
     }
 
-    /// Floats of one score tile in scratch: the tile's rows times its columns rounded up to 16.
+    /// Floats of one score tile in scratch: the tile in 16-column panels of its rows and one row of padding each
+    /// (``panelStride(rows:)``).
     func scoreTileFloats(tokens: Int) -> Int {
         let rows = min(queryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
-        return rows * ((cols + 15) / 16 * 16)
+        return (cols + 15) / 16 * panelStride(rows: rows)
     }
+
+    /// Floats from one 16-column panel of a `rows`-row score tile to the next: one row more than the panel's, so that a
+    /// row's chunks are not a multiple of 4 KiB apart (at 64 rows they would be exactly 4 KiB: every chunk of a row in
+    /// one L1 set, and each load behind the previous chunk's store on a 4 KiB alias).
+    func panelStride(rows: Int) -> Int { 16 * rows + 16 }
 
     /// Floats of the tiles' part of ``scratchCount(tokens:headDim:)``, rounded up to 16 (the packs follow it).
     func tileScratchCount(tokens: Int, headDim: Int) -> Int {

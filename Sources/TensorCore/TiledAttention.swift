@@ -142,26 +142,26 @@ enum TiledAttention {
         let base = scratch + tiling.tileScratchCount(tokens: tj, headDim: dh)
         let dKt = base + 3 * size, dVt = base + 4 * size
         for qt in 0..<tiling.queryTiles(tj) {
-            let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
+            let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0), stride = tiling.panelStride(rows: nq)
             for kt in 0..<tiling.keyTiles(tj) {
                 let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
                 if let keptScores {
-                    spf_softmax_exp_panels(isa.code, keptScores + r0 * nk, Int32(nq), Int32(nk), Int32(nk), lse + r0, panels)
+                    spf_softmax_exp_panels(isa.code, keptScores + r0 * nk, Int32(nq), Int32(nk), Int32(nk), lse + r0, panels, stride)
                 } else {
                     clock.timeWorker { packs.scores(isa: isa, rows: nq, keys: c0..<(c0 + nk), scale: scale, q: q + r0 * dh, into: dp) }
-                    spf_softmax_exp_panels(isa.code, dp, Int32(nq), Int32(nk), Int32(nk), lse + r0, panels)
+                    spf_softmax_exp_panels(isa.code, dp, Int32(nq), Int32(nk), Int32(nk), lse + r0, panels, stride)
                 }
                 // dVᵀ[:, c0..] += dO[r0..]ᵀ P; dP = dO[r0..] V[c0..]ᵀ.
                 clock.timeWorker {
                     GEMM.multiplyPackedTransposedA(isa: isa, m: dh, n: nk, k: nq, a: dO + r0 * dh, lda: dh, panels: panels,
-                                                   panelStride: 16 * nq, accumulate: qt != 0, c: dVt + c0, ldc: ldt)
+                                                   panelStride: stride, accumulate: qt != 0, c: dVt + c0, ldc: ldt)
                 }
                 clock.timeWorker {
                     GEMM.multiplyPacked(isa: isa, m: nq, n: nk, k: dh, a: dO + r0 * dh, lda: dh,
                                         panels: packs.valuesTransposed + c0 / 16 * packs.wideStride, panelStride: packs.wideStride,
                                         accumulate: false, c: dp, ldc: nk)
                 }
-                spf_score_gradient_panels(isa.code, panels, dp, Int32(nq), Int32(nk), Int32(nk), delta + r0, scale)
+                spf_score_gradient_panels(isa.code, panels, dp, Int32(nq), Int32(nk), Int32(nk), delta + r0, scale, stride)
                 // dQ[r0..] += dS K[c0..]; dKᵀ[:, c0..] += Q[r0..]ᵀ dS.
                 clock.timeWorker {
                     GEMM.multiplyPacked(isa: isa, m: nq, n: dh, k: nk, a: dp, lda: nk, panels: packs.keys + c0 * 16,
@@ -169,7 +169,7 @@ enum TiledAttention {
                 }
                 clock.timeWorker {
                     GEMM.multiplyPackedTransposedA(isa: isa, m: dh, n: nk, k: nq, a: q + r0 * dh, lda: dh, panels: panels,
-                                                   panelStride: 16 * nq, accumulate: qt != 0, c: dKt + c0, ldc: ldt)
+                                                   panelStride: stride, accumulate: qt != 0, c: dKt + c0, ldc: ldt)
                 }
             }
         }

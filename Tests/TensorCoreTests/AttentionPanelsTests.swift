@@ -15,8 +15,9 @@ import TensorCore
     /// Tiles with whole and partial panels (n mod 16), rows below and above one register tile, k below and above 16.
     static let tiles: [(rows: Int, n: Int)] = [(1, 1), (3, 15), (8, 16), (13, 40), (64, 512), (40, 168), (7, 33)]
 
-    /// Index of element (r, c) of a `rows`-row tile in panels.
-    static func panelIndex(_ r: Int, _ c: Int, rows: Int) -> Int { (c / 16) * 16 * rows + r * 16 + c % 16 }
+    /// Index of element (r, c) of a `rows`-row tile in panels `stride` apart (a padded and an unpadded stride).
+    static func panelIndex(_ r: Int, _ c: Int, rows: Int) -> Int { (c / 16) * stride(rows) + r * 16 + c % 16 }
+    static func stride(_ rows: Int) -> Int { rows % 2 == 0 ? 16 * rows : 16 * rows + 16 }
 
     @Test func transposedAGivesTheBitsOfATransposedCopy() {
         for (m, n, k) in [(1, 1, 1), (32, 512, 64), (32, 168, 40), (64, 50, 13), (5, 7, 3), (13, 33, 17), (32, 16, 0)] {
@@ -68,7 +69,7 @@ import TensorCore
             let x = rng.normals(count: rows * ld).map { $0 * 5 }
             let shift = (0..<rows).map { r in x[(r * ld)..<(r * ld + n)].max() ?? 0 }
             // The definition: spf_softmax_exp of each row, portable.
-            var want = [Float](repeating: 0, count: (n + 15) / 16 * 16 * rows)
+            var want = [Float](repeating: 0, count: (n + 15) / 16 * Self.stride(rows))
             for r in 0..<rows {
                 var y = [Float](repeating: 0, count: n)
                 x.withUnsafeBufferPointer { xs in
@@ -80,7 +81,11 @@ import TensorCore
                 // NaN first, so a padding lane left unwritten shows.
                 var got = [Float](repeating: .nan, count: want.count)
                 got.withUnsafeMutableBufferPointer {
-                    spf_softmax_exp_panels(Self.code(isa), x, Int32(rows), Int32(n), Int32(ld), shift, $0.baseAddress)
+                    spf_softmax_exp_panels(Self.code(isa), x, Int32(rows), Int32(n), Int32(ld), shift, $0.baseAddress, Self.stride(rows))
+                }
+                // The padding between panels (a padded stride's last 16 floats) is not the tile's: nothing reads it.
+                for chunk in 0..<(n + 15) / 16 {
+                    for i in (chunk * Self.stride(rows) + 16 * rows)..<((chunk + 1) * Self.stride(rows)) { got[i] = 0 }
                 }
                 #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "\(isa), \(rows) × \(n)")
             }
@@ -96,7 +101,7 @@ import TensorCore
             let g0 = rng.normals(count: rows * ld)
             let delta = rng.normals(count: rows)
             // The definition: (scale · p) · (g − delta), element by element.
-            var wantRows = g0, wantPanels = [Float](repeating: 0, count: (n + 15) / 16 * 16 * rows)
+            var wantRows = g0, wantPanels = [Float](repeating: 0, count: (n + 15) / 16 * Self.stride(rows))
             var panels0 = wantPanels
             for r in 0..<rows {
                 for c in 0..<n {
@@ -112,7 +117,7 @@ import TensorCore
                 panels.withUnsafeMutableBufferPointer { pp in
                     g.withUnsafeMutableBufferPointer {
                         spf_score_gradient_panels(Self.code(isa), pp.baseAddress, $0.baseAddress, Int32(rows), Int32(n), Int32(ld),
-                                                  delta, scale)
+                                                  delta, scale, Self.stride(rows))
                     }
                 }
                 #expect(g.map(\.bitPattern) == wantRows.map(\.bitPattern), "\(isa), \(rows) × \(n): rows")
