@@ -13,16 +13,23 @@ public enum PyramidOps {
         let inv = 1 / Float(rt * rh * rw)
         x.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
+                guard let xb = xp.baseAddress, let ob = op.baseAddress else { return }
                 for i in 0..<s.items {
                     for t in 0..<s.frames {
                         let ot = t / rt
                         for c in 0..<s.channels {
                             let src = (((i * s.frames + t) * s.channels + c) * s.height) * s.width
                             let dst = (((i * o.frames + ot) * o.channels + c) * o.height) * o.width
+                            // Each output cell adds its inputs in the order (t, y, x), one running sum per cell: the
+                            // row's rw inputs go into a register, not through memory with a division per value.
                             for y in 0..<s.height {
-                                let oy = y / rh
-                                for xx in 0..<s.width {
-                                    op[dst + oy * o.width + xx / rw] += xp[src + y * s.width + xx]
+                                let row = xb + src + y * s.width
+                                let out = ob + dst + (y / rh) * o.width
+                                for ox in 0..<o.width {
+                                    var acc = out[ox]
+                                    let cell = row + ox * rw
+                                    for dx in 0..<rw { acc += cell[dx] }
+                                    out[ox] = acc
                                 }
                             }
                         }
