@@ -48,18 +48,19 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
     }
 
     /// Floats of one worker's scratch for `tokens` tokens of head width `headDim`: two score tiles
-    /// (scores and their gradients, each with its columns rounded up to 16 so that it also holds the tile in
-    /// 16-column panels), the output accumulator and three per-row vectors, then (``packsKeys``) room for three
-    /// packed copies of the item's keys or values (backward reads `Kᵀ`, `Vᵀ` and `K`) and for backward's `dKᵀ` and
-    /// `dVᵀ` accumulators (`Dh × T` each).
-    public func scratchCount(tokens: Int, headDim: Int) -> Int {
-        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 5 * packFloats(tokens: tokens, headDim: headDim) : 0)
-    }
+    /// (scores and their gradients, each large enough to hold the tile in padded 16-column panels,
+    /// ``scoreTileFloats(tokens:)``), the output accumulator and three per-row vectors, then (``packsKeys``) room for
+    /// three packed copies of the item's keys or values (backward reads `Kᵀ`, `Vᵀ` and `K`) and for backward's `dKᵀ`
+    /// and `dVᵀ` accumulators (`Dh × T` each).
+    public func scratchCount(tokens: Int, headDim: Int) -> Int { scratchCount(tokens: tokens, headDim: headDim, packs: 5) }
 
     /// Floats of the forward pass's part of ``scratchCount(tokens:headDim:)``: the tiles, then (``packsKeys``) the packed
     /// `Kᵀ` and `V`.
-    public func forwardScratchCount(tokens: Int, headDim: Int) -> Int {
-        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 2 * packFloats(tokens: tokens, headDim: headDim) : 0)
+    public func forwardScratchCount(tokens: Int, headDim: Int) -> Int { scratchCount(tokens: tokens, headDim: headDim, packs: 2) }
+
+    /// The tiles' floats and, when the keys are packed, `packs` items' worth of packed copies.
+    private func scratchCount(tokens: Int, headDim: Int, packs: Int) -> Int {
+        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? packs * packFloats(tokens: tokens, headDim: headDim) : 0)
     }
 
     /// Floats of one score tile in scratch: the tile in 16-column panels of its rows and one row of padding each

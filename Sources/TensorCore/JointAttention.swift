@@ -145,7 +145,8 @@ public struct JointAttention: Sendable {
         // part 64-byte aligned like a workspace tensor's), instead of the whole batch's in `saved`; no log-sum-exp.
         // A pass that backward follows takes backward's scratch size, so that each worker's allocation can reuse the
         // block the other pass freed.
-        let tileFloats = ((forwardOnly ? tiles.forwardScratchCount(tokens: tj, headDim: dh) : tiles.scratchCount(tokens: tj, headDim: dh)) + 15) & ~15
+        let tileCount = forwardOnly ? tiles.forwardScratchCount(tokens: tj, headDim: dh) : tiles.scratchCount(tokens: tj, headDim: dh)
+        let tileFloats = (tileCount + 15) & ~15
         let headFloats = (tj * dh + 15) & ~15, rowFloats = (tj + 15) & ~15
         let scratchFloats = tileFloats + (forwardOnly ? 4 * headFloats + 2 * rowFloats : 0)
         context.setSingleThreadedBLAS()
