@@ -26,8 +26,10 @@ public struct TrainEmulator: NodeKind {
     /// 7: attention's tile products read each item's keys and values packed once (TensorCore's packed kernels, the same bits
     /// on every CPU) and its softmax exponentials are summed over 16 lanes, values equal to float rounding;
     /// 8: attention's key and value gradients on the packed kernels too (transposed, against the score tiles in panels),
-    /// so every attention product gives the same bits on every CPU; values equal to float rounding).
-    public static let version = 8
+    /// so every attention product gives the same bits on every CPU; values equal to float rounding;
+    /// 9: the layers' products too (``GEMM/chainMultiply(_:_:m:n:k:a:lda:b:ldb:start:c:ldc:context:)``, no OpenBLAS left in a
+    /// training step), so trained weights are the same bytes on every CPU; values equal to float rounding).
+    public static let version = 9
     /// Summary.
     public static let summary = "Train the SPF emulator (or the flat / autoregressive baseline) on training shards, with resumable checkpoints."
     /// What is trained: the SPF pyramid or one of the baselines on the same backbone.

@@ -29,6 +29,19 @@ size_t spf_packed_gemm_floats(int k, int n) {
 /* Columns j0 ..< j0 + cols of op(B) into one panel (k rows of 16, the columns past cols zero), one row of the
  * panel at a time: B's rows are contiguous there (transposed = 0), so each panel row is one copy. */
 static void pack_panel_rows(const float *b, int k, int j0, int cols, int ldb, float *dst) {
+    if (cols == PANEL) {
+        /* A whole panel row is 16 floats: four register copies (a memcpy call per row cost more than the copy). */
+        for (int kk = 0; kk < k; kk++) {
+            const float *src = b + (size_t)kk * ldb + j0;
+            float *row = dst + (size_t)kk * PANEL;
+#if defined(__x86_64__)
+            for (int jj = 0; jj < PANEL; jj += 4) _mm_storeu_ps(row + jj, _mm_loadu_ps(src + jj));
+#else
+            for (int jj = 0; jj < PANEL; jj++) row[jj] = src[jj];
+#endif
+        }
+        return;
+    }
     for (int kk = 0; kk < k; kk++) {
         float *row = dst + (size_t)kk * PANEL;
         memcpy(row, b + (size_t)kk * ldb + j0, (size_t)cols * sizeof(float));
@@ -66,16 +79,23 @@ static void store_partial(const float *tile, int rows, int cols, int j0, float a
         }
 }
 
+/* The starting values of a chain (from_c) for a tile whose last panel has only `cols` columns: C's values, zero past
+ * them. */
+static void load_partial(float *tile, int rows, int cols, int j0, const float *c, int ldc) {
+    for (int r = 0; r < rows; r++)
+        for (int jj = 0; jj < PANEL; jj++) tile[r * PANEL + jj] = jj < cols ? c[(size_t)r * ldc + j0 + jj] : 0.0f;
+}
+
 static void gemm_portable(int m, int n, int k, const float *a, size_t ars, size_t aks, const float *packed,
                           size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
-                          int accumulate, float *c, int ldc) {
+                          int accumulate, int from_c, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p++) {
         const float *panel = packed + (size_t)p * panel_stride;
         int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
         for (int i = 0; i < m; i++) {
             float tile[PANEL];
             for (int jj = 0; jj < PANEL; jj++) {
-                float acc = 0.0f;
+                float acc = from_c && jj < cols ? c[(size_t)i * ldc + j0 + jj] : 0.0f;
                 for (int kk = 0; kk < k; kk++) acc = fmaf(a[i * ars + kk * aks], panel[(size_t)kk * PANEL + jj], acc);
                 tile[jj] = acc;
             }
@@ -94,9 +114,17 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, 
                                                                          size_t aks,
                                                                          const float *panel, int j0, int cols,
                                                                          float alpha, const float *bias, int accumulate,
-                                                                         float *c, int ldc) {
+                                                                         int from_c, float *c, int ldc) {
     __m256 lo[6], hi[6];
-    for (int r = 0; r < MR; r++) { lo[r] = _mm256_setzero_ps(); hi[r] = _mm256_setzero_ps(); }
+    if (from_c && cols == PANEL) {
+        for (int r = 0; r < MR; r++) { lo[r] = _mm256_loadu_ps(c + (size_t)r * ldc + j0); hi[r] = _mm256_loadu_ps(c + (size_t)r * ldc + j0 + 8); }
+    } else if (from_c) {
+        float tile[6 * PANEL];
+        load_partial(tile, MR, cols, j0, c, ldc);
+        for (int r = 0; r < MR; r++) { lo[r] = _mm256_loadu_ps(tile + r * PANEL); hi[r] = _mm256_loadu_ps(tile + r * PANEL + 8); }
+    } else {
+        for (int r = 0; r < MR; r++) { lo[r] = _mm256_setzero_ps(); hi[r] = _mm256_setzero_ps(); }
+    }
     for (int kk = 0; kk < k; kk++) {
         __m256 b0 = _mm256_loadu_ps(panel + (size_t)kk * PANEL), b1 = _mm256_loadu_ps(panel + (size_t)kk * PANEL + 8);
         for (int r = 0; r < MR; r++) {
@@ -127,20 +155,20 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void gemm_avx2_body(int
                                                                               size_t aks, const float *packed,
                                                                               size_t panel_stride, int panel_begin,
                                                                               int panel_end, float alpha, const float *bias,
-                                                                              int accumulate, float *c, int ldc) {
+                                                                              int accumulate, int from_c, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p++) {
         const float *panel = packed + (size_t)p * panel_stride;
         int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
         int i = 0;
-        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + i * ars, ars, aks, panel, j0, cols, alpha, bias, accumulate, c + (size_t)i * ldc, ldc);
+        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + i * ars, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, c + (size_t)i * ldc, ldc);
         const float *ai = a + i * ars;
         float *ci = c + (size_t)i * ldc;
         switch (m - i) {
-        case 5: tile_avx2(5, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 4: tile_avx2(4, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 3: tile_avx2(3, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 2: tile_avx2(2, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
-        case 1: tile_avx2(1, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, ci, ldc); break;
+        case 5: tile_avx2(5, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, ci, ldc); break;
+        case 4: tile_avx2(4, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, ci, ldc); break;
+        case 3: tile_avx2(3, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, ci, ldc); break;
+        case 2: tile_avx2(2, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, ci, ldc); break;
+        case 1: tile_avx2(1, k, ai, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, ci, ldc); break;
         default: break;
         }
     }
@@ -148,11 +176,13 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void gemm_avx2_body(int
 
 static TARGET_AVX2 void gemm_avx2(int m, int n, int k, const float *a, int lda, int transposed_a, const float *packed,
                                   size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
-                                  int accumulate, float *c, int ldc) {
+                                  int accumulate, int from_c, float *c, int ldc) {
     if (transposed_a)
-        gemm_avx2_body(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx2_body(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate,
+                       from_c, c, ldc);
     else
-        gemm_avx2_body(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx2_body(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate,
+                       from_c, c, ldc);
 }
 
 /* One AVX-512 register row of a tile to C (16 columns at j0). */
@@ -170,9 +200,22 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int 
                                                                              const float *panel0, const float *panel1,
                                                                              int j0, int cols0, int cols1, float alpha,
                                                                              const float *bias, int accumulate,
-                                                                             float *c, int ldc) {
+                                                                             int from_c, float *c, int ldc) {
     __m512 acc0[8], acc1[8];
     for (int r = 0; r < MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
+    if (from_c) {
+        for (int half = 0; half < NP; half++) {
+            int cols = half == 0 ? cols0 : cols1, jh = j0 + half * PANEL;
+            __m512 *acc = half == 0 ? acc0 : acc1;
+            if (cols == PANEL) {
+                for (int r = 0; r < MR; r++) acc[r] = _mm512_loadu_ps(c + (size_t)r * ldc + jh);
+            } else {
+                float tile[8 * PANEL];
+                load_partial(tile, MR, cols, jh, c, ldc);
+                for (int r = 0; r < MR; r++) acc[r] = _mm512_loadu_ps(tile + r * PANEL);
+            }
+        }
+    }
     for (int kk = 0; kk < k; kk++) {
         __m512 b0 = _mm512_loadu_ps(panel0 + (size_t)kk * PANEL);
         __m512 b1 = NP == 2 ? _mm512_loadu_ps(panel1 + (size_t)kk * PANEL) : b0;
@@ -200,17 +243,17 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void tile_avx512(int 
         int i = 0;                                                                                                   \
         for (; i + 8 <= m; i += 8)                                                                                   \
             tile_avx512(8, NP, k, a + i * ars, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate,    \
-                        c + (size_t)i * ldc, ldc);                                                                   \
+                        from_c, c + (size_t)i * ldc, ldc);                                                                   \
         const float *ai = a + i * ars;                                                                                \
         float *ci = c + (size_t)i * ldc;                                                                             \
         switch (m - i) {                                                                                             \
-        case 7: tile_avx512(7, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 6: tile_avx512(6, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 5: tile_avx512(5, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 4: tile_avx512(4, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 3: tile_avx512(3, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 2: tile_avx512(2, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
-        case 1: tile_avx512(1, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, ci, ldc); break; \
+        case 7: tile_avx512(7, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, from_c, ci, ldc); break; \
+        case 6: tile_avx512(6, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, from_c, ci, ldc); break; \
+        case 5: tile_avx512(5, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, from_c, ci, ldc); break; \
+        case 4: tile_avx512(4, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, from_c, ci, ldc); break; \
+        case 3: tile_avx512(3, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, from_c, ci, ldc); break; \
+        case 2: tile_avx512(2, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, from_c, ci, ldc); break; \
+        case 1: tile_avx512(1, NP, k, ai, ars, aks, panel0, panel1, j0, cols0, cols1, alpha, bias, accumulate, from_c, ci, ldc); break; \
         default: break;                                                                                              \
         }                                                                                                            \
     } while (0)
@@ -221,7 +264,7 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void gemm_avx512_body
                                                                                   const float *packed, size_t panel_stride,
                                                                                   int panel_begin, int panel_end,
                                                                                   float alpha, const float *bias,
-                                                                                  int accumulate, float *c, int ldc) {
+                                                                                  int accumulate, int from_c, float *c, int ldc) {
     for (int p = panel_begin; p < panel_end; p += 2) {
         const float *panel0 = packed + (size_t)p * panel_stride;
         const float *panel1 = p + 1 < panel_end ? panel0 + panel_stride : panel0;
@@ -238,11 +281,13 @@ static inline __attribute__((always_inline)) TARGET_AVX512 void gemm_avx512_body
 
 static TARGET_AVX512 void gemm_avx512(int m, int n, int k, const float *a, int lda, int transposed_a, const float *packed,
                                       size_t panel_stride, int panel_begin, int panel_end, float alpha,
-                                      const float *bias, int accumulate, float *c, int ldc) {
+                                      const float *bias, int accumulate, int from_c, float *c, int ldc) {
     if (transposed_a)
-        gemm_avx512_body(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx512_body(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate,
+                         from_c, c, ldc);
     else
-        gemm_avx512_body(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx512_body(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate,
+                         from_c, c, ldc);
 }
 
 /* Transposes the 8 x 8 block at src (rows lds apart) into dst (rows ldd apart): unpack pairs, shuffle quads, swap
@@ -304,34 +349,38 @@ int spf_packed_gemm_host_isa(void) { return SPF_ISA_PORTABLE; }
 
 static void packed_gemm(int isa, int m, int n, int k, const float *a, int lda, int transposed_a, const float *packed,
                         size_t panel_stride, int panel_begin, int panel_end, float alpha, const float *bias,
-                        int accumulate, float *c, int ldc) {
+                        int accumulate, int from_c, float *c, int ldc) {
     int panels = (n + PANEL - 1) / PANEL;
     if (panel_end > panels) panel_end = panels;
     if (m <= 0 || panel_begin >= panel_end) return;
 #if defined(__x86_64__)
     if (isa == SPF_ISA_AVX512) {
-        gemm_avx512(m, n, k, a, lda, transposed_a, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx512(m, n, k, a, lda, transposed_a, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate,
+                    from_c, c, ldc);
         return;
     }
     if (isa == SPF_ISA_AVX2) {
-        gemm_avx2(m, n, k, a, lda, transposed_a, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_avx2(m, n, k, a, lda, transposed_a, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, from_c,
+                  c, ldc);
         return;
     }
 #endif
     if (transposed_a)
-        gemm_portable(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_portable(m, n, k, a, 1, (size_t)lda, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate,
+                      from_c, c, ldc);
     else
-        gemm_portable(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+        gemm_portable(m, n, k, a, (size_t)lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate,
+                      from_c, c, ldc);
 }
 
 void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
                      int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc) {
-    packed_gemm(isa, m, n, k, a, lda, 0, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+    packed_gemm(isa, m, n, k, a, lda, 0, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, 0, c, ldc);
 }
 
 void spf_packed_gemm_at(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
                         int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc) {
-    packed_gemm(isa, m, n, k, a, lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, c, ldc);
+    packed_gemm(isa, m, n, k, a, lda, 1, packed, panel_stride, panel_begin, panel_end, alpha, bias, accumulate, 0, c, ldc);
 }
 
 void spf_packed_gemm_pack(int isa, const float *b, int k, int n, int ldb, int transposed, float *out) {
@@ -367,4 +416,33 @@ void spf_transpose(int isa, const float *src, int rows, int cols, int lds, float
 #endif
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < cols; c++) dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
+}
+
+/* dst[0 ..< n] = src[0 ..< n] for the short rows of one piece (a memcpy call per row cost more than the copy). */
+static void copy_floats(float *dst, const float *src, int n) {
+    int j = 0;
+#if defined(__x86_64__)
+    for (; j + 4 <= n; j += 4) _mm_storeu_ps(dst + j, _mm_loadu_ps(src + j));
+#endif
+    for (; j < n; j++) dst[j] = src[j];
+}
+
+void spf_chain_gemm(int isa, int m, int n, int k, const float *a, int lda, int transposed_a, const float *b, int ldb,
+                    int transposed_b, int start, const float *row_start, int kc, float *scratch, float *c, int ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (start == SPF_CHAIN_FROM_ROW)
+        for (int i = 0; i < m; i++) copy_floats(c + (size_t)i * ldc, row_start, n);
+    else if (start == SPF_CHAIN_FROM_ZERO && k <= 0)
+        for (int i = 0; i < m; i++) memset(c + (size_t)i * ldc, 0, (size_t)n * sizeof(float));
+    if (kc <= 0) kc = k;
+    int panels = (n + PANEL - 1) / PANEL;
+    for (int k0 = 0; k0 < k; k0 += kc) {
+        int kb = k - k0 < kc ? k - k0 : kc;
+        spf_packed_gemm_pack(isa, transposed_b ? b + k0 : b + (size_t)k0 * ldb, kb, n, ldb, transposed_b, scratch);
+        const float *ak = transposed_a ? a + (size_t)k0 * lda : a + k0;
+        /* A chain from zero starts its first block at zero (the same bits as C's zeros, without writing them). */
+        int from_c = k0 > 0 || start != SPF_CHAIN_FROM_ZERO;
+        packed_gemm(isa, m, n, kb, ak, lda, transposed_a, scratch, (size_t)kb * PANEL, 0, panels, 1.0f, NULL, 0, from_c, c,
+                    ldc);
+    }
 }

@@ -6,7 +6,8 @@ import Foundation
 /// takes.
 ///
 /// A ``ComputeContext`` carrying a clock (``ComputeContext/timingGEMMs(with:)``) has every product
-/// it runs timed: ``GEMM/multiply(_:_:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:rowInitialValue:context:)``
+/// it runs timed: ``GEMM/multiply(_:_:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:rowInitialValue:context:)``,
+/// ``GEMM/chainMultiply(_:_:m:n:k:a:lda:b:ldb:start:c:ldc:context:)``, the packed products
 /// and ``GEMM/batchedMultiply(_:_:_:_:into:alpha:beta:context:)`` by their wall time on the calling
 /// thread (``callerSeconds``; the call uses all the context's threads), and attention's tile products,
 /// which each worker runs on its own thread for its own (sample, head) items, by their time on that

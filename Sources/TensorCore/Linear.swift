@@ -1,9 +1,10 @@
 /// A fully connected layer `y = x · Wᵀ + b` over the last axis.
 ///
 /// Weight `[outFeatures, inFeatures]` (PyTorch layout), bias `[outFeatures]`. All products go
-/// through ``GEMM``; the forward pass needs no saved state beyond its input. In a store frozen for
-/// inference (``ParameterStore/freezeForInference()``) the forward pass multiplies by the weight packed once
-/// (``PackedWeightCache``).
+/// through ``GEMM``'s packed-operand kernels; the forward pass needs no saved state beyond its input. In a store
+/// frozen for inference (``ParameterStore/freezeForInference()``) the forward pass multiplies by the weight packed
+/// once (``PackedWeightCache``); otherwise (training) every product is a chained product
+/// (``GEMM/chainMultiply(_:_:m:n:k:a:lda:b:ldb:start:c:ldc:context:)``), whose bits do not depend on the CPU.
 public struct Linear: Sendable {
     /// Input width `C`.
     public let inFeatures: Int
@@ -42,10 +43,10 @@ public struct Linear: Sendable {
                           ldc: outFeatures, context: context)
             return
         }
-        // With a bias, each GEMM block's rows start as the bias and the product is added (beta 1).
-        GEMM.multiply(.none, .transposed, m: n, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
-                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: b == nil ? 0 : 1, c: y.data, ldc: outFeatures,
-                      rowInitialValue: b, context: context)
+        // Training: each output's chain of multiply-adds starts at its bias (the same bits on every CPU).
+        GEMM.chainMultiply(.none, .transposed, m: n, n: outFeatures, k: inFeatures, a: x.data, lda: inFeatures,
+                           b: parameters.valuePointer(weight), ldb: inFeatures, start: b.map { .row($0) } ?? .zero,
+                           c: y.data, ldc: outFeatures, context: context)
     }
 
     /// Gradients of `y = x · Wᵀ + b`: `dW += dyᵀ · x`, `db += Σ dy`, and `dx (+)= dy · W`.
@@ -84,9 +85,9 @@ public struct Linear: Sendable {
                               context: ComputeContext) {
         let n = dx.count / inFeatures
         precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs dx \(dx.shape)")
-        GEMM.multiply(.none, .none, m: n, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
-                      b: parameters.valuePointer(weight), ldb: inFeatures, beta: accumulate ? 1 : 0,
-                      c: dx.data, ldc: inFeatures, context: context)
+        GEMM.chainMultiply(.none, .none, m: n, n: inFeatures, k: outFeatures, a: dy.data, lda: outFeatures,
+                           b: parameters.valuePointer(weight), ldb: inFeatures, start: accumulate ? .existing : .zero,
+                           c: dx.data, ldc: inFeatures, context: context)
     }
 
     /// The parameter gradients of ``backward(_:input:inputGradient:accumulate:biasGradient:parameters:context:)``
@@ -96,9 +97,9 @@ public struct Linear: Sendable {
                                    context: ComputeContext) {
         let n = x.count / inFeatures
         precondition(dy.count == n * outFeatures, "Linear backward: dy \(dy.shape) vs x \(x.shape)")
-        GEMM.multiply(.transposed, .none, m: outFeatures, n: inFeatures, k: n, a: dy.data, lda: outFeatures,
-                      b: x.data, ldb: inFeatures, beta: 1, c: parameters.gradientPointer(weight), ldc: inFeatures,
-                      context: context)
+        GEMM.chainMultiply(.transposed, .none, m: outFeatures, n: inFeatures, k: n, a: dy.data, lda: outFeatures,
+                           b: x.data, ldb: inFeatures, start: .existing, c: parameters.gradientPointer(weight),
+                           ldc: inFeatures, context: context)
         if let bias, biasGradient {
             ColumnSum.accumulate(dy.data, rows: n, columns: outFeatures,
                                  into: parameters.gradientPointer(bias), context: context)

@@ -40,6 +40,23 @@ void spf_packed_gemm(int isa, int m, int n, int k, const float *a, int lda, cons
 void spf_packed_gemm_at(int isa, int m, int n, int k, const float *a, int lda, const float *packed, size_t panel_stride,
                         int panel_begin, int panel_end, float alpha, const float *bias, int accumulate, float *c, int ldc);
 
+/* Where spf_chain_gemm's chains start: at C's values as they are, at zero, or at one row (a layer's bias) copied into
+ * every row of C first. */
+enum {
+    SPF_CHAIN_FROM_C = 0,
+    SPF_CHAIN_FROM_ZERO = 1,
+    SPF_CHAIN_FROM_ROW = 2
+};
+
+/* C[i, j] = one fmaf chain over kk in order of A[i, kk] * op(B)[kk, j], starting from C[i, j], 0 or row_start[j] (start),
+ * for an m x n block of C; no alpha, no bias epilogue. op(A) is m x k: stored m x k row-major (transposed_a = 0, A[i, kk]
+ * at a[i * lda + kk]) or k x m (transposed_a = 1, at a[kk * lda + i]). op(B) is k x n: stored k x n (transposed_b = 0, at
+ * b[kk * ldb + j]) or n x k (transposed_b = 1, a layer's weight [out, in], at b[j * ldb + kk]). k is walked in blocks of kc
+ * rows (kc <= 0: one block), each packed into scratch (spf_packed_gemm_floats(kc, n) floats) and multiplied with the chains
+ * resumed from C, so the bits are those of one unbroken chain, whatever kc, the instruction set or the cut of C. */
+void spf_chain_gemm(int isa, int m, int n, int k, const float *a, int lda, int transposed_a, const float *b, int ldb,
+                    int transposed_b, int start, const float *row_start, int kc, float *scratch, float *c, int ldc);
+
 /* dst[c * ldd + r] = src[r * lds + c] for r < rows, c < cols: a transposed copy (values moved, not computed). */
 void spf_transpose(int isa, const float *src, int rows, int cols, int lds, float *dst, int ldd);
 
