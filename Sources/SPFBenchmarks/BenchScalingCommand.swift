@@ -18,6 +18,10 @@ import TensorCore
 /// - `sampling_gemm_share_stage<k>` (cblas_sgemm alone on a pass's GEMM work over the pass) and
 ///   `sampling_products_vs_sgemm_stage<k>` (over the pass's own products alone), see ``SamplingGEMMShare``, on
 ///   the default model.
+/// - `training_products_vs_sgemm_r144x96`: a 2° training step's layer products on the packed kernels (chained, as
+///   `spf.train` runs them) over the same products on cblas_sgemm, same run, alternating (`--parts layers`, also in
+///   the default parts; see ``ScalingLayerProducts``), with `training_products_ms_r144x96` and
+///   `training_products_sgemm_ms_r144x96`.
 /// - With torch importable: `train_step_vs_torch_r144x96`, `sample_pass_vs_torch_r144x96` (this binary's
 ///   time over PyTorch's, alternating rounds; see ``TorchComparison``).
 struct BenchScalingCommand: ParsableCommand {
@@ -36,7 +40,7 @@ struct BenchScalingCommand: ParsableCommand {
     @Option(help: "PyTorch reference script.") var torchReference = "bench/torch_reference.py"
     @Option(help: "The Python that runs it.") var python = "python3"
     @Option(help: "Alternating rounds against PyTorch.") var rounds = 2
-    @Option(help: "Parts to run: training, data, attention, gemm, torch.") var parts = "training,data,attention,gemm,torch"
+    @Option(help: "Parts to run: training, data, attention, gemm, layers, torch.") var parts = "training,data,attention,gemm,layers,torch"
     @Option(help: "Grid of the data-streaming figures.") var dataGrid = "r32x16"
     @Option(help: "Runs of the small shard set (the large one has ten times as many).") var dataRuns = 8
     @Option(help: "Years per run of the data-streaming shards.") var dataYears = 100
@@ -76,6 +80,7 @@ struct BenchScalingCommand: ParsableCommand {
         if wanted.contains("data") { try data() }
         if wanted.contains("attention") { try attention() }
         if wanted.contains("gemm") { try gemmShare() }
+        if wanted.contains("layers") { try layerProducts() }
         if wanted.contains("torch") { try torch() }
     }
 
@@ -171,6 +176,17 @@ struct BenchScalingCommand: ParsableCommand {
             fig("sampling_gemm_share_stage\(stage)", r.share, "ratio")
             fig("sampling_products_vs_sgemm_stage\(stage)", r.productShare, "ratio")
         }
+    }
+
+    private func layerProducts() throws {
+        let r = try ScalingLayerProducts.measure(threads: threads, rounds: 5)
+        let blas = " (OpenBLAS \(BLASInfo.coreName) kernels)"
+        print(String(format: "training layer products r144x96 (%d products, %.2f GFLOP per step): chained on the packed kernels %.1f ms (%.1f GFLOP/s), ",
+                     r.products, r.gflop, r.chainMs, r.gflop / r.chainMs * 1e3)
+              + "cblas_sgemm\(blas) " + String(format: "%.1f ms (%.1f GFLOP/s)", r.sgemmMs, r.gflop / r.sgemmMs * 1e3))
+        fig("training_products_ms_r144x96", r.chainMs, "ms", "%.1f")
+        fig("training_products_sgemm_ms_r144x96", r.sgemmMs, "ms", "%.1f")
+        fig("training_products_vs_sgemm_r144x96", r.chainMs / max(r.sgemmMs, 1e-9), "ratio")
     }
 
     private func torch() throws {
