@@ -6,7 +6,11 @@
  * (8 x 32 with AVX-512, 6 x 16 with AVX2) and add one row of the packed panel per step of k, broadcasting
  * A's elements. Element (i, j) is the same chain of fused multiply-adds over k in order whatever the
  * instruction set and wherever the tile boundaries fall, so the three kernels and any split of the rows
- * or panels over threads give the same bits. */
+ * or panels over threads give the same bits.
+ *
+ * A training step's layer products change their weights every step, so they pack on every call instead
+ * (spf_chain_gemm): k in blocks, each block of op(B) packed for one piece of C, and each element's chain
+ * resumed from C (from_c) at the next block, which gives the bits of one unbroken chain. */
 #include "packed_gemm.h"
 
 #include <math.h>
@@ -117,11 +121,17 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void tile_avx2(int MR, 
                                                                          int from_c, float *c, int ldc) {
     __m256 lo[6], hi[6];
     if (from_c && cols == PANEL) {
-        for (int r = 0; r < MR; r++) { lo[r] = _mm256_loadu_ps(c + (size_t)r * ldc + j0); hi[r] = _mm256_loadu_ps(c + (size_t)r * ldc + j0 + 8); }
+        for (int r = 0; r < MR; r++) {
+            lo[r] = _mm256_loadu_ps(c + (size_t)r * ldc + j0);
+            hi[r] = _mm256_loadu_ps(c + (size_t)r * ldc + j0 + 8);
+        }
     } else if (from_c) {
         float tile[6 * PANEL];
         load_partial(tile, MR, cols, j0, c, ldc);
-        for (int r = 0; r < MR; r++) { lo[r] = _mm256_loadu_ps(tile + r * PANEL); hi[r] = _mm256_loadu_ps(tile + r * PANEL + 8); }
+        for (int r = 0; r < MR; r++) {
+            lo[r] = _mm256_loadu_ps(tile + r * PANEL);
+            hi[r] = _mm256_loadu_ps(tile + r * PANEL + 8);
+        }
     } else {
         for (int r = 0; r < MR; r++) { lo[r] = _mm256_setzero_ps(); hi[r] = _mm256_setzero_ps(); }
     }
@@ -160,7 +170,9 @@ static inline __attribute__((always_inline)) TARGET_AVX2 void gemm_avx2_body(int
         const float *panel = packed + (size_t)p * panel_stride;
         int j0 = p * PANEL, cols = n - j0 < PANEL ? n - j0 : PANEL;
         int i = 0;
-        for (; i + 6 <= m; i += 6) tile_avx2(6, k, a + i * ars, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, c + (size_t)i * ldc, ldc);
+        for (; i + 6 <= m; i += 6)
+            tile_avx2(6, k, a + i * ars, ars, aks, panel, j0, cols, alpha, bias, accumulate, from_c, c + (size_t)i * ldc,
+                      ldc);
         const float *ai = a + i * ars;
         float *ci = c + (size_t)i * ldc;
         switch (m - i) {

@@ -30,8 +30,9 @@ enum ScalingLayerProducts {
         // One set of operands per distinct shape (the step repeats each shape once per block).
         struct Operands { let a: Tensor, b: Tensor, c: Tensor }
         var rng = RandomStream(seed: 3)
-        var operands: [Int: Operands] = [:]
-        func key(_ s: GEMMShape) -> Int { ((s.m * 4099 + s.n) * 4099 + s.k) * 4 + (s.transposeA ? 2 : 0) + (s.transposeB ? 1 : 0) }
+        struct Key: Hashable { let m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool }
+        var operands: [Key: Operands] = [:]
+        func key(_ s: GEMMShape) -> Key { Key(m: s.m, n: s.n, k: s.k, transposeA: s.transposeA, transposeB: s.transposeB) }
         for s in shapes where operands[key(s)] == nil {
             let o = Operands(a: Tensor(zeros: [s.m * s.k]), b: Tensor(zeros: [s.k * s.n]), c: Tensor(zeros: [s.m * s.n]))
             rng.fillNormal(o.a)
