@@ -30,25 +30,21 @@ size_t spf_packed_gemm_floats(int k, int n) {
     return (size_t)((n + PANEL - 1) / PANEL) * PANEL * (size_t)k;
 }
 
+/* dst[0 ..< n] = src[0 ..< n] for the short rows of panels and pieces (a memcpy call per row cost more than the copy). */
+static inline void copy_floats(float *dst, const float *src, int n) {
+    int j = 0;
+#if defined(__x86_64__)
+    for (; j + 4 <= n; j += 4) _mm_storeu_ps(dst + j, _mm_loadu_ps(src + j));
+#endif
+    for (; j < n; j++) dst[j] = src[j];
+}
+
 /* Columns j0 ..< j0 + cols of op(B) into one panel (k rows of 16, the columns past cols zero), one row of the
  * panel at a time: B's rows are contiguous there (transposed = 0), so each panel row is one copy. */
 static void pack_panel_rows(const float *b, int k, int j0, int cols, int ldb, float *dst) {
-    if (cols == PANEL) {
-        /* A whole panel row is 16 floats: four register copies (a memcpy call per row cost more than the copy). */
-        for (int kk = 0; kk < k; kk++) {
-            const float *src = b + (size_t)kk * ldb + j0;
-            float *row = dst + (size_t)kk * PANEL;
-#if defined(__x86_64__)
-            for (int jj = 0; jj < PANEL; jj += 4) _mm_storeu_ps(row + jj, _mm_loadu_ps(src + jj));
-#else
-            for (int jj = 0; jj < PANEL; jj++) row[jj] = src[jj];
-#endif
-        }
-        return;
-    }
     for (int kk = 0; kk < k; kk++) {
         float *row = dst + (size_t)kk * PANEL;
-        memcpy(row, b + (size_t)kk * ldb + j0, (size_t)cols * sizeof(float));
+        copy_floats(row, b + (size_t)kk * ldb + j0, cols);
         for (int jj = cols; jj < PANEL; jj++) row[jj] = 0.0f;
     }
 }
@@ -428,15 +424,6 @@ void spf_transpose(int isa, const float *src, int rows, int cols, int lds, float
 #endif
     for (int r = 0; r < rows; r++)
         for (int c = 0; c < cols; c++) dst[(size_t)c * ldd + r] = src[(size_t)r * lds + c];
-}
-
-/* dst[0 ..< n] = src[0 ..< n] for the short rows of one piece (a memcpy call per row cost more than the copy). */
-static void copy_floats(float *dst, const float *src, int n) {
-    int j = 0;
-#if defined(__x86_64__)
-    for (; j + 4 <= n; j += 4) _mm_storeu_ps(dst + j, _mm_loadu_ps(src + j));
-#endif
-    for (; j < n; j++) dst[j] = src[j];
 }
 
 void spf_chain_gemm(int isa, int m, int n, int k, const float *a, int lda, int transposed_a, const float *b, int ldb,

@@ -9,7 +9,7 @@ import TensorCore
 /// cut into row blocks, what training ran before `spf.train` 9), alternately, with the same threads.
 ///
 /// `OPENBLAS_CORETYPE` picks the OpenBLAS side's kernels, so one CPU can compare against another's (SkylakeX, the
-/// AVX-512 kernels OpenBLAS runs on an Intel Xeon, on an AMD Zen 5 whose own choice is Haswell).
+/// AVX-512 kernels OpenBLAS runs on an Intel Xeon, on an AMD Zen 5 whose environment holds OpenBLAS to Haswell's).
 enum ScalingLayerProducts {
     struct Result {
         /// Medians over the rounds of the sum over the step's layer products, milliseconds.
