@@ -12,14 +12,69 @@ target + backward + AdamW; prints `figure torch_train_step_ms = <median> ms` (an
 --mode sample: one forward pass under torch.inference_mode (what a sampler's solver step runs);
 prints `figure torch_sample_pass_ms = <median> ms`.
 
+--mkl-code-path intel (default): MKL, PyTorch's BLAS, picks its kernels by the CPU's vendor as well as its
+instruction sets, and on a CPU that is not Intel's runs a generic path (2.4x slower matmuls on an AMD Zen 5).
+The script then builds bench/mkl_intel_path.c with `cc` and runs itself again with it preloaded, so that
+MKL takes the path an Intel CPU with the same instruction sets takes and the peer does not depend on who
+made the CPU (on an Intel CPU this changes nothing). --mkl-code-path stock runs PyTorch as installed.
+Either way the script prints `mkl code path: ...` and `figure torch_sgemm_gflops_1t` (a 1024³ float matmul
+on one thread), so a reader sees how fast the peer's products ran.
+
 Needs torch (`pip install torch`, ≈5.4 GB with its CUDA dependencies; not part of CI):
-    python3 bench/torch_reference.py [--threads 2] [--steps 12] [--explicit-attention]
+    python3 bench/torch_reference.py [--threads 2] [--steps 12] [--explicit-attention] [--mkl-code-path stock]
     python3 bench/torch_reference.py --tokens 2592 --context-tokens 648 --width 128 --heads 4 --batch 2 --qk-norm
 """
 import argparse
+import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+
+# Set in the environment of the script's second run, the one with bench/mkl_intel_path.c preloaded.
+SHIM_MARKER = "SPFFLOW_TORCH_MKL_SHIM"
+
+
+def preload_mkl_intel_path():
+    """Builds bench/mkl_intel_path.c and runs this script again with it preloaded; does not return on
+    success. Returns the reason when it cannot (the run then goes on with MKL as installed)."""
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mkl_intel_path.c")
+    if not os.path.isfile(source):
+        return f"{source} not found"
+    build = tempfile.mkdtemp(prefix="spfflow-mkl-")
+    library = os.path.join(build, "libmkl_intel_path.so")
+    compiler = os.environ.get("CC", "cc")
+    try:
+        done = subprocess.run([compiler, "-shared", "-fPIC", "-O2", "-o", library, source],
+                              capture_output=True, text=True)
+    except OSError as error:
+        shutil.rmtree(build, ignore_errors=True)
+        return f"{compiler}: {error}"
+    if done.returncode != 0:
+        shutil.rmtree(build, ignore_errors=True)
+        return f"{compiler} exited {done.returncode}: {done.stderr.strip()[:300]}"
+    env = dict(os.environ)
+    env["LD_PRELOAD"] = library + (":" + env["LD_PRELOAD"] if env.get("LD_PRELOAD") else "")
+    env[SHIM_MARKER] = library
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+def sgemm_gflops_1t(torch):
+    """GFLOP/s of a 1024³ float matmul on one thread (the best of five), with the thread count restored."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+    a @ b
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    torch.set_num_threads(threads)
+    return 2 * 1024 ** 3 / best / 1e9
 
 
 def main():
@@ -38,7 +93,16 @@ def main():
     parser.add_argument("--mode", choices=["train", "sample"], default="train")
     parser.add_argument("--explicit-attention", action="store_true",
                         help="softmax(QKᵀ/√d)V written out instead of scaled_dot_product_attention")
+    parser.add_argument("--mkl-code-path", choices=["intel", "stock"], default="intel",
+                        help="intel: preload bench/mkl_intel_path.c so that MKL runs the kernels an Intel CPU "
+                             "with the same instruction sets runs (default); stock: PyTorch as installed")
     args = parser.parse_args()
+    shim_note = None
+    if args.mkl_code_path == "intel" and SHIM_MARKER not in os.environ:
+        shim_note = preload_mkl_intel_path()
+    elif SHIM_MARKER in os.environ:
+        # The preloaded library is mapped from the start of this process; its build folder can go now.
+        shutil.rmtree(os.path.dirname(os.environ[SHIM_MARKER]), ignore_errors=True)
     try:
         import torch
         import torch.nn as nn
@@ -48,6 +112,13 @@ def main():
         return 0
 
     torch.set_num_threads(args.threads)
+    if args.mkl_code_path == "stock":
+        print("mkl code path: stock (MKL as installed)")
+    elif shim_note is None:
+        print("mkl code path: intel (bench/mkl_intel_path.c preloaded)")
+    else:
+        print(f"mkl code path: stock, because bench/mkl_intel_path.c could not be preloaded: {shim_note}")
+    print(f"figure torch_sgemm_gflops_1t = {sgemm_gflops_1t(torch):.1f} GFLOP/s")
     torch.manual_seed(0)
     d, h = args.width, args.heads
     dh = d // h

@@ -17,6 +17,11 @@ struct BenchPeers {
 
     /// Runs `executable arguments` and returns the value of its `figure <name> = <value> ms` line.
     static func figure(_ name: String, executable: String, arguments: [String]) throws -> Double {
+        try run(executable: executable, arguments: arguments).figure(name)
+    }
+
+    /// Runs `executable arguments` to its end and keeps what it printed.
+    static func run(executable: String, arguments: [String]) throws -> PeerOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -26,15 +31,29 @@ struct BenchPeers {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
+        return PeerOutput(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
+                          text: String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// What a peer benchmark printed, and how it ended.
+struct PeerOutput {
+    var command: String
+    var status: Int32
+    var text: String
+
+    /// The value of its `figure <name> = <value> <unit>` line; an error when it failed or printed none.
+    func figure(_ name: String) throws -> Double {
         let prefix = "figure \(name) = "
-        guard process.terminationStatus == 0,
-              let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
-              let value = line.dropFirst(prefix.count).split(separator: " ").first.flatMap({ Double($0) }) else {
-            throw BenchPeerError(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
-                                 output: String(output.suffix(2000)))
+        guard status == 0, let value = line(startingWith: prefix).flatMap({ Double($0.split(separator: " ").first ?? "") }) else {
+            throw BenchPeerError(command: command, status: status, output: String(text.suffix(2000)))
         }
         return value
+    }
+
+    /// The rest of its first line that starts with `prefix`.
+    func line(startingWith prefix: String) -> String? {
+        text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }).map { String($0.dropFirst(prefix.count)) }
     }
 }
 

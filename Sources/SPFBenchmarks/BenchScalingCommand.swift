@@ -39,6 +39,9 @@ struct BenchScalingCommand: ParsableCommand {
     @Option(help: "Stages of the gemm-share figures.") var gemmStages = "0,1,2"
     @Option(help: "PyTorch reference script.") var torchReference = "bench/torch_reference.py"
     @Option(help: "The Python that runs it.") var python = "python3"
+    @Option(help: ArgumentHelp("MKL code path of the PyTorch peer: intel or stock.",
+                               discussion: "intel (the default) preloads bench/mkl_intel_path.c, so that MKL runs the kernels an Intel CPU with this CPU's instruction sets runs, whoever made the CPU; stock runs PyTorch as installed (on a CPU not Intel's, MKL's generic path)."))
+    var torchMkl: TorchMKLCodePath = .intel
     @Option(help: "Alternating rounds against PyTorch.") var rounds = 2
     @Option(help: "Parts to run: training, data, attention, gemm, layers, torch.") var parts = "training,data,attention,gemm,layers,torch"
     @Option(help: "Grid of the data-streaming figures.") var dataGrid = "r32x16"
@@ -199,14 +202,20 @@ struct BenchScalingCommand: ParsableCommand {
             return
         }
         let cmp = TorchComparison(threads: threads)
-        var own: [Bool: [Double]] = [:], theirs: [Bool: [Double]] = [:]
+        var own: [Bool: [Double]] = [:], theirs: [Bool: [Double]] = [:], sgemm: [Double] = []
+        var codePath = "?"
         for _ in 0..<rounds {
             for sample in [false, true] {
                 own[sample, default: []].append(try cmp.swiftMs(sample: sample))
-                theirs[sample, default: []].append(try cmp.torchMs(script: torchReference, python: python, sample: sample))
+                let run = try cmp.torchRun(script: torchReference, python: python, sample: sample, mkl: torchMkl)
+                theirs[sample, default: []].append(try run.figure(TorchComparison.torchFigure(sample: sample)))
+                if let gflops = try? run.figure("torch_sgemm_gflops_1t") { sgemm.append(gflops) }
+                codePath = run.line(startingWith: "mkl code path: ") ?? codePath
             }
         }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+        print("PyTorch's MKL code path: \(codePath)")
+        if !sgemm.isEmpty { fig("torch_sgemm_gflops_1t", median(sgemm), "GFLOP/s", "%.1f") }
         for (sample, name) in [(false, "train_step"), (true, "sample_pass")] {
             let a = median(own[sample] ?? [0]), b = median(theirs[sample] ?? [1])
             print("\(name) r144x96 MM-DiT (depth \(cmp.depth), d \(cmp.width), \(cmp.heads) heads, \(cmp.latentTokens) + \(cmp.contextTokens) tokens, batch \(sample ? cmp.sampleBatch : cmp.trainBatch)): this binary \(String(format: "%.1f", a)) ms, PyTorch \(String(format: "%.1f", b)) ms")

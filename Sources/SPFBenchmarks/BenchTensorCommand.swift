@@ -35,6 +35,9 @@ struct BenchTensorCommand: ParsableCommand {
                                discussion: "Prints torch_train_step_ms and train_step_vs_torch (this binary's time over PyTorch's)."))
     var torchReference: String?
     @Option(help: "The Python that runs --torch-reference.") var python = "python3"
+    @Option(help: ArgumentHelp("MKL code path of the PyTorch peer: intel or stock.",
+                               discussion: "intel (the default) preloads bench/mkl_intel_path.c, so that MKL runs the kernels an Intel CPU with this CPU's instruction sets runs, whoever made the CPU; stock runs PyTorch as installed."))
+    var torchMkl: TorchMKLCodePath = .intel
     @Option(help: "Alternating rounds with --native-binary and --torch-reference.") var rounds = 3
 
     func validate() throws {
@@ -132,6 +135,7 @@ struct BenchTensorCommand: ParsableCommand {
             let shape = ["--threads", "\(threads)", "--depth", "\(depth)", "--width", "\(width)", "--heads", "\(heads)",
                          "--tokens", "\(tokens)", "--batch", "\(batch)", "--steps", "\(steps)", "--warmup", "\(warmup)"]
             var own: [Double] = [], native: [Double] = [], torch: [Double] = []
+            var codePath: String?
             for _ in 0..<rounds {
                 own.append(median((0..<steps).map { _ in timeStep(ctx) }))
                 if let binary = peers.nativeBinary {
@@ -139,8 +143,10 @@ struct BenchTensorCommand: ParsableCommand {
                                                         arguments: ["bench", "tensor", "--mlp-ratio", "\(mlpRatio)"] + shape))
                 }
                 if let script = peers.torchScript {
-                    torch.append(try BenchPeers.figure("torch_train_step_ms", executable: "/usr/bin/env",
-                                                       arguments: [peers.python, script] + shape))
+                    let run = try BenchPeers.run(executable: "/usr/bin/env",
+                                                 arguments: [peers.python, script] + shape + torchMkl.scriptArguments)
+                    torch.append(try run.figure("torch_train_step_ms"))
+                    codePath = run.line(startingWith: "mkl code path: ") ?? codePath
                 }
             }
             let ownMs = median(own)
@@ -153,6 +159,7 @@ struct BenchTensorCommand: ParsableCommand {
                 print(String(format: "figure native_vs_portable_train_step = %.3f ratio", median(native) / ownMs))
             }
             if !torch.isEmpty {
+                print("PyTorch's MKL code path: \(codePath ?? "?")")
                 print(String(format: "figure torch_train_step_ms = %.1f ms", median(torch)))
                 print(String(format: "figure train_step_vs_torch = %.3f ratio", ownMs / median(torch)))
             }

@@ -65,15 +65,20 @@ struct TorchComparison {
         return times[times.count / 2]
     }
 
-    /// The script's figure for the same shapes.
-    func torchMs(script: String, python: String, sample: Bool) throws -> Double {
+    /// The script's run on the same shapes: its time is `figure torch_sample_pass_ms` or `torch_train_step_ms`;
+    /// it also prints `mkl code path: …` and `figure torch_sgemm_gflops_1t`.
+    func torchRun(script: String, python: String, sample: Bool, mkl: TorchMKLCodePath) throws -> PeerOutput {
         let args = [python, script, "--threads", "\(threads)", "--depth", "\(depth)", "--width", "\(width)",
                     "--heads", "\(heads)", "--tokens", "\(latentTokens)", "--context-tokens", "\(contextTokens)",
                     "--batch", "\(sample ? sampleBatch : trainBatch)", "--steps", "\(steps)", "--warmup", "\(warmup)",
-                    "--qk-norm", "--mode", sample ? "sample" : "train"]
-        return try BenchPeers.figure(sample ? "torch_sample_pass_ms" : "torch_train_step_ms", executable: "/usr/bin/env",
-                                     arguments: args)
+                    "--qk-norm", "--mode", sample ? "sample" : "train"] + mkl.scriptArguments
+        let output = try BenchPeers.run(executable: "/usr/bin/env", arguments: args)
+        _ = try output.figure(Self.torchFigure(sample: sample))
+        return output
     }
+
+    /// The name of the script's time figure.
+    static func torchFigure(sample: Bool) -> String { sample ? "torch_sample_pass_ms" : "torch_train_step_ms" }
 
     /// Whether `python` can import torch.
     static func torchImportable(python: String) -> Bool {
