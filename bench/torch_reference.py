@@ -14,7 +14,7 @@ prints `figure torch_sample_pass_ms = <median> ms`.
 
 --mkl-code-path intel (default): MKL, PyTorch's BLAS, picks its kernels by the CPU's vendor as well as its
 instruction sets, and on a CPU that is not Intel's runs a generic path (2.4x slower matmuls on an AMD Zen 5).
-The script then builds bench/mkl_intel_path.c with `cc` and runs itself again with it preloaded, so that
+The script then builds bench/mkl_intel_path.c ($CC, cc or clang) and runs itself again with it preloaded, so that
 MKL takes the path an Intel CPU with the same instruction sets takes and the peer does not depend on who
 made the CPU (on an Intel CPU this changes nothing). --mkl-code-path stock runs PyTorch as installed.
 Either way the script prints `mkl code path: ...` and `figure torch_sgemm_gflops_1t` (a 1024³ float matmul
@@ -45,16 +45,22 @@ def preload_mkl_intel_path():
         return f"{source} not found"
     build = tempfile.mkdtemp(prefix="spfflow-mkl-")
     library = os.path.join(build, "libmkl_intel_path.so")
-    compiler = os.environ.get("CC", "cc")
-    try:
-        done = subprocess.run([compiler, "-shared", "-fPIC", "-O2", "-o", library, source],
-                              capture_output=True, text=True)
-    except OSError as error:
+    # $CC if set, else cc, else the clang that comes with the Swift toolchain.
+    compilers = [os.environ["CC"]] if os.environ.get("CC") else ["cc", "clang"]
+    failures = []
+    for compiler in compilers:
+        try:
+            done = subprocess.run([compiler, "-shared", "-fPIC", "-O2", "-o", library, source],
+                                  capture_output=True, text=True)
+        except OSError as error:
+            failures.append(f"{compiler}: {error}")
+            continue
+        if done.returncode == 0:
+            break
+        failures.append(f"{compiler} exited {done.returncode}: {done.stderr.strip()[:300]}")
+    else:
         shutil.rmtree(build, ignore_errors=True)
-        return f"{compiler}: {error}"
-    if done.returncode != 0:
-        shutil.rmtree(build, ignore_errors=True)
-        return f"{compiler} exited {done.returncode}: {done.stderr.strip()[:300]}"
+        return "; ".join(failures)
     env = dict(os.environ)
     env["LD_PRELOAD"] = library + (":" + env["LD_PRELOAD"] if env.get("LD_PRELOAD") else "")
     env[SHIM_MARKER] = library
