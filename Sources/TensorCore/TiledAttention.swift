@@ -29,13 +29,13 @@ enum TiledAttention {
                         logSumExp lse: UnsafeMutablePointer<Float>?, keptScores: UnsafeMutablePointer<Float>? = nil,
                         scratch: UnsafeMutablePointer<Float>, isa: KernelISA, clock: GEMMClock? = nil) {
         precondition(keptScores == nil || tiling.keyTiles(tj) == 1, "attention keeps scores only when all keys fit one tile")
-        let bq = min(tiling.queryRows, tj), bk = min(tiling.keyColumns, tj)
+        let bq = min(tiling.forwardQueryRows, tj), bk = min(tiling.keyColumns, tj)
         let scores = scratch, rowMax = scratch + 2 * bq * bk + bq * dh, rowSum = rowMax + bq
         let acc = scratch + 2 * bq * bk
         // Kᵀ (for the scores) and V (for the output), packed once for all the item's tiles.
         let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: false, isa: isa) : nil
-        for qt in 0..<tiling.queryTiles(tj) {
-            let r0 = qt * tiling.queryRows, nq = min(tiling.queryRows, tj - r0)
+        for qt in 0..<tiling.forwardQueryTiles(tj) {
+            let r0 = qt * tiling.forwardQueryRows, nq = min(tiling.forwardQueryRows, tj - r0)
             for kt in 0..<tiling.keyTiles(tj) {
                 let c0 = kt * tiling.keyColumns, nk = min(tiling.keyColumns, tj - c0)
                 // With kept scores (one key tile: nk = tj) the product goes to the item's [T, T] scores.

@@ -98,7 +98,7 @@ import TensorCore
         return out
     }
 
-    /// Many tokens (several 64-row query tiles and 512-column key tiles of the standard tiling, ragged
+    /// Many tokens (several 64- and 128-row query tiles and 512-column key tiles of the standard tiling, ragged
     /// last tiles) and small tiles on a short sequence: the tiled output equals the direct evaluation.
     @Test(arguments: [(590, 150, 0, 0), (9, 4, 2, 3)])
     func tiledForwardMatchesDirectEvaluation(latentTokens th: Int, contextTokens tc: Int, queryRows: Int, keyColumns: Int) throws {
@@ -124,6 +124,38 @@ import TensorCore
             }
         }
         #expect(maxdiff < 2e-5, "maxdiff \(maxdiff)")
+    }
+
+    /// A forward pass's bytes do not depend on its query rows (each row's online softmax and output are its own), only on
+    /// the key columns, so ``AttentionTiling/forwardQueryRows`` is free to choose for speed: outputs, log-sum-exps and,
+    /// with backward's rows fixed, every gradient equal bit for bit over forward tiles of 5, 16, 64 and 128 rows, with one
+    /// key tile and with several (ragged), on every instruction set; and the standard tiling gives those bytes too.
+    @Test(arguments: [512, 16])
+    func forwardQueryRowsChangeNoByte(keyColumns: Int) throws {
+        let (b, th, tc, d, h) = (2, 300, 40, 32, 2)
+        let table = RotaryTable(batch: b, tokens: th + tc, headDim: d / h)
+        for s in 0..<b { table.setPositions(sample: s, (0..<(th + tc)).map { Float($0 * (s + 1)) * 0.3 }) }
+        let lq = GradientCheck.random([b, th, 3 * d], seed: 2, std: 2), cq = GradientCheck.random([b, tc, 3 * d], seed: 3, std: 2)
+        let lw = GradientCheck.random([b, th, d], seed: 5), cw = GradientCheck.random([b, tc, d], seed: 6)
+        func run(_ tiling: AttentionTiling, isa: KernelISA) throws -> [[Float]] {
+            var layout = ParameterLayout()
+            let att = try JointAttention("a", width: d, heads: h, hasContext: true, qkNorm: true, tiling: tiling, layout: &layout)
+            let store = ParameterStore(layout: layout, seed: 1)
+            GradientCheck.randomize(store, seed: 4, std: 1)
+            return forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, rotary: table,
+                                      keepsScores: false, threads: 2, isa: isa)
+        }
+        let want = try run(AttentionTiling(queryRows: 64, keyColumns: keyColumns), isa: .host)
+        for isa in KernelISA.supported {
+            for rows in [5, 16, 64, 128] {
+                let got = try run(AttentionTiling(queryRows: 64, keyColumns: keyColumns, forwardQueryRows: rows), isa: isa)
+                #expect(got == want, "forward tiles of \(rows) rows on \(isa)")
+            }
+        }
+        if keyColumns == AttentionTiling.standard.keyColumns {
+            #expect(AttentionTiling.standard.queryRows == 64 && AttentionTiling.standard.forwardQueryRows == 128)
+            #expect(try run(.standard, isa: .host) == want)
+        }
     }
 
     /// Two samples of 600 latent and 50 context tokens (11 query tiles × 2 key tiles), width 32, 2 heads: the attention,
@@ -159,9 +191,10 @@ import TensorCore
         let timed = forwardAndBackward(att, store, latent: lq, context: cq, latentDOut: lw, contextDOut: cw, threads: 2,
                                        clock: clock)
         #expect(timed == untimed)
-        let tokens = lq.shape[1] + cq.shape[1], items = lq.shape[0] * att.heads
-        let tiles = att.tiling.queryTiles(tokens) * att.tiling.keyTiles(tokens)
-        #expect(clock.calls.worker == items * tiles * 7 && clock.calls.caller == 0, "\(clock.calls), \(tiles) tiles")
+        let tokens = lq.shape[1] + cq.shape[1], items = lq.shape[0] * att.heads, tiling = att.tiling
+        // Two products per forward tile, five per backward tile (forward and backward tiles may differ in height).
+        let products = tiling.keyTiles(tokens) * (2 * tiling.forwardQueryTiles(tokens) + 5 * tiling.queryTiles(tokens))
+        #expect(clock.calls.worker == items * products && clock.calls.caller == 0, "\(clock.calls), \(products) tile products")
         #expect(clock.workerSeconds > 0 && clock.wallSeconds(threads: 2) == clock.workerSeconds / 2)
 
         let x = GradientCheck.random([300, 64], seed: 7), w = GradientCheck.random([96, 64], seed: 8)
