@@ -64,26 +64,29 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
         tokens <= keyColumns && heads * tokens <= 4 * width
     }
 
-    /// Floats of one worker's scratch for `tokens` tokens of head width `headDim`: two score tiles
-    /// (scores and their gradients, each large enough to hold the tile in padded 16-column panels,
-    /// ``scoreTileFloats(tokens:)``), the output accumulator and three per-row vectors, then (``packsKeys``) room for
-    /// three packed copies of the item's keys or values (backward reads `Kᵀ`, `Vᵀ` and `K`) and for backward's `dKᵀ`
-    /// and `dVᵀ` accumulators (`Dh × T` each).
-    public func scratchCount(tokens: Int, headDim: Int) -> Int { scratchCount(tokens: tokens, headDim: headDim, packs: 5) }
+    /// Floats of one worker's scratch for `tokens` tokens of head width `headDim`, for backward and for a forward pass
+    /// (a training step's forward takes backward's size, so that each worker's allocation can reuse the block the other
+    /// pass freed): backward's two score tiles (scores and their gradients, each large enough to hold the tile in padded
+    /// 16-column panels, ``scoreTileFloats(tokens:)``), the output accumulator and three per-row vectors, or the forward
+    /// pass's tiles (``forwardScratchCount(tokens:headDim:)``) if larger; then (``packsKeys``) room for three packed
+    /// copies of the item's keys or values (backward reads `Kᵀ`, `Vᵀ` and `K`) and for backward's `dKᵀ` and `dVᵀ`
+    /// accumulators (`Dh × T` each).
+    public func scratchCount(tokens: Int, headDim: Int) -> Int {
+        max(tileScratchCount(tokens: tokens, headDim: headDim), forwardTileScratchCount(tokens: tokens, headDim: headDim))
+            + (packsKeys ? 5 * packFloats(tokens: tokens, headDim: headDim) : 0)
+    }
 
-    /// Floats of the forward pass's part of ``scratchCount(tokens:headDim:)``: the tiles, then (``packsKeys``) the packed
-    /// `Kᵀ` and `V`.
-    public func forwardScratchCount(tokens: Int, headDim: Int) -> Int { scratchCount(tokens: tokens, headDim: headDim, packs: 2) }
-
-    /// The tiles' floats and, when the keys are packed, `packs` items' worth of packed copies.
-    private func scratchCount(tokens: Int, headDim: Int, packs: Int) -> Int {
-        tileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? packs * packFloats(tokens: tokens, headDim: headDim) : 0)
+    /// Floats a forward pass needs (a sampling pass's scratch): one row-major score tile of ``forwardQueryRows``, the
+    /// output accumulator and the rows' maxima and sums (``forwardTileScratchCount(tokens:headDim:)``), then
+    /// (``packsKeys``) the packed `Kᵀ` and `V`.
+    public func forwardScratchCount(tokens: Int, headDim: Int) -> Int {
+        forwardTileScratchCount(tokens: tokens, headDim: headDim) + (packsKeys ? 2 * packFloats(tokens: tokens, headDim: headDim) : 0)
     }
 
     /// Floats of one score tile in scratch: the tile in 16-column panels of its rows and one row of padding each
     /// (``panelStride(rows:)``).
     func scoreTileFloats(tokens: Int) -> Int {
-        let rows = tileRows(tokens: tokens), cols = min(keyColumns, max(tokens, 1))
+        let rows = min(queryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
         return (cols + 15) / 16 * panelStride(rows: rows)
     }
 
@@ -92,14 +95,18 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
     /// one L1 set, and each load behind the previous chunk's store on a 4 KiB alias).
     func panelStride(rows: Int) -> Int { 16 * rows + 16 }
 
-    /// Floats of the tiles' part of ``scratchCount(tokens:headDim:)``, rounded up to 16 (the packs follow it).
+    /// Floats of backward's tiles in ``scratchCount(tokens:headDim:)``, rounded up to 16 (backward's packs follow them).
     func tileScratchCount(tokens: Int, headDim: Int) -> Int {
-        let rows = tileRows(tokens: tokens)
+        let rows = min(queryRows, max(tokens, 1))
         return (2 * scoreTileFloats(tokens: tokens) + rows * headDim + 3 * rows + 15) & ~15
     }
 
-    /// Rows of the scratch's tiles: the taller of a forward and a backward tile, at most `tokens`.
-    func tileRows(tokens: Int) -> Int { min(max(queryRows, forwardQueryRows), max(tokens, 1)) }
+    /// Floats of a forward pass's tiles, rounded up to 16 (its packs follow them): one row-major score tile of
+    /// ``forwardQueryRows`` × ``keyColumns`` (at most `tokens` each), the output accumulator and two per-row vectors.
+    func forwardTileScratchCount(tokens: Int, headDim: Int) -> Int {
+        let rows = min(forwardQueryRows, max(tokens, 1)), cols = min(keyColumns, max(tokens, 1))
+        return (rows * cols + rows * headDim + 2 * rows + 15) & ~15
+    }
 
     /// Floats of one packed copy of an item's `[T, Dh]` keys or values, in either orientation.
     func packFloats(tokens: Int, headDim: Int) -> Int { (max(tokens, 1) + 15) / 16 * 16 * ((headDim + 15) / 16 * 16) }

@@ -30,8 +30,8 @@ enum TiledAttention {
                         scratch: UnsafeMutablePointer<Float>, isa: KernelISA, clock: GEMMClock? = nil) {
         precondition(keptScores == nil || tiling.keyTiles(tj) == 1, "attention keeps scores only when all keys fit one tile")
         let bq = min(tiling.forwardQueryRows, tj), bk = min(tiling.keyColumns, tj)
-        let scores = scratch, rowMax = scratch + 2 * bq * bk + bq * dh, rowSum = rowMax + bq
-        let acc = scratch + 2 * bq * bk
+        // One score tile, the output accumulator, the rows' maxima and sums (AttentionTiling.forwardTileScratchCount).
+        let scores = scratch, acc = scratch + bq * bk, rowMax = acc + bq * dh, rowSum = rowMax + bq
         // Kᵀ (for the scores) and V (for the output), packed once for all the item's tiles.
         let packs = tiling.packsKeys ? Packs(k: k, v: v, tokens: tj, headDim: dh, tiling: tiling, scratch: scratch, backward: false, isa: isa) : nil
         for qt in 0..<tiling.forwardQueryTiles(tj) {
@@ -178,7 +178,8 @@ enum TiledAttention {
     }
 
     /// One item's keys and values packed once for the packed kernels (``GEMM/multiplyPacked(isa:m:n:k:alpha:a:lda:panels:panelStride:accumulate:c:ldc:)``),
-    /// in the worker's scratch after the tiles (``AttentionTiling/scratchCount(tokens:headDim:)``).
+    /// in the worker's scratch after the pass's tiles (``AttentionTiling/scratchCount(tokens:headDim:)``,
+    /// ``AttentionTiling/forwardScratchCount(tokens:headDim:)``).
     /// - `keysTransposed`: `Kᵀ` (`Dh × T`), panels of 16 keys, ``wideStride`` apart: a key tile from column `c0` starts
     ///   at panel `c0 / 16`.
     /// - `values`, `keys` (backward): `V`, `K` as `T × Dh`, panels of 16 head channels, ``tallStride`` apart: a key
@@ -194,7 +195,8 @@ enum TiledAttention {
 
         init(k: UnsafePointer<Float>, v: UnsafePointer<Float>, tokens tj: Int, headDim dh: Int, tiling: AttentionTiling,
              scratch: UnsafeMutablePointer<Float>, backward: Bool, isa: KernelISA) {
-            let base = scratch + tiling.tileScratchCount(tokens: tj, headDim: dh), size = tiling.packFloats(tokens: tj, headDim: dh)
+            let tiles = backward ? tiling.tileScratchCount(tokens: tj, headDim: dh) : tiling.forwardTileScratchCount(tokens: tj, headDim: dh)
+            let base = scratch + tiles, size = tiling.packFloats(tokens: tj, headDim: dh)
             headDim = dh
             wideStride = 16 * dh
             tallStride = 16 * tj
