@@ -39,9 +39,7 @@ struct BenchScalingCommand: ParsableCommand {
     @Option(help: "Stages of the gemm-share figures.") var gemmStages = "0,1,2"
     @Option(help: "PyTorch reference script.") var torchReference = "bench/torch_reference.py"
     @Option(help: "The Python that runs it.") var python = "python3"
-    @Option(help: ArgumentHelp("MKL code path of the PyTorch peer: intel or stock.",
-                               discussion: "intel (the default) preloads bench/mkl_intel_path.c, so that MKL runs the kernels an Intel CPU with this CPU's instruction sets runs, whoever made the CPU; stock runs PyTorch as installed (on a CPU not Intel's, MKL's generic path)."))
-    var torchMkl: TorchMKLCodePath = .intel
+    @Option(help: TorchMKLCodePath.help) var torchMkl: TorchMKLCodePath = .intel
     @Option(help: "Alternating rounds against PyTorch.") var rounds = 2
     @Option(help: "Parts to run: training, data, attention, gemm, layers, torch.") var parts = "training,data,attention,gemm,layers,torch"
     @Option(help: "Grid of the data-streaming figures.") var dataGrid = "r32x16"
@@ -210,7 +208,7 @@ struct BenchScalingCommand: ParsableCommand {
                 let run = try cmp.torchRun(script: torchReference, python: python, sample: sample, mkl: torchMkl)
                 theirs[sample, default: []].append(try run.figure(TorchComparison.torchFigure(sample: sample)))
                 if let gflops = try? run.figure("torch_sgemm_gflops_1t") { sgemm.append(gflops) }
-                codePath = run.line(startingWith: "mkl code path: ") ?? codePath
+                codePath = run.line(startingWith: TorchMKLCodePath.scriptLinePrefix) ?? codePath
             }
         }
         func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }

@@ -35,9 +35,7 @@ struct BenchTensorCommand: ParsableCommand {
                                discussion: "Prints torch_train_step_ms and train_step_vs_torch (this binary's time over PyTorch's)."))
     var torchReference: String?
     @Option(help: "The Python that runs --torch-reference.") var python = "python3"
-    @Option(help: ArgumentHelp("MKL code path of the PyTorch peer: intel or stock.",
-                               discussion: "intel (the default) preloads bench/mkl_intel_path.c, so that MKL runs the kernels an Intel CPU with this CPU's instruction sets runs, whoever made the CPU; stock runs PyTorch as installed."))
-    var torchMkl: TorchMKLCodePath = .intel
+    @Option(help: TorchMKLCodePath.help) var torchMkl: TorchMKLCodePath = .intel
     @Option(help: "Alternating rounds with --native-binary and --torch-reference.") var rounds = 3
 
     func validate() throws {
@@ -146,7 +144,7 @@ struct BenchTensorCommand: ParsableCommand {
                     let run = try BenchPeers.run(executable: "/usr/bin/env",
                                                  arguments: [peers.python, script] + shape + torchMkl.scriptArguments)
                     torch.append(try run.figure("torch_train_step_ms"))
-                    codePath = run.line(startingWith: "mkl code path: ") ?? codePath
+                    codePath = run.line(startingWith: TorchMKLCodePath.scriptLinePrefix) ?? codePath
                 }
             }
             let ownMs = median(own)

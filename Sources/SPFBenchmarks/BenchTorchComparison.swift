@@ -65,16 +65,14 @@ struct TorchComparison {
         return times[times.count / 2]
     }
 
-    /// The script's run on the same shapes: its time is `figure torch_sample_pass_ms` or `torch_train_step_ms`;
-    /// it also prints `mkl code path: …` and `figure torch_sgemm_gflops_1t`.
+    /// The script's run on the same shapes: its time is ``torchFigure(sample:)``; it also prints which MKL code path
+    /// ran (``TorchMKLCodePath/scriptLinePrefix``) and `figure torch_sgemm_gflops_1t`.
     func torchRun(script: String, python: String, sample: Bool, mkl: TorchMKLCodePath) throws -> PeerOutput {
         let args = [python, script, "--threads", "\(threads)", "--depth", "\(depth)", "--width", "\(width)",
                     "--heads", "\(heads)", "--tokens", "\(latentTokens)", "--context-tokens", "\(contextTokens)",
                     "--batch", "\(sample ? sampleBatch : trainBatch)", "--steps", "\(steps)", "--warmup", "\(warmup)",
                     "--qk-norm", "--mode", sample ? "sample" : "train"] + mkl.scriptArguments
-        let output = try BenchPeers.run(executable: "/usr/bin/env", arguments: args)
-        _ = try output.figure(Self.torchFigure(sample: sample))
-        return output
+        return try BenchPeers.run(executable: "/usr/bin/env", arguments: args)
     }
 
     /// The name of the script's time figure.

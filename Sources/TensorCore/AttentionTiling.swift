@@ -68,7 +68,7 @@ public struct AttentionTiling: Sendable, Equatable, Hashable {
     /// (a training step's forward takes backward's size, so that each worker's allocation can reuse the block the other
     /// pass freed): backward's two score tiles (scores and their gradients, each large enough to hold the tile in padded
     /// 16-column panels, ``scoreTileFloats(tokens:)``), the output accumulator and three per-row vectors, or the forward
-    /// pass's tiles (``forwardScratchCount(tokens:headDim:)``) if larger; then (``packsKeys``) room for three packed
+    /// pass's tiles (``forwardTileScratchCount(tokens:headDim:)``) if larger; then (``packsKeys``) room for three packed
     /// copies of the item's keys or values (backward reads `Kᵀ`, `Vᵀ` and `K`) and for backward's `dKᵀ` and `dVᵀ`
     /// accumulators (`Dh × T` each).
     public func scratchCount(tokens: Int, headDim: Int) -> Int {
