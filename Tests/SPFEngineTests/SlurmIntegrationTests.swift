@@ -125,7 +125,9 @@ import Testing
 
     @Test func scancelFailsTheRunNamingTheNodeAndRerunSubmitsOnlyWhatIsMissing() throws {
         try SlurmTestCluster.requireRunning()
-        let ws = try Workspace(slowNodes: 1, slowSteps: 30, stepMillis: 100)
+        // 10 s of work: long enough that the scancel lands mid-run on a CI machine busy with every other
+        // suite (3 s was not: the job had committed by the time scancel reached it).
+        let ws = try Workspace(slowNodes: 1, slowSteps: 100, stepMillis: 100)
         defer { try? FileManager.default.removeItem(at: ws.root) }
         let cache = ws.cache("c")
         let driver = try BackgroundDriver(args: ["run", "fan.yaml", "--cache", cache.path, "--keep-going"] + Self.slurmFlags, in: ws.root)
@@ -149,7 +151,9 @@ import Testing
 
     @Test func killedDriverRestartedWaitsForItsJobsInsteadOfSubmittingAgain() throws {
         try SlurmTestCluster.requireRunning()
-        let ws = try Workspace(slowNodes: 3, slowSteps: 15, stepMillis: 200)
+        // 10 s per slow job, so some are still queued or running when the second driver starts, however
+        // late a busy CI machine lets the test notice slow-2 running.
+        let ws = try Workspace(slowNodes: 3, slowSteps: 50, stepMillis: 200)
         defer { try? FileManager.default.removeItem(at: ws.root) }
         let cache = ws.cache("c")
         let first = try BackgroundDriver(args: ["run", "fan.yaml", "--cache", cache.path] + Self.slurmFlags, in: ws.root)
@@ -191,7 +195,8 @@ import Testing
     @Test func ctrlCOnATerminalAsksAndNoLeavesJobsForTheRerun() throws {
         try SlurmTestCluster.requireRunning()
         let python = ProcessInfo.processInfo.environment["SPFFLOW_PYTHON"] ?? "python3"
-        let ws = try Workspace(slowNodes: 1, slowSteps: 30, stepMillis: 100)
+        // 10 s of work, so the job still runs when SIGINT arrives on a busy CI machine.
+        let ws = try Workspace(slowNodes: 1, slowSteps: 100, stepMillis: 100)
         defer { try? FileManager.default.removeItem(at: ws.root) }
         let cache = ws.cache("c")
         let go = ws.root.appendingPathComponent("interrupt-now")
