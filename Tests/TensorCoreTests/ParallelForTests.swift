@@ -40,27 +40,33 @@ import TensorCore
         }
     }
 
-    /// With two threads the second range runs on the pool's worker, not on Dispatch's (or on the caller, which takes a
-    /// range no worker has claimed once its own is done: so over many loops, with work on the caller's range, most of
-    /// the second ranges run on the worker, and none on another thread).
+    /// With two threads the second range runs on the pool's worker, not on Dispatch's. The caller takes a range no
+    /// worker has claimed only once its own is done, so here the caller's range waits (up to a second) until the second
+    /// range has run: then it can only have run on the worker. (A fixed 20 µs of work on the caller's range was not
+    /// enough on a CI machine busy with every other suite: the worker was never scheduled in time in 200 loops, and
+    /// the caller ran every second range itself.)
     @Test func rangesRunOnTheContextsWorker() {
         let context = ComputeContext(threads: 2)
         let caller = Self.threadName()
         let names = Mutex<[String: Int]>([:])
-        for _ in 0..<200 {
+        let waitedInVain = Atomic<Int>(0)
+        for _ in 0..<50 {
+            let done = Atomic<Bool>(false)
             context.parallelFor(2) { range in
                 if range.lowerBound == 0 {
-                    var x: Float = 1
-                    for i in 0..<20_000 { x = x * 0.999 + Float(i & 7) }  // about 20 µs on the caller's range
-                    if x == .infinity { print(x) }
+                    let deadline = Date().addingTimeInterval(1)
+                    while !done.load(ordering: .acquiring) && Date() < deadline { sched_yield() }
+                    if !done.load(ordering: .acquiring) { waitedInVain.add(1, ordering: .relaxed) }
                     return
                 }
                 let name = Self.threadName()
                 names.withLock { $0[name, default: 0] += 1 }
+                done.store(true, ordering: .releasing)
             }
         }
         let seen = names.withLock { $0 }
         #expect(Set(seen.keys).isSubset(of: ["spf-worker-1", caller]), "\(seen)")
+        #expect((seen[caller] ?? 0) <= waitedInVain.load(ordering: .relaxed), "\(seen)")
         #expect((seen["spf-worker-1"] ?? 0) > 0, "\(seen)")
     }
 
