@@ -87,8 +87,9 @@ static inline __attribute__((always_inline)) TARGET_AVX512 __m512 exp_avx512(__m
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(EXP_P4));
     p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(EXP_P5));
     p = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
-    __m512i bits = _mm512_slli_epi32(_mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32((int)EXP_BIAS)), 23);
-    return _mm512_mul_ps(p, _mm512_castsi512_ps(bits));
+    /* p * 2^n in one instruction instead of three (build 2^n's bits, multiply). The same bits: after the clamp n is
+     * an integer in [-126, 127], so 2^n is a normal float, and either way the result is p * 2^n rounded once. */
+    return _mm512_scalef_ps(p, n);
 }
 
 #endif
