@@ -132,8 +132,9 @@ static float row_max(int isa, const float *x, int n) {
     return row_max_portable(x, n);
 }
 
-void spf_softmax_online_rows(int isa, const float *in, float *out, int rows, int n, int ld, int first, float *row_max_io,
-                             float *row_sum, float *acc, int acc_ld, int dh) {
+static inline __attribute__((always_inline)) void online_rows(int isa, const float *in, float *out, int rows, int n,
+                                                               int ld, int first, float *row_max_io, float *row_sum,
+                                                               float *acc, int acc_ld, int dh) {
     for (int r = 0; r < rows; r++) {
         const float *x = in + (size_t)r * ld;
         float *y = out + (size_t)r * ld;
@@ -152,4 +153,25 @@ void spf_softmax_online_rows(int isa, const float *in, float *out, int rows, int
             for (int j = 0; j < dh; j++) a[j] = a[j] * correction;
         }
     }
+}
+
+#if defined(__x86_64__)
+/* online_rows where the CPU has FMA: the correction's exp_scalar then runs its fused multiply-adds as instructions
+ * instead of calls to libm's fmaf (0.8 % of a 2° training step in perf). fmaf is rounded once either way: the same
+ * bits. */
+static TARGET_AVX2 void online_rows_fma(int isa, const float *in, float *out, int rows, int n, int ld, int first,
+                                        float *row_max_io, float *row_sum, float *acc, int acc_ld, int dh) {
+    online_rows(isa, in, out, rows, n, ld, first, row_max_io, row_sum, acc, acc_ld, dh);
+}
+#endif
+
+void spf_softmax_online_rows(int isa, const float *in, float *out, int rows, int n, int ld, int first, float *row_max_io,
+                             float *row_sum, float *acc, int acc_ld, int dh) {
+#if defined(__x86_64__)
+    if (isa == SPF_ISA_AVX512 || isa == SPF_ISA_AVX2) {
+        online_rows_fma(isa, in, out, rows, n, ld, first, row_max_io, row_sum, acc, acc_ld, dh);
+        return;
+    }
+#endif
+    online_rows(isa, in, out, rows, n, ld, first, row_max_io, row_sum, acc, acc_ld, dh);
 }
