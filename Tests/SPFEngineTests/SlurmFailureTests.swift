@@ -226,7 +226,9 @@ import SPFEngine
     @Test func jobProcessKilledIsReportedWithTheSignalAndRetried() throws {
         try SlurmTestCluster.requireRunning()
         let started = Date()
-        let ws = try Workspace(megabytes: 8, holdMillis: 4_000, memory: "200M")
+        // 8 s of hold: the kill must land while the job runs, however late a busy CI machine lets the test see it
+        // running (a 3 s job of SlurmIntegrationTests once committed before its scancel arrived).
+        let ws = try Workspace(megabytes: 8, holdMillis: 8_000, memory: "200M")
         defer { try? FileManager.default.removeItem(at: ws.root) }
         let driver = try ws.run(["--retries", "1"])
         let job = try driver.waitForJob(of: "hog", cache: ws.cache, running: true)
@@ -265,7 +267,8 @@ import SPFEngine
     @Test func stepAndProcessKilledWhileSlurmShowsRunningIsFoundLostCancelledAndRetried() throws {
         try SlurmTestCluster.requireRunning()
         let started = Date()
-        let ws = try Workspace(megabytes: 8, holdMillis: 5_000, memory: "200M")
+        // 8 s of hold, so the kills land while the job runs on a busy CI machine too.
+        let ws = try Workspace(megabytes: 8, holdMillis: 8_000, memory: "200M")
         defer { try? FileManager.default.removeItem(at: ws.root) }
         let driver = try ws.run(["--retries", "1"])
         let job = try driver.waitForJob(of: "hog", cache: ws.cache, running: true)
@@ -298,7 +301,8 @@ import SPFEngine
     @Test func slurmstepdKilledAloneLeavesNoRunningJobBehind() throws {
         try SlurmTestCluster.requireRunning()
         let started = Date()
-        let ws = try Workspace(megabytes: 8, holdMillis: 3_000, memory: "200M")
+        // 8 s of hold, so slurmstepd dies while the process runs on a busy CI machine too.
+        let ws = try Workspace(megabytes: 8, holdMillis: 8_000, memory: "200M")
         defer { try? FileManager.default.removeItem(at: ws.root) }
         let driver = try ws.run([])
         let job = try driver.waitForJob(of: "hog", cache: ws.cache, running: true)
