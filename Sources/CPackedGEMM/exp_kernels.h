@@ -1,5 +1,6 @@
 /* The exponential of spfflow's C kernels (softmax_exp.c, gelu.c): TensorCore's SIMDMath.exp, the same operations per
- * element at every width, so every instruction set gives the same bits. Internal to CPackedGEMM. */
+ * element at every width (AVX-512's last step one instruction that rounds the same), so every instruction set gives
+ * the same bits. Internal to CPackedGEMM. */
 #ifndef SPF_EXP_KERNELS_H
 #define SPF_EXP_KERNELS_H
 
@@ -53,8 +54,9 @@ static inline float exp_scalar(float x) {
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
 #define TARGET_AVX512 __attribute__((target("avx2,fma,avx512f")))
 
-/* exp_avx2 and exp_avx512 are one sequence of operations at two vector widths (and exp_scalar's): change them
- * together. SoftmaxExpTests fails when their bits differ. */
+/* exp_avx2 and exp_avx512 are one sequence of operations at two vector widths (and exp_scalar's), but for
+ * exp_avx512's final p * 2^n, one VSCALEFPS with the same rounding: change them together. SoftmaxExpTests fails when
+ * their bits differ. */
 static inline __attribute__((always_inline)) TARGET_AVX2 __m256 exp_avx2(__m256 x) {
     x = _mm256_blendv_ps(x, _mm256_set1_ps(88.0f), _mm256_cmp_ps(x, _mm256_set1_ps(88.0f), _CMP_GT_OQ));
     x = _mm256_blendv_ps(x, _mm256_set1_ps(-87.0f), _mm256_cmp_ps(x, _mm256_set1_ps(-87.0f), _CMP_LT_OQ));

@@ -157,8 +157,8 @@ static inline __attribute__((always_inline)) void online_rows(int isa, const flo
 
 #if defined(__x86_64__)
 /* online_rows where the CPU has FMA: the correction's exp_scalar then runs its fused multiply-adds as instructions
- * instead of calls to libm's fmaf (0.8 % of a 2° training step in perf). fmaf is rounded once either way: the same
- * bits. */
+ * instead of calls to libm's fmaf (0.8 % of the samples of `spfflow bench scaling --parts torch`, its 2° training
+ * steps and sampling passes, in perf). fmaf is rounded once either way: the same bits. */
 static TARGET_AVX2 void online_rows_fma(int isa, const float *in, float *out, int rows, int n, int ld, int first,
                                         float *row_max_io, float *row_sum, float *acc, int acc_ld, int dh) {
     online_rows(isa, in, out, rows, n, ld, first, row_max_io, row_sum, acc, acc_ld, dh);
